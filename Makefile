@@ -1,0 +1,91 @@
+# Saqshy: `make demo` runs the live Astana demo, `make test` runs every check.
+# Each step leaves a stamp so a second run skips what is already done.
+
+PORT ?= 8000
+HOST ?= 127.0.0.1
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+VAR := var
+export DJANGO_SETTINGS_MODULE := saqshy.settings
+
+DEMO_ENV := DEBUG=false SECRET_KEY="$$(cat $(VAR)/secret_key)" ALLOWED_HOSTS=127.0.0.1,localhost \
+	SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false
+TEST_ENV := DEBUG=true DATABASE_URL="$(DATABASE_URL)"
+
+PO_FILES := $(wildcard saqshy/locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+STATIC_SOURCES := $(shell find saqshy -path '*/static/*' -type f 2>/dev/null)
+BUNDLE := $(shell find data -type f 2>/dev/null)
+
+.PHONY: demo test setup lint typecheck imports migrations-check pytest messages bundle chromium clean help
+
+help:
+	@echo "make demo   set up on first run, then start the live Astana demo on SQLite"
+	@echo "make test   set up and run ruff, mypy, import-linter, migrations check and pytest"
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(VAR)/secret_key:
+	mkdir -p $(VAR)
+	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	chmod 600 $@
+
+%.mo: %.po
+	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
+	msgfmt --check-format -o $@ $<
+
+messages: $(MO_FILES)
+
+setup: $(VENV)/.installed node_modules/.installed $(VAR)/secret_key $(MO_FILES)
+
+staticfiles/.collected: $(VENV)/.installed node_modules/.installed $(VAR)/secret_key $(STATIC_SOURCES)
+	$(DEMO_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	touch $@
+
+$(VAR)/.demo-loaded: $(VENV)/.installed $(VAR)/secret_key $(BUNDLE)
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput
+	$(DEMO_ENV) $(PY) manage.py load_demo
+	touch $@
+
+demo: setup staticfiles/.collected $(VAR)/.demo-loaded
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput --verbosity 0
+	@$(DEMO_ENV) $(PY) manage.py demo_welcome --address http://$(HOST):$(PORT)/
+	$(DEMO_ENV) exec $(BIN)/uvicorn saqshy.asgi:application --host $(HOST) --port $(PORT) \
+		--log-level warning --no-access-log
+
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup
+	$(TEST_ENV) $(BIN)/mypy saqshy benchmarks
+
+imports: setup
+	$(BIN)/lint-imports
+
+migrations-check: setup
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+pytest: setup chromium staticfiles/.collected
+	$(TEST_ENV) $(BIN)/pytest -n 2 --dist loadgroup -q
+
+test: lint typecheck imports migrations-check pytest
+
+bundle: setup
+	$(PY) -c "from pathlib import Path; from saqshy.demo.bundle import build_bundle; print(build_bundle(Path('../shared/data'), Path('data')))"
+
+clean:
+	rm -rf $(VAR) staticfiles

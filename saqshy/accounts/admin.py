@@ -1,0 +1,44 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from saqshy.accounts.models import Agency, District, Grant, Region, Role, User
+
+
+class GrantInline(admin.TabularInline):
+    model = Grant
+    extra = 0
+    autocomplete_fields = ["agency", "region", "role"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    inlines = [GrantInline]
+    fieldsets = (*DjangoUserAdmin.fieldsets, ("Saqshy", {"fields": ("language",)}))  # type: ignore[misc]
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["iso_code", "slug", "name_en", "name_ru", "name_kk", "kind"]
+    search_fields = ["iso_code", "slug", "name_en", "name_ru", "name_kk"]
+    exclude = ["boundary"]
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ["name_en", "region"]
+    list_filter = ["region"]
+    search_fields = ["name_en", "name_ru", "name_kk"]
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_en", "kind", "region"]
+    list_filter = ["kind", "region"]
+    search_fields = ["code", "name_en", "name_ru", "name_kk"]
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    list_display = ["slug", "name_en", "all_agencies"]
+    search_fields = ["slug", "name_en"]
+    filter_horizontal = ["permissions"]

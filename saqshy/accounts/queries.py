@@ -1,0 +1,66 @@
+"""Read-side helpers for geography: which region contains a point."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Count, Max
+from shapely import STRtree
+from shapely.geometry import Point, shape
+from shapely.geometry.base import BaseGeometry
+
+from saqshy.accounts.models import Region
+
+
+@dataclass
+class _RegionIndex:
+    version: tuple[int, str]
+    ids: list[int]
+    shapes: list[BaseGeometry]
+    tree: STRtree
+
+
+_index: _RegionIndex | None = None
+
+
+def _current_version() -> tuple[int, str]:
+    stats = Region.objects.aggregate(n=Count("id"), last=Max("updated_at"))
+    return stats["n"], str(stats["last"])
+
+
+def _region_index() -> _RegionIndex:
+    """Boundaries parsed once per process and rebuilt when any region changes."""
+    global _index
+    version = _current_version()
+    if _index is None or _index.version != version:
+        ids, shapes = [], []
+        for region_id, boundary in Region.objects.exclude(boundary=None).values_list(
+            "id", "boundary"
+        ):
+            ids.append(region_id)
+            shapes.append(shape(boundary))
+        _index = _RegionIndex(version, ids, shapes, STRtree(shapes))
+    return _index
+
+
+def region_locator() -> Callable[[float, float], int | None]:
+    """A function (lat, lon) -> region id, for looking up many points against one snapshot."""
+    index = _region_index()
+
+    def locate(lat: float, lon: float) -> int | None:
+        for position in index.tree.query(Point(lon, lat), predicate="intersects"):
+            return index.ids[int(position)]
+        return None
+
+    return locate
+
+
+def region_id_at(lat: float, lon: float) -> int | None:
+    """The id of the region whose boundary contains (lat, lon), or None outside them all."""
+    return region_locator()(lat, lon)
+
+
+def region_at(lat: float, lon: float) -> Region | None:
+    region_id = region_id_at(lat, lon)
+    return Region.objects.get(pk=region_id) if region_id is not None else None

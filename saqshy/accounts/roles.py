@@ -1,0 +1,125 @@
+"""The default roles, as data: which actions each role may take on which models.
+
+A rule is ``(action, target)``: ``action`` is view/add/change/delete or ``*``; ``target`` is
+``app.model``, ``app.*`` or ``*`` (every Saqshy model). Rules are resolved against Django's
+permission table after every migration, so a new app's models join the roles automatically.
+Regions can edit roles in the admin; ``sync_roles`` only (re)creates the defaults.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import Permission
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+SAQSHY_APPS = ("accounts", "core", "facilities")
+REFERENCE_DATA = ("accounts.region", "accounts.district", "accounts.agency", "accounts.role")
+
+Rule = tuple[str, str]
+
+DEFAULT_ROLES: dict[str, dict[str, Any]] = {
+    "admin": {
+        "names": (_("Administrator"), "Әкімші", "Администратор"),
+        "all_agencies": True,
+        "rules": [("*", "*")],
+    },
+    "commission-analyst": {
+        "names": (_("Commission analyst"), "Комиссия сарапшысы", "Аналитик комиссии"),
+        "all_agencies": True,
+        "rules": [("view", "*")],
+    },
+    "planner": {
+        "names": (_("Planner"), "Жоспарлаушы", "Планировщик"),
+        "all_agencies": False,
+        "rules": [("view", "*"), ("*", "facilities.*")],
+    },
+    "duty-officer": {
+        "names": (_("Duty officer"), "Кезекші офицер", "Оперативный дежурный"),
+        "all_agencies": True,
+        "rules": [("view", "*"), ("change", "facilities.facility")],
+    },
+    "dispatcher": {
+        "names": (_("Dispatcher"), "Диспетчер", "Диспетчер"),
+        "all_agencies": False,
+        "rules": [("view", "*")],
+    },
+    "inspector": {
+        "names": (_("Inspector"), "Инспектор", "Инспектор"),
+        "all_agencies": True,
+        "rules": [("view", "*"), ("add", "facilities.*"), ("change", "facilities.*")],
+    },
+    "field-officer": {
+        "names": (_("Field officer"), "Далалық қызметкер", "Полевой сотрудник"),
+        "all_agencies": False,
+        "rules": [("view", "facilities.*"), ("view", "accounts.*")],
+    },
+    "viewer": {
+        "names": (_("Viewer"), "Бақылаушы", "Наблюдатель"),
+        "all_agencies": False,
+        "rules": [("view", "facilities.*"), ("view", "accounts.*")],
+    },
+}
+
+# Roles that manage accounts and reference data; everyone else only reads them.
+_WRITES_REFERENCE = {"admin"}
+
+
+def _matches(rule: Rule) -> Q:
+    action, target = rule
+    query = Q(content_type__app_label__in=SAQSHY_APPS)
+    if action != "*":
+        query &= Q(codename__startswith=f"{action}_")
+    if target != "*":
+        app_label, model = target.split(".", 1)
+        query &= Q(content_type__app_label=app_label)
+        if model != "*":
+            query &= Q(content_type__model=model)
+    return query
+
+
+def permissions_for(slug: str) -> list[Permission]:
+    spec = DEFAULT_ROLES[slug]
+    query = Q(pk__in=[])
+    for rule in spec["rules"]:
+        query |= _matches(rule)
+    perms = Permission.objects.filter(query).select_related("content_type")
+    result = []
+    for perm in perms:
+        target = f"{perm.content_type.app_label}.{perm.content_type.model}"
+        writes = not perm.codename.startswith("view_")
+        if writes and target in REFERENCE_DATA and slug not in _WRITES_REFERENCE:
+            continue
+        result.append(perm)
+    return result
+
+
+def sync_roles() -> int:
+    """Create or refresh the default roles; returns how many exist."""
+    from saqshy.accounts.models import Role
+
+    for slug, spec in DEFAULT_ROLES.items():
+        name_en, name_kk, name_ru = spec["names"]
+        role, _created = Role.objects.update_or_create(
+            slug=slug,
+            defaults={
+                "name_en": str(name_en),
+                "name_kk": name_kk,
+                "name_ru": name_ru,
+                "all_agencies": spec["all_agencies"],
+            },
+        )
+        role.permissions.set(permissions_for(slug))
+    return len(DEFAULT_ROLES)
+
+
+def sync_roles_after_migrate(sender: Any, **kwargs: Any) -> None:
+    if getattr(sender, "label", "") != "accounts":
+        return
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
+    for config in apps.get_app_configs():
+        create_permissions(config, verbosity=0, using=kwargs.get("using", "default"))
+    sync_roles()

@@ -1,0 +1,90 @@
+"""Changes to accounts: users, their grants and preferences."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from shapely.geometry import shape
+
+from saqshy.accounts.models import Agency, Grant, Region, Role, User
+from saqshy.core import audit
+
+
+def set_language(*, acting_user: Any, user: User, language: str) -> User:
+    """Remember a user's interface language (their own preference; not audited as data)."""
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user
+
+
+def grant(
+    *, acting_user: Any, user: User, agency: Agency, role: Role, region: Region | None
+) -> Grant:
+    """Give ``user`` a role for ``agency`` in ``region`` (None = national); idempotent."""
+    with transaction.atomic():
+        created_grant, created = Grant.objects.get_or_create(
+            user=user, agency=agency, role=role, region=region
+        )
+        if created:
+            audit.record(
+                acting_user=acting_user,
+                changes=[
+                    audit.Change(
+                        "create",
+                        created_grant,
+                        region.pk if region else None,
+                        after=audit.snapshot(created_grant),
+                    )
+                ],
+            )
+    user.forget_scopes()
+    return created_grant
+
+
+def upsert_regions(*, acting_user: Any, features: list[dict[str, Any]]) -> tuple[int, int]:
+    """Create or update regions from GeoJSON features (matched by ISO code); all or nothing.
+
+    Each feature's properties carry ``iso_code``, ``slug``, ``kind`` and ``name_kk/ru/en``;
+    the centre (a point inside the boundary) and bounding box are derived here.
+    Returns (created, updated).
+    """
+    created = updated = 0
+    with transaction.atomic():
+        changes = []
+        for feature in features:
+            props = feature["properties"]
+            geometry = shape(feature["geometry"])
+            inside = geometry.representative_point()
+            values = {
+                "slug": props["slug"],
+                "kind": props["kind"],
+                "name_kk": props["name_kk"],
+                "name_ru": props["name_ru"],
+                "name_en": props["name_en"],
+                "boundary": feature["geometry"],
+                "centre_lat": round(inside.y, 6),
+                "centre_lon": round(inside.x, 6),
+                "bbox": [round(v, 6) for v in geometry.bounds],
+            }
+            region = Region.objects.filter(iso_code=props["iso_code"]).first()
+            if region is None:
+                region = Region(iso_code=props["iso_code"], **values)
+                region.full_clean()
+                region.save()
+                created += 1
+                summary = {k: v for k, v in audit.snapshot(region).items() if k != "boundary"}
+                changes.append(audit.Change("create", region, region.pk, after=summary))
+                continue
+            before = audit.snapshot(region)
+            for name, value in values.items():
+                setattr(region, name, value)
+            old, new = audit.diff(before, audit.snapshot(region))
+            if new:
+                region.full_clean()
+                region.save()
+                updated += 1
+                changes.append(audit.Change("update", region, region.pk, before=old, after=new))
+        audit.record(acting_user=acting_user, changes=changes)
+    return created, updated

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from saqshy.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [path("language/", views.set_language, name="language")]

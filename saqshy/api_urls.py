@@ -1,0 +1,26 @@
+"""The REST API: one router, the token endpoint and the OpenAPI schema and docs."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from saqshy.accounts.api.views import AgencyViewSet, MeView, RegionViewSet
+from saqshy.core.api.audit import AuditEntryViewSet
+from saqshy.facilities.api.views import FacilityViewSet
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("regions", RegionViewSet, basename="region")
+router.register("agencies", AgencyViewSet, basename="agency")
+router.register("facilities", FacilityViewSet, basename="facility")
+router.register("audit", AuditEntryViewSet, basename="auditentry")
+
+urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="token"),
+    path("me/", MeView.as_view(), name="me"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,48 @@
+"""Base API views: restricted at the root, writes through the app's service functions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import mixins, viewsets
+from rest_framework.serializers import BaseSerializer
+
+from saqshy.core.scoping import ScopedQuerySet
+
+
+class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+    """Lists and details only what the caller's grants let them view."""
+
+    def get_queryset(self) -> Any:
+        queryset: ScopedQuerySet[Any] = super().get_queryset()  # type: ignore[assignment]
+        return queryset.restrict(self.request.user, "view")
+
+
+class ScopedModelViewSet(
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    ScopedReadOnlyViewSet,
+):
+    """Subclasses implement ``create_object``, ``update_object`` and ``delete_object`` by
+    calling their app's services, so the API never writes around audit and live push."""
+
+    def create_object(self, data: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def update_object(self, instance: Any, data: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def delete_object(self, instance: Any) -> None:
+        raise NotImplementedError
+
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
+        serializer.instance = self.create_object(dict(serializer.validated_data))
+
+    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
+        serializer.instance = self.update_object(
+            serializer.instance, dict(serializer.validated_data)
+        )
+
+    def perform_destroy(self, instance: Any) -> None:
+        self.delete_object(instance)

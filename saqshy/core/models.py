@@ -1,0 +1,63 @@
+"""Shared model infrastructure and the append-only audit trail."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from saqshy.core.audit_models import AuditChainHead, AuditEntry
+from saqshy.core.scoping import ScopedQuerySet
+
+__all__ = ["AuditChainHead", "AuditEntry", "BaseModel", "TranslatedNameMixin"]
+
+
+class TranslatedNameMixin:
+    """Picks ``name_<language>`` for the active language, falling back to the other names."""
+
+    name_kk: str
+    name_ru: str
+    name_en: str
+
+    @property
+    def display_name(self) -> str:
+        language = (get_language() or "en")[:2]
+        own = getattr(self, f"name_{language}", "")
+        local = getattr(self, "name", "")
+        return str(own or local or self.name_en or self.name_ru or self.name_kk)
+
+
+class BaseModel(models.Model):
+    """Every domain record: timestamps and a queryset that can ``restrict(user, action)``."""
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects: ClassVar[Any] = ScopedQuerySet.as_manager()
+
+    scope_region_field: ClassVar[str | None] = None
+    scope_agency_field: ClassVar[str | None] = None
+
+    class Meta:
+        abstract = True
+
+    def scope_region_id(self) -> int | None:
+        """The region this record belongs to, for audit, scoping and live push."""
+        if self.scope_region_field is None:
+            return None
+        value = self
+        for part in self.scope_region_field.split("__")[:-1]:
+            value = getattr(value, part)
+            if value is None:
+                return None
+        last = self.scope_region_field.split("__")[-1]
+        region_id: int | None = getattr(value, f"{last}_id")
+        return region_id
+
+    def scope_agency_id(self) -> int | None:
+        if self.scope_agency_field is None:
+            return None
+        agency_id: int | None = getattr(self, f"{self.scope_agency_field}_id")
+        return agency_id

@@ -1,0 +1,132 @@
+"""Authorisation as a queryset filter applied at the root.
+
+A user's grants say, per permission (``facilities.view_facility`` …), where they hold it:
+nationally, or in a set of regions, and for which agencies. ``ScopedQuerySet.restrict`` turns
+that into one ``WHERE`` clause, so a list, a detail lookup, an export and a live-push filter all
+see exactly the same rows. Objects outside the scope are simply absent (404), never an ``if``
+in a handler.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from django.db import models
+from django.db.models import Q
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+ACTIONS = ("view", "add", "change", "delete")
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Where one grant lets its holder act: a region (None = national) and an agency."""
+
+    region_id: int | None
+    agency_id: int | None  # None = every agency
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Everything a user may reach with one permission."""
+
+    reaches: tuple[Reach, ...] = ()
+    everything: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not self.everything and not self.reaches
+
+    @property
+    def national(self) -> bool:
+        return self.everything or any(r.region_id is None for r in self.reaches)
+
+    @property
+    def region_ids(self) -> frozenset[int]:
+        return frozenset(r.region_id for r in self.reaches if r.region_id is not None)
+
+    def covers(self, region_id: int | None, agency_id: int | None = None) -> bool:
+        """Whether an object in ``region_id`` (owned by ``agency_id``) lies in this scope."""
+        if self.everything:
+            return True
+        for reach in self.reaches:
+            region_ok = reach.region_id is None or reach.region_id == region_id
+            agency_ok = reach.agency_id is None or agency_id is None or reach.agency_id == agency_id
+            if region_ok and agency_ok:
+                return True
+        return False
+
+
+@dataclass
+class ScopeCache:
+    scopes: dict[str, Scope] = field(default_factory=dict)
+
+
+class ScopedUser(Protocol):
+    """What restrict() needs of a user; ``accounts.User`` provides it."""
+
+    is_authenticated: bool
+    is_active: bool
+
+    def scope_for(self, perm: str) -> Scope: ...
+
+
+def perm_name(model: type[models.Model], action: str) -> str:
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}; expected one of {ACTIONS}")
+    meta = model._meta
+    return f"{meta.app_label}.{action}_{meta.model_name}"
+
+
+def user_scope(user: Any, model: type[models.Model], action: str) -> Scope:
+    """The scope in which ``user`` may perform ``action`` on ``model``."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Scope()
+    if not getattr(user, "is_active", False):
+        return Scope()
+    scope_for = getattr(user, "scope_for", None)
+    if scope_for is None:
+        return Scope()
+    scope: Scope = scope_for(perm_name(model, action))
+    return scope
+
+
+_QS = TypeVar("_QS", bound="ScopedQuerySet[Any]")
+_M = TypeVar("_M", bound=models.Model)
+
+
+class ScopedQuerySet(models.QuerySet[_M]):
+    """A queryset that knows how to cut itself down to a user's grants.
+
+    Models declare ``scope_region_field`` (a lookup path to the region foreign key, or ``None``
+    for reference data that every signed-in user may read) and optionally
+    ``scope_agency_field`` for records owned by an agency.
+    """
+
+    def restrict(self: _QS, user: ScopedUser | AnonymousUser | None, action: str = "view") -> _QS:
+        scope = user_scope(user, self.model, action)
+        if scope.everything:
+            return self
+        if scope.empty:
+            return self.none()
+        region_field: str | None = getattr(self.model, "scope_region_field", None)
+        agency_field: str | None = getattr(self.model, "scope_agency_field", None)
+        if region_field is None and agency_field is None:
+            return self
+        condition = Q(pk__in=[])
+        for reach in scope.reaches:
+            term = Q()
+            if region_field is not None and reach.region_id is not None:
+                term &= Q(**{f"{region_field}_id": reach.region_id})
+            if agency_field is not None and reach.agency_id is not None:
+                term &= Q(**{f"{agency_field}_id": reach.agency_id})
+            if not term:
+                return self
+            condition |= term
+        return self.filter(condition)
+
+
+ScopedManager = models.Manager.from_queryset(ScopedQuerySet)

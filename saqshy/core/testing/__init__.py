@@ -1,0 +1,1 @@
+"""Shared test infrastructure: named personas, geography fixtures and inherited test mixins."""

@@ -1,0 +1,30 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from tqdm import tqdm
+
+from saqshy.core.context import new_request_id, reset_request_id, set_request_id
+from saqshy.demo import loader
+
+
+class Command(BaseCommand):
+    help = "Load the demo bundle: 20 regions, agencies, demo users and Astana/Almaty facilities."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--cities", default="astana,almaty", help="comma-separated slugs")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        token = set_request_id(new_request_id("load_demo:"))
+        try:
+            created, updated = loader.load_regions()
+            self.stdout.write(f"regions: {created} created, {updated} updated")
+            self.stdout.write(f"people: {loader.load_people()} demo users")
+            for slug in [s for s in options["cities"].split(",") if s]:
+                with tqdm(desc=f"facilities {slug}", unit="rec") as bar:
+                    result = loader.load_facilities(slug, progress=lambda n: bar.update(n - bar.n))
+                self.stdout.write(
+                    f"facilities {slug}: {result.created} created, {result.updated} updated, "
+                    f"{result.unchanged} unchanged, {result.outside_region} outside"
+                )
+        finally:
+            reset_request_id(token)

@@ -1,0 +1,81 @@
+"""One FilterSet serves the API and the list page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from saqshy.accounts.models import Region
+from saqshy.facilities.choices import FacilityKind
+from saqshy.facilities.models import Facility
+
+
+class BBoxField(forms.CharField):
+    """``minlon,minlat,maxlon,maxlat`` in degrees."""
+
+    def clean(self, value: Any) -> tuple[float, float, float, float] | None:
+        value = super().clean(value)
+        if not value:
+            return None
+        try:
+            parts = [float(part) for part in str(value).split(",")]
+        except ValueError:
+            parts = []
+        if len(parts) != 4:
+            raise forms.ValidationError(
+                _("Give four numbers: minlon,minlat,maxlon,maxlat."), code="invalid"
+            )
+        minlon, minlat, maxlon, maxlat = parts
+        if not (-180 <= minlon <= maxlon <= 180 and -90 <= minlat <= maxlat <= 90):
+            raise forms.ValidationError(
+                _(
+                    "The box must satisfy -180 <= minlon <= maxlon <= 180 and "
+                    "-90 <= minlat <= maxlat <= 90."
+                ),
+                code="invalid",
+            )
+        return minlon, minlat, maxlon, maxlat
+
+
+class BBoxFilter(django_filters.Filter):
+    field_class = BBoxField
+
+    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
+        if not value:
+            return qs
+        minlon, minlat, maxlon, maxlat = value
+        return qs.filter(lat__gte=minlat, lat__lte=maxlat, lon__gte=minlon, lon__lte=maxlon)
+
+
+class FacilityFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    region = django_filters.ModelMultipleChoiceFilter(
+        field_name="region__slug",
+        to_field_name="slug",
+        queryset=Region.objects.all(),
+        label=_("Region"),
+    )
+    kind = django_filters.MultipleChoiceFilter(choices=FacilityKind.choices(), label=_("Kind"))
+    bbox = BBoxFilter(label=_("Bounding box (minlon,minlat,maxlon,maxlat)"))
+    has_fire_alarm = django_filters.BooleanFilter(label=_("Fire alarm system"))
+
+    class Meta:
+        model = Facility
+        fields = ["q", "region", "kind", "bbox", "has_fire_alarm"]
+
+    def search(self, queryset: QuerySet[Facility], name: str, value: str) -> QuerySet[Facility]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(name_kk__icontains=value)
+            | Q(name_ru__icontains=value)
+            | Q(name_en__icontains=value)
+            | Q(address__icontains=value)
+            | Q(operator__icontains=value)
+        )

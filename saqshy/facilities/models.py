@@ -1,0 +1,98 @@
+"""Facilities: every place the season's work happens at, from schools to heating plants."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from saqshy.accounts.models import District, Region
+from saqshy.core.models import BaseModel, TranslatedNameMixin
+from saqshy.facilities.choices import CapacitySource, FacilityKind
+
+
+class Facility(TranslatedNameMixin, BaseModel):
+    """A place on the map that plans, inspections and incidents refer to.
+
+    Imported facilities keep their OpenStreetMap reference (``osm_ref``) so a re-import
+    updates them instead of adding copies.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20, choices=FacilityKind.choices())
+    name = models.CharField(_("name"), max_length=255, blank=True)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=255, blank=True)
+    name_ru = models.CharField(_("name (Russian)"), max_length=255, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    lat = models.FloatField(
+        _("latitude"), validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    lon = models.FloatField(
+        _("longitude"), validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    footprint = models.JSONField(_("footprint (GeoJSON polygon)"), null=True, blank=True)
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="facilities"
+    )
+    district = models.ForeignKey(
+        District,
+        verbose_name=_("district"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="facilities",
+    )
+    capacity = models.PositiveIntegerField(_("capacity (people)"), null=True, blank=True)
+    capacity_source = models.CharField(
+        _("capacity source"),
+        max_length=10,
+        choices=CapacitySource.choices(),
+        blank=True,
+        default=CapacitySource.UNKNOWN,
+    )
+    operator = models.CharField(_("owner or operator"), max_length=255, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=60, blank=True)
+    website = models.CharField(_("website"), max_length=255, blank=True)
+    has_fire_alarm = models.BooleanField(_("fire alarm system"), null=True, blank=True)
+    has_sprinklers = models.BooleanField(_("sprinklers"), null=True, blank=True)
+    exits = models.PositiveSmallIntegerField(_("number of exits"), null=True, blank=True)
+    storeys = models.PositiveSmallIntegerField(_("storeys"), null=True, blank=True)
+    osm_ref = models.CharField(
+        _("OpenStreetMap reference"), max_length=40, null=True, blank=True, unique=True
+    )
+
+    scope_region_field: ClassVar[str | None] = "region"
+
+    class Meta:
+        verbose_name = _("facility")
+        verbose_name_plural = _("facilities")
+        ordering = ["name", "id"]
+        indexes = [
+            models.Index(fields=["region", "kind"], name="facility_region_kind"),
+            models.Index(fields=["lat", "lon"], name="facility_lat_lon"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or f"{FacilityKind.label(self.kind)} #{self.pk}"
+
+    @property
+    def colour(self) -> str:
+        return FacilityKind.colour(self.kind)
+
+    @property
+    def kind_label(self) -> str:
+        return str(FacilityKind.label(self.kind))
+
+    def map_feature(self) -> dict[str, Any]:
+        """What the live map needs to draw this facility (the same shape the map loads)."""
+        return {
+            "id": self.pk,
+            "kind": self.kind,
+            "name": self.display_name,
+            "lat": self.lat,
+            "lon": self.lon,
+            "region": self.region_id,
+            "colour": self.colour,
+        }

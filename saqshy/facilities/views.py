@@ -1,0 +1,102 @@
+"""Facility pages: thin views over the same FilterSet, queryset scope and services as the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from saqshy.core.scoping import user_scope
+from saqshy.facilities import services
+from saqshy.facilities.choices import CapacitySource
+from saqshy.facilities.filtersets import FacilityFilterSet
+from saqshy.facilities.forms import FacilityForm
+from saqshy.facilities.models import Facility
+
+
+def _visible(request: HttpRequest) -> Any:
+    return Facility.objects.restrict(request.user, "view").select_related("region")
+
+
+@login_required
+def facility_list(request: HttpRequest) -> HttpResponse:
+    filterset = FacilityFilterSet(request.GET or None, queryset=_visible(request))
+    queryset = filterset.qs if filterset.is_bound else filterset.queryset
+    page = Paginator(queryset.order_by("region__name_en", "kind", "name", "id"), 50).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "facilities/list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "can_add": not user_scope(request.user, Facility, "add").empty,
+        },
+    )
+
+
+@login_required
+def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    facility = get_object_or_404(_visible(request), pk=pk)
+    can_change = user_scope(request.user, Facility, "change").covers(facility.region_id)
+    return render(
+        request,
+        "facilities/detail.html",
+        {
+            "facility": facility,
+            "can_change": can_change,
+            "capacity_source": CapacitySource.label(facility.capacity_source),
+        },
+    )
+
+
+def _save(request: HttpRequest, form: FacilityForm, facility: Facility | None) -> Facility | None:
+    data = dict(form.cleaned_data)
+    try:
+        if facility is None:
+            return services.create_facility(acting_user=request.user, **data)
+        if facility.capacity != data.get("capacity"):
+            data["capacity_source"] = CapacitySource.MANUAL if data.get("capacity") else ""
+        return services.update_facility(acting_user=request.user, facility=facility, **data)
+    except ValidationError as error:
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    return None
+
+
+@login_required
+def facility_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    facility = get_object_or_404(_visible(request), pk=pk)
+    if not user_scope(request.user, Facility, "change").covers(facility.region_id):
+        raise PermissionDenied(_("You may view this facility but not change it."))
+    form = FacilityForm(request.POST or None, instance=facility)
+    if request.method == "POST" and form.is_valid():
+        fresh = Facility.objects.get(pk=facility.pk)
+        saved = _save(request, form, fresh)
+        if saved is not None:
+            messages.success(request, _("Facility saved."))
+            return redirect("facilities:detail", pk=saved.pk)
+    return render(request, "facilities/edit.html", {"form": form, "facility": facility})
+
+
+@login_required
+def facility_create(request: HttpRequest) -> HttpResponse:
+    if user_scope(request.user, Facility, "add").empty:
+        raise PermissionDenied(_("Your role does not let you add facilities."))
+    form = FacilityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        saved = _save(request, form, None)
+        if saved is not None:
+            messages.success(request, _("Facility added."))
+            return redirect("facilities:detail", pk=saved.pk)
+    return render(request, "facilities/edit.html", {"form": form, "facility": None})

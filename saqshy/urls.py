@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("saqshy.situation.urls")),
+    path("facilities/", include("saqshy.facilities.urls")),
+    path("accounts/", include("saqshy.accounts.urls")),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="accounts/login.html"),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("saqshy.api_urls")),
+    path("admin/", admin.site.urls),
+]
