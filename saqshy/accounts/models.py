@@ -118,7 +118,9 @@ class User(AbstractUser):
         _("interface language"), max_length=5, choices=settings.LANGUAGES, blank=True
     )
 
-    class Meta(AbstractUser.Meta):
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         swappable = "AUTH_USER_MODEL"
 
     def scope_for(self, perm: str) -> Scope:

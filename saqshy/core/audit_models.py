@@ -27,7 +27,7 @@ class AuditQuerySet(ScopedQuerySet["AuditEntry"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AuditError("audit entries are append-only")
 
-    def delete(self) -> NoReturn:  # type: ignore[override]
+    def delete(self) -> NoReturn:
         raise AuditError("audit entries are append-only")
 
 

@@ -10,13 +10,10 @@ in a handler.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django.db import models
 from django.db.models import Q
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
 
 ACTIONS = ("view", "add", "change", "delete")
 
@@ -106,7 +103,8 @@ class ScopedQuerySet(models.QuerySet[_M]):
     ``scope_agency_field`` for records owned by an agency.
     """
 
-    def restrict(self: _QS, user: ScopedUser | AnonymousUser | None, action: str = "view") -> _QS:
+    def restrict(self: _QS, user: Any, action: str = "view") -> _QS:
+        """Only the rows ``user`` (a ``ScopedUser``, anonymous or None) may ``action``."""
         scope = user_scope(user, self.model, action)
         if scope.everything:
             return self

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from saqshy.core import audit
 from saqshy.core.models import BaseModel
@@ -33,9 +33,15 @@ def require_scope(acting_user: Any, instance: BaseModel, action: str) -> None:
     scope = user_scope(acting_user, type(instance), action)
     if not scope.covers(instance.scope_region_id(), instance.scope_agency_id()):
         raise PermissionDenied(
-            _("You may not %(action)s %(what)s here.")
-            % {"action": _(action), "what": type(instance)._meta.verbose_name}
+            _REFUSALS.get(action, _REFUSALS["change"]) % {"what": type(instance)._meta.verbose_name}
         )
+
+
+_REFUSALS = {
+    "add": gettext_lazy("You may not add a %(what)s in this region."),
+    "change": gettext_lazy("You may not change a %(what)s in this region."),
+    "delete": gettext_lazy("You may not delete a %(what)s in this region."),
+}
 
 
 def _publish(instance: BaseModel, op: str, payload: Payload | None) -> None:

@@ -117,7 +117,8 @@ def import_facilities(
             continue
         values = {name: record.get(_SOURCE_KEYS.get(name, name)) for name in IMPORTED_FIELDS}
         values = {k: ("" if v is None and k not in _NULLABLE else v) for k, v in values.items()}
-        result.per_kind[values["kind"]] += 1
+        values = {k: _fit(k, v) for k, v in values.items()}
+        result.per_kind[str(values["kind"])] += 1
         current = existing.get(record["osm_ref"])
         if current is None:
             facility = Facility(osm_ref=record["osm_ref"], region=region, **values)
@@ -167,5 +168,15 @@ def import_facilities(
 
 
 _NULLABLE = {"footprint", "capacity", "storeys"}
+
+
+def _fit(name: str, value: Any) -> Any:
+    """OSM text can exceed our columns (several phone numbers in one tag): clip at the limit."""
+    limit = getattr(Facility._meta.get_field(name), "max_length", None)
+    if limit and isinstance(value, str) and len(value) > limit:
+        return value[:limit].rstrip()
+    return value
+
+
 # Record keys (``saqshy.algorithms.osm.FacilityRecord``) that differ from model fields.
 _SOURCE_KEYS = {"contact_phone": "phone"}

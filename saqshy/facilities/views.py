@@ -71,6 +71,8 @@ def _save(request: HttpRequest, form: FacilityForm, facility: Facility | None) -
     except ValidationError as error:
         for field, errors in error.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
+    except PermissionDenied as error:
+        form.add_error(None, str(error) or _("You may not save a facility at this location."))
     return None
 
 

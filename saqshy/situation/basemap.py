@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.conf import settings
 
 from saqshy.accounts.models import Region
 from saqshy.algorithms.basemap import BasemapIndex, render_tile
+from saqshy.algorithms.basemap.index import _iter_features as iter_geojson_features
 
 
 def basemap_dirs() -> list[Path]:
@@ -65,14 +67,14 @@ def current() -> _Loaded:
     version = _version(files)
     with _lock:
         if _loaded is None or _loaded.version != version:
-            index = BasemapIndex.from_geojson_files(files, extra=_boundary_features())
+            features = chain(iter_geojson_features(files), _boundary_features())
+            index = BasemapIndex.from_features(features)
             _loaded = _Loaded(version, index)
         return _loaded
 
 
-def tile_png(z: int, x: int, y: int) -> bytes:
-    """A rendered tile, from the disk cache when it is there."""
-    loaded = current()
+def cached_tile(loaded: _Loaded, z: int, x: int, y: int) -> bytes:
+    """A rendered tile, from the disk cache when it is there (no database access)."""
     cached = settings.VAR_DIR / "tiles" / loaded.version / str(z) / str(x) / f"{y}.png"
     if cached.exists():
         return cached.read_bytes()

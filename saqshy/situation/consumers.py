@@ -25,7 +25,7 @@ def groups_for(user: Any) -> list[str]:
     return [group_for_region(pk) for pk in sorted(region_ids)]
 
 
-class SituationConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
+class SituationConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:

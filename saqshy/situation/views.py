@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -41,7 +40,7 @@ def situation_map(request: HttpRequest) -> HttpResponse:
         "maxZoom": MAX_ZOOM,
         "socketPath": "/ws/situation/",
     }
-    return render(request, "situation/map.html", {"map_config": json.dumps(config)})
+    return render(request, "situation/map.html", {"map_config": config})
 
 
 @require_GET
@@ -49,7 +48,9 @@ async def tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
     """A basemap tile drawn from our own OSM data; no outside tile server is involved."""
     if z > MAX_ZOOM or x >= 2**z or y >= 2**z:
         raise Http404("no such tile")
-    png = await sync_to_async(basemap.tile_png, thread_sensitive=False)(z, x, y)
+    loaded = await sync_to_async(basemap.current)()
+    # Drawing is pure CPU work: keep it off the thread that serves database-bound views.
+    png = await sync_to_async(basemap.cached_tile, thread_sensitive=False)(loaded, z, x, y)
     response = HttpResponse(png, content_type="image/png")
     response["Cache-Control"] = "public, max-age=86400"
     return response

@@ -3,7 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from saqshy.accounts.choices import AgencyKind
-from saqshy.accounts.models import Agency, Grant, Region, User
+from saqshy.accounts.models import Agency, Grant, Region, Role, User
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -33,7 +33,9 @@ class RegionDetailSerializer(RegionSerializer):
 
 class AgencySerializer(serializers.ModelSerializer):
     display_name = serializers.CharField(read_only=True)
-    region = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    region: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     kind_label = serializers.SerializerMethodField()
 
     class Meta:
@@ -55,9 +57,15 @@ class AgencySerializer(serializers.ModelSerializer):
 
 
 class GrantSerializer(serializers.ModelSerializer):
-    agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    region = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    role = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    agency: serializers.SlugRelatedField[Agency] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    region: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    role: serializers.SlugRelatedField[Role] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
 
     class Meta:
         model = Grant

@@ -10,7 +10,7 @@ from rest_framework.serializers import BaseSerializer
 from saqshy.core.scoping import ScopedQuerySet
 
 
-class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     """Lists and details only what the caller's grants let them view."""
 
     def get_queryset(self) -> Any:

@@ -4,11 +4,12 @@ from typing import Any
 
 from rest_framework import serializers
 
+from saqshy.accounts.models import Region
 from saqshy.facilities.models import Facility
 
 
 class FacilitySerializer(serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(
+    region: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(
         slug_field="slug",
         read_only=True,
         help_text="Derived from the location (the region whose boundary contains it).",

@@ -1,0 +1,75 @@
+"""Offline-basemap GeoJSON features (water, buildings, roads) from an ``OsmExtract``.
+
+The features carry a ``layer`` property (``water``, ``building``, ``road``) that the basemap
+renderer (``saqshy.algorithms.basemap``) selects on, and come in drawing order: water, then
+buildings, then roads. Coordinates are rounded (6 decimals, ~0.1 m) to keep files small.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from .model import OsmExtract
+
+BASEMAP_DIGITS = 6
+
+
+def _rounded(value: Any, digits: int) -> Any:
+    if isinstance(value, (list, tuple)):
+        if value and isinstance(value[0], (int, float)):
+            return [round(float(v), digits) for v in value]
+        return [_rounded(v, digits) for v in value]
+    return value
+
+
+def _line(coords: Iterable[Sequence[float]], digits: int) -> list[list[float]]:
+    """Rounded vertices with the repeats that rounding creates removed."""
+    out: list[list[float]] = []
+    for x, y in coords:
+        point = [round(x, digits), round(y, digits)]
+        if not out or out[-1] != point:
+            out.append(point)
+    return out
+
+
+def _feature(geometry: dict[str, Any], properties: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "Feature", "geometry": geometry, "properties": properties}
+
+
+def basemap_features(extract: OsmExtract, digits: int = BASEMAP_DIGITS) -> list[dict[str, Any]]:
+    """Water, building and road features of ``extract`` for an offline basemap.
+
+    Roads keep the routing-relevant tags (``oneway``, ``junction``, ``maxspeed``, ``lanes``)
+    and the OSM way id; buildings their storey count; water its kind and name.
+    """
+    features: list[dict[str, Any]] = []
+    for water in extract.water:
+        geometry = {
+            "type": water.geometry["type"],
+            "coordinates": _rounded(water.geometry["coordinates"], digits),
+        }
+        props = {"layer": "water", "kind": water.kind, "name": water.name}
+        features.append(_feature(geometry, props))
+    for building in extract.buildings:
+        geometry = {
+            "type": building.geometry["type"],
+            "coordinates": _rounded(building.geometry["coordinates"], digits),
+        }
+        features.append(_feature(geometry, {"layer": "building", "levels": building.levels}))
+    for road in extract.roads:
+        line = _line(road.coords, digits)
+        if len(line) < 2:
+            continue
+        road_props: dict[str, Any] = {
+            "layer": "road",
+            "osm_id": road.osm_id,
+            "highway": road.highway,
+            "name": road.name,
+            "oneway": road.oneway,
+            "junction": road.junction,
+            "maxspeed": road.maxspeed,
+            "lanes": road.lanes,
+        }
+        features.append(_feature({"type": "LineString", "coordinates": line}, road_props))
+    return features

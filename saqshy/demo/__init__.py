@@ -1,0 +1,1 @@
+"""Demo data: the committed bundle under ``data/`` and the loader that imports it."""

@@ -1,0 +1,389 @@
+"""Derive the committed demo bundle (``data/``) from the real data in ``shared/data``.
+
+Plain Python on purpose (no Django): a management command wraps ``build_bundle``, and the
+output is committed, so anyone can rebuild it and get byte-identical files. Every JSON file
+is written with sorted keys and compact separators, features are sorted by OSM reference,
+and the gzip streams carry no timestamp or file name.
+
+Outputs (relative to ``out_dir``):
+
+* ``regions.geojson``: the 20 first-level units, boundaries simplified as one coverage so
+  neighbours keep sharing their edges, with ISO 3166-2 code, slug, names and kind;
+* ``facilities/{astana,almaty}.geojson``: facilities from OSM (Astana: OSM QA tiles plus the
+  2026 POI table; Almaty: the 2013 PBF extract), clipped to the city's region;
+* ``basemap/{astana,almaty}.geojson.gz``: roads, buildings and water for an offline map;
+* ``ATTRIBUTION.md``: sources and licences.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow.parquet as pq
+import shapely
+from shapely.geometry import Point, shape
+from shapely.geometry.base import BaseGeometry
+
+from saqshy.algorithms.osm import (
+    BuildingIndex,
+    FacilityRecord,
+    OsmExtract,
+    attach_footprints,
+    basemap_features,
+    classify,
+    facility_record,
+    read_osm,
+)
+from saqshy.algorithms.osm.model import ref_sort_key
+
+REGIONS_SOURCE = Path("boundaries") / "kz_adm1_osmb_2023.geojson"
+ASTANA_TILES = Path("roads") / "osm-qa-astana"
+ASTANA_POIS = Path("pois") / "pois_astana_osm.parquet"
+ALMATY_PBF = Path("roads") / "almaty_2013.osm.pbf"
+
+REGIONS: dict[str, tuple[str, str, str]] = {
+    "Abay Region": ("KZ-10", "abay", "region"),
+    "Akmola Region": ("KZ-11", "akmola", "region"),
+    "Aqtöbe region": ("KZ-15", "aktobe", "region"),
+    "Almaty Region": ("KZ-19", "almaty-region", "region"),
+    "Atyrau Region": ("KZ-23", "atyrau", "region"),
+    "West Kazakhstan Region": ("KZ-27", "west-kazakhstan", "region"),
+    "Jambyl Region": ("KZ-31", "jambyl", "region"),
+    "Jetisu Region": ("KZ-33", "jetisu", "region"),
+    "Karaganda Region": ("KZ-35", "karaganda", "region"),
+    "Kostanay Region": ("KZ-39", "kostanay", "region"),
+    "Kyzylorda Region": ("KZ-43", "kyzylorda", "region"),
+    "Mangystau Region": ("KZ-47", "mangystau", "region"),
+    "Pavlodar Region": ("KZ-55", "pavlodar", "region"),
+    "North Kazakhstan Region": ("KZ-59", "north-kazakhstan", "region"),
+    "Turkistan Region": ("KZ-61", "turkistan", "region"),
+    "Ulytau Region": ("KZ-62", "ulytau", "region"),
+    "East Kazakhstan Region": ("KZ-63", "east-kazakhstan", "region"),
+    "Astana": ("KZ-71", "astana", "city"),
+    "Almaty": ("KZ-75", "almaty", "city"),
+    "Shymkent": ("KZ-79", "shymkent", "city"),
+}
+"""Source English name -> (ISO 3166-2:KZ code, slug, kind); codes checked against pycountry.
+
+The three cities of republican significance are ``city``; the 17 oblys are ``region``.
+"""
+
+REGIONS_MAX_BYTES = 400_000
+SIMPLIFY_TOLERANCES = (0.0005, 0.001, 0.0015, 0.002, 0.003, 0.005, 0.01, 0.02)
+"""Coverage-simplification tolerances (degrees) tried in order; the first that fits wins."""
+REGION_DIGITS = 5
+"""Decimals kept in region boundaries (~1 m)."""
+
+POI_CATEGORIES = frozenset({"education", "healthcare", "emergency"})
+"""POI-table categories that are facilities (transit stops, crossings, signals are not)."""
+DUPLICATE_RADIUS_M = 25.0
+"""A POI this close to a tile facility of the same kind is taken to be the same place."""
+
+TAG_SUBSET_KEYS = frozenset(
+    {
+        "amenity", "shop", "leisure", "railway", "aeroway", "power", "man_made",
+        "public_transport", "building", "building:levels", "building:material",
+        "building:min_level", "capacity", "operator", "operator:type", "emergency",
+        "healthcare", "beds", "isced:level", "opening_hours", "wheelchair", "height",
+    }
+)  # fmt: skip
+TAG_SUBSET_PREFIXES = ("fire", "capacity:", "emergency:", "evacuation")
+"""Tags kept with a facility: what it is, its size and fire-safety details."""
+
+TEXT_LIMITS = {"phone": 60}
+"""Field lengths of the facility model the bundle must respect (others are 255)."""
+DEFAULT_TEXT_LIMIT = 255
+
+ATTRIBUTION = """\
+# Demo bundle: sources and licences
+
+Everything in `data/` is derived by `saqshy/demo/bundle.py` (`build_bundle`) from the real
+data described in `shared/data/README.md`; rebuilding gives byte-identical files.
+
+| file | derived from | source | licence |
+|---|---|---|---|
+| `regions.geojson` | `boundaries/kz_adm1_osmb_2023.geojson` (boundaries simplified \
+as one coverage; ISO 3166-2:KZ codes added, checked against pycountry) | osm-boundaries \
+extract, repository `sh-i/geoBoundaries` | ODbL-1.0, © OpenStreetMap contributors |
+| `facilities/astana.geojson` | `roads/osm-qa-astana/*.mvt` (OSM QA tiles, data as of Dec \
+2017) and `pois/pois_astana_osm.parquet` (OSM, 2026) | npm `@mapbox/mvt-fixtures@4.0.0`; \
+repository `Beksqwz/ML_CJ` | ODbL-1.0, © OpenStreetMap contributors |
+| `facilities/almaty.geojson` | `roads/almaty_2013.osm.pbf` (OSM, Dec 2013) | repository \
+`aliilyas/osm` | ODbL-1.0, © OpenStreetMap contributors |
+| `basemap/astana.geojson.gz` | `roads/osm-qa-astana/*.mvt` | npm \
+`@mapbox/mvt-fixtures@4.0.0` | ODbL-1.0, © OpenStreetMap contributors |
+| `basemap/almaty.geojson.gz` | `roads/almaty_2013.osm.pbf` | repository `aliilyas/osm` | \
+ODbL-1.0, © OpenStreetMap contributors |
+
+All files above are Produced Works / derivative databases of OpenStreetMap data and are
+available under the Open Database License 1.0 (https://opendatacommons.org/licenses/odbl/1-0/).
+Any map or product that shows them must credit: **© OpenStreetMap contributors**.
+
+Facility capacities marked `estimated` are Saqshy's own estimates from footprint area and
+IBC 2021 occupant-load factors (see `docs/capacity.md`), not OpenStreetMap data.
+"""
+
+
+def dumps(obj: Any) -> bytes:
+    """Stable, compact UTF-8 JSON (sorted keys) with a trailing newline."""
+    text = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return (text + "\n").encode("utf-8")
+
+
+def _write(path: Path, data: bytes) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return len(data)
+
+
+def _round_coords(value: Any, digits: int) -> Any:
+    if isinstance(value, (list, tuple)):
+        if value and isinstance(value[0], (int, float)):
+            return [round(float(v), digits) for v in value]
+        return [_round_coords(v, digits) for v in value]
+    return value
+
+
+def _geojson(geom: BaseGeometry, digits: int) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(shapely.to_geojson(geom))
+    return {"type": data["type"], "coordinates": _round_coords(data["coordinates"], digits)}
+
+
+# Regions -----------------------------------------------------------------------------------
+
+
+def build_regions(shared_data: Path) -> tuple[dict[str, Any], float]:
+    """The 20 first-level units as a FeatureCollection under ``REGIONS_MAX_BYTES``, and the
+    simplification tolerance (degrees) that got it there.
+
+    Boundaries are simplified with ``shapely.coverage_simplify`` (shared edges simplified
+    once, so no gaps or overlaps appear between neighbours, and enclaves such as Astana
+    inside Akmola stay exact holes), then snapped to a 1e-5° grid.
+    """
+    source = json.loads((shared_data / REGIONS_SOURCE).read_text(encoding="utf-8"))
+    features = sorted(source["features"], key=lambda f: REGIONS[f["properties"]["name"]][0])
+    unknown = {f["properties"]["name"] for f in features} - set(REGIONS)
+    if unknown or len(features) != len(REGIONS):
+        raise ValueError(f"unexpected first-level units in {REGIONS_SOURCE}: {sorted(unknown)}")
+    geoms = np.array([shape(f["geometry"]) for f in features], dtype=object)
+    for tolerance in SIMPLIFY_TOLERANCES:
+        simplified = shapely.set_precision(
+            shapely.coverage_simplify(geoms, tolerance), 10.0**-REGION_DIGITS
+        )
+        simplified = shapely.orient_polygons(simplified)
+        collection = {
+            "type": "FeatureCollection",
+            "features": [
+                _region_feature(f["properties"], geom)
+                for f, geom in zip(features, simplified, strict=True)
+            ],
+        }
+        if len(dumps(collection)) < REGIONS_MAX_BYTES and all(shapely.is_valid(simplified)):
+            return collection, tolerance
+    raise ValueError("no simplification tolerance brings regions.geojson under the size limit")
+
+
+def _region_feature(props: Mapping[str, Any], geom: BaseGeometry) -> dict[str, Any]:
+    iso_code, slug, kind = REGIONS[props["name"]]
+    return {
+        "type": "Feature",
+        "geometry": _geojson(geom, REGION_DIGITS),
+        "properties": {
+            "iso_code": iso_code,
+            "slug": slug,
+            "kind": kind,
+            "name_en": props["name"],
+            "name_ru": props["name_ru"],
+            "name_kk": props["local_name"],
+        },
+    }
+
+
+def region_boundary(regions: Mapping[str, Any], slug: str) -> BaseGeometry:
+    """The (simplified) boundary of the region ``slug`` from a ``build_regions`` result."""
+    for feature in regions["features"]:
+        if feature["properties"]["slug"] == slug:
+            return shape(feature["geometry"])
+    raise KeyError(slug)
+
+
+# Facilities --------------------------------------------------------------------------------
+
+
+def _metres_between(a: FacilityRecord, lat: float, lon: float) -> float:
+    dy = (a.lat - lat) * 111_320.0
+    dx = (a.lon - lon) * 111_320.0 * math.cos(math.radians(lat))
+    return math.hypot(dx, dy)
+
+
+def merge_pois(
+    extract: OsmExtract, rows: Iterable[Mapping[str, Any]]
+) -> tuple[list[FacilityRecord], Counter[str]]:
+    """Tile facilities extended with the 2026 POI table.
+
+    A POI with the same OSM type/id as a tile facility is the same object: the tile record
+    (with footprint and tags) is kept, its name filled in from the POI when it had none. A
+    POI of the same kind inside a tile facility's footprint or within ``DUPLICATE_RADIUS_M``
+    of it is the same place re-mapped since 2017 (often a Kazakh-named node next to a
+    Russian-named one): it only lends its name to a nameless tile record. Others are added
+    as points, classified by their ``amenity``, and get the footprint of the tile building
+    they stand in, if any.
+    """
+    stats: Counter[str] = Counter()
+    by_ref = {f.osm_ref: f for f in extract.facilities}
+    outlines = {f.osm_ref: shape(f.footprint) for f in extract.facilities if f.footprint}
+    added: list[FacilityRecord] = []
+    for row in rows:
+        if row["poi_category"] not in POI_CATEGORIES:
+            continue
+        tags = {"amenity": row["amenity"], "name": row["name"]}
+        tags = {k: v for k, v in tags.items() if v}
+        kind = classify(tags)
+        if kind is None:
+            stats["poi_not_a_facility"] += 1
+            continue
+        ref = f"{row['osm_type']}/{row['osm_id']}"
+        lat, lon = float(row["latitude"]), float(row["longitude"])
+        if ref in by_ref:
+            stats["poi_matched_by_id"] += 1
+            if not by_ref[ref].name and row["name"]:
+                by_ref[ref] = replace(by_ref[ref], name=row["name"])
+            continue
+        point = Point(lon, lat)
+        same = next(
+            (
+                f
+                for f in extract.facilities
+                if f.kind == kind
+                and (
+                    _metres_between(f, lat, lon) < DUPLICATE_RADIUS_M
+                    or (f.osm_ref in outlines and outlines[f.osm_ref].contains(point))
+                )
+            ),
+            None,
+        )
+        if same is not None:
+            stats["poi_duplicate_by_place"] += 1
+            if not by_ref[same.osm_ref].name and row["name"]:
+                by_ref[same.osm_ref] = replace(by_ref[same.osm_ref], name=row["name"])
+            continue
+        stats["poi_added"] += 1
+        added.append(facility_record(ref, kind, tags, point))
+    merged = sorted([*by_ref.values(), *added], key=lambda f: ref_sort_key(f.osm_ref))
+    index = BuildingIndex(extract.buildings)
+    return attach_footprints(merged, extract.buildings, index), stats
+
+
+def _clip_text(name: str, value: str) -> str:
+    limit = TEXT_LIMITS.get(name, DEFAULT_TEXT_LIMIT)
+    if len(value) <= limit:
+        return value
+    cut = value[:limit]
+    return cut[: cut.rfind(";")].strip() if ";" in cut else cut.strip()
+
+
+def facility_feature(record: FacilityRecord) -> dict[str, Any]:
+    """A GeoJSON Point feature whose properties are the record's fields (tags trimmed)."""
+    props = asdict(record)
+    props["tags"] = {
+        k: v
+        for k, v in record.tags.items()
+        if k in TAG_SUBSET_KEYS or k.startswith(TAG_SUBSET_PREFIXES)
+    }
+    for key, value in props.items():
+        if isinstance(value, str):
+            props[key] = _clip_text(key, value)
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [record.lon, record.lat]},
+        "properties": props,
+    }
+
+
+def facilities_collection(
+    records: Sequence[FacilityRecord], boundary: BaseGeometry
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Facilities inside ``boundary`` as a sorted FeatureCollection, and a summary of them.
+
+    The demo importer drops facilities outside the region anyway; leaving them out here
+    keeps the committed file honest about what the demo shows.
+    """
+    shapely.prepare(boundary)
+    inside = [r for r in records if boundary.contains(Point(r.lon, r.lat))]
+    inside.sort(key=lambda r: ref_sort_key(r.osm_ref))
+    collection = {"type": "FeatureCollection", "features": [facility_feature(r) for r in inside]}
+    summary = {
+        "total": len(inside),
+        "kinds": dict(sorted(Counter(r.kind for r in inside).items())),
+        "outside_region": len(records) - len(inside),
+        "with_footprint": sum(1 for r in inside if r.footprint is not None),
+        "capacity": dict(sorted(Counter(r.capacity_source or "none" for r in inside).items())),
+    }
+    return collection, summary
+
+
+# Basemap -----------------------------------------------------------------------------------
+
+
+def basemap_collection(extract: OsmExtract) -> tuple[dict[str, Any], Counter[str]]:
+    """The extract's basemap layers as one FeatureCollection, with per-layer counts."""
+    features = basemap_features(extract)
+    counts = Counter(str(f["properties"]["layer"]) for f in features)
+    return {"type": "FeatureCollection", "features": features}, counts
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    """Deterministic gzip: no timestamp, no file name."""
+    return gzip.compress(data, compresslevel=9, mtime=0)
+
+
+# Entry point -------------------------------------------------------------------------------
+
+
+def build_bundle(
+    shared_data: Path, out_dir: Path, say: Callable[[str], None] | None = None
+) -> dict[str, Any]:
+    """Write the demo bundle under ``out_dir`` from ``shared_data``; return what was written.
+
+    The result maps each output to its counts and size in bytes, e.g.
+    ``result["facilities"]["astana"]["kinds"]["school"]``.
+    """
+    report = say or (lambda _message: None)
+    result: dict[str, Any] = {"facilities": {}, "basemap": {}, "bytes": {}}
+    regions, tolerance = build_regions(shared_data)
+    result["regions"] = len(regions["features"])
+    result["regions_simplify_tolerance_deg"] = tolerance
+    result["bytes"]["regions.geojson"] = _write(out_dir / "regions.geojson", dumps(regions))
+    report(f"regions: {result['regions']}")
+
+    astana = read_osm(shared_data / ASTANA_TILES)
+    poi_rows = pq.read_table(shared_data / ASTANA_POIS).to_pylist()
+    astana_facilities, poi_stats = merge_pois(astana, poi_rows)
+    almaty = read_osm(shared_data / ALMATY_PBF)
+    cities = {
+        "astana": (astana, astana_facilities),
+        "almaty": (almaty, list(almaty.facilities)),
+    }
+    for slug, (extract, records) in cities.items():
+        collection, summary = facilities_collection(records, region_boundary(regions, slug))
+        name = f"facilities/{slug}.geojson"
+        result["bytes"][name] = _write(out_dir / name, dumps(collection))
+        result["facilities"][slug] = summary
+        basemap, counts = basemap_collection(extract)
+        name = f"basemap/{slug}.geojson.gz"
+        result["bytes"][name] = _write(out_dir / name, gzip_bytes(dumps(basemap)))
+        result["basemap"][slug] = dict(sorted(counts.items()))
+        report(f"{slug}: {summary['total']} facilities, basemap {dict(counts)}")
+    result["facilities"]["astana"]["poi_merge"] = dict(sorted(poi_stats.items()))
+    result["bytes"]["ATTRIBUTION.md"] = _write(
+        out_dir / "ATTRIBUTION.md", ATTRIBUTION.encode("utf-8")
+    )
+    return result
