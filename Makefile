@@ -19,7 +19,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 STATIC_SOURCES := $(shell find saqshy -path '*/static/*' -type f 2>/dev/null)
 BUNDLE := $(shell find data -type f 2>/dev/null)
 
-.PHONY: demo test setup lint typecheck imports migrations-check pytest messages bundle chromium clean help
+.PHONY: demo test setup lint typecheck imports migrations-check schema-check pytest messages bundle chromium clean help
 
 help:
 	@echo "make demo   set up on first run, then start the live Astana demo on SQLite"
@@ -82,7 +82,10 @@ migrations-check: setup
 pytest: setup chromium staticfiles/.collected
 	$(TEST_ENV) $(BIN)/pytest -n 2 --dist loadgroup -q
 
-test: lint typecheck imports migrations-check pytest
+schema-check: setup
+	$(TEST_ENV) $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
+
+test: lint typecheck imports migrations-check schema-check pytest
 
 bundle: setup
 	$(PY) -c "from pathlib import Path; from saqshy.demo.bundle import build_bundle; print(build_bundle(Path('../shared/data'), Path('data')))"

@@ -7,6 +7,7 @@ Production-safe when ``DEBUG`` is off: a ``SECRET_KEY`` is required, cookies are
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -152,6 +153,10 @@ STORAGES = {
     },
 }
 
+# WhiteNoise streams static files with a synchronous iterator; under ASGI Django wraps it and
+# warns once per file. The files are small and a proxy serves them in production.
+warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume synchronous")
+
 # In debug, serve straight from the app and vendor folders (no collectstatic needed).
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -195,6 +200,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "FacilityKindEnum": "saqshy.facilities.choices.FACILITY_KINDS",
+        "AgencyKindEnum": "saqshy.accounts.choices.AGENCY_KINDS",
+        "RegionKindEnum": "saqshy.accounts.choices.REGION_KINDS",
+    },
     # Swagger UI from our own static files: the docs must work with no internet.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -25,6 +25,9 @@ class AgencyKind(ChoiceSet):
     ]
 
 
+AGENCY_KINDS = AgencyKind.choices()
+
+
 class RegionKind(ChoiceSet):
     REGION = "region"
     CITY = "city"
@@ -33,3 +36,6 @@ class RegionKind(ChoiceSet):
         (REGION, _("Region"), "#756bb1"),
         (CITY, _("City of republican significance"), "#de2d26"),
     ]
+
+
+REGION_KINDS = RegionKind.choices()

@@ -88,3 +88,44 @@ def upsert_regions(*, acting_user: Any, features: list[dict[str, Any]]) -> tuple
                 changes.append(audit.Change("update", region, region.pk, before=old, after=new))
         audit.record(acting_user=acting_user, changes=changes)
     return created, updated
+
+
+def upsert_agency(*, acting_user: Any, code: str, **values: Any) -> Agency:
+    """Create an agency or bring it up to date, by its code; audited."""
+    with transaction.atomic():
+        agency = Agency.objects.filter(code=code).first()
+        if agency is None:
+            agency = Agency(code=code, **values)
+            agency.full_clean()
+            agency.save()
+            change = audit.Change("create", agency, agency.region_id, after=audit.snapshot(agency))
+        else:
+            before = audit.snapshot(agency)
+            for name, value in values.items():
+                setattr(agency, name, value)
+            old, new = audit.diff(before, audit.snapshot(agency))
+            if not new:
+                return agency
+            agency.full_clean()
+            agency.save()
+            change = audit.Change("update", agency, agency.region_id, before=old, after=new)
+        audit.record(acting_user=acting_user, changes=[change])
+    return agency
+
+
+def ensure_user(
+    *, acting_user: Any, username: str, password: str, superuser: bool = False, **values: Any
+) -> User:
+    """Create a user with ``password`` unless one with ``username`` exists; audited."""
+    with transaction.atomic():
+        user = User.objects.filter(username=username).first()
+        if user is not None:
+            return user
+        user = User(username=username, is_superuser=superuser, is_staff=superuser, **values)
+        user.set_password(password)
+        user.save()
+        audit.record(
+            acting_user=acting_user,
+            changes=[audit.Change("create", user, None, after=audit.snapshot(user))],
+        )
+    return user

@@ -29,13 +29,22 @@ def to_jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
+SECRET_FIELDS = frozenset({"password"})
+
+
 def snapshot(instance: models.Model) -> dict[str, Any]:
-    """Every concrete field's stored value (foreign keys as ids)."""
+    """Every concrete field's stored value (foreign keys as ids).
+
+    Secrets are replaced by a digest: a change shows in the trail, the secret does not.
+    """
     data = {
         field.attname: getattr(instance, field.attname)
         for field in instance._meta.concrete_fields
         if field.attname not in {"created_at", "updated_at"}
     }
+    for name in SECRET_FIELDS & data.keys():
+        digest = hashlib.sha256(str(data[name]).encode()).hexdigest()[:12]
+        data[name] = f"sha256:{digest}"
     result: dict[str, Any] = to_jsonable(data)
     return result
 

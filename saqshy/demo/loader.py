@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 
 from saqshy.accounts import services as accounts
-from saqshy.accounts.models import Agency, Region, Role, User
+from saqshy.accounts.models import Agency, Region, Role
 from saqshy.accounts.roles import sync_roles
 from saqshy.demo.people import DEMO_PASSWORD, NATIONAL_AGENCIES, USERS, city_agencies
 from saqshy.facilities import services as facilities
@@ -35,25 +35,24 @@ def load_people() -> int:
     regions = {r.slug: r for r in Region.objects.all()}
     with transaction.atomic():
         for spec in [*NATIONAL_AGENCIES, *city_agencies()]:
-            Agency.objects.update_or_create(
+            accounts.upsert_agency(
+                acting_user=None,
                 code=spec.code,
-                defaults={
-                    "kind": spec.kind,
-                    "region": regions.get(spec.region) if spec.region else None,
-                    "name_en": spec.name_en,
-                    "name_ru": spec.name_ru,
-                    "name_kk": spec.name_kk,
-                },
+                kind=spec.kind,
+                region=regions.get(spec.region) if spec.region else None,
+                name_en=spec.name_en,
+                name_ru=spec.name_ru,
+                name_kk=spec.name_kk,
             )
         for person in USERS:
-            user, created = User.objects.get_or_create(
+            user = accounts.ensure_user(
+                acting_user=None,
                 username=person.username,
-                defaults={"first_name": person.first_name, "last_name": person.last_name},
+                password=DEMO_PASSWORD,
+                superuser=person.role is None,
+                first_name=person.first_name,
+                last_name=person.last_name,
             )
-            if created:
-                user.set_password(DEMO_PASSWORD)
-                user.is_superuser = user.is_staff = person.role is None
-                user.save()
             if person.role is not None and person.agency is not None:
                 accounts.grant(
                     acting_user=None,

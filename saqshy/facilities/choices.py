@@ -49,6 +49,9 @@ class FacilityKind(ChoiceSet):
     ]
 
 
+FACILITY_KINDS = FacilityKind.choices()
+
+
 class CapacitySource(ChoiceSet):
     OSM = "osm"
     ESTIMATED = "estimated"

@@ -8,6 +8,8 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from saqshy.accounts.models import Region
 from saqshy.facilities.choices import FacilityKind
@@ -41,6 +43,7 @@ class BBoxField(forms.CharField):
         return minlon, minlat, maxlon, maxlat
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class BBoxFilter(django_filters.Filter):
     field_class = BBoxField
 
@@ -51,9 +54,14 @@ class BBoxFilter(django_filters.Filter):
         return qs.filter(lat__gte=minlat, lat__lte=maxlat, lon__gte=minlon, lon__lte=maxlon)
 
 
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class RegionSlugFilter(django_filters.ModelMultipleChoiceFilter):
+    """Regions by slug, e.g. ``?region=astana&region=almaty``."""
+
+
 class FacilityFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    region = django_filters.ModelMultipleChoiceFilter(
+    region = RegionSlugFilter(
         field_name="region__slug",
         to_field_name="slug",
         queryset=Region.objects.all(),

@@ -12,9 +12,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from saqshy.accounts.models import Region
 from saqshy.core.scoping import user_scope
 from saqshy.facilities import services
-from saqshy.facilities.choices import CapacitySource
+from saqshy.facilities.choices import CapacitySource, FacilityKind
 from saqshy.facilities.filtersets import FacilityFilterSet
 from saqshy.facilities.forms import FacilityForm
 from saqshy.facilities.models import Facility
@@ -24,11 +25,19 @@ def _visible(request: HttpRequest) -> Any:
     return Facility.objects.restrict(request.user, "view").select_related("region")
 
 
+def _regions_in_scope(request: HttpRequest) -> list[Region]:
+    scope = user_scope(request.user, Facility, "view")
+    regions = Region.objects.order_by("name_en")
+    if not scope.national:
+        regions = regions.filter(pk__in=scope.region_ids)
+    return list(regions)
+
+
 @login_required
 def facility_list(request: HttpRequest) -> HttpResponse:
     filterset = FacilityFilterSet(request.GET or None, queryset=_visible(request))
     queryset = filterset.qs if filterset.is_bound else filterset.queryset
-    page = Paginator(queryset.order_by("region__name_en", "kind", "name", "id"), 50).get_page(
+    page = Paginator(queryset.order_by("region__name_en", "name", "id"), 50).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()
@@ -41,6 +50,10 @@ def facility_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "can_add": not user_scope(request.user, Facility, "add").empty,
+            "kinds": FacilityKind.choices(),
+            "chosen_kinds": request.GET.getlist("kind"),
+            "regions": _regions_in_scope(request),
+            "chosen_regions": request.GET.getlist("region"),
         },
     )
 

@@ -19,7 +19,7 @@ from django.conf import settings
 
 from saqshy.accounts.models import Region
 from saqshy.algorithms.basemap import BasemapIndex, render_tile
-from saqshy.algorithms.basemap.index import _iter_features as iter_geojson_features
+from saqshy.algorithms.basemap.index import iter_geojson_features
 
 
 def basemap_dirs() -> list[Path]:

@@ -316,7 +316,7 @@ class BasemapIndex:
     @classmethod
     def from_geojson_files(cls, paths: Iterable[str | os.PathLike[str]]) -> BasemapIndex:
         """Build the index from GeoJSON FeatureCollection files (plain or gzip-compressed)."""
-        return cls.from_features(_iter_features(paths))
+        return cls.from_features(iter_geojson_features(paths))
 
     @property
     def counts(self) -> dict[str, int]:
@@ -345,7 +345,7 @@ class BasemapIndex:
         )
 
 
-def _iter_features(paths: Iterable[str | os.PathLike[str]]) -> Iterator[dict[str, Any]]:
+def iter_geojson_features(paths: Iterable[str | os.PathLike[str]]) -> Iterator[dict[str, Any]]:
     """Yield the features of each file; gzip is detected from its magic bytes, not the name."""
     for path in paths:
         with open(path, "rb") as fh:

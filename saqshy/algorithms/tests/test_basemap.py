@@ -114,8 +114,9 @@ def test_invalid_tile_raises(z: int, x: int, y: int) -> None:
 
 
 def test_non_integer_tile_raises() -> None:
+    half: Any = 0.5
     with pytest.raises(TypeError):
-        tile_bounds(1, 0.5, 0)  # type: ignore[arg-type]
+        tile_bounds(1, half, 0)
 
 
 def test_empty_tile_is_background_png() -> None:
