@@ -42,6 +42,7 @@ from saqshy.algorithms.osm import (
     facility_record,
     read_osm,
 )
+from saqshy.algorithms.osm.layers import rounded_coords
 from saqshy.algorithms.osm.model import ref_sort_key
 
 REGIONS_SOURCE = Path("boundaries") / "kz_adm1_osmb_2023.geojson"
@@ -144,17 +145,9 @@ def _write(path: Path, data: bytes) -> int:
     return len(data)
 
 
-def _round_coords(value: Any, digits: int) -> Any:
-    if isinstance(value, (list, tuple)):
-        if value and isinstance(value[0], (int, float)):
-            return [round(float(v), digits) for v in value]
-        return [_round_coords(v, digits) for v in value]
-    return value
-
-
 def _geojson(geom: BaseGeometry, digits: int) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(shapely.to_geojson(geom))
-    return {"type": data["type"], "coordinates": _round_coords(data["coordinates"], digits)}
+    return {"type": data["type"], "coordinates": rounded_coords(data["coordinates"], digits)}
 
 
 # Regions -----------------------------------------------------------------------------------

@@ -15,11 +15,12 @@ from .model import OsmExtract
 BASEMAP_DIGITS = 6
 
 
-def _rounded(value: Any, digits: int) -> Any:
+def rounded_coords(value: Any, digits: int) -> Any:
+    """GeoJSON coordinates (any nesting) rounded to ``digits`` decimals."""
     if isinstance(value, (list, tuple)):
         if value and isinstance(value[0], (int, float)):
             return [round(float(v), digits) for v in value]
-        return [_rounded(v, digits) for v in value]
+        return [rounded_coords(v, digits) for v in value]
     return value
 
 
@@ -47,14 +48,14 @@ def basemap_features(extract: OsmExtract, digits: int = BASEMAP_DIGITS) -> list[
     for water in extract.water:
         geometry = {
             "type": water.geometry["type"],
-            "coordinates": _rounded(water.geometry["coordinates"], digits),
+            "coordinates": rounded_coords(water.geometry["coordinates"], digits),
         }
         props = {"layer": "water", "kind": water.kind, "name": water.name}
         features.append(_feature(geometry, props))
     for building in extract.buildings:
         geometry = {
             "type": building.geometry["type"],
-            "coordinates": _rounded(building.geometry["coordinates"], digits),
+            "coordinates": rounded_coords(building.geometry["coordinates"], digits),
         }
         features.append(_feature(geometry, {"layer": "building", "levels": building.levels}))
     for road in extract.roads:

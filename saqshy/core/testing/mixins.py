@@ -21,7 +21,13 @@ from saqshy.core.testing.personas import Personas, make_personas
 
 
 class PersonaTestCase(APITestCase):
+    """A test case with the named personas; ``abstract=True`` subclasses are not collected."""
+
     personas: ClassVar[Personas]
+
+    def __init_subclass__(cls, abstract: bool = False, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.__test__ = not abstract
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -31,14 +37,8 @@ class PersonaTestCase(APITestCase):
         self.client.force_authenticate(user=user)
 
 
-class RegionScopedAPITests(PersonaTestCase):
+class RegionScopedAPITests(PersonaTestCase, abstract=True):
     """Subclasses set ``basename`` and ``model`` and implement the three hooks."""
-
-    __test__ = False  # abstract: only concrete subclasses are collected
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        cls.__test__ = True
 
     basename: ClassVar[str]
     model: ClassVar[Any]
@@ -163,14 +163,8 @@ class RegionScopedAPITests(PersonaTestCase):
         self.assertEqual(len(many), len(few))
 
 
-class ReferenceAPITests(PersonaTestCase):
+class ReferenceAPITests(PersonaTestCase, abstract=True):
     """Reference data (regions, agencies): readable by anyone granted, writable by nobody."""
-
-    __test__ = False  # abstract: only concrete subclasses are collected
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        cls.__test__ = True
 
     basename: ClassVar[str]
 

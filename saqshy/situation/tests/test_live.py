@@ -81,7 +81,7 @@ def test_change_reaches_maps_that_may_see_it(layer: str, personas: Personas) -> 
             lon=76.957,
         )
         for socket in (almaty_map, national_map):
-            message = await socket.receive_json_from(timeout=1)
+            message = await socket.receive_json_from(timeout=5)
             assert message["type"] == "change"
             assert (message["topic"], message["op"], message["id"]) == (
                 "facility",
