@@ -11,7 +11,7 @@ VAR := var
 export DJANGO_SETTINGS_MODULE := saqshy.settings
 
 DEMO_ENV := DEBUG=false SECRET_KEY="$$(cat $(VAR)/secret_key)" ALLOWED_HOSTS=127.0.0.1,localhost \
-	SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false
+	SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false SAQSHY_DEMO_HINT=true
 TEST_ENV := DEBUG=true DATABASE_URL="$(DATABASE_URL)"
 
 PO_FILES := $(wildcard saqshy/locale/*/LC_MESSAGES/django.po)

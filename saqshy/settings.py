@@ -211,6 +211,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# Show the demo logins on the sign-in page (make demo sets it; never in production).
+SAQSHY_DEMO_HINT = env_bool("SAQSHY_DEMO_HINT")
+
 # Map defaults: the demo city.
 SAQSHY_DEFAULT_REGION = os.environ.get("SAQSHY_DEFAULT_REGION", "astana")
 

@@ -3,7 +3,8 @@
 A rule is ``(action, target)``: ``action`` is view/add/change/delete or ``*``; ``target`` is
 ``app.model``, ``app.*`` or ``*`` (every Saqshy model). Rules are resolved against Django's
 permission table after every migration, so a new app's models join the roles automatically.
-Regions can edit roles in the admin; ``sync_roles`` only (re)creates the defaults.
+The default roles are reset to this table on every migration (change them here, in code
+review); a region that needs something else adds its own role in the admin.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Case, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -37,9 +38,9 @@ def _regions_in_scope(request: HttpRequest) -> list[Region]:
 def facility_list(request: HttpRequest) -> HttpResponse:
     filterset = FacilityFilterSet(request.GET or None, queryset=_visible(request))
     queryset = filterset.qs if filterset.is_bound else filterset.queryset
-    page = Paginator(queryset.order_by("region__name_en", "name", "id"), 50).get_page(
-        request.GET.get("page")
-    )
+    unnamed_last = Case(When(name="", then=Value(1)), default=Value(0))
+    ordered = queryset.order_by("region__name_en", unnamed_last, "name", "id")
+    page = Paginator(ordered, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
