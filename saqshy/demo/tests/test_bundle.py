@@ -21,7 +21,7 @@ FILES = [
 
 def test_bundle_is_reproducible_from_the_shared_data(tmp_path: Path) -> None:
     if not (SHARED / "boundaries").is_dir():
-        pytest.skip(f"shared data absent: {SHARED} not found")
+        pytest.skip(reason=f"shared data absent: {SHARED} not found")
     counts = build_bundle(SHARED, tmp_path)
     assert counts["regions"] == 20
     for name in FILES:

@@ -23,7 +23,7 @@ ASTANA_TILES = SHARED / "roads" / "osm-qa-astana"
 @pytest.fixture(autouse=True)
 def _regions_and_var(settings: object, tmp_path: Path) -> None:
     if not ALMATY_PBF.exists():
-        pytest.skip(f"shared data absent: {ALMATY_PBF} not found")
+        pytest.skip(reason=f"shared data absent: {ALMATY_PBF} not found")
     settings.VAR_DIR = tmp_path
     loader.load_regions()
 
@@ -79,7 +79,7 @@ def test_unknown_region_is_named() -> None:
 
 def test_astana_tiles_import() -> None:
     if not ASTANA_TILES.is_dir():
-        pytest.skip(f"shared data absent: {ASTANA_TILES} not found")
+        pytest.skip(reason=f"shared data absent: {ASTANA_TILES} not found")
     output = _import(ASTANA_TILES, region="astana")
     assert Facility.objects.filter(region__slug="astana", kind="school").count() > 50
     assert "Police station" in output

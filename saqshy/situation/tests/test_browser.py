@@ -48,7 +48,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail("chromium is missing in CI; `make test` installs it")
-        pytest.skip("chromium is not installed here (make test installs it)")
+        pytest.skip(reason="chromium is not installed here (make test installs it)")
     work = tmp_path_factory.mktemp("live")
     env = {
         **os.environ,

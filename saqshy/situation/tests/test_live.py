@@ -47,7 +47,7 @@ def layer(request: pytest.FixtureRequest) -> Iterator[str]:
         if not _redis_up():
             if os.environ.get("CI"):
                 pytest.fail(f"Redis is not answering at {REDIS_URL}; CI must run this test")
-            pytest.skip(f"no Redis server at {REDIS_URL} (not running on this machine)")
+            pytest.skip(reason=f"no Redis server at {REDIS_URL} (not running on this machine)")
         config = {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {"hosts": [REDIS_URL], "prefix": f"test-{uuid.uuid4().hex[:8]}"},
