@@ -8,6 +8,9 @@ from rest_framework.routers import DefaultRouter
 from saqshy.accounts.api.views import AgencyViewSet, MeView, RegionViewSet
 from saqshy.core.api.audit import AuditEntryViewSet
 from saqshy.facilities.api.views import FacilityViewSet
+from saqshy.gatherings.api import urls as gatherings_api
+from saqshy.inspections.api import urls as inspections_api
+from saqshy.pyrotechnics.api import urls as pyrotechnics_api
 
 app_name = "api"
 
@@ -16,6 +19,8 @@ router.register("regions", RegionViewSet, basename="region")
 router.register("agencies", AgencyViewSet, basename="agency")
 router.register("facilities", FacilityViewSet, basename="facility")
 router.register("audit", AuditEntryViewSet, basename="auditentry")
+for app_routes in (gatherings_api, inspections_api, pyrotechnics_api):
+    app_routes.register(router)
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="token"),

@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "saqshy.core",
     "saqshy.accounts",
     "saqshy.facilities",
+    "saqshy.inspections",
+    "saqshy.pyrotechnics",
+    "saqshy.gatherings",
     "saqshy.situation",
     "saqshy.demo",
 ]

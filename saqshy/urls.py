@@ -6,6 +6,9 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("saqshy.situation.urls")),
     path("facilities/", include("saqshy.facilities.urls")),
+    path("events/", include("saqshy.gatherings.urls")),
+    path("inspections/", include("saqshy.inspections.urls")),
+    path("pyrotechnics/", include("saqshy.pyrotechnics.urls")),
     path("accounts/", include("saqshy.accounts.urls")),
     path(
         "login/",

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from saqshy.accounts.models import Agency, District, Grant, Region, Role, User
+from saqshy.accounts.models import Agency, District, Grant, Norm, Region, Role, User
 from saqshy.core.admin_audit import AuditedModelAdmin
 
 
@@ -43,3 +43,9 @@ class RoleAdmin(AuditedModelAdmin):
     list_display = ["slug", "name_en", "all_agencies"]
     search_fields = ["slug", "name_en"]
     filter_horizontal = ["permissions"]
+
+
+@admin.register(Norm)
+class NormAdmin(AuditedModelAdmin):
+    list_display = ["code", "region", "value", "unit", "source"]
+    list_filter = ["code", "region"]

@@ -10,6 +10,8 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from saqshy.accounts.norms import sync_norms_after_migrate
         from saqshy.accounts.roles import sync_roles_after_migrate
 
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="saqshy-sync-roles")
+        post_migrate.connect(sync_norms_after_migrate, dispatch_uid="saqshy-sync-norms")

@@ -195,3 +195,42 @@ class Grant(BaseModel):
     def save(self, *args: Any, **kwargs: Any) -> None:
         super().save(*args, **kwargs)
         self.user.forget_scopes()
+
+
+class Norm(BaseModel):
+    """A threshold or norm as data: a national default, optionally overridden per region.
+
+    Examples: ``inspection_validity_days`` (30), ``fire_standby_attendance`` (1000). Code reads
+    them through ``accounts.queries.norm(code, region)``, never from constants.
+    """
+
+    code = models.SlugField(_("code"), max_length=60)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="norms",
+        help_text=_("Empty for the national default."),
+    )
+    value = models.FloatField(_("value"))
+    unit = models.CharField(_("unit"), max_length=30, blank=True)
+    description = models.CharField(_("description"), max_length=255, blank=True)
+    source = models.CharField(_("source"), max_length=255, blank=True)
+
+    scope_region_field: ClassVar[str | None] = None
+
+    class Meta:
+        verbose_name = _("norm")
+        verbose_name_plural = _("norms")
+        ordering = ["code", "region"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "region"], name="norm_code_region_unique"),
+            models.UniqueConstraint(
+                fields=["code"], condition=models.Q(region=None), name="norm_national_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} = {self.value:g} {self.unit}".strip()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from shapely import STRtree
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
@@ -64,3 +64,20 @@ def region_id_at(lat: float, lon: float) -> int | None:
 def region_at(lat: float, lon: float) -> Region | None:
     region_id = region_id_at(lat, lon)
     return Region.objects.get(pk=region_id) if region_id is not None else None
+
+
+def norm(code: str, region_id: int | None = None) -> float:
+    """The value of norm ``code`` for a region: its own override, else the national default."""
+    from saqshy.accounts.models import Norm
+    from saqshy.accounts.norms import DEFAULT_NORMS
+
+    values: dict[int | None, float] = dict(
+        Norm.objects.filter(code=code)
+        .filter(Q(region_id=region_id) | Q(region=None))
+        .values_list("region_id", "value")
+    )
+    if region_id in values:
+        return float(values[region_id])
+    if None in values:
+        return float(values[None])
+    return float(DEFAULT_NORMS[code][0])

@@ -15,8 +15,15 @@ from django.contrib.auth.models import Permission
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-SAQSHY_APPS = ("accounts", "core", "facilities")
-REFERENCE_DATA = ("accounts.region", "accounts.district", "accounts.agency", "accounts.role")
+SAQSHY_APPS = ("accounts", "core", "facilities", "inspections", "pyrotechnics", "gatherings")
+REFERENCE_DATA = (
+    "accounts.region",
+    "accounts.district",
+    "accounts.agency",
+    "accounts.role",
+    "accounts.norm",
+    "inspections.checklistitem",
+)
 
 Rule = tuple[str, str]
 
@@ -34,7 +41,7 @@ DEFAULT_ROLES: dict[str, dict[str, Any]] = {
     "planner": {
         "names": (_("Planner"), "Жоспарлаушы", "Планировщик"),
         "all_agencies": False,
-        "rules": [("view", "*"), ("*", "facilities.*")],
+        "rules": [("view", "*"), ("*", "facilities.*"), ("*", "gatherings.*")],
     },
     "duty-officer": {
         "names": (_("Duty officer"), "Кезекші офицер", "Оперативный дежурный"),
@@ -49,7 +56,13 @@ DEFAULT_ROLES: dict[str, dict[str, Any]] = {
     "inspector": {
         "names": (_("Inspector"), "Инспектор", "Инспектор"),
         "all_agencies": True,
-        "rules": [("view", "*"), ("add", "facilities.*"), ("change", "facilities.*")],
+        "rules": [
+            ("view", "*"),
+            ("add", "facilities.*"),
+            ("change", "facilities.*"),
+            ("*", "inspections.*"),
+            ("*", "pyrotechnics.*"),
+        ],
     },
     "field-officer": {
         "names": (_("Field officer"), "Далалық қызметкер", "Полевой сотрудник"),

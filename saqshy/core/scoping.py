@@ -15,7 +15,7 @@ from typing import Any, Protocol, TypeVar
 from django.db import models
 from django.db.models import Q
 
-ACTIONS = ("view", "add", "change", "delete")
+ACTIONS = ("view", "add", "change", "delete", "approve")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from saqshy.accounts.models import Region
+from saqshy.facilities.filtersets import RegionSlugFilter
+from saqshy.gatherings.choices import GatheringKind, GatheringStatus
+from saqshy.gatherings.models import Gathering
+
+
+class GatheringFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    region = RegionSlugFilter(
+        field_name="region__slug",
+        to_field_name="slug",
+        queryset=Region.objects.all(),
+        label=_("Region"),
+    )
+    kind = django_filters.MultipleChoiceFilter(choices=GatheringKind.choices(), label=_("Kind"))
+    status = django_filters.MultipleChoiceFilter(
+        choices=GatheringStatus.choices(), label=_("Status")
+    )
+    date_from = django_filters.DateFilter(
+        field_name="starts_at", lookup_expr="date__gte", label=_("From")
+    )
+    date_to = django_filters.DateFilter(
+        field_name="starts_at", lookup_expr="date__lte", label=_("To")
+    )
+
+    class Meta:
+        model = Gathering
+        fields = [
+            "q",
+            "region",
+            "kind",
+            "status",
+            "venue",
+            "children_involved",
+            "date_from",
+            "date_to",
+        ]
+
+    def search(self, queryset, name, value):  # type: ignore[no-untyped-def]
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(name__icontains=value) | queryset.filter(organiser__icontains=value)

@@ -1,0 +1,143 @@
+"""Approval gates: computed from the records for every event, never typed by hand.
+
+``evaluate`` loads everything a page of events needs in a fixed number of queries and
+returns, per event, every gate with whether it passes and why.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.utils.translation import gettext as _
+
+from saqshy.accounts.queries import norm
+from saqshy.gatherings.choices import GateCode, GatheringKind
+from saqshy.gatherings.models import Gathering
+from saqshy.inspections.choices import Clearance
+from saqshy.inspections.models import Briefing, Drill
+from saqshy.inspections.queries import clearance
+
+
+@dataclass(frozen=True)
+class Gate:
+    code: str
+    passed: bool
+    reason: str
+
+    @property
+    def label(self) -> str:
+        return str(GateCode.label(self.code))
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "gate": self.code,
+            "label": self.label,
+            "passed": self.passed,
+            "reason": self.reason,
+        }
+
+
+def _dates_by_facility(model: type[Briefing] | type[Drill], ids: set[int]) -> dict[int, list[date]]:
+    found: dict[int, list[date]] = defaultdict(list)
+    for facility_id, held_on in model.objects.filter(facility_id__in=ids).values_list(
+        "facility_id", "held_on"
+    ):
+        found[facility_id].append(held_on)
+    return found
+
+
+def _within(dates: list[date], start: date, days: float) -> bool:
+    return any(start - timedelta(days=days) <= held <= start for held in dates)
+
+
+def evaluate(gatherings: Sequence[Gathering]) -> dict[int, list[Gate]]:
+    """Every gate of every event (the list is in a stable order)."""
+    venue_ids = {g.venue_id for g in gatherings if g.venue_id is not None}
+    briefings = _dates_by_facility(Briefing, venue_ids)
+    drills = _dates_by_facility(Drill, venue_ids)
+    norms: dict[tuple[str, int], float] = {}
+
+    def rule(code: str, region_id: int) -> float:
+        if (code, region_id) not in norms:
+            norms[(code, region_id)] = norm(code, region_id)
+        return norms[(code, region_id)]
+
+    by_day: dict[tuple[date, int], list[int]] = defaultdict(list)
+    for g in gatherings:
+        if g.venue_id is not None:
+            by_day[(g.starts_at.date(), g.region_id)].append(g.venue_id)
+    states = {
+        (day, region_id, state.facility_id): state
+        for (day, region_id), ids in by_day.items()
+        for state in clearance(ids, day, region_id=region_id).values()
+    }
+    result: dict[int, list[Gate]] = {}
+    for g in gatherings:
+        start = g.starts_at.date()
+        gates: list[Gate] = []
+        if g.venue_id is not None:
+            state = states[(start, g.region_id, g.venue_id)]
+            reasons = {
+                Clearance.CLEARED: _("Inspected on %(date)s; no open major or critical violation.")
+                % {"date": state.last_inspected_on},
+                Clearance.BLOCKED: _("The venue has %(n)s open major or critical violation(s).")
+                % {"n": len(state.blocking_violations)},
+                Clearance.EXPIRED: _("Last inspected on %(date)s, more than %(days)s days before.")
+                % {
+                    "date": state.last_inspected_on,
+                    "days": int(rule("inspection_validity_days", g.region_id)),
+                },
+                Clearance.NEVER: _("The venue has never been inspected."),
+            }
+            gates.append(Gate(GateCode.VENUE_CLEARED, state.cleared, reasons[state.status]))
+        for code, norm_code, planned in (
+            (GateCode.FIRE_STANDBY, "fire_standby_attendance", g.fire_standby_planned),
+            (GateCode.MEDICAL, "medical_presence_attendance", g.medical_presence_planned),
+        ):
+            threshold = int(rule(norm_code, g.region_id))
+            if g.expected_attendance >= threshold:
+                reason = (
+                    _("Planned (%(n)s expected; required from %(t)s).")
+                    if planned
+                    else _("Not planned, but %(n)s people are expected (required from %(t)s).")
+                ) % {"n": g.expected_attendance, "t": threshold}
+                gates.append(Gate(code, planned, reason))
+        if g.children_involved and g.venue_id is not None:
+            days = rule("children_prep_season_days", g.region_id)
+            briefed = _within(briefings.get(g.venue_id, []), start, days)
+            drilled = _within(drills.get(g.venue_id, []), start, days)
+            missing = [
+                str(text)
+                for ok, text in (
+                    (briefed, _("a staff briefing")),
+                    (drilled, _("an evacuation drill")),
+                )
+                if not ok
+            ]
+            reason = (
+                _("Briefing and drill held at the venue this season.")
+                if not missing
+                else _("Missing this season: %(what)s.") % {"what": ", ".join(missing)}
+            )
+            gates.append(Gate(GateCode.CHILDREN_PREP, not missing, reason))
+        if g.venue_id is None or g.kind == GatheringKind.FIREWORKS:
+            days = rule("access_route_check_days", g.region_id)
+            checked = g.access_route_checked_on
+            recent = checked is not None and start - timedelta(days=days) <= checked <= start
+            ok = g.access_route_clear and recent
+            reason = (
+                _("Recorded clear on %(date)s.") % {"date": checked}
+                if ok
+                else _("No clear access route recorded within %(days)s days before the event.")
+                % {"days": int(days)}
+            )
+            gates.append(Gate(GateCode.ACCESS_ROUTE, ok, reason))
+        result[g.pk] = gates
+    return result
+
+
+def failing(gathering: Gathering) -> list[Gate]:
+    return [gate for gate in evaluate([gathering])[gathering.pk] if not gate.passed]

@@ -1,0 +1,159 @@
+"""Every change to mass events, including the approval that the gates guard."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from saqshy.accounts.queries import region_id_at
+from saqshy.core import services as core_services
+from saqshy.core.exceptions import Conflict
+from saqshy.gatherings import gates
+from saqshy.gatherings.choices import GatheringStatus
+from saqshy.gatherings.models import Gathering
+
+EDITABLE = (GatheringStatus.DRAFT, GatheringStatus.SUBMITTED)
+
+
+def _payload(gathering: Gathering) -> dict[str, Any]:
+    return gathering.map_feature()
+
+
+def _place(fields: dict[str, Any]) -> None:
+    """Location and region follow the venue; an outdoor event's region follows its point."""
+    venue = fields.get("venue")
+    if venue is not None:
+        fields.setdefault("lat", venue.lat)
+        fields.setdefault("lon", venue.lon)
+        fields["region_id"] = venue.region_id
+        fields.pop("region", None)
+        return
+    lat, lon = fields.get("lat"), fields.get("lon")
+    if lat is None or lon is None:
+        raise ValidationError({"venue": [_("Give a venue, or a location for an outdoor event.")]})
+    region_id = region_id_at(float(lat), float(lon))
+    if region_id is None:
+        raise ValidationError({"lat": [_("This location lies outside every known region.")]})
+    fields["region_id"] = region_id
+    fields.pop("region", None)
+
+
+def _check(gathering: Gathering) -> None:
+    errors: dict[str, list[str]] = {}
+    if gathering.ends_at and gathering.starts_at and gathering.ends_at <= gathering.starts_at:
+        errors["ends_at"] = [_("The event must end after it starts.")]
+    if gathering.children_count and not gathering.children_involved:
+        errors["children_involved"] = [_("Children are counted, so mark that children take part.")]
+    if gathering.children_count > gathering.expected_attendance:
+        errors["children_count"] = [_("More children than the expected attendance.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def create_gathering(*, acting_user: Any, **fields: Any) -> Gathering:
+    """Add an event as a draft; its region follows its venue or location."""
+    _place(fields)
+    gathering = Gathering(**fields)
+    gathering.status = GatheringStatus.DRAFT
+    _check(gathering)
+    return core_services.create(acting_user=acting_user, instance=gathering, payload=_payload)
+
+
+def update_gathering(*, acting_user: Any, gathering: Gathering, **changes: Any) -> Gathering:
+    """Change an event that is not yet decided; approved events are cancelled, not edited."""
+    if gathering.status not in EDITABLE:
+        raise Conflict(
+            _("A %(status)s event cannot be edited.")
+            % {"status": GatheringStatus.label(gathering.status)},
+            code="not_editable",
+        )
+    if {"venue", "lat", "lon"} & changes.keys():
+        located: dict[str, Any] = {
+            "venue": changes.get("venue", gathering.venue),
+            **{k: changes[k] for k in ("lat", "lon") if k in changes},
+        }
+        if located["venue"] is None:
+            located.setdefault("lat", gathering.lat)
+            located.setdefault("lon", gathering.lon)
+        _place(located)
+        changes.update(located)
+    candidate = copy.copy(gathering)
+    for name, value in changes.items():
+        setattr(candidate, name, value)
+    _check(candidate)
+    return core_services.update(
+        acting_user=acting_user, instance=gathering, changes=changes, payload=_payload
+    )
+
+
+def delete_gathering(*, acting_user: Any, gathering: Gathering) -> None:
+    if gathering.status != GatheringStatus.DRAFT:
+        raise Conflict(
+            _("Only a draft can be deleted; cancel the event instead."), code="not_draft"
+        )
+    core_services.delete(acting_user=acting_user, instance=gathering)
+
+
+def _transition(acting_user: Any, gathering: Gathering, name: str, **extra: Any) -> Gathering:
+    sources, target = GatheringStatus.TRANSITIONS[name]
+    if gathering.status not in sources:
+        raise Conflict(
+            _("This event is %(status)s; it cannot be %(target)s.")
+            % {
+                "status": GatheringStatus.label(gathering.status),
+                "target": GatheringStatus.label(target),
+            },
+            code="invalid_transition",
+        )
+    return core_services.update(
+        acting_user=acting_user,
+        instance=gathering,
+        changes={"status": target, **extra},
+        payload=_payload,
+    )
+
+
+def submit(*, acting_user: Any, gathering: Gathering) -> Gathering:
+    return _transition(acting_user, gathering, "submit")
+
+
+def approve(*, acting_user: Any, gathering: Gathering) -> Gathering:
+    """Approve an event whose every gate passes; otherwise refuse, listing the failing gates."""
+    core_services.require_scope(acting_user, gathering, "approve")
+    with transaction.atomic():
+        locked = Gathering.objects.select_for_update().get(pk=gathering.pk)
+        blocked = gates.failing(locked)
+        if blocked and locked.status in GatheringStatus.TRANSITIONS["approve"][0]:
+            raise Conflict(
+                _("The event cannot be approved: %(n)s gate(s) fail.") % {"n": len(blocked)},
+                code="gates_failed",
+                gates=[gate.as_dict() for gate in blocked],
+            )
+        return _transition(
+            acting_user,
+            locked,
+            "approve",
+            approved_by=acting_user if getattr(acting_user, "pk", None) else None,
+            approved_at=timezone.now(),
+            status_reason="",
+        )
+
+
+def reject(*, acting_user: Any, gathering: Gathering, reason: str) -> Gathering:
+    core_services.require_scope(acting_user, gathering, "approve")
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why the event is rejected.")]})
+    return _transition(acting_user, gathering, "reject", status_reason=reason.strip())
+
+
+def cancel(*, acting_user: Any, gathering: Gathering, reason: str = "") -> Gathering:
+    return _transition(acting_user, gathering, "cancel", status_reason=reason.strip())
+
+
+def mark_held(*, acting_user: Any, gathering: Gathering) -> Gathering:
+    return _transition(acting_user, gathering, "mark_held")

@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from saqshy.facilities.models import Facility
+from saqshy.inspections.models import (
+    Briefing,
+    ChecklistItem,
+    Drill,
+    Inspection,
+    InspectionResult,
+    Violation,
+)
+
+
+class ChecklistItemSerializer(serializers.ModelSerializer):
+    display_name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = ChecklistItem
+        fields = [
+            "id",
+            "code",
+            "display_name",
+            "name_kk",
+            "name_ru",
+            "name_en",
+            "severity",
+            "days_to_fix",
+            "order",
+            "active",
+        ]
+
+
+class ResultSerializer(serializers.ModelSerializer):
+    item: serializers.SlugRelatedField[ChecklistItem] = serializers.SlugRelatedField(
+        slug_field="code", queryset=ChecklistItem.objects.filter(active=True)
+    )
+
+    class Meta:
+        model = InspectionResult
+        fields = ["item", "passed", "note"]
+
+
+class ViolationSerializer(serializers.ModelSerializer):
+    item: serializers.SlugRelatedField[ChecklistItem] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    blocks_clearance = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Violation
+        fields = [
+            "id",
+            "facility",
+            "inspection",
+            "item",
+            "severity",
+            "description",
+            "deadline",
+            "status",
+            "eliminated_on",
+            "verified_in",
+            "blocks_clearance",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class InspectionSerializer(serializers.ModelSerializer):
+    facility: serializers.PrimaryKeyRelatedField[Facility] = serializers.PrimaryKeyRelatedField(
+        queryset=Facility.objects.all()
+    )
+    results = ResultSerializer(many=True)
+    violations = ViolationSerializer(many=True, read_only=True)
+    inspector = serializers.CharField(source="inspector.username", read_only=True, default="")
+
+    class Meta:
+        model = Inspection
+        fields = [
+            "id",
+            "facility",
+            "inspected_on",
+            "is_reinspection",
+            "inspector",
+            "notes",
+            "results",
+            "violations",
+            "created_at",
+        ]
+        read_only_fields = ["is_reinspection", "inspector", "created_at"]
+
+    def validate_facility(self, facility: Facility) -> Facility:
+        request = self.context["request"]
+        if not Facility.objects.restrict(request.user, "view").filter(pk=facility.pk).exists():
+            raise serializers.ValidationError(_("No such facility."))
+        return facility
+
+    def validate_results(self, results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if not results:
+            raise serializers.ValidationError(_("Record at least one checklist item."))
+        return results
+
+
+class EliminateSerializer(serializers.Serializer):
+    eliminated_on = serializers.DateField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class VerifySerializer(serializers.Serializer):
+    inspected_on = serializers.DateField()
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class _FacilityRecordSerializer(serializers.ModelSerializer):
+    facility: serializers.PrimaryKeyRelatedField[Facility] = serializers.PrimaryKeyRelatedField(
+        queryset=Facility.objects.all()
+    )
+
+    def validate_facility(self, facility: Facility) -> Facility:
+        request = self.context["request"]
+        if not Facility.objects.restrict(request.user, "view").filter(pk=facility.pk).exists():
+            raise serializers.ValidationError(_("No such facility."))
+        return facility
+
+
+class BriefingSerializer(_FacilityRecordSerializer):
+    class Meta:
+        model = Briefing
+        fields = ["id", "facility", "held_on", "participants", "topic", "conducted_by"]
+
+
+class DrillSerializer(_FacilityRecordSerializer):
+    within_norm = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Drill
+        fields = [
+            "id",
+            "facility",
+            "held_on",
+            "people_evacuated",
+            "evacuation_seconds",
+            "norm_seconds",
+            "within_norm",
+            "notes",
+        ]

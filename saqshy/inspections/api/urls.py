@@ -1,0 +1,20 @@
+"""This app's API routes, registered on the project's router by ``saqshy/api_urls.py``."""
+
+from rest_framework.routers import DefaultRouter
+
+from saqshy.inspections.api.views import (
+    BriefingViewSet,
+    ChecklistItemViewSet,
+    DrillViewSet,
+    InspectionViewSet,
+    ViolationViewSet,
+)
+
+
+def register(router: DefaultRouter) -> None:
+    """Add this app's viewsets to the API router."""
+    router.register("inspections/checklist", ChecklistItemViewSet, basename="checklistitem")
+    router.register("inspections", InspectionViewSet, basename="inspection")
+    router.register("violations", ViolationViewSet, basename="violation")
+    router.register("briefings", BriefingViewSet, basename="briefing")
+    router.register("drills", DrillViewSet, basename="drill")

@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from saqshy.core import services as core_services
+from saqshy.core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
+from saqshy.inspections import services
+from saqshy.inspections.api.serializers import (
+    BriefingSerializer,
+    ChecklistItemSerializer,
+    DrillSerializer,
+    EliminateSerializer,
+    InspectionSerializer,
+    VerifySerializer,
+    ViolationSerializer,
+)
+from saqshy.inspections.filtersets import (
+    BriefingFilterSet,
+    DrillFilterSet,
+    InspectionFilterSet,
+    ViolationFilterSet,
+)
+from saqshy.inspections.models import Briefing, ChecklistItem, Drill, Inspection, Violation
+
+
+class ChecklistItemViewSet(ScopedReadOnlyViewSet):
+    """The checklist inspectors fill in (reference data)."""
+
+    queryset = ChecklistItem.objects.filter(active=True)
+    serializer_class = ChecklistItemSerializer
+    lookup_field = "code"
+
+
+class InspectionViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
+    """Inspections are records of a visit: created once, never edited (a re-inspection
+    follows instead). Failed items become violations."""
+
+    queryset = Inspection.objects.select_related("facility", "inspector").prefetch_related(
+        "results__item", "violations__item"
+    )
+    serializer_class = InspectionSerializer
+    filterset_class = InspectionFilterSet
+
+    def perform_create(self, serializer: Any) -> None:
+        data = serializer.validated_data
+        serializer.instance = services.record_inspection(
+            acting_user=self.request.user,
+            facility=data["facility"],
+            inspected_on=data["inspected_on"],
+            notes=data.get("notes", ""),
+            results=[
+                services.ItemResult(r["item"], r["passed"], r.get("note", ""))
+                for r in data["results"]
+            ],
+        )
+
+
+class ViolationViewSet(ScopedReadOnlyViewSet):
+    """Violations found by inspections: eliminate, then verify in a re-inspection."""
+
+    queryset = Violation.objects.select_related("facility", "item")
+    serializer_class = ViolationSerializer
+    filterset_class = ViolationFilterSet
+    scoped_actions = {"eliminate": "change", "verify": "change"}
+
+    @extend_schema(request=EliminateSerializer, responses=ViolationSerializer)
+    @action(detail=True, methods=["post"])
+    def eliminate(self, request: Request, pk: str | None = None) -> Response:
+        """The facility has put the violation right (it still blocks until verified)."""
+        violation = self.get_object()
+        body = EliminateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        updated = services.mark_eliminated(
+            acting_user=request.user, violation=violation, **body.validated_data
+        )
+        return Response(ViolationSerializer(updated).data)
+
+    @extend_schema(request=VerifySerializer, responses=ViolationSerializer)
+    @action(detail=True, methods=["post"])
+    def verify(self, request: Request, pk: str | None = None) -> Response:
+        """A re-inspection on ``inspected_on`` confirms the elimination."""
+        violation = self.get_object()
+        body = VerifySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.verify_eliminations(
+            acting_user=request.user,
+            facility=violation.facility,
+            violations=[violation],
+            **body.validated_data,
+        )
+        violation.refresh_from_db()
+        return Response(ViolationSerializer(violation).data, status=status.HTTP_200_OK)
+
+
+class _FacilityRecordViewSet(ScopedModelViewSet):
+    def create_object(self, data: dict[str, Any]) -> Any:
+        model = self.get_queryset().model
+        return core_services.create(acting_user=self.request.user, instance=model(**data))
+
+    def update_object(self, instance: Any, data: dict[str, Any]) -> Any:
+        return core_services.update(acting_user=self.request.user, instance=instance, changes=data)
+
+    def delete_object(self, instance: Any) -> None:
+        core_services.delete(acting_user=self.request.user, instance=instance)
+
+
+class BriefingViewSet(_FacilityRecordViewSet):
+    """Staff briefings and training at facilities."""
+
+    queryset = Briefing.objects.select_related("facility")
+    serializer_class = BriefingSerializer
+    filterset_class = BriefingFilterSet
+
+
+class DrillViewSet(_FacilityRecordViewSet):
+    """Evacuation drills with measured evacuation times."""
+
+    queryset = Drill.objects.select_related("facility")
+    serializer_class = DrillSerializer
+    filterset_class = DrillFilterSet

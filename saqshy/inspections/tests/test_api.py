@@ -1,0 +1,201 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.urls import reverse
+
+from saqshy.accounts.models import Region
+from saqshy.core.audit_models import AuditEntry
+from saqshy.core.testing.mixins import PersonaTestCase, ReferenceAPITests, RegionScopedAPITests
+from saqshy.facilities.tests.factories import FacilityFactory
+from saqshy.inspections.models import Briefing, Drill, Inspection, Violation
+from saqshy.inspections.queries import clearance_of
+from saqshy.inspections.tests.factories import (
+    BriefingFactory,
+    DrillFactory,
+    InspectionFactory,
+    ViolationFactory,
+)
+
+TODAY = dt.date.today()
+
+
+class ChecklistAPITests(ReferenceAPITests):
+    basename = "checklistitem"
+
+    def test_default_checklist_is_data(self) -> None:
+        self.login(self.personas.inspector_almaty)
+        codes = {i["code"] for i in self.client.get(self.list_url()).json()["results"]}
+        self.assertTrue({"fire-alarm", "exits", "extinguishers", "access-road"} <= codes)
+
+
+class InspectionAPITests(RegionScopedAPITests):
+    refused_create = (400, "facility")
+    basename = "inspection"
+    model = Inspection
+    writer = "inspector_almaty"
+    supports = frozenset({"create"})
+
+    def make_object(self, region: Region) -> Inspection:
+        return InspectionFactory(facility=FacilityFactory(region=region))
+
+    def create_payload(self, region: Region) -> dict[str, Any]:
+        facility = FacilityFactory(region=region)
+        return {
+            "facility": facility.pk,
+            "inspected_on": str(TODAY),
+            "results": [
+                {"item": "fire-alarm", "passed": True},
+                {"item": "exits", "passed": False, "note": "Rear exit locked"},
+            ],
+        }
+
+    def update_payload(self) -> dict[str, Any]:
+        return {"notes": "changed"}
+
+    def test_failed_item_becomes_an_open_violation_with_a_deadline(self) -> None:
+        self.login(self.p.inspector_almaty)
+        response = self.client.post(self.list_url(), self.create_payload(self.p.almaty))
+        self.assertEqual(response.status_code, 201, response.content)
+        [violation] = response.json()["violations"]
+        self.assertEqual((violation["item"], violation["severity"]), ("exits", "critical"))
+        self.assertEqual(violation["deadline"], str(TODAY + dt.timedelta(days=1)))
+        self.assertEqual(violation["description"], "Rear exit locked")
+        self.assertEqual(AuditEntry.objects.filter(object_type="inspections.violation").count(), 1)
+
+    def test_bad_inspection_changes_nothing(self) -> None:
+        self.login(self.p.inspector_almaty)
+        payload = self.create_payload(self.p.almaty)
+        payload["results"].append({"item": "exits", "passed": True})
+        counts = (Inspection.objects.count(), Violation.objects.count())
+        response = self.client.post(self.list_url(), payload)
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("results", response.json())
+        payload["results"] = [{"item": "no-such-item", "passed": True}]
+        self.assertEqual(self.client.post(self.list_url(), payload).status_code, 400)
+        self.assertEqual((Inspection.objects.count(), Violation.objects.count()), counts)
+
+    def test_facility_outside_scope_is_an_unknown_facility(self) -> None:
+        self.login(self.p.inspector_almaty)
+        payload = self.create_payload(self.p.astana)
+        response = self.client.post(self.list_url(), payload)
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("facility", response.json())
+
+
+class ViolationAPITests(RegionScopedAPITests):
+    basename = "violation"
+    model = Violation
+    writer = "inspector_almaty"
+    supports = frozenset()
+
+    def make_object(self, region: Region) -> Violation:
+        inspection = InspectionFactory(facility=FacilityFactory(region=region))
+        return ViolationFactory(inspection=inspection)
+
+    def create_payload(self, region: Region) -> dict[str, Any]:
+        return {"description": "x"}
+
+    def update_payload(self) -> dict[str, Any]:
+        return {"status": "verified"}
+
+    def test_lifecycle_open_eliminated_verified_restores_clearance(self) -> None:
+        self.login(self.p.inspector_almaty)
+        violation = self.in_almaty
+        facility = violation.facility
+        self.assertEqual(clearance_of(facility.pk, TODAY).status, "blocked")
+        url = reverse("api:violation-verify", args=[violation.pk])
+        response = self.client.post(url, {"inspected_on": str(TODAY)})
+        self.assertEqual(response.status_code, 409)
+        self.assertEqual(response.json()["code"], "invalid_transition")
+        response = self.client.post(
+            reverse("api:violation-eliminate", args=[violation.pk]),
+            {"eliminated_on": str(TODAY), "note": "Panel repaired"},
+        )
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertEqual(response.json()["status"], "eliminated")
+        self.assertEqual(clearance_of(facility.pk, TODAY).status, "blocked")
+        response = self.client.post(url, {"inspected_on": str(TODAY)})
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertEqual(response.json()["status"], "verified")
+        self.assertEqual(clearance_of(facility.pk, TODAY).status, "cleared")
+        self.assertTrue(Inspection.objects.filter(facility=facility, is_reinspection=True).exists())
+
+    def test_reader_cannot_eliminate(self) -> None:
+        self.login(self.p.dispatcher_astana)
+        response = self.client.post(
+            reverse("api:violation-eliminate", args=[self.in_astana.pk]),
+            {"eliminated_on": str(TODAY)},
+        )
+        self.assertEqual(response.status_code, 403)
+
+    def test_other_region_violation_cannot_be_eliminated(self) -> None:
+        self.login(self.p.inspector_almaty)
+        response = self.client.post(
+            reverse("api:violation-eliminate", args=[self.in_astana.pk]),
+            {"eliminated_on": str(TODAY)},
+        )
+        self.assertEqual(response.status_code, 404)
+
+
+class BriefingAPITests(RegionScopedAPITests):
+    refused_create = (400, "facility")
+    basename = "briefing"
+    model = Briefing
+    writer = "inspector_almaty"
+
+    def make_object(self, region: Region) -> Briefing:
+        return BriefingFactory(facility=FacilityFactory(region=region))
+
+    def create_payload(self, region: Region) -> dict[str, Any]:
+        facility = FacilityFactory(region=region)
+        return {
+            "facility": facility.pk,
+            "held_on": str(TODAY),
+            "participants": 12,
+            "topic": "Fire extinguishers",
+        }
+
+    def update_payload(self) -> dict[str, Any]:
+        return {"participants": 30}
+
+
+class DrillAPITests(RegionScopedAPITests):
+    refused_create = (400, "facility")
+    basename = "drill"
+    model = Drill
+    writer = "inspector_almaty"
+
+    def make_object(self, region: Region) -> Drill:
+        return DrillFactory(facility=FacilityFactory(region=region))
+
+    def create_payload(self, region: Region) -> dict[str, Any]:
+        facility = FacilityFactory(region=region)
+        return {
+            "facility": facility.pk,
+            "held_on": str(TODAY),
+            "people_evacuated": 120,
+            "evacuation_seconds": 300,
+            "norm_seconds": 480,
+        }
+
+    def update_payload(self) -> dict[str, Any]:
+        return {"evacuation_seconds": 500}
+
+
+class ClearanceTests(PersonaTestCase):
+    def test_states(self) -> None:
+        facility = FacilityFactory(region=self.personas.almaty)
+        self.assertEqual(clearance_of(facility.pk, TODAY).status, "never")
+        InspectionFactory(facility=facility, inspected_on=TODAY - dt.timedelta(days=40))
+        self.assertEqual(clearance_of(facility.pk, TODAY).status, "expired")
+        InspectionFactory(facility=facility, inspected_on=TODAY - dt.timedelta(days=10))
+        self.assertEqual(clearance_of(facility.pk, TODAY).status, "cleared")
+        minor = ViolationFactory(
+            inspection=facility.inspections.first(), severity="minor", description="sign faded"
+        )
+        self.assertEqual(clearance_of(facility.pk, TODAY).status, "cleared")
+        minor.severity = "major"
+        minor.save()
+        self.assertEqual(clearance_of(facility.pk, TODAY).status, "blocked")
