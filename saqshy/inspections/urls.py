@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from saqshy.inspections import views
 
 app_name = "inspections"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.violation_list, name="violations"),
+    path("facility/<int:pk>/", views.facility_safety, name="facility"),
+    path("facility/<int:pk>/inspect/", views.record_inspection, name="record"),
+    path("facility/<int:pk>/<slug:kind>/", views.add_record, name="add"),
+    path("violation/<int:pk>/<slug:action>/", views.violation_action, name="violation"),
+]

@@ -1,0 +1,159 @@
+"""Fire-safety pages: a facility's clearance, its violations, and recording a visit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from saqshy.core.scoping import user_scope
+from saqshy.core.views import run_service
+from saqshy.facilities.models import Facility
+from saqshy.inspections import services
+from saqshy.inspections.choices import Severity, ViolationStatus
+from saqshy.inspections.filtersets import ViolationFilterSet
+from saqshy.inspections.forms import BriefingForm, DateForm, DrillForm
+from saqshy.inspections.models import ChecklistItem, Inspection, Violation
+from saqshy.inspections.queries import clearance_of
+
+
+def _facility(request: HttpRequest, pk: int) -> Facility:
+    visible: Any = Facility.objects.restrict(request.user, "view").select_related("region")
+    return get_object_or_404(visible, pk=pk)
+
+
+def _may(request: HttpRequest, action: str, facility: Facility) -> bool:
+    return user_scope(request.user, Inspection, action).covers(facility.region_id)
+
+
+@login_required
+def violation_list(request: HttpRequest) -> HttpResponse:
+    visible: Any = Violation.objects.restrict(request.user, "view").select_related(
+        "facility", "facility__region", "item"
+    )
+    data = request.GET.copy()
+    if "status" not in data:
+        data.setlist("status", [ViolationStatus.OPEN, ViolationStatus.ELIMINATED])
+    filterset = ViolationFilterSet(data, queryset=visible)
+    page = Paginator(filterset.qs.order_by("deadline", "id"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "inspections/violations.html",
+        {
+            "page": page,
+            "today": dt.date.today(),
+            "statuses": ViolationStatus.choices(),
+            "severities": Severity.choices(),
+            "chosen": {k: data.getlist(k) for k in ("status", "severity")},
+        },
+    )
+
+
+@login_required
+def facility_safety(request: HttpRequest, pk: int) -> HttpResponse:
+    facility = _facility(request, pk)
+    today = dt.date.today()
+    return render(
+        request,
+        "inspections/facility.html",
+        {
+            "facility": facility,
+            "clearance": clearance_of(facility.pk, today, region_id=facility.region_id),
+            "violations": facility.violations.select_related("item").order_by("status", "deadline"),
+            "inspections": facility.inspections.select_related("inspector")[:10],
+            "briefings": facility.briefings.all()[:10],
+            "drills": facility.drills.all()[:10],
+            "checklist": ChecklistItem.objects.filter(active=True),
+            "can_record": _may(request, "add", facility),
+            "can_change": _may(request, "change", facility),
+            "date_form": DateForm(),
+            "briefing_form": BriefingForm(initial={"held_on": today}),
+            "drill_form": DrillForm(initial={"held_on": today, "norm_seconds": 480}),
+            "today": today,
+        },
+    )
+
+
+@login_required
+@require_POST
+def record_inspection(request: HttpRequest, pk: int) -> HttpResponse:
+    facility = _facility(request, pk)
+    if not _may(request, "add", facility):
+        raise PermissionDenied(_("Your role does not let you record inspections here."))
+    results = []
+    for item in ChecklistItem.objects.filter(active=True):
+        verdict = request.POST.get(f"item-{item.code}", "")
+        if verdict in {"pass", "fail"}:
+            note = request.POST.get(f"note-{item.code}", "")
+            results.append(services.ItemResult(item, verdict == "pass", note))
+    form = DateForm(request.POST)
+    inspected_on = form.cleaned_data["on"] if form.is_valid() else dt.date.today()
+    run_service(
+        request,
+        lambda: services.record_inspection(
+            acting_user=request.user, facility=facility, inspected_on=inspected_on, results=results
+        ),
+        _("Inspection recorded."),
+    )
+    return redirect("inspections:facility", pk=facility.pk)
+
+
+@login_required
+@require_POST
+def violation_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    visible: Any = Violation.objects.restrict(request.user, "view").select_related("facility")
+    violation = get_object_or_404(visible, pk=pk)
+    if not _may(request, "change", violation.facility) or action not in {"eliminate", "verify"}:
+        raise PermissionDenied(_("Your role does not allow this."))
+    form = DateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a valid date."))
+        return redirect("inspections:facility", pk=violation.facility_id)
+    on, note = form.cleaned_data["on"], form.cleaned_data["note"]
+    call: Any
+    if action == "eliminate":
+        call = lambda: services.mark_eliminated(  # noqa: E731
+            acting_user=request.user, violation=violation, eliminated_on=on, note=note
+        )
+        done = _("Violation marked eliminated; it still blocks until verified.")
+    else:
+        call = lambda: services.verify_eliminations(  # noqa: E731
+            acting_user=request.user,
+            facility=violation.facility,
+            inspected_on=on,
+            violations=[violation],
+            notes=note,
+        )
+        done = _("Elimination verified in a re-inspection.")
+    run_service(request, call, done)
+    return redirect("inspections:facility", pk=violation.facility_id)
+
+
+@login_required
+@require_POST
+def add_record(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    facility = _facility(request, pk)
+    if not _may(request, "add", facility) or kind not in {"briefing", "drill"}:
+        raise PermissionDenied(_("Your role does not allow this."))
+    form: Any = BriefingForm(request.POST) if kind == "briefing" else DrillForm(request.POST)
+    if form.is_valid():
+        service = services.record_briefing if kind == "briefing" else services.record_drill
+        run_service(
+            request,
+            lambda: service(acting_user=request.user, facility=facility, **form.cleaned_data),
+            _("Saved."),
+        )
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+    return redirect("inspections:facility", pk=facility.pk)
