@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from saqshy.accounts.api.views import AgencyViewSet, MeView, RegionViewSet
 from saqshy.core.api.audit import AuditEntryViewSet
+from saqshy.equipment.api import urls as equipment_api
 from saqshy.facilities.api.views import FacilityViewSet
 from saqshy.gatherings.api import urls as gatherings_api
 from saqshy.inspections.api import urls as inspections_api
@@ -19,7 +20,7 @@ router.register("regions", RegionViewSet, basename="region")
 router.register("agencies", AgencyViewSet, basename="agency")
 router.register("facilities", FacilityViewSet, basename="facility")
 router.register("audit", AuditEntryViewSet, basename="auditentry")
-for app_routes in (gatherings_api, inspections_api, pyrotechnics_api):
+for app_routes in (equipment_api, gatherings_api, inspections_api, pyrotechnics_api):
     app_routes.register(router)
 
 urlpatterns = [

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "saqshy.accounts",
     "saqshy.facilities",
     "saqshy.inspections",
+    "saqshy.equipment",
     "saqshy.pyrotechnics",
     "saqshy.gatherings",
     "saqshy.situation",

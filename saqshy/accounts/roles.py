@@ -15,7 +15,15 @@ from django.contrib.auth.models import Permission
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-SAQSHY_APPS = ("accounts", "core", "facilities", "inspections", "pyrotechnics", "gatherings")
+SAQSHY_APPS = (
+    "accounts",
+    "core",
+    "facilities",
+    "inspections",
+    "equipment",
+    "pyrotechnics",
+    "gatherings",
+)
 REFERENCE_DATA = (
     "accounts.region",
     "accounts.district",
@@ -61,6 +69,7 @@ DEFAULT_ROLES: dict[str, dict[str, Any]] = {
             ("add", "facilities.*"),
             ("change", "facilities.*"),
             ("*", "inspections.*"),
+            ("*", "equipment.*"),
             ("*", "pyrotechnics.*"),
         ],
     },

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from saqshy.accounts.queries import norm
 from saqshy.gatherings.choices import GateCode, GatheringKind
@@ -83,7 +84,11 @@ def evaluate(gatherings: Sequence[Gathering]) -> dict[int, list[Gate]]:
             reasons = {
                 Clearance.CLEARED: _("Inspected on %(date)s; no open major or critical violation.")
                 % {"date": state.last_inspected_on},
-                Clearance.BLOCKED: _("The venue has %(n)s open major or critical violation(s).")
+                Clearance.BLOCKED: ngettext(
+                    "The venue has %(n)s open major or critical violation.",
+                    "The venue has %(n)s open major or critical violations.",
+                    len(state.blocking_violations),
+                )
                 % {"n": len(state.blocking_violations)},
                 Clearance.EXPIRED: _("Last inspected on %(date)s, more than %(days)s days before.")
                 % {

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from saqshy.accounts.queries import region_id_at
 from saqshy.core import services as core_services
@@ -130,7 +131,12 @@ def approve(*, acting_user: Any, gathering: Gathering) -> Gathering:
         blocked = gates.failing(locked)
         if blocked and locked.status in GatheringStatus.TRANSITIONS["approve"][0]:
             raise Conflict(
-                _("The event cannot be approved: %(n)s gate(s) fail.") % {"n": len(blocked)},
+                ngettext(
+                    "The event cannot be approved: %(n)s gate fails.",
+                    "The event cannot be approved: %(n)s gates fail.",
+                    len(blocked),
+                )
+                % {"n": len(blocked)},
                 code="gates_failed",
                 gates=[gate.as_dict() for gate in blocked],
             )

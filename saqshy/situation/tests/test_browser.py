@@ -7,13 +7,7 @@ SQLite database, exactly as ``make demo`` runs it.
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,10 +15,10 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
+from saqshy.core.testing.live import browser_page, live_server, require_chromium
+
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-ROOT = Path(__file__).resolve().parents[3]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SEED = """
 from saqshy.core.testing.personas import make_personas
 from saqshy.facilities import services
@@ -37,59 +31,11 @@ services.create_facility(
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("chromium is missing in CI; `make test` installs it")
-        pytest.skip(reason="chromium is not installed here (make test installs it)")
-    work = tmp_path_factory.mktemp("live")
-    env = {
-        **os.environ,
-        "DEBUG": "true",
-        "DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}",
-        "SAQSHY_VAR_DIR": str(work),
-        "DJANGO_SETTINGS_MODULE": "saqshy.settings",
-    }
-    env.pop("REDIS_URL", None)
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
-    subprocess.run([*manage, "shell", "-c", SEED], env=env, check=True, cwd=ROOT)
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "saqshy.asgi:application",
-            "--port",
-            str(port),
-            "--host",
-            "127.0.0.1",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{url}/login/", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
+    require_chromium()
+    with live_server(tmp_path_factory.mktemp("live"), SEED) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def _api_token(url: str, username: str) -> str:
@@ -116,22 +62,15 @@ def _create_facility(url: str, token: str, name: str) -> int:
 
 
 def test_map_login_language_and_live_update(server: str, tmp_path: Path) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     with translation.override("kk"):
         kazakh_title = translation.gettext("Situation map")
         kazakh_facilities = translation.gettext("Facilities")
     assert kazakh_title != "Situation map", "the Kazakh catalogue is not compiled"
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="en-GB")
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    with browser_page(locale="en-GB") as page:
+        errors = page.errors
         page.goto(f"{server}/")
         page.fill("#id_username", "dispatcher_astana")
         page.fill("#id_password", "pw-dispatcher_astana")
@@ -163,4 +102,3 @@ def test_map_login_language_and_live_update(server: str, tmp_path: Path) -> None
         expect(page.locator("#feed")).to_contain_text("Astana Arena")
         assert page.evaluate("window.__stillTheSamePage") is True
         page.screenshot(path=str(tmp_path / "map-kk.png"))
-        browser.close()
