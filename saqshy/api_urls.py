@@ -11,6 +11,8 @@ from saqshy.equipment.api import urls as equipment_api
 from saqshy.facilities.api.views import FacilityViewSet
 from saqshy.gatherings.api import urls as gatherings_api
 from saqshy.inspections.api import urls as inspections_api
+from saqshy.prevention.api import urls as prevention_api
+from saqshy.prevention.api.views import PreventionIndicatorsView
 from saqshy.pyrotechnics.api import urls as pyrotechnics_api
 
 app_name = "api"
@@ -20,12 +22,23 @@ router.register("regions", RegionViewSet, basename="region")
 router.register("agencies", AgencyViewSet, basename="agency")
 router.register("facilities", FacilityViewSet, basename="facility")
 router.register("audit", AuditEntryViewSet, basename="auditentry")
-for app_routes in (equipment_api, gatherings_api, inspections_api, pyrotechnics_api):
+for app_routes in (
+    equipment_api,
+    gatherings_api,
+    inspections_api,
+    prevention_api,
+    pyrotechnics_api,
+):
     app_routes.register(router)
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="token"),
     path("me/", MeView.as_view(), name="me"),
+    path(
+        "indicators/prevention/",
+        PreventionIndicatorsView.as_view(),
+        name="indicators-prevention",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "saqshy.equipment",
     "saqshy.pyrotechnics",
     "saqshy.gatherings",
+    "saqshy.prevention",
     "saqshy.situation",
     "saqshy.demo",
 ]
@@ -145,6 +146,7 @@ STATICFILES_DIRS = [
     ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
     ("vendor/markercluster", NODE_MODULES / "leaflet.markercluster" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/chartjs", NODE_MODULES / "chart.js" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

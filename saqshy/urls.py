@@ -8,6 +8,7 @@ urlpatterns = [
     path("facilities/", include("saqshy.facilities.urls")),
     path("events/", include("saqshy.gatherings.urls")),
     path("inspections/", include("saqshy.inspections.urls")),
+    path("prevention/", include("saqshy.prevention.urls")),
     path("equipment/", include("saqshy.equipment.urls")),
     path("pyrotechnics/", include("saqshy.pyrotechnics.urls")),
     path("accounts/", include("saqshy.accounts.urls")),

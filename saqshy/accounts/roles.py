@@ -23,6 +23,7 @@ SAQSHY_APPS = (
     "equipment",
     "pyrotechnics",
     "gatherings",
+    "prevention",
 )
 REFERENCE_DATA = (
     "accounts.region",
@@ -70,6 +71,7 @@ DEFAULT_ROLES: dict[str, dict[str, Any]] = {
             ("change", "facilities.*"),
             ("*", "inspections.*"),
             ("*", "equipment.*"),
+            ("*", "prevention.*"),
             ("*", "pyrotechnics.*"),
         ],
     },

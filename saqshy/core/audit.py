@@ -42,6 +42,9 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
         for field in instance._meta.concrete_fields
         if field.attname not in {"created_at", "updated_at"}
     }
+    for name, value in data.items():
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            data[name] = value.astimezone(UTC)
     for name in SECRET_FIELDS & data.keys():
         digest = hashlib.sha256(str(data[name]).encode()).hexdigest()[:12]
         data[name] = f"sha256:{digest}"

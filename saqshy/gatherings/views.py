@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from saqshy.core.scoping import user_scope
 from saqshy.core.views import run_service
 from saqshy.facilities.models import Facility
-from saqshy.gatherings import gates, services
+from saqshy.gatherings import gates, importer, services
 from saqshy.gatherings.choices import GatheringKind, GatheringStatus
 from saqshy.gatherings.filtersets import GatheringFilterSet
 from saqshy.gatherings.forms import GatheringForm
@@ -48,6 +48,30 @@ def gathering_list(request: HttpRequest) -> HttpResponse:
             "chosen": {k: request.GET.getlist(k) for k in ("kind", "status")},
             "can_add": not user_scope(request.user, Gathering, "add").empty,
         },
+    )
+
+
+@login_required
+def gathering_import(request: HttpRequest) -> HttpResponse:
+    """Upload a CSV/XLSX event list; all rows are imported or none, each problem named."""
+    if user_scope(request.user, Gathering, "add").empty:
+        raise PermissionDenied(_("Your role does not let you add events."))
+    result, problem = None, ""
+    upload = request.FILES.get("file")
+    if request.method == "POST":
+        if upload is None:
+            problem = _("Choose a file to upload.")
+        else:
+            try:
+                result = importer.import_gatherings(
+                    acting_user=request.user, name=upload.name or "", data=upload
+                )
+            except importer.ImportFileError as error:
+                problem = str(error)
+    return render(
+        request,
+        "gatherings/import.html",
+        {"result": result, "problem": problem, "columns": importer.COLUMNS},
     )
 
 

@@ -92,8 +92,9 @@ def browser_page(**options: Any) -> Iterator[Any]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(**{"viewport": {"width": 1280, "height": 800}, **options})
         page.errors = []
-        page.on("pageerror", lambda error: page.errors.append(str(error)))
-        page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+        listen: Any = page.on
+        listen("pageerror", lambda error: page.errors.append(str(error)))
+        listen("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
         try:
             yield page
         finally:

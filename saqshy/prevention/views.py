@@ -1,0 +1,102 @@
+"""Campaign pages: progress by district, a burndown, and the inspector's ranked work queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from saqshy.accounts.models import Region
+from saqshy.core.scoping import user_scope
+from saqshy.core.views import run_service
+from saqshy.facilities.choices import FacilityKind
+from saqshy.prevention import queries, services
+from saqshy.prevention.forms import CampaignForm
+from saqshy.prevention.models import Campaign
+
+FACTOR_LABELS = {
+    "kind": _("Kind of building"),
+    "capacity": _("Capacity"),
+    "children_events": _("Children's events soon"),
+    "events": _("Events soon"),
+    "next_event": _("Days until the next event"),
+    "open_violations": _("Open violations"),
+    "past_violations": _("Past violations"),
+    "last_inspection": _("Days since the last inspection"),
+    "no_fire_alarm": _("Fire alarm"),
+    "no_sprinklers": _("Sprinklers"),
+    "storeys": _("Storeys"),
+}
+
+
+@login_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    campaigns: Any = Campaign.objects.restrict(request.user, "view").select_related("region")
+    return render(
+        request,
+        "prevention/campaigns.html",
+        {
+            "campaigns": campaigns,
+            "can_add": not user_scope(request.user, Campaign, "add").empty,
+        },
+    )
+
+
+@login_required
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    visible: Any = Campaign.objects.restrict(request.user, "view").select_related("region")
+    campaign = get_object_or_404(visible, pk=pk)
+    today = timezone.localdate()
+    total, districts = queries.progress(campaign, today)
+    queue = queries.work_queue(campaign, today)
+    labels = [str(FACTOR_LABELS.get(code, code)) for code in FACTOR_LABELS]
+    return render(
+        request,
+        "prevention/campaign.html",
+        {
+            "campaign": campaign,
+            "kinds": [FacilityKind.label(k) for k in campaign.facility_kinds],
+            "total": total,
+            "districts": [d for d in districts if d.group],
+            "burndown": [
+                {"day": day.isoformat(), "remaining": left}
+                for day, left in queries.burndown(campaign, today)
+            ],
+            "queue": [
+                (
+                    n,
+                    facility,
+                    score,
+                    [(FACTOR_LABELS.get(f.code, f.code), f) for f in score.factors],
+                )
+                for n, (facility, score) in enumerate(queue[:100], start=1)
+            ],
+            "queue_size": len(queue),
+            "factor_labels": labels,
+        },
+    )
+
+
+@login_required
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    scope = user_scope(request.user, Campaign, "add")
+    if scope.empty:
+        raise PermissionDenied(_("Your role does not let you plan campaigns."))
+    regions = (
+        Region.objects.all() if scope.national else Region.objects.filter(pk__in=scope.region_ids)
+    )
+    form = CampaignForm(request.POST or None, regions=regions)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(
+            request,
+            lambda: services.create_campaign(acting_user=request.user, **form.cleaned_data),
+            _("Campaign created."),
+        )
+        if saved is not None:
+            return redirect("prevention:campaign", pk=saved.pk)
+    return render(request, "prevention/campaign_form.html", {"form": form})
