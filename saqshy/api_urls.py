@@ -11,6 +11,7 @@ from saqshy.equipment.api import urls as equipment_api
 from saqshy.facilities.api.views import FacilityViewSet
 from saqshy.gatherings.api import urls as gatherings_api
 from saqshy.inspections.api import urls as inspections_api
+from saqshy.inspections.api.views import ClearanceView
 from saqshy.prevention.api import urls as prevention_api
 from saqshy.prevention.api.views import PreventionIndicatorsView
 from saqshy.pyrotechnics.api import urls as pyrotechnics_api
@@ -34,6 +35,7 @@ for app_routes in (
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="token"),
     path("me/", MeView.as_view(), name="me"),
+    path("clearance/", ClearanceView.as_view(), name="clearance"),
     path(
         "indicators/prevention/",
         PreventionIndicatorsView.as_view(),

@@ -50,7 +50,12 @@ DEFAULT_ROLES: dict[str, dict[str, Any]] = {
     "planner": {
         "names": (_("Planner"), "Жоспарлаушы", "Планировщик"),
         "all_agencies": False,
-        "rules": [("view", "*"), ("*", "facilities.*"), ("*", "gatherings.*")],
+        "rules": [
+            ("view", "*"),
+            ("*", "facilities.*"),
+            ("*", "gatherings.*"),
+            ("*", "pyrotechnics.*"),
+        ],
     },
     "duty-officer": {
         "names": (_("Duty officer"), "Кезекші офицер", "Оперативный дежурный"),
@@ -78,12 +83,25 @@ DEFAULT_ROLES: dict[str, dict[str, Any]] = {
     "field-officer": {
         "names": (_("Field officer"), "Далалық қызметкер", "Полевой сотрудник"),
         "all_agencies": False,
-        "rules": [("view", "facilities.*"), ("view", "accounts.*")],
+        "rules": [
+            ("view", "facilities.*"),
+            ("view", "accounts.*"),
+            ("view", "gatherings.*"),
+            ("view", "pyrotechnics.*"),
+            ("change", "pyrotechnics.raidvisit"),
+            ("add", "pyrotechnics.seizure"),
+            ("add", "pyrotechnics.seizureline"),
+        ],
     },
     "viewer": {
         "names": (_("Viewer"), "Бақылаушы", "Наблюдатель"),
         "all_agencies": False,
-        "rules": [("view", "facilities.*"), ("view", "accounts.*")],
+        "rules": [
+            ("view", "facilities.*"),
+            ("view", "accounts.*"),
+            ("view", "gatherings.*"),
+            ("view", "pyrotechnics.*"),
+        ],
     },
 }
 

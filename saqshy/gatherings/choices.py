@@ -67,3 +67,7 @@ class GateCode(ChoiceSet):
         (CHILDREN_PREP, _("Staff briefing and evacuation drill for a children's event"), "#1b9e77"),
         (ACCESS_ROUTE, _("24/7 emergency access route recorded as clear"), "#4575b4"),
     ]
+
+
+GATHERING_KINDS = GatheringKind.choices()
+GATHERING_STATUSES = GatheringStatus.choices()

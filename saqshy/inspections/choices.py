@@ -43,3 +43,7 @@ class Clearance(ChoiceSet):
         (EXPIRED, _("Not cleared: no inspection within the validity period"), "#fdae61"),
         (NEVER, _("Not cleared: never inspected"), "#969696"),
     ]
+
+
+SEVERITIES = Severity.choices()
+VIOLATION_STATUSES = ViolationStatus.choices()

@@ -7,10 +7,12 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from saqshy.accounts.models import Region
 from saqshy.facilities.choices import FacilityKind
+from saqshy.inspections.choices import Clearance
 from saqshy.situation import basemap
 
 MAX_ZOOM = 19
@@ -32,10 +34,16 @@ def _start_view(user: Any) -> dict[str, Any]:
 
 @login_required
 def situation_map(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate().isoformat()
     config = {
         "start": _start_view(request.user),
         "kinds": FacilityKind.legend(),
         "facilitiesUrl": "/api/facilities/?format=geojson&page_size=1000",
+        "eventsUrl": f"/api/events/?format=geojson&page_size=1000&date_from={today}",
+        "eventUrl": "/api/events/{id}/?format=geojson",
+        "outletsUrl": "/api/pyrotechnics/outlets/?format=geojson&page_size=1000",
+        "clearanceUrl": "/api/clearance/",
+        "clearance": Clearance.legend(),
         "tilesUrl": "/tiles/{z}/{x}/{y}.png",
         "maxZoom": MAX_ZOOM,
         "socketPath": "/ws/situation/",

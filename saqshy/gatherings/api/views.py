@@ -4,9 +4,11 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.decorators import action
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from saqshy.core.api.renderers import GeoJSONRenderer
 from saqshy.core.api.viewsets import ScopedModelViewSet
 from saqshy.gatherings import gates, services
 from saqshy.gatherings.api.serializers import (
@@ -28,6 +30,7 @@ class GatheringViewSet(ScopedModelViewSet):
 
     queryset = Gathering.objects.select_related("region", "venue")
     serializer_class = GatheringSerializer
+    renderer_classes = [JSONRenderer, GeoJSONRenderer, BrowsableAPIRenderer]
     filterset_class = GatheringFilterSet
     scoped_actions = {
         "submit": "change",

@@ -2,14 +2,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from saqshy.core import services as core_services
 from saqshy.core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
+from saqshy.facilities.models import Facility
 from saqshy.inspections import services
 from saqshy.inspections.api.serializers import (
     BriefingSerializer,
@@ -27,6 +31,7 @@ from saqshy.inspections.filtersets import (
     ViolationFilterSet,
 )
 from saqshy.inspections.models import Briefing, ChecklistItem, Drill, Inspection, Violation
+from saqshy.inspections.queries import clearance
 
 
 class ChecklistItemViewSet(ScopedReadOnlyViewSet):
@@ -124,3 +129,26 @@ class DrillViewSet(_FacilityRecordViewSet):
     queryset = Drill.objects.select_related("facility")
     serializer_class = DrillSerializer
     filterset_class = DrillFilterSet
+
+
+class ClearanceView(APIView):
+    """Every facility you may see with its fire-safety clearance today: ``{id: status}``.
+
+    Filter with ``?region=slug`` and ``?kind=school&kind=mall``. Statuses: cleared, blocked,
+    expired, never.
+    """
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("region", str), OpenApiParameter("kind", str, many=True)],
+        responses={200: {"type": "object", "additionalProperties": {"type": "string"}}},
+    )
+    def get(self, request: Request) -> Response:
+        facilities: Any = Facility.objects.restrict(request.user, "view")
+        if region := request.query_params.get("region"):
+            facilities = facilities.filter(region__slug=region)
+        if kinds := request.query_params.getlist("kind"):
+            facilities = facilities.filter(kind__in=kinds)
+        states = clearance(facilities.values_list("pk", flat=True), timezone.localdate())
+        return Response({str(pk): state.status for pk, state in states.items()})

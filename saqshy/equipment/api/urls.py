@@ -1,0 +1,11 @@
+"""This app's API routes, registered on the project's router by ``saqshy/api_urls.py``."""
+
+from rest_framework.routers import DefaultRouter
+
+from saqshy.equipment.api.views import FacilityEquipmentViewSet, HydrantViewSet
+
+
+def register(router: DefaultRouter) -> None:
+    """Add this app's viewsets to the API router."""
+    router.register("hydrants", HydrantViewSet, basename="hydrant")
+    router.register("facility-equipment", FacilityEquipmentViewSet, basename="facilityequipment")

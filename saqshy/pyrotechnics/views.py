@@ -1,0 +1,363 @@
+"""Pyrotechnics pages: thin views over the same FilterSets, scope and services as the API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, QuerySet
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from saqshy.core.scoping import user_scope
+from saqshy.pyrotechnics import queries, services
+from saqshy.pyrotechnics.choices import OutletKind, RaidStatus, VisitResult
+from saqshy.pyrotechnics.filtersets import OutletFilterSet, RaidFilterSet, SeizureFilterSet
+from saqshy.pyrotechnics.forms import (
+    OutletForm,
+    RaidForm,
+    RaidStatusForm,
+    SeizureForm,
+    SeizureLineFormSet,
+    TotalsFilterForm,
+    VisitResultForm,
+)
+from saqshy.pyrotechnics.models import Outlet, Raid, RaidVisit, Seizure
+
+T = TypeVar("T")
+PAGE_SIZE = 50
+
+
+def _can(request: HttpRequest, model: type[Any], action: str, region_id: int | None = None) -> bool:
+    scope = user_scope(request.user, model, action)
+    return not scope.empty if region_id is None else scope.covers(region_id)
+
+
+def _save(form: BaseForm, write: Callable[[], T], refusal: str) -> T | None:
+    """Run a service; its validation errors land on the form's fields, refusals on top."""
+    try:
+        return write()
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error.messages)
+    except PermissionDenied as error:
+        form.add_error(None, str(error) or refusal)
+    return None
+
+
+def _listing(request: HttpRequest, filterset: Any, ordering: tuple[str, ...]) -> dict[str, Any]:
+    queryset = filterset.qs if filterset.is_bound else filterset.queryset
+    page = Paginator(queryset.order_by(*ordering), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "filter": filterset,
+        "page": page,
+        "query": query.urlencode(),
+        "regions": list(queries.regions_in_scope(request.user)),
+        "chosen_regions": request.GET.getlist("region"),
+    }
+
+
+# Overview
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    regions = queries.regions_in_scope(request.user)
+    if not regions.exists():
+        raise PermissionDenied(_("You have no access to pyrotechnics records."))
+    form = TotalsFilterForm(request.GET or None, regions=regions)
+    params = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    rows = queries.totals(request.user, **params) if not form.errors else []
+    return render(
+        request,
+        "pyrotechnics/overview.html",
+        {
+            "form": form,
+            "rows": rows,
+            "total": queries.sum_totals(rows),
+            "can_add_seizure": _can(request, Seizure, "add"),
+        },
+    )
+
+
+# Outlets
+
+
+def _outlets(request: HttpRequest) -> Any:
+    return Outlet.objects.restrict(request.user, "view").select_related("region", "facility")
+
+
+@login_required
+def outlet_list(request: HttpRequest) -> HttpResponse:
+    filterset = OutletFilterSet(request.GET or None, queryset=_outlets(request))
+    context = _listing(request, filterset, ("region__name_en", "name", "id"))
+    context.update(
+        {
+            "can_add": _can(request, Outlet, "add"),
+            "kinds": OutletKind.choices(),
+            "chosen_kinds": request.GET.getlist("kind"),
+            "expired": request.GET.get("expired", ""),
+        }
+    )
+    return render(request, "pyrotechnics/outlet_list.html", context)
+
+
+@login_required
+def outlet_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    outlet = get_object_or_404(_outlets(request), pk=pk)
+    visits: QuerySet[RaidVisit] = (
+        RaidVisit.objects.restrict(request.user, "view")
+        .filter(outlet=outlet)
+        .select_related("raid")
+        .order_by("-raid__planned_on", "-id")
+    )
+    seizures: QuerySet[Seizure] = (
+        Seizure.objects.restrict(request.user, "view")
+        .filter(outlet=outlet)
+        .prefetch_related("lines")
+        .order_by("-seized_on", "-id")
+    )
+    return render(
+        request,
+        "pyrotechnics/outlet_detail.html",
+        {
+            "outlet": outlet,
+            "visits": visits,
+            "seizures": seizures,
+            "can_change": _can(request, Outlet, "change", outlet.region_id),
+            "can_add_seizure": _can(request, Seizure, "add", outlet.region_id),
+        },
+    )
+
+
+def _outlet_form(request: HttpRequest, outlet: Outlet | None) -> HttpResponse:
+    form = OutletForm(request.POST or None, instance=outlet, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if outlet is None:
+            saved = _save(
+                form,
+                lambda: services.create_outlet(acting_user=request.user, **data),
+                _("You may not add an outlet at this location."),
+            )
+        else:
+            fresh = Outlet.objects.get(pk=outlet.pk)
+            saved = _save(
+                form,
+                lambda: services.update_outlet(acting_user=request.user, outlet=fresh, **data),
+                _("You may not move the outlet to this location."),
+            )
+        if saved is not None:
+            messages.success(request, _("Outlet saved."))
+            return redirect("pyrotechnics:outlet-detail", pk=saved.pk)
+    return render(request, "pyrotechnics/outlet_form.html", {"form": form, "outlet": outlet})
+
+
+@login_required
+def outlet_create(request: HttpRequest) -> HttpResponse:
+    if not _can(request, Outlet, "add"):
+        raise PermissionDenied(_("Your role does not let you add outlets."))
+    return _outlet_form(request, None)
+
+
+@login_required
+def outlet_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    outlet = get_object_or_404(_outlets(request), pk=pk)
+    if not _can(request, Outlet, "change", outlet.region_id):
+        raise PermissionDenied(_("You may view this outlet but not change it."))
+    return _outlet_form(request, outlet)
+
+
+# Raids
+
+
+def _raids(request: HttpRequest) -> Any:
+    return Raid.objects.restrict(request.user, "view").select_related("region", "agency")
+
+
+@login_required
+def raid_list(request: HttpRequest) -> HttpResponse:
+    raids = _raids(request).prefetch_related("visits")
+    filterset = RaidFilterSet(request.GET or None, queryset=raids)
+    context = _listing(request, filterset, ("-planned_on", "-id"))
+    context.update(
+        {
+            "can_add": _can(request, Raid, "add"),
+            "statuses": RaidStatus.choices(),
+            "chosen_statuses": request.GET.getlist("status"),
+        }
+    )
+    return render(request, "pyrotechnics/raid_list.html", context)
+
+
+@login_required
+def raid_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    visits = RaidVisit.objects.select_related("outlet").order_by("outlet__name", "id")
+    raid = get_object_or_404(
+        _raids(request).prefetch_related(Prefetch("visits", queryset=visits)), pk=pk
+    )
+    return render(
+        request,
+        "pyrotechnics/raid_detail.html",
+        {
+            "raid": raid,
+            "seizures": Seizure.objects.restrict(request.user, "view")
+            .filter(raid=raid)
+            .select_related("outlet")
+            .prefetch_related("lines"),
+            "can_change": _can(request, Raid, "change", raid.region_id),
+            "can_record": _can(request, RaidVisit, "change", raid.region_id)
+            and raid.status != RaidStatus.CANCELLED,
+            "can_add_seizure": _can(request, Seizure, "add", raid.region_id),
+            "results": VisitResult.choices(),
+            "status_form": RaidStatusForm(initial={"status": raid.status}),
+        },
+    )
+
+
+def _raid_form(request: HttpRequest, raid: Raid | None) -> HttpResponse:
+    form = RaidForm(request.POST or None, instance=raid, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        outlets = list(data.pop("outlets"))
+        if raid is None:
+            saved = _save(
+                form,
+                lambda: services.create_raid(acting_user=request.user, outlets=outlets, **data),
+                _("You may not plan a raid in this region."),
+            )
+        else:
+            fresh = Raid.objects.get(pk=raid.pk)
+            saved = _save(
+                form,
+                lambda: services.update_raid(
+                    acting_user=request.user, raid=fresh, outlets=outlets, **data
+                ),
+                _("You may not move the raid to this region."),
+            )
+        if saved is not None:
+            messages.success(request, _("Raid saved."))
+            return redirect("pyrotechnics:raid-detail", pk=saved.pk)
+    return render(request, "pyrotechnics/raid_form.html", {"form": form, "raid": raid})
+
+
+@login_required
+def raid_create(request: HttpRequest) -> HttpResponse:
+    if not _can(request, Raid, "add"):
+        raise PermissionDenied(_("Your role does not let you plan raids."))
+    return _raid_form(request, None)
+
+
+@login_required
+def raid_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    raid = get_object_or_404(_raids(request), pk=pk)
+    if not _can(request, Raid, "change", raid.region_id):
+        raise PermissionDenied(_("You may view this raid but not change it."))
+    return _raid_form(request, raid)
+
+
+@login_required
+@require_POST
+def raid_status(request: HttpRequest, pk: int) -> HttpResponse:
+    raid = get_object_or_404(_raids(request), pk=pk)
+    form = RaidStatusForm(request.POST)
+    if form.is_valid():
+        saved = _save(
+            form,
+            lambda: services.update_raid(
+                acting_user=request.user, raid=raid, status=form.cleaned_data["status"]
+            ),
+            _("You may not change this raid."),
+        )
+        if saved is not None:
+            messages.success(request, _("Raid status saved."))
+            return redirect("pyrotechnics:raid-detail", pk=raid.pk)
+    for error in form.errors.values():
+        messages.error(request, " ".join(str(message) for message in error))
+    return redirect("pyrotechnics:raid-detail", pk=raid.pk)
+
+
+@login_required
+@require_POST
+def visit_result(request: HttpRequest, pk: int, visit_pk: int) -> HttpResponse:
+    raid = get_object_or_404(_raids(request), pk=pk)
+    visit = get_object_or_404(raid.visits.select_related("outlet", "raid"), pk=visit_pk)
+    form = VisitResultForm(request.POST)
+    if form.is_valid():
+        saved = _save(
+            form,
+            lambda: services.record_visit_result(
+                acting_user=request.user,
+                visit=visit,
+                result=form.cleaned_data["result"],
+                note=form.cleaned_data["note"],
+            ),
+            _("You may not record results of this raid."),
+        )
+        if saved is not None:
+            messages.success(
+                request, _("Result recorded for %(outlet)s.") % {"outlet": visit.outlet}
+            )
+            return redirect("pyrotechnics:raid-detail", pk=raid.pk)
+    for error in form.errors.values():
+        messages.error(request, " ".join(str(message) for message in error))
+    return redirect("pyrotechnics:raid-detail", pk=raid.pk)
+
+
+# Seizures
+
+
+def _seizures(request: HttpRequest) -> Any:
+    return (
+        Seizure.objects.restrict(request.user, "view")
+        .select_related("region", "outlet", "raid")
+        .prefetch_related("lines")
+    )
+
+
+@login_required
+def seizure_list(request: HttpRequest) -> HttpResponse:
+    filterset = SeizureFilterSet(request.GET or None, queryset=_seizures(request))
+    context = _listing(request, filterset, ("-seized_on", "-id"))
+    context["can_add"] = _can(request, Seizure, "add")
+    return render(request, "pyrotechnics/seizure_list.html", context)
+
+
+@login_required
+def seizure_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    seizure = get_object_or_404(_seizures(request), pk=pk)
+    return render(request, "pyrotechnics/seizure_detail.html", {"seizure": seizure})
+
+
+@login_required
+def seizure_create(request: HttpRequest) -> HttpResponse:
+    if not _can(request, Seizure, "add"):
+        raise PermissionDenied(_("Your role does not let you record seizures."))
+    initial = {key: request.GET[key] for key in ("outlet", "raid") if request.GET.get(key)}
+    form = SeizureForm(request.POST or None, initial=initial, user=request.user)
+    lines = SeizureLineFormSet(request.POST or None, prefix="lines")
+    if request.method == "POST" and form.is_valid() and lines.is_valid():
+        rows = [line.cleaned_data for line in lines if line.has_changed() and line.cleaned_data]
+        saved = _save(
+            form,
+            lambda: services.record_seizure(
+                acting_user=request.user, **form.cleaned_data, lines=rows
+            ),
+            _("You may not record a seizure at this outlet."),
+        )
+        if saved is not None:
+            messages.success(request, _("Seizure recorded."))
+            return redirect("pyrotechnics:seizure-detail", pk=saved.pk)
+    return render(request, "pyrotechnics/seizure_form.html", {"form": form, "lines": lines})
