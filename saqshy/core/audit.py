@@ -160,7 +160,9 @@ def _walk(chain: str) -> Iterator[AuditEntry]:
 def verify(chain: str | None = None) -> tuple[int, Break | None]:
     """Walk every chain (or one); return the number of entries checked and the first break."""
     heads = {h.chain: h for h in AuditChainHead.objects.all()}
-    chains = sorted(set(heads) | set(AuditEntry.objects.values_list("chain", flat=True).distinct()))
+    chains = sorted(
+        set(heads) | set(AuditEntry.objects.order_by().values_list("chain", flat=True).distinct())
+    )
     if chain is not None:
         chains = [chain]
     checked = 0

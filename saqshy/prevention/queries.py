@@ -178,7 +178,9 @@ def prevention_indicators(
         inspections = Inspection.objects.filter(
             facility__region=region, inspected_on__gte=date_from, inspected_on__lte=date_to
         )
-        inspected_ids = list(inspections.values_list("facility_id", flat=True).distinct())
+        inspected_ids = list(
+            inspections.order_by().values_list("facility_id", flat=True).distinct()
+        )
         states = clearance(inspected_ids, date_to, region_id=region.pk)
         violations = Violation.objects.filter(
             facility__region=region,

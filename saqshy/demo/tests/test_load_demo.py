@@ -60,3 +60,53 @@ def test_demo_loads_people_and_facilities_and_is_idempotent() -> None:
     call_command("load_demo", verbosity=0)
     assert (Facility.objects.count(), AuditEntry.objects.count()) == counts
     assert audit.verify()[1] is None
+
+
+def test_demo_season_indicators_match_the_records(client) -> None:
+    import datetime as dt
+
+    from django.db.models import Sum
+    from django.utils import timezone
+
+    from saqshy.gatherings.models import Gathering
+    from saqshy.inspections.models import Briefing, Drill, Inspection, Violation
+    from saqshy.pyrotechnics.models import Raid, SeizureLine
+
+    call_command("load_demo", verbosity=0)
+    today = timezone.localdate()
+    start, end = today - dt.timedelta(days=90), today + dt.timedelta(days=90)
+    client.force_login(User.objects.get(username="analyst"))
+    response = client.get(
+        "/api/indicators/prevention/",
+        {"region": "astana", "date_from": str(start), "date_to": str(end)},
+    )
+    assert response.status_code == 200, response.content
+    [row] = response.json()
+    astana = Region.objects.get(slug="astana")
+    events = Gathering.objects.filter(
+        region=astana, starts_at__date__gte=start, starts_at__date__lte=end
+    ).exclude(status="cancelled")
+    inspections = Inspection.objects.filter(
+        facility__region=astana, inspected_on__gte=start, inspected_on__lte=end
+    )
+    violations = Violation.objects.filter(facility__region=astana, inspection__in=inspections)
+    seized = SeizureLine.objects.filter(seizure__region=astana).aggregate(
+        units=Sum("units"), boxes=Sum("boxes")
+    )
+    expected = {
+        "events_planned": events.count(),
+        "events_approved": events.filter(status__in=["approved", "held"]).count(),
+        "events_blocked": events.filter(status__in=["draft", "submitted"]).count(),
+        "inspections": inspections.count(),
+        "facilities_inspected": inspections.values("facility").distinct().count(),
+        "violations_found": violations.count(),
+        "violations_eliminated": violations.exclude(status="open").count(),
+        "briefings": Briefing.objects.filter(facility__region=astana).count(),
+        "drills": Drill.objects.filter(facility__region=astana).count(),
+        "raids": Raid.objects.filter(region=astana, status="done").count(),
+        "units_seized": seized["units"],
+        "boxes_seized": seized["boxes"],
+    }
+    assert {key: row[key] for key in expected} == expected
+    assert row["events_planned"] > 100 and 0 < row["events_blocked"] < row["events_planned"]
+    assert (row["units_seized"], row["boxes_seized"]) == (700, 97)

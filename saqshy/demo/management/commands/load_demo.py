@@ -5,6 +5,7 @@ from tqdm import tqdm
 
 from saqshy.core.context import new_request_id, reset_request_id, set_request_id
 from saqshy.demo import loader
+from saqshy.demo.season import load_season
 
 
 class Command(BaseCommand):
@@ -26,5 +27,9 @@ class Command(BaseCommand):
                     f"facilities {slug}: {result.created} created, {result.updated} updated, "
                     f"{result.unchanged} unchanged, {result.outside_region} outside"
                 )
+            if "astana" in options["cities"].split(","):
+                season = load_season(say=self.stdout.write)
+                if season.skipped:
+                    self.stdout.write("season: already loaded")
         finally:
             reset_request_id(token)
