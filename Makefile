@@ -18,6 +18,7 @@ PO_FILES := $(wildcard saqshy/locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 STATIC_SOURCES := $(shell find saqshy -path '*/static/*' -type f 2>/dev/null)
 BUNDLE := $(shell find data -type f 2>/dev/null)
+DEMO_CODE := $(shell find saqshy/demo -name '*.py' -not -path '*/tests/*' 2>/dev/null)
 
 .PHONY: demo test setup lint typecheck imports migrations-check schema-check pytest messages bundle chromium clean help
 
@@ -52,7 +53,7 @@ staticfiles/.collected: $(VENV)/.installed node_modules/.installed $(VAR)/secret
 	$(DEMO_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	touch $@
 
-$(VAR)/.demo-loaded: $(VENV)/.installed $(VAR)/secret_key $(BUNDLE)
+$(VAR)/.demo-loaded: $(VENV)/.installed $(VAR)/secret_key $(BUNDLE) $(DEMO_CODE)
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
 	$(DEMO_ENV) $(PY) manage.py load_demo
 	touch $@
