@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from saqshy.accounts.api.views import AgencyViewSet, MeView, RegionViewSet
+from saqshy.accounts.api.views import AgencyViewSet, MeView, NormViewSet, RegionViewSet
 from saqshy.core.api.audit import AuditEntryViewSet
 from saqshy.equipment.api import urls as equipment_api
 from saqshy.facilities.api.views import FacilityViewSet
@@ -21,6 +21,7 @@ app_name = "api"
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
 router.register("agencies", AgencyViewSet, basename="agency")
+router.register("norms", NormViewSet, basename="norm")
 router.register("facilities", FacilityViewSet, basename="facility")
 router.register("audit", AuditEntryViewSet, basename="auditentry")
 for app_routes in (

@@ -3,7 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from saqshy.accounts.choices import AgencyKind
-from saqshy.accounts.models import Agency, Grant, Region, Role, User
+from saqshy.accounts.models import Agency, Grant, Norm, Region, Role, User
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -78,3 +78,13 @@ class MeSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "username", "first_name", "last_name", "language", "is_superuser", "grants"]
+
+
+class NormSerializer(serializers.ModelSerializer):
+    region: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+
+    class Meta:
+        model = Norm
+        fields = ["id", "code", "region", "value", "unit", "description", "source"]

@@ -9,10 +9,11 @@ from rest_framework.permissions import IsAuthenticated
 from saqshy.accounts.api.serializers import (
     AgencySerializer,
     MeSerializer,
+    NormSerializer,
     RegionDetailSerializer,
     RegionSerializer,
 )
-from saqshy.accounts.models import Agency, Region, User
+from saqshy.accounts.models import Agency, Norm, Region, User
 from saqshy.core.api.viewsets import ScopedReadOnlyViewSet
 
 
@@ -45,3 +46,11 @@ class MeView(RetrieveAPIView):
         return User.objects.prefetch_related(
             "grants__agency", "grants__region", "grants__role"
         ).get(pk=user.pk)
+
+
+class NormViewSet(ScopedReadOnlyViewSet):
+    """Norms and thresholds as data: national defaults (no region) and regional overrides."""
+
+    queryset = Norm.objects.select_related("region")
+    serializer_class = NormSerializer
+    filterset_fields = ["code", "region__slug"]

@@ -38,6 +38,16 @@ class AgencyAPITests(ReferenceAPITests):
         self.assertEqual(by_code["police-astana"]["region"], "astana")
 
 
+class NormAPITests(ReferenceAPITests):
+    basename = "norm"
+
+    def test_defaults_are_listed_with_their_source(self) -> None:
+        self.login(self.personas.dispatcher_astana)
+        rows = self.client.get(self.list_url(), {"code": "inspection_validity_days"}).json()
+        self.assertEqual(rows["results"][0]["value"], 30)
+        self.assertIsNone(rows["results"][0]["region"])
+
+
 class AuditAPITests(PersonaTestCase):
     """The audit list follows the same grants as the records it describes."""
 
