@@ -6,6 +6,7 @@ app_name = "inspections"
 
 urlpatterns = [
     path("", views.violation_list, name="violations"),
+    path("records/<slug:kind>/", views.record_list, name="records"),
     path("facility/<int:pk>/", views.facility_safety, name="facility"),
     path("facility/<int:pk>/inspect/", views.record_inspection, name="record"),
     path("facility/<int:pk>/<slug:kind>/", views.add_record, name="add"),

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,9 +19,14 @@ from saqshy.core.views import run_service
 from saqshy.facilities.models import Facility
 from saqshy.inspections import services
 from saqshy.inspections.choices import Severity, ViolationStatus
-from saqshy.inspections.filtersets import ViolationFilterSet
+from saqshy.inspections.filtersets import (
+    BriefingFilterSet,
+    DrillFilterSet,
+    InspectionFilterSet,
+    ViolationFilterSet,
+)
 from saqshy.inspections.forms import BriefingForm, DateForm, DrillForm
-from saqshy.inspections.models import ChecklistItem, Inspection, Violation
+from saqshy.inspections.models import Briefing, ChecklistItem, Drill, Inspection, Violation
 from saqshy.inspections.queries import clearance_of
 
 
@@ -157,3 +162,46 @@ def add_record(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             for error in errors:
                 messages.error(request, f"{label}: {error}" if label else error)
     return redirect("inspections:facility", pk=facility.pk)
+
+
+RECORD_LISTS: dict[str, tuple[Any, Any, str, Any]] = {
+    "inspections": (Inspection, InspectionFilterSet, "-inspected_on", _("Inspections")),
+    "briefings": (Briefing, BriefingFilterSet, "-held_on", _("Staff briefings")),
+    "drills": (Drill, DrillFilterSet, "-held_on", _("Evacuation drills")),
+}
+
+
+@login_required
+def record_list(request: HttpRequest, kind: str) -> HttpResponse:
+    """Inspections, briefings or drills in the user's scope, filtered like the API."""
+    if kind not in RECORD_LISTS:
+        raise Http404(_("No such list."))
+    model, filterset_class, order, title = RECORD_LISTS[kind]
+    visible: Any = model.objects.restrict(request.user, "view").select_related(
+        "facility", "facility__region"
+    )
+    filterset = filterset_class(request.GET or None, queryset=visible)
+    queryset = filterset.qs if filterset.is_bound else visible
+    page = Paginator(queryset.order_by(order, "-id"), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "inspections/records.html",
+        {
+            "kind": kind,
+            "title": title,
+            "page": page,
+            "filter": filterset,
+            "query": query.urlencode(),
+            "regions": _regions(request, model),
+        },
+    )
+
+
+def _regions(request: HttpRequest, model: Any) -> Any:
+    from saqshy.accounts.models import Region
+
+    scope = user_scope(request.user, model, "view")
+    regions = Region.objects.order_by("name_en")
+    return regions if scope.national else regions.filter(pk__in=scope.region_ids)

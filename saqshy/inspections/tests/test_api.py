@@ -199,3 +199,24 @@ class ClearanceTests(PersonaTestCase):
         minor.severity = "major"
         minor.save()
         self.assertEqual(clearance_of(facility.pk, TODAY).status, "blocked")
+
+
+class RecordPageTests(PersonaTestCase):
+    def test_lists_are_scoped_and_filtered(self) -> None:
+        almaty = InspectionFactory(
+            facility=FacilityFactory(region=self.personas.almaty, name="Almaty hall")
+        )
+        InspectionFactory(facility=FacilityFactory(region=self.personas.astana, name="Astana hall"))
+        BriefingFactory(facility=almaty.facility)
+        DrillFactory(facility=almaty.facility)
+        self.client.force_login(self.personas.inspector_almaty)
+        for kind in ("inspections", "briefings", "drills"):
+            response = self.client.get(reverse("inspections:records", args=[kind]))
+            self.assertContains(response, "Almaty hall")
+            self.assertNotContains(response, "Astana hall")
+        response = self.client.get(
+            reverse("inspections:records", args=["inspections"]),
+            {"date_from": str(TODAY + dt.timedelta(days=1))},
+        )
+        self.assertNotContains(response, "Almaty hall")
+        self.assertEqual(self.client.get("/inspections/records/nothing/").status_code, 404)
