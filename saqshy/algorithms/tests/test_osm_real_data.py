@@ -20,9 +20,7 @@ ALMATY_PBF = SHARED_DATA / "roads" / "almaty_2013.osm.pbf"
 
 def _require(path: Path) -> Path:
     if not path.exists():
-        pytest.skip(
-            reason=f"shared data absent: {path.resolve()} not found (see shared/data/README.md)"
-        )
+        pytest.skip(reason=f"shared data absent: {path.resolve()} not found")
     return path
 
 
