@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from saqshy.core.scoping import user_scope
@@ -95,11 +96,11 @@ def gathering_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 ACTIONS = {
-    "submit": (services.submit, "change", _("Event submitted for approval.")),
-    "approve": (services.approve, "approve", _("Event approved.")),
-    "reject": (services.reject, "approve", _("Event rejected.")),
-    "cancel": (services.cancel, "change", _("Event cancelled.")),
-    "held": (services.mark_held, "change", _("Event marked as held.")),
+    "submit": (services.submit, "change", gettext_lazy("Event submitted for approval.")),
+    "approve": (services.approve, "approve", gettext_lazy("Event approved.")),
+    "reject": (services.reject, "approve", gettext_lazy("Event rejected.")),
+    "cancel": (services.cancel, "change", gettext_lazy("Event cancelled.")),
+    "held": (services.mark_held, "change", gettext_lazy("Event marked as held.")),
 }
 
 

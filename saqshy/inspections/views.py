@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from saqshy.core.scoping import user_scope
@@ -165,9 +166,9 @@ def add_record(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 
 RECORD_LISTS: dict[str, tuple[Any, Any, str, Any]] = {
-    "inspections": (Inspection, InspectionFilterSet, "-inspected_on", _("Inspections")),
-    "briefings": (Briefing, BriefingFilterSet, "-held_on", _("Staff briefings")),
-    "drills": (Drill, DrillFilterSet, "-held_on", _("Evacuation drills")),
+    "inspections": (Inspection, InspectionFilterSet, "-inspected_on", gettext_lazy("Inspections")),
+    "briefings": (Briefing, BriefingFilterSet, "-held_on", gettext_lazy("Staff briefings")),
+    "drills": (Drill, DrillFilterSet, "-held_on", gettext_lazy("Evacuation drills")),
 }
 
 

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from saqshy.accounts.models import Region
 from saqshy.core.scoping import user_scope
@@ -20,17 +21,26 @@ from saqshy.prevention.forms import CampaignForm
 from saqshy.prevention.models import Campaign
 
 FACTOR_LABELS = {
-    "kind": _("Kind of building"),
-    "capacity": _("Capacity"),
-    "children_events": _("Children's events soon"),
-    "events": _("Events soon"),
-    "next_event": _("Days until the next event"),
-    "open_violations": _("Open violations"),
-    "past_violations": _("Past violations"),
-    "last_inspection": _("Days since the last inspection"),
-    "no_fire_alarm": _("Fire alarm"),
-    "no_sprinklers": _("Sprinklers"),
-    "storeys": _("Storeys"),
+    "kind": gettext_lazy("Kind of building"),
+    "capacity": gettext_lazy("Capacity"),
+    "children_events": gettext_lazy("Children's events soon"),
+    "events": gettext_lazy("Events soon"),
+    "next_event": gettext_lazy("Days until the next event"),
+    "open_violations": gettext_lazy("Open violations"),
+    "past_violations": gettext_lazy("Past violations"),
+    "last_inspection": gettext_lazy("Days since the last inspection"),
+    "no_fire_alarm": gettext_lazy("Fire alarm"),
+    "no_sprinklers": gettext_lazy("Sprinklers"),
+    "storeys": gettext_lazy("Storeys"),
+}
+
+# Values the risk score writes in plain words; numbers pass through unchanged.
+FACTOR_VALUES = {
+    "unknown": gettext_lazy("unknown"),
+    "never": gettext_lazy("never"),
+    "none": gettext_lazy("none"),
+    "yes": gettext_lazy("yes"),
+    "no": gettext_lazy("no"),
 }
 
 
@@ -54,7 +64,6 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     total, districts = queries.progress(campaign, today)
     queue = queries.work_queue(campaign, today)
-    labels = [str(FACTOR_LABELS.get(code, code)) for code in FACTOR_LABELS]
     return render(
         request,
         "prevention/campaign.html",
@@ -72,12 +81,14 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     n,
                     facility,
                     score,
-                    [(FACTOR_LABELS.get(f.code, f.code), f) for f in score.factors],
+                    [
+                        (FACTOR_LABELS.get(f.code, f.code), FACTOR_VALUES.get(f.value, f.value), f)
+                        for f in score.factors
+                    ],
                 )
                 for n, (facility, score) in enumerate(queue[:100], start=1)
             ],
             "queue_size": len(queue),
-            "factor_labels": labels,
         },
     )
 

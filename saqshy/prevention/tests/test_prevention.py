@@ -149,3 +149,17 @@ class IndicatorTests(PersonaTestCase):
         response = self.client.get(url, {"date_from": "yesterday"})
         self.assertEqual(response.status_code, 400)
         self.assertIn("date_from", response.json())
+
+
+class CampaignPageLanguageTests(CampaignProgressAndQueueTests):
+    def test_factor_labels_follow_the_language(self) -> None:
+        from django.utils import translation
+
+        with translation.override("ru"):
+            expected = translation.gettext("Children's events soon")
+        self.assertNotEqual(expected, "Children's events soon")
+        self.client.force_login(self.personas.inspector_almaty)
+        response = self.client.get(
+            reverse("prevention:campaign", args=[self.c.pk]), HTTP_ACCEPT_LANGUAGE="ru"
+        )
+        self.assertContains(response, expected)
