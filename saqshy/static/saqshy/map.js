@@ -142,8 +142,10 @@
     renderLegend();
   }
   function reloadClearanceSoon() {
+    /* A clearance change can unblock or block events too; bursts (an inspection with several
+       violations, an import) are folded into one reload. */
     clearTimeout(clearanceTimer);
-    clearanceTimer = setTimeout(loadClearance, 400);
+    clearanceTimer = setTimeout(() => { loadClearance(); loadEvents(); }, 400);
   }
 
   /* Mass events */
@@ -236,7 +238,6 @@
       else refreshEvent(message.id);
     } else if (message.topic === "clearance") {
       reloadClearanceSoon();
-      loadEvents();
     } else if (message.topic === "outlet") {
       loadOutlets();
     } else {
