@@ -39,7 +39,7 @@ from saqshy.algorithms.routing.search import (
 
 
 def snap(graph: RoadGraph, lat: float, lon: float) -> tuple[int, float]:
-    """The node nearest to (``lat``, ``lon``) and its distance in metres (see ``RoadGraph.snap``)."""
+    """The node nearest to (``lat``, ``lon``) and its distance in metres (``RoadGraph.snap``)."""
     return graph.snap(lat, lon)
 
 

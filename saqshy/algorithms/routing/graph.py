@@ -404,5 +404,5 @@ def _assemble(
 def build_graph_from_basemap(
     path: str | os.PathLike[str], profile: SpeedProfile | None = None
 ) -> RoadGraph:
-    """Build the graph from a basemap GeoJSON bundle (such as ``data/basemap/astana.geojson.gz``)."""
+    """Build the graph from a basemap GeoJSON bundle (``data/basemap/astana.geojson.gz``)."""
     return build_graph(roads_from_features(load_basemap_features(path)), profile)

@@ -8,6 +8,7 @@ unit positions are read out of that array.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -103,7 +104,7 @@ def route(
         path.append(int(pred[path[-1]]))
     path.reverse()
     edges = np.fromiter(
-        (_edge(graph, u, v) for u, v in zip(path, path[1:], strict=False)),
+        (_edge(graph, u, v) for u, v in itertools.pairwise(path)),
         dtype=np.int64,
         count=len(path) - 1,
     )
