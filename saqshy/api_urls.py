@@ -5,7 +5,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from saqshy.accounts.api.views import AgencyViewSet, MeView, NormViewSet, RegionViewSet
+from saqshy.accounts.api.views import (
+    AgencyViewSet,
+    MeView,
+    NormViewSet,
+    RegionViewSet,
+    RouteView,
+)
 from saqshy.core.api.audit import AuditEntryViewSet
 from saqshy.equipment.api import urls as equipment_api
 from saqshy.facilities.api.views import FacilityViewSet
@@ -37,6 +43,7 @@ urlpatterns = [
     path("auth/token/", obtain_auth_token, name="token"),
     path("me/", MeView.as_view(), name="me"),
     path("clearance/", ClearanceView.as_view(), name="clearance"),
+    path("routing/route", RouteView.as_view(), name="route"),
     path(
         "indicators/prevention/",
         PreventionIndicatorsView.as_view(),

@@ -229,6 +229,9 @@ SPECTACULAR_SETTINGS = {
 # Show the demo logins on the sign-in page (make demo sets it; never in production).
 SAQSHY_DEMO_HINT = env_bool("SAQSHY_DEMO_HINT")
 
+# Routing: a point farther than this from any road cannot be routed (HTTP 422).
+SAQSHY_SNAP_MAX_M = float(os.environ.get("SAQSHY_SNAP_MAX_M", "500"))
+
 # Map defaults: the demo city.
 SAQSHY_DEFAULT_REGION = os.environ.get("SAQSHY_DEFAULT_REGION", "astana")
 

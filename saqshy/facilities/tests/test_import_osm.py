@@ -49,6 +49,11 @@ def test_almaty_twice_leaves_the_same_facilities(tmp_path: Path) -> None:
     assert "0 created, 0 updated" in second
     assert _state() == after_first
     assert (tmp_path / "basemap" / "almaty.geojson.gz").stat().st_size > 10_000
+    from saqshy.accounts.models import Region
+    from saqshy.accounts.roads import graph_for
+
+    graph = graph_for(Region.objects.get(slug="almaty"))
+    assert graph.node_count > 10_000, "import_osm builds the region's road graph"
 
 
 def test_truncated_file_fails_clearly_and_changes_nothing(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from saqshy.accounts.models import Region
+from saqshy.accounts.roads import save_graph
 from saqshy.algorithms.osm import OsmReadError, basemap_features, read_osm
 from saqshy.core.context import new_request_id, reset_request_id, set_request_id
 from saqshy.facilities import services
@@ -81,6 +82,8 @@ class Command(BaseCommand):
         if not options["no_basemap"]:
             path = write_basemap(region, basemap_features(extract))
             self.stdout.write(f"basemap: {path}")
+        graph = save_graph(region, extract.roads)
+        self.stdout.write(f"road graph: {graph}")
         self.stdout.write(
             f"{region.slug}: {result.created} created, {result.updated} updated, "
             f"{result.unchanged} unchanged, {result.outside_region} outside the region"

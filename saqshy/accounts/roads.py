@@ -1,0 +1,82 @@
+"""Each region's drivable road graph: built from its OSM roads, stored once, loaded once.
+
+``import_osm`` writes ``var/graphs/<slug>.npz`` from the same source it imports; a region
+without one (the demo bundle) gets it built from its basemap roads on first use. Loaded graphs
+stay in memory per process and are reloaded when the file changes.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from saqshy.accounts.models import Region
+from saqshy.algorithms.routing import (
+    RoadGraph,
+    SpeedProfile,
+    build_graph,
+    build_graph_from_basemap,
+)
+
+
+class NoRoadGraph(LookupError):
+    """The region has no road data to route on."""
+
+
+def graph_path(region: Region) -> Path:
+    return Path(settings.VAR_DIR) / "graphs" / f"{region.slug}.npz"
+
+
+def _basemap_source(region: Region) -> Path | None:
+    for folder in (Path(settings.VAR_DIR) / "basemap", Path(settings.DATA_DIR) / "basemap"):
+        candidate = folder / f"{region.slug}.geojson.gz"
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def save_graph(region: Region, roads: Iterable[Any], profile: SpeedProfile | None = None) -> Path:
+    """Build and store the region's graph from OSM road records (replacing any older one)."""
+    graph = build_graph(roads, profile)
+    target = graph_path(region)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.stem}.{threading.get_ident()}.npz")
+    graph.save(partial)
+    partial.replace(target)
+    return target
+
+
+@dataclass
+class _Cached:
+    stamp: float
+    graph: RoadGraph
+
+
+_lock = threading.Lock()
+_cache: dict[str, _Cached] = {}
+
+
+def graph_for(region: Region) -> RoadGraph:
+    """The region's graph, building it from the basemap roads the first time if needed."""
+    path = graph_path(region)
+    with _lock:
+        if not path.exists():
+            source = _basemap_source(region)
+            if source is None:
+                raise NoRoadGraph(region.slug)
+            graph = build_graph_from_basemap(source)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(f".{path.stem}.{threading.get_ident()}.npz")
+            graph.save(partial)
+            partial.replace(path)
+        stamp = path.stat().st_mtime
+        cached = _cache.get(region.slug)
+        if cached is None or cached.stamp != stamp:
+            cached = _Cached(stamp, RoadGraph.load(path))
+            _cache[region.slug] = cached
+        return cached.graph
