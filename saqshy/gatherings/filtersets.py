@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import django_filters
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from saqshy.accounts.models import Region
@@ -41,7 +42,7 @@ class GatheringFilterSet(django_filters.FilterSet):
             "date_to",
         ]
 
-    def search(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def search(self, queryset: QuerySet[Gathering], name: str, value: str) -> QuerySet[Gathering]:
         value = value.strip()
         if not value:
             return queryset

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -95,7 +96,7 @@ def gathering_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-ACTIONS = {
+ACTIONS: dict[str, tuple[Callable[..., Gathering], str, Any]] = {
     "submit": (services.submit, "change", gettext_lazy("Event submitted for approval.")),
     "approve": (services.approve, "approve", gettext_lazy("Event approved.")),
     "reject": (services.reject, "approve", gettext_lazy("Event rejected.")),
@@ -116,7 +117,7 @@ def gathering_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
     extra = {"reason": request.POST.get("reason", "")} if action in {"reject", "cancel"} else {}
     run_service(
         request,
-        lambda: service(acting_user=request.user, gathering=gathering, **extra),  # type: ignore[operator]
+        lambda: service(acting_user=request.user, gathering=gathering, **extra),
         str(success),
     )
     return redirect("gatherings:detail", pk=gathering.pk)

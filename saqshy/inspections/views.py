@@ -124,21 +124,25 @@ def violation_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
         messages.error(request, _("Give a valid date."))
         return redirect("inspections:facility", pk=violation.facility_id)
     on, note = form.cleaned_data["on"], form.cleaned_data["note"]
-    call: Any
-    if action == "eliminate":
-        call = lambda: services.mark_eliminated(  # noqa: E731
-            acting_user=request.user, violation=violation, eliminated_on=on, note=note
-        )
-        done = _("Violation marked eliminated; it still blocks until verified.")
-    else:
-        call = lambda: services.verify_eliminations(  # noqa: E731
+
+    def call() -> Any:
+        if action == "eliminate":
+            return services.mark_eliminated(
+                acting_user=request.user, violation=violation, eliminated_on=on, note=note
+            )
+        return services.verify_eliminations(
             acting_user=request.user,
             facility=violation.facility,
             inspected_on=on,
             violations=[violation],
             notes=note,
         )
-        done = _("Elimination verified in a re-inspection.")
+
+    done = (
+        _("Violation marked eliminated; it still blocks until verified.")
+        if action == "eliminate"
+        else _("Elimination verified in a re-inspection.")
+    )
     run_service(request, call, done)
     return redirect("inspections:facility", pk=violation.facility_id)
 

@@ -5,6 +5,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from saqshy.accounts.models import Region
 from saqshy.facilities.models import Facility
 from saqshy.gatherings.models import Gathering
 
@@ -20,7 +21,9 @@ class GatheringSerializer(serializers.ModelSerializer):
     venue: serializers.PrimaryKeyRelatedField[Facility] = serializers.PrimaryKeyRelatedField(
         queryset=Facility.objects.all(), required=False, allow_null=True
     )
-    region = serializers.SlugRelatedField(slug_field="slug", read_only=True)  # type: ignore[var-annotated]
+    region: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     gates = serializers.SerializerMethodField()
     lat = serializers.FloatField(required=False)
     lon = serializers.FloatField(required=False)
