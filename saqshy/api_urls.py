@@ -16,6 +16,7 @@ from saqshy.core.api.audit import AuditEntryViewSet
 from saqshy.equipment.api import urls as equipment_api
 from saqshy.facilities.api.views import FacilityViewSet
 from saqshy.gatherings.api import urls as gatherings_api
+from saqshy.incidents.api import urls as incidents_api
 from saqshy.inspections.api import urls as inspections_api
 from saqshy.inspections.api.views import ClearanceView
 from saqshy.prevention.api import urls as prevention_api
@@ -33,6 +34,7 @@ router.register("audit", AuditEntryViewSet, basename="auditentry")
 for app_routes in (
     equipment_api,
     gatherings_api,
+    incidents_api,
     inspections_api,
     prevention_api,
     pyrotechnics_api,

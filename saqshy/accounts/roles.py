@@ -24,6 +24,7 @@ SAQSHY_APPS = (
     "pyrotechnics",
     "gatherings",
     "prevention",
+    "incidents",
 )
 REFERENCE_DATA = (
     "accounts.region",
@@ -32,6 +33,7 @@ REFERENCE_DATA = (
     "accounts.role",
     "accounts.norm",
     "inspections.checklistitem",
+    "incidents.incidenttype",
 )
 
 Rule = tuple[str, str]
@@ -60,12 +62,12 @@ DEFAULT_ROLES: dict[str, dict[str, Any]] = {
     "duty-officer": {
         "names": (_("Duty officer"), "Кезекші офицер", "Оперативный дежурный"),
         "all_agencies": True,
-        "rules": [("view", "*"), ("change", "facilities.facility")],
+        "rules": [("view", "*"), ("change", "facilities.facility"), ("*", "incidents.*")],
     },
     "dispatcher": {
         "names": (_("Dispatcher"), "Диспетчер", "Диспетчер"),
         "all_agencies": False,
-        "rules": [("view", "*")],
+        "rules": [("view", "*"), ("*", "incidents.*")],
     },
     "inspector": {
         "names": (_("Inspector"), "Инспектор", "Инспектор"),
@@ -91,6 +93,8 @@ DEFAULT_ROLES: dict[str, dict[str, Any]] = {
             ("change", "pyrotechnics.raidvisit"),
             ("add", "pyrotechnics.seizure"),
             ("add", "pyrotechnics.seizureline"),
+            ("view", "incidents.*"),
+            ("change", "incidents.unit"),
         ],
     },
     "viewer": {

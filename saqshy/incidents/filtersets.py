@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from saqshy.accounts.models import Region
+from saqshy.facilities.filtersets import RegionSlugFilter
+from saqshy.incidents.choices import (
+    IncidentSource,
+    IncidentStatus,
+    Priority,
+    UnitKind,
+    UnitStatus,
+)
+from saqshy.incidents.models import Incident, IncidentType, Unit
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class TypeCodeFilter(django_filters.ModelMultipleChoiceFilter):
+    """Incident types by code, e.g. ``?type=fire&type=medical``."""
+
+
+class IncidentFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    region = RegionSlugFilter(
+        field_name="region__slug",
+        to_field_name="slug",
+        queryset=Region.objects.all(),
+        label=_("Region"),
+    )
+    type = TypeCodeFilter(
+        field_name="type__code",
+        to_field_name="code",
+        queryset=IncidentType.objects.all(),
+        label=_("Type"),
+    )
+    status = django_filters.MultipleChoiceFilter(
+        choices=IncidentStatus.choices(), label=_("Status")
+    )
+    priority = django_filters.MultipleChoiceFilter(
+        choices=Priority.integer_choices(), label=_("Priority")
+    )
+    source = django_filters.MultipleChoiceFilter(
+        choices=IncidentSource.choices(), label=_("Source")
+    )
+    open = django_filters.BooleanFilter(method="only_open", label=_("Open"))
+    reported_from = django_filters.IsoDateTimeFilter(
+        field_name="reported_at", lookup_expr="gte", label=_("Reported from")
+    )
+    reported_to = django_filters.IsoDateTimeFilter(
+        field_name="reported_at", lookup_expr="lte", label=_("Reported to")
+    )
+
+    class Meta:
+        model = Incident
+        fields = [
+            "q",
+            "region",
+            "type",
+            "status",
+            "priority",
+            "source",
+            "open",
+            "duplicate_of",
+            "reported_from",
+            "reported_to",
+        ]
+
+    def search(self, queryset: QuerySet[Incident], name: str, value: str) -> QuerySet[Incident]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(address__icontains=value)
+            | Q(description__icontains=value)
+            | Q(reporter__icontains=value)
+        )
+
+    def only_open(
+        self, queryset: QuerySet[Incident], name: str, value: bool | None
+    ) -> QuerySet[Incident]:
+        if value is None:
+            return queryset
+        if value:
+            return queryset.filter(status__in=IncidentStatus.OPEN)
+        return queryset.exclude(status__in=IncidentStatus.OPEN)
+
+
+class UnitFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        field_name="call_sign", lookup_expr="icontains", label=_("Search")
+    )
+    region = RegionSlugFilter(
+        field_name="region__slug",
+        to_field_name="slug",
+        queryset=Region.objects.all(),
+        label=_("Region"),
+    )
+    kind = django_filters.MultipleChoiceFilter(choices=UnitKind.choices(), label=_("Kind"))
+    status = django_filters.MultipleChoiceFilter(choices=UnitStatus.choices(), label=_("Status"))
+    agency = django_filters.CharFilter(field_name="agency__code", label=_("Agency"))
+
+    class Meta:
+        model = Unit
+        fields = ["q", "region", "kind", "status", "agency", "home_station"]

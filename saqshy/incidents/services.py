@@ -1,0 +1,493 @@
+"""Every change to incidents and units: report, de-duplicate, dispatch, advance, close.
+
+Each function takes a keyword-only ``acting_user`` (``None`` = the system), runs in one
+transaction, writes the incident's journal, appends the audit entry and queues the live
+message on commit. State changes the record's status does not allow raise ``Conflict`` (409).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from saqshy.accounts.queries import region_id_at
+from saqshy.algorithms.routing import haversine_m
+from saqshy.core import audit
+from saqshy.core import services as core_services
+from saqshy.core.exceptions import Conflict
+from saqshy.core.realtime import publish_on_commit
+from saqshy.core.scoping import perm_name
+from saqshy.incidents.choices import IncidentStatus, JournalKind, UnitStatus
+from saqshy.incidents.models import Incident, IncidentType, IncidentUnit, JournalEntry, Unit
+
+# The timestamp each status stamps on the incident when it is reached.
+_STAMPS = {
+    IncidentStatus.DISPATCHED: "dispatched_at",
+    IncidentStatus.ON_SCENE: "on_scene_at",
+    IncidentStatus.CLOSED: "closed_at",
+    IncidentStatus.CANCELLED: "closed_at",
+}
+# Units on an incident follow it forward: the unit status for each incident status.
+_UNIT_FOLLOWS = {
+    IncidentStatus.EN_ROUTE: UnitStatus.EN_ROUTE,
+    IncidentStatus.ON_SCENE: UnitStatus.ON_SCENE,
+}
+_UNIT_ORDER = (UnitStatus.DISPATCHED, UnitStatus.EN_ROUTE, UnitStatus.ON_SCENE)
+
+
+def _actor(acting_user: Any) -> Any:
+    return acting_user if getattr(acting_user, "pk", None) else None
+
+
+def _publish(instance: Incident | Unit, op: str = "updated") -> None:
+    publish_on_commit(
+        topic=type(instance)._meta.model_name or "",
+        op=op,
+        object_id=instance.pk,
+        region_id=instance.scope_region_id(),
+        agency_id=instance.scope_agency_id(),
+        perm=perm_name(type(instance), "view"),
+        data=instance.map_feature(),
+    )
+
+
+def _journal(
+    incident: Incident, text: str, acting_user: Any, at: dt.datetime | None = None
+) -> JournalEntry:
+    return JournalEntry.objects.create(
+        incident=incident,
+        at=at or timezone.now(),
+        author=_actor(acting_user),
+        kind=JournalKind.AUTO,
+        text=text,
+    )
+
+
+def _save_with_audit(acting_user: Any, instance: Incident | Unit, changes: dict[str, Any]) -> None:
+    """Apply ``changes``, save, and audit what changed (caller holds the transaction)."""
+    before = audit.snapshot(instance)
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    instance.save()
+    old, new = audit.diff(before, audit.snapshot(instance))
+    if new:
+        audit.record(
+            acting_user=acting_user,
+            changes=[
+                audit.Change("update", instance, instance.scope_region_id(), before=old, after=new)
+            ],
+        )
+    _publish(instance)
+
+
+# --- reporting --------------------------------------------------------------------------------
+
+
+def find_duplicate(
+    *, type: IncidentType, lat: float, lon: float, at: dt.datetime, exclude: int | None = None
+) -> Incident | None:
+    """The nearest open incident of ``type`` within the type's radius and time window."""
+    since = at - dt.timedelta(minutes=type.dedup_minutes)
+    radius = float(type.dedup_meters)
+    dlat = radius / 111_320.0
+    dlon = radius / (111_320.0 * max(math.cos(math.radians(lat)), 0.01))
+    candidates = Incident.objects.filter(
+        type=type,
+        status__in=IncidentStatus.OPEN,
+        reported_at__gte=since,
+        reported_at__lte=at,
+        lat__range=(lat - dlat, lat + dlat),
+        lon__range=(lon - dlon, lon + dlon),
+    )
+    if exclude is not None:
+        candidates = candidates.exclude(pk=exclude)
+    best: tuple[float, Incident] | None = None
+    for candidate in candidates.only("id", "lat", "lon", "duplicate_of_id", "region_id"):
+        distance = float(haversine_m(lat, lon, candidate.lat, candidate.lon))
+        if distance <= radius and (best is None or distance < best[0]):
+            best = (distance, candidate)
+    if best is None:
+        return None
+    found = best[1]
+    # Point at the first report, never at another duplicate.
+    if found.duplicate_of_id is not None:
+        return Incident.objects.get(pk=found.duplicate_of_id)
+    return found
+
+
+def report_incident(
+    *,
+    acting_user: Any,
+    type: IncidentType,
+    lat: float,
+    lon: float,
+    priority: int | None = None,
+    reported_at: dt.datetime | None = None,
+    **fields: Any,
+) -> Incident:
+    """Record a new incident; its region follows its location.
+
+    A report of the same type near an open incident within the type's window is kept, marked
+    ``duplicate_of`` that incident, and both journals say so.
+    """
+    fields.pop("region", None)
+    fields.pop("status", None)
+    region_id = region_id_at(float(lat), float(lon))
+    if region_id is None:
+        raise ValidationError({"lat": [_("This location lies outside every known region.")]})
+    at = reported_at or timezone.now()
+    incident = Incident(
+        type=type,
+        lat=lat,
+        lon=lon,
+        region_id=region_id,
+        priority=priority if priority is not None else type.default_priority,
+        reported_at=at,
+        status=IncidentStatus.NEW,
+        reported_by=_actor(acting_user),
+        **fields,
+    )
+    core_services.require_scope(acting_user, incident, "add")
+    incident.full_clean()
+    with transaction.atomic():
+        original = find_duplicate(type=type, lat=float(lat), lon=float(lon), at=at)
+        incident.duplicate_of = original
+        incident.save()
+        audit.record(
+            acting_user=acting_user,
+            changes=[
+                audit.Change(
+                    "create", incident, incident.scope_region_id(), after=audit.snapshot(incident)
+                )
+            ],
+        )
+        _journal(incident, _("Reported: %(type)s.") % {"type": type.display_name}, acting_user, at)
+        if original is not None:
+            _journal(
+                incident,
+                _("Possible duplicate of incident #%(id)s.") % {"id": original.pk},
+                acting_user,
+            )
+            _journal(
+                original,
+                _("Reported again as incident #%(id)s.") % {"id": incident.pk},
+                acting_user,
+            )
+        _publish(incident, "created")
+    return incident
+
+
+def add_note(*, acting_user: Any, incident: Incident, text: str) -> JournalEntry:
+    """A person's line in the incident journal (also allowed after closing, for the record)."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": [_("Write the note.")]})
+    core_services.require_scope(acting_user, incident, "change")
+    with transaction.atomic():
+        entry = JournalEntry.objects.create(
+            incident=incident, author=_actor(acting_user), kind=JournalKind.NOTE, text=text
+        )
+        audit.record(
+            acting_user=acting_user,
+            changes=[
+                audit.Change(
+                    "create", entry, incident.scope_region_id(), after=audit.snapshot(entry)
+                )
+            ],
+        )
+    return entry
+
+
+# --- the incident's state machine -------------------------------------------------------------
+
+
+def _refuse_transition(incident: Incident, to_status: str) -> Conflict:
+    return Conflict(
+        _("This incident is %(status)s; it cannot become %(target)s.")
+        % {
+            "status": IncidentStatus.label(incident.status),
+            "target": IncidentStatus.label(to_status),
+        },
+        code="invalid_transition",
+        allowed=list(IncidentStatus.TRANSITIONS.get(incident.status, ())),
+    )
+
+
+def _active_assignments(incident: Incident) -> list[IncidentUnit]:
+    return list(
+        IncidentUnit.objects.select_related("unit", "unit__agency")
+        .select_for_update(of=("self",))
+        .filter(incident=incident, released_at=None)
+    )
+
+
+def advance(*, acting_user: Any, incident: Incident, to_status: str, reason: str = "") -> Incident:
+    """Move the incident along ``IncidentStatus.TRANSITIONS``; anything else is a 409.
+
+    Units on it follow (en route, on scene); closing or cancelling releases them (returning).
+    """
+    if to_status not in IncidentStatus.values():
+        raise ValidationError({"status": [_("Unknown status.")]})
+    core_services.require_scope(acting_user, incident, "change")
+    with transaction.atomic():
+        locked = Incident.objects.select_for_update().select_related("type").get(pk=incident.pk)
+        if to_status not in IncidentStatus.TRANSITIONS.get(locked.status, ()):
+            raise _refuse_transition(locked, to_status)
+        assignments = _active_assignments(locked)
+        if (
+            to_status
+            in (IncidentStatus.DISPATCHED, IncidentStatus.EN_ROUTE, IncidentStatus.ON_SCENE)
+            and not assignments
+        ):
+            raise Conflict(
+                _("No unit is assigned to this incident; dispatch one first."), code="no_units"
+            )
+        now = timezone.now()
+        changes: dict[str, Any] = {"status": to_status}
+        stamp = _STAMPS.get(to_status)
+        if stamp and getattr(locked, stamp) is None:
+            changes[stamp] = now
+        previous = locked.status
+        _save_with_audit(acting_user, locked, changes)
+        line = _("Status: %(old)s → %(new)s.") % {
+            "old": IncidentStatus.label(previous),
+            "new": IncidentStatus.label(to_status),
+        }
+        if reason.strip():
+            line = f"{line} {reason.strip()}"
+        _journal(locked, line, acting_user, now)
+        _move_units(acting_user, locked, assignments, to_status, now)
+    incident.refresh_from_db()
+    return incident
+
+
+def _move_units(
+    acting_user: Any,
+    incident: Incident,
+    assignments: Sequence[IncidentUnit],
+    to_status: str,
+    now: dt.datetime,
+) -> None:
+    follow = _UNIT_FOLLOWS.get(to_status)
+    releasing = to_status in IncidentStatus.FINAL
+    for assignment in assignments:
+        unit = assignment.unit
+        if releasing:
+            assignment.released_at = now
+            assignment.save(update_fields=["released_at", "updated_at"])
+            if unit.status in UnitStatus.BUSY:
+                _save_with_audit(acting_user, unit, {"status": UnitStatus.RETURNING})
+            _journal(
+                incident, _("Unit %(unit)s released.") % {"unit": unit.call_sign}, acting_user, now
+            )
+        elif _behind(unit.status, follow):
+            _save_with_audit(acting_user, unit, {"status": follow})
+            _journal(
+                incident,
+                _("Unit %(unit)s: %(status)s.")
+                % {"unit": unit.call_sign, "status": UnitStatus.label(follow or "")},
+                acting_user,
+                now,
+            )
+
+
+def _behind(unit_status: str, follow: str | None) -> bool:
+    """Whether a busy unit is at an earlier stage than ``follow`` (units never step back)."""
+    if follow is None or unit_status not in _UNIT_ORDER:
+        return False
+    return _UNIT_ORDER.index(unit_status) < _UNIT_ORDER.index(follow)
+
+
+def close(*, acting_user: Any, incident: Incident, resolution: str = "") -> Incident:
+    """Close the incident (from any open status that allows it), releasing its units."""
+    return advance(
+        acting_user=acting_user,
+        incident=incident,
+        to_status=IncidentStatus.CLOSED,
+        reason=resolution,
+    )
+
+
+def cancel(*, acting_user: Any, incident: Incident, reason: str = "") -> Incident:
+    return advance(
+        acting_user=acting_user,
+        incident=incident,
+        to_status=IncidentStatus.CANCELLED,
+        reason=reason,
+    )
+
+
+# --- dispatch ---------------------------------------------------------------------------------
+
+
+def dispatch(*, acting_user: Any, incident: Incident, units: Iterable[Unit]) -> Incident:
+    """Send ``units`` to the incident, all or none.
+
+    Each unit is taken with a compare-and-set (``UPDATE … WHERE status = 'available'``), so of
+    two dispatchers racing for one unit exactly one wins; the loser gets a 409 naming the unit
+    and nothing of their request is kept.
+    """
+    chosen = list({unit.pk: unit for unit in units}.values())
+    if not chosen:
+        raise ValidationError({"units": [_("Choose at least one unit.")]})
+    core_services.require_scope(acting_user, incident, "change")
+    for unit in chosen:
+        core_services.require_scope(acting_user, unit, "change")
+    with transaction.atomic():
+        locked = Incident.objects.select_for_update().select_related("type").get(pk=incident.pk)
+        if not locked.is_open:
+            raise Conflict(
+                _("This incident is %(status)s; no unit can be sent to it.")
+                % {"status": IncidentStatus.label(locked.status)},
+                code="invalid_transition",
+            )
+        now = timezone.now()
+        taken: list[str] = []
+        for unit in sorted(chosen, key=lambda u: u.pk):
+            won = Unit.objects.filter(pk=unit.pk, status=UnitStatus.AVAILABLE).update(
+                status=UnitStatus.DISPATCHED, updated_at=now
+            )
+            if not won:
+                current = Unit.objects.filter(pk=unit.pk).values_list("status", flat=True).first()
+                raise Conflict(
+                    _("Unit %(unit)s is not available (%(status)s).")
+                    % {
+                        "unit": unit.call_sign,
+                        "status": UnitStatus.label(current or ""),
+                    },
+                    code="unit_unavailable",
+                    unit=unit.pk,
+                    unit_status=current,
+                )
+            before_status = unit.status
+            unit.status, unit.updated_at = UnitStatus.DISPATCHED, now
+            assignment = IncidentUnit.objects.create(incident=locked, unit=unit, assigned_at=now)
+            audit.record(
+                acting_user=acting_user,
+                changes=[
+                    audit.Change(
+                        "update",
+                        unit,
+                        unit.scope_region_id(),
+                        before={"status": before_status},
+                        after={"status": UnitStatus.DISPATCHED},
+                    ),
+                    audit.Change(
+                        "create",
+                        assignment,
+                        locked.scope_region_id(),
+                        after=audit.snapshot(assignment),
+                    ),
+                ],
+            )
+            _publish(unit)
+            _journal(
+                locked, _("Unit %(unit)s dispatched.") % {"unit": unit.call_sign}, acting_user, now
+            )
+            taken.append(unit.call_sign)
+        if locked.status == IncidentStatus.NEW:
+            _save_with_audit(
+                acting_user,
+                locked,
+                {"status": IncidentStatus.DISPATCHED, "dispatched_at": locked.dispatched_at or now},
+            )
+            _journal(
+                locked,
+                _("Status: %(old)s → %(new)s.")
+                % {
+                    "old": IncidentStatus.label(IncidentStatus.NEW),
+                    "new": IncidentStatus.label(IncidentStatus.DISPATCHED),
+                },
+                acting_user,
+                now,
+            )
+        else:
+            _publish(locked)
+    incident.refresh_from_db()
+    return incident
+
+
+# --- units ------------------------------------------------------------------------------------
+
+
+def _unit_payload(unit: Unit) -> dict[str, Any]:
+    return unit.map_feature()
+
+
+def create_unit(*, acting_user: Any, **fields: Any) -> Unit:
+    """Add a unit; it starts available unless put out of service."""
+    status = fields.get("status", UnitStatus.AVAILABLE)
+    if status not in UnitStatus.MANUAL:
+        raise ValidationError({"status": [_("Only the dispatch service sends a unit.")]})
+    if fields.get("region") is None and fields.get("home_station") is not None:
+        fields["region_id"] = fields["home_station"].region_id
+        fields.pop("region", None)
+    unit = Unit(**fields)
+    return core_services.create(acting_user=acting_user, instance=unit, payload=_unit_payload)
+
+
+def update_unit(*, acting_user: Any, unit: Unit, **changes: Any) -> Unit:
+    """Change a unit's record; its status may be set by hand only between the manual states.
+
+    A unit on an incident cannot be made available by hand: the incident releases it.
+    """
+    changes.pop("position_at", None)
+    status = changes.get("status")
+    if status is not None and status != unit.status:
+        if status not in UnitStatus.MANUAL:
+            raise Conflict(
+                _("Only dispatching sends a unit; it cannot be set to %(status)s by hand.")
+                % {"status": UnitStatus.label(status)},
+                code="invalid_transition",
+            )
+        if IncidentUnit.objects.filter(unit=unit, released_at=None).exists():
+            raise Conflict(
+                _("Unit %(unit)s is on an incident; close or release it there first.")
+                % {"unit": unit.call_sign},
+                code="unit_assigned",
+            )
+    return core_services.update(
+        acting_user=acting_user, instance=unit, changes=changes, payload=_unit_payload
+    )
+
+
+def delete_unit(*, acting_user: Any, unit: Unit) -> None:
+    if unit.status in UnitStatus.BUSY or IncidentUnit.objects.filter(unit=unit).exists():
+        raise Conflict(
+            _("A unit that has been sent to incidents is kept; put it out of service instead."),
+            code="has_history",
+        )
+    core_services.delete(acting_user=acting_user, instance=unit)
+
+
+def record_position(
+    *, acting_user: Any, unit: Unit, lat: float, lon: float, at: dt.datetime | None = None
+) -> Unit:
+    """Store a unit's latest position; an older fix than the stored one is ignored.
+
+    Positions are frequent telemetry, not decisions: they are pushed live but not audited.
+    """
+    core_services.require_scope(acting_user, unit, "change")
+    if not (-90 <= lat <= 90) or not (-180 <= lon <= 180):
+        raise ValidationError({"lat": [_("Not a valid position.")]})
+    at = at or timezone.now()
+    with transaction.atomic():
+        stored = (
+            Unit.objects.filter(pk=unit.pk, position_at__isnull=False)
+            .values_list("position_at", flat=True)
+            .first()
+        )
+        if stored is not None and stored > at:
+            unit.refresh_from_db()
+            return unit
+        Unit.objects.filter(pk=unit.pk).update(lat=lat, lon=lon, position_at=at)
+        unit.lat, unit.lon, unit.position_at = lat, lon, at
+        _publish(unit)
+    return unit
