@@ -24,7 +24,7 @@ def test_two_dispatchers_cannot_both_take_one_unit() -> None:
     if connection.vendor != "postgresql":
         pytest.skip(reason="PostgreSQL unavailable: this run uses SQLite (CI's second pass)")
     personas = make_personas()
-    unit = UnitFactory(region=personas.astana, kind="fire_engine")
+    unit: Unit = UnitFactory(region=personas.astana, kind="fire_engine")
     first = IncidentFactory(region=personas.astana)
     second = IncidentFactory(region=personas.astana)
     start = threading.Barrier(2)
