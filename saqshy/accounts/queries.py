@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
 from shapely import STRtree
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
@@ -81,3 +82,23 @@ def norm(code: str, region_id: int | None = None) -> float:
     if None in values:
         return float(values[None])
     return float(DEFAULT_NORMS[code][0])
+
+
+def region_id_containing(lat: float, lon: float) -> int:
+    """The region containing (lat, lon); outside every region is a field error on ``lat``."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    region_id = region_id_at(float(lat), float(lon))
+    if region_id is None:
+        raise ValidationError({"lat": [_("This location lies outside every known region.")]})
+    return region_id
+
+
+def regions_in_scope(user: Any, model: type[Any], action: str = "view") -> QuerySet[Region]:
+    """Regions where ``user`` may ``action`` records of ``model``, by name (for filters)."""
+    from saqshy.core.scoping import user_scope
+
+    scope = user_scope(user, model, action)
+    regions = Region.objects.order_by("name_en")
+    return regions if scope.national else regions.filter(pk__in=scope.region_ids)

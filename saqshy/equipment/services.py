@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from saqshy.accounts.queries import region_id_at
+from saqshy.accounts.queries import region_id_containing
 from saqshy.core import audit
 from saqshy.core import services as core_services
 from saqshy.core.models import BaseModel
@@ -36,9 +36,7 @@ def _place(fields: dict[str, Any]) -> None:
     lat, lon = fields.get("lat"), fields.get("lon")
     if lat is None or lon is None:
         return  # full_clean names the missing coordinate
-    region_id = region_id_at(float(lat), float(lon))
-    if region_id is None:
-        raise ValidationError({"lat": [_("This location lies outside every known region.")]})
+    region_id = region_id_containing(float(lat), float(lon))
     fields["region_id"] = region_id
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from saqshy.accounts.models import Region
+from saqshy.accounts.queries import regions_in_scope
 from saqshy.core.scoping import user_scope
 from saqshy.equipment import services
 from saqshy.equipment.choices import HydrantKind
@@ -57,14 +57,6 @@ def _hydrants(request: HttpRequest) -> Any:
     return Hydrant.objects.restrict(request.user, "view").select_related("region")
 
 
-def _regions_in_scope(request: HttpRequest) -> list[Region]:
-    scope = user_scope(request.user, Hydrant, "view")
-    regions = Region.objects.order_by("name_en")
-    if not scope.national:
-        regions = regions.filter(pk__in=scope.region_ids)
-    return list(regions)
-
-
 @login_required
 def hydrant_list(request: HttpRequest) -> HttpResponse:
     filterset = HydrantFilterSet(request.GET or None, queryset=_hydrants(request))
@@ -83,7 +75,7 @@ def hydrant_list(request: HttpRequest) -> HttpResponse:
             "can_add": not user_scope(request.user, Hydrant, "add").empty,
             "kinds": HydrantKind.choices(),
             "chosen_kinds": request.GET.getlist("kind"),
-            "regions": _regions_in_scope(request),
+            "regions": regions_in_scope(request.user, Hydrant),
             "chosen_regions": request.GET.getlist("region"),
             "operable": request.GET.get("operable", ""),
         },

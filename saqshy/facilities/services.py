@@ -7,13 +7,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from saqshy.accounts.models import Region
-from saqshy.accounts.queries import region_id_at, region_locator
+from saqshy.accounts.queries import region_id_containing, region_locator
 from saqshy.core import audit
 from saqshy.core import services as core_services
 from saqshy.core.realtime import publish_on_commit
@@ -49,9 +47,7 @@ def _place(fields: dict[str, Any]) -> None:
         lat, lon = fields.get("lat"), fields.get("lon")
         if lat is None or lon is None:
             return
-        region_id = region_id_at(float(lat), float(lon))
-        if region_id is None:
-            raise ValidationError({"lat": [_("This location lies outside every known region.")]})
+        region_id = region_id_containing(float(lat), float(lon))
         fields["region_id"] = region_id
 
 

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from saqshy.accounts.models import Region
+from saqshy.accounts.queries import regions_in_scope
 from saqshy.core.scoping import user_scope
 from saqshy.facilities import services
 from saqshy.facilities.choices import CapacitySource, FacilityKind
@@ -24,14 +24,6 @@ from saqshy.facilities.models import Facility
 
 def _visible(request: HttpRequest) -> Any:
     return Facility.objects.restrict(request.user, "view").select_related("region")
-
-
-def _regions_in_scope(request: HttpRequest) -> list[Region]:
-    scope = user_scope(request.user, Facility, "view")
-    regions = Region.objects.order_by("name_en")
-    if not scope.national:
-        regions = regions.filter(pk__in=scope.region_ids)
-    return list(regions)
 
 
 @login_required
@@ -53,7 +45,7 @@ def facility_list(request: HttpRequest) -> HttpResponse:
             "can_add": not user_scope(request.user, Facility, "add").empty,
             "kinds": FacilityKind.choices(),
             "chosen_kinds": request.GET.getlist("kind"),
-            "regions": _regions_in_scope(request),
+            "regions": regions_in_scope(request.user, Facility),
             "chosen_regions": request.GET.getlist("region"),
         },
     )

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from saqshy.accounts.queries import region_id_at
+from saqshy.accounts.queries import region_id_containing
 from saqshy.core import services as core_services
 from saqshy.core.exceptions import Conflict
 from saqshy.gatherings import gates
@@ -37,9 +37,7 @@ def _place(fields: dict[str, Any]) -> None:
     lat, lon = fields.get("lat"), fields.get("lon")
     if lat is None or lon is None:
         raise ValidationError({"venue": [_("Give a venue, or a location for an outdoor event.")]})
-    region_id = region_id_at(float(lat), float(lon))
-    if region_id is None:
-        raise ValidationError({"lat": [_("This location lies outside every known region.")]})
+    region_id = region_id_containing(float(lat), float(lon))
     fields["region_id"] = region_id
     fields.pop("region", None)
 

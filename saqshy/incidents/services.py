@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from saqshy.accounts.queries import region_id_at
+from saqshy.accounts.queries import region_id_containing
 from saqshy.algorithms.routing import haversine_m
 from saqshy.core import audit
 from saqshy.core import services as core_services
@@ -139,9 +139,7 @@ def report_incident(
     """
     fields.pop("region", None)
     fields.pop("status", None)
-    region_id = region_id_at(float(lat), float(lon))
-    if region_id is None:
-        raise ValidationError({"lat": [_("This location lies outside every known region.")]})
+    region_id = region_id_containing(float(lat), float(lon))
     at = reported_at or timezone.now()
     incident = Incident(
         type=type,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from saqshy.accounts.queries import regions_in_scope
 from saqshy.core.scoping import user_scope
 from saqshy.core.views import run_service
 from saqshy.facilities.models import Facility
@@ -199,14 +200,6 @@ def record_list(request: HttpRequest, kind: str) -> HttpResponse:
             "page": page,
             "filter": filterset,
             "query": query.urlencode(),
-            "regions": _regions(request, model),
+            "regions": regions_in_scope(request.user, model),
         },
     )
-
-
-def _regions(request: HttpRequest, model: Any) -> Any:
-    from saqshy.accounts.models import Region
-
-    scope = user_scope(request.user, model, "view")
-    regions = Region.objects.order_by("name_en")
-    return regions if scope.national else regions.filter(pk__in=scope.region_ids)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from saqshy.accounts.models import Region
+from saqshy.accounts.queries import regions_in_scope
 from saqshy.core.scoping import user_scope
 from saqshy.core.views import run_service
 from saqshy.facilities.choices import FacilityKind
@@ -98,9 +98,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
     scope = user_scope(request.user, Campaign, "add")
     if scope.empty:
         raise PermissionDenied(_("Your role does not let you plan campaigns."))
-    regions = (
-        Region.objects.all() if scope.national else Region.objects.filter(pk__in=scope.region_ids)
-    )
+    regions = regions_in_scope(request.user, Campaign, "add")
     form = CampaignForm(request.POST or None, regions=regions)
     if request.method == "POST" and form.is_valid():
         saved = run_service(

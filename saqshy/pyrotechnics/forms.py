@@ -9,18 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from saqshy.accounts.models import Agency, Region
-from saqshy.core.scoping import user_scope
+from saqshy.accounts.queries import regions_in_scope
 from saqshy.facilities.models import Facility
 from saqshy.pyrotechnics.choices import RaidStatus, VisitResult
 from saqshy.pyrotechnics.models import Outlet, Raid
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _regions_for(user: Any, model: type[Raid], action: str) -> Any:
-    scope = user_scope(user, model, action)
-    regions = Region.objects.order_by("name_en")
-    return regions if scope.national else regions.filter(pk__in=scope.region_ids)
 
 
 class OutletForm(forms.ModelForm):
@@ -71,7 +65,7 @@ class RaidForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         action = "change" if self.instance.pk else "add"
         region: Any = self.fields["region"]
-        region.queryset = _regions_for(user, Raid, action)
+        region.queryset = regions_in_scope(user, Raid, action)
         agency: Any = self.fields["agency"]
         agency.queryset = Agency.objects.order_by("name_en")
         outlets: Any = self.fields["outlets"]

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from saqshy.accounts.queries import region_id_at
+from saqshy.accounts.queries import region_id_containing
 from saqshy.core import audit
 from saqshy.core import services as core_services
 from saqshy.core.models import BaseModel
@@ -39,9 +39,7 @@ def _place(fields: dict[str, Any], facility: Facility | None) -> None:
     lat, lon = fields.get("lat"), fields.get("lon")
     if lat is None or lon is None:
         raise ValidationError({"lat": [_("Give a location or link a facility.")]})
-    region_id = region_id_at(float(lat), float(lon))
-    if region_id is None:
-        raise ValidationError({"lat": [_("This location lies outside every known region.")]})
+    region_id = region_id_containing(float(lat), float(lon))
     if facility is not None and facility.region_id != region_id:
         raise ValidationError(
             {"facility": [_("The linked facility lies in another region than the outlet.")]}

@@ -14,9 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from saqshy.accounts.models import Region
+from saqshy.accounts.queries import regions_in_scope
 from saqshy.core.api.viewsets import ScopedModelViewSet
-from saqshy.core.scoping import user_scope
 from saqshy.gatherings.models import Gathering
 from saqshy.prevention import queries, services
 from saqshy.prevention.api.serializers import (
@@ -100,10 +99,7 @@ class PreventionIndicatorsView(APIView):
         date_to = query.validated_data.get("date_to", today)
         if date_to < date_from:
             raise ValidationError({"date_to": [_("The end is before the start.")]})
-        scope = user_scope(request.user, Gathering, "view")
-        regions = Region.objects.order_by("name_en")
-        if not scope.national:
-            regions = regions.filter(pk__in=scope.region_ids)
+        regions = regions_in_scope(request.user, Gathering)
         if slug := query.validated_data.get("region"):
             regions = regions.filter(slug=slug)
             if not regions.exists():
