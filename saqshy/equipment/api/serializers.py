@@ -2,12 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from saqshy.accounts.models import Region
 from saqshy.equipment.models import EquipmentCheck, FacilityEquipment, Hydrant, HydrantCheck
-from saqshy.facilities.models import Facility
+from saqshy.facilities.api.fields import VisibleFacilityField
 
 
 class HydrantSerializer(serializers.ModelSerializer):
@@ -95,9 +94,7 @@ class HydrantCheckSerializer(serializers.ModelSerializer):
 
 
 class FacilityEquipmentSerializer(serializers.ModelSerializer):
-    facility: serializers.PrimaryKeyRelatedField[Facility] = serializers.PrimaryKeyRelatedField(
-        queryset=Facility.objects.all()
-    )
+    facility = VisibleFacilityField()
     kind_label = serializers.CharField(read_only=True)
     colour = serializers.CharField(read_only=True)
     overdue = serializers.BooleanField(read_only=True)
@@ -121,12 +118,6 @@ class FacilityEquipmentSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["last_checked_on", "created_at", "updated_at"]
-
-    def validate_facility(self, facility: Facility) -> Facility:
-        request = self.context["request"]
-        if not Facility.objects.restrict(request.user, "view").filter(pk=facility.pk).exists():
-            raise serializers.ValidationError(_("No such facility."))
-        return facility
 
 
 class EquipmentCheckSerializer(serializers.ModelSerializer):

@@ -2,11 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from saqshy.accounts.models import Region
-from saqshy.facilities.models import Facility
+from saqshy.facilities.api.fields import VisibleFacilityField
 from saqshy.gatherings.models import Gathering
 
 
@@ -18,9 +17,7 @@ class GateSerializer(serializers.Serializer):
 
 
 class GatheringSerializer(serializers.ModelSerializer):
-    venue: serializers.PrimaryKeyRelatedField[Facility] = serializers.PrimaryKeyRelatedField(
-        queryset=Facility.objects.all(), required=False, allow_null=True
-    )
+    venue = VisibleFacilityField(required=False, allow_null=True)
     region: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(
         slug_field="slug", read_only=True
     )
@@ -63,15 +60,6 @@ class GatheringSerializer(serializers.ModelSerializer):
     def get_gates(self, gathering: Gathering) -> list[dict[str, Any]]:
         evaluated: dict[int, list[Any]] = self.context.get("gates", {})
         return [gate.as_dict() for gate in evaluated.get(gathering.pk, [])]
-
-    def validate_venue(self, venue: Facility | None) -> Facility | None:
-        request = self.context["request"]
-        if (
-            venue
-            and not Facility.objects.restrict(request.user, "view").filter(pk=venue.pk).exists()
-        ):
-            raise serializers.ValidationError(_("No such facility."))
-        return venue
 
 
 class RejectSerializer(serializers.Serializer):

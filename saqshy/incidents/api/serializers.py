@@ -2,11 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from saqshy.accounts.models import Agency, Region
-from saqshy.facilities.models import Facility
+from saqshy.facilities.api.fields import VisibleFacilityField
 from saqshy.incidents.choices import IncidentStatus
 from saqshy.incidents.models import Incident, IncidentType, IncidentUnit, JournalEntry, Unit
 
@@ -104,9 +103,7 @@ class UnitSerializer(serializers.ModelSerializer):
     region: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(
         slug_field="slug", queryset=Region.objects.all()
     )
-    home_station: serializers.PrimaryKeyRelatedField[Facility] = serializers.PrimaryKeyRelatedField(
-        queryset=Facility.objects.all(), required=False, allow_null=True
-    )
+    home_station = VisibleFacilityField(required=False, allow_null=True)
 
     class Meta:
         model = Unit
@@ -128,15 +125,6 @@ class UnitSerializer(serializers.ModelSerializer):
         read_only_fields = ["lat", "lon", "position_at", "created_at", "updated_at"]
         # The (agency, call sign) uniqueness is checked by the model on save.
         validators: list[Any] = []
-
-    def validate_home_station(self, station: Facility | None) -> Facility | None:
-        request = self.context["request"]
-        if (
-            station
-            and not Facility.objects.restrict(request.user, "view").filter(pk=station.pk).exists()
-        ):
-            raise serializers.ValidationError(_("No such facility."))
-        return station
 
 
 class PositionSerializer(serializers.Serializer):

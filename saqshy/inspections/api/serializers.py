@@ -5,7 +5,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from saqshy.facilities.models import Facility
+from saqshy.facilities.api.fields import VisibleFacilityField
 from saqshy.inspections.models import (
     Briefing,
     ChecklistItem,
@@ -71,9 +71,7 @@ class ViolationSerializer(serializers.ModelSerializer):
 
 
 class InspectionSerializer(serializers.ModelSerializer):
-    facility: serializers.PrimaryKeyRelatedField[Facility] = serializers.PrimaryKeyRelatedField(
-        queryset=Facility.objects.all()
-    )
+    facility = VisibleFacilityField()
     results = ResultSerializer(many=True)
     violations = ViolationSerializer(many=True, read_only=True)
     inspector = serializers.CharField(source="inspector.username", read_only=True, default="")
@@ -93,12 +91,6 @@ class InspectionSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["is_reinspection", "inspector", "created_at"]
 
-    def validate_facility(self, facility: Facility) -> Facility:
-        request = self.context["request"]
-        if not Facility.objects.restrict(request.user, "view").filter(pk=facility.pk).exists():
-            raise serializers.ValidationError(_("No such facility."))
-        return facility
-
     def validate_results(self, results: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if not results:
             raise serializers.ValidationError(_("Record at least one checklist item."))
@@ -116,15 +108,7 @@ class VerifySerializer(serializers.Serializer):
 
 
 class _FacilityRecordSerializer(serializers.ModelSerializer):
-    facility: serializers.PrimaryKeyRelatedField[Facility] = serializers.PrimaryKeyRelatedField(
-        queryset=Facility.objects.all()
-    )
-
-    def validate_facility(self, facility: Facility) -> Facility:
-        request = self.context["request"]
-        if not Facility.objects.restrict(request.user, "view").filter(pk=facility.pk).exists():
-            raise serializers.ValidationError(_("No such facility."))
-        return facility
+    facility = VisibleFacilityField()
 
 
 class BriefingSerializer(_FacilityRecordSerializer):
