@@ -66,7 +66,7 @@ def test_map_login_language_and_live_update(server: str, tmp_path: Path) -> None
 
     with translation.override("kk"):
         kazakh_title = translation.gettext("Situation map")
-        kazakh_facilities = translation.gettext("Facilities")
+        kazakh_panel = translation.gettext("Situation")
     assert kazakh_title != "Situation map", "the Kazakh catalogue is not compiled"
 
     with browser_page(locale="en-GB") as page:
@@ -89,7 +89,7 @@ def test_map_login_language_and_live_update(server: str, tmp_path: Path) -> None
         expect(page.locator("html")).to_have_attribute("lang", "kk")
         expect(page).to_have_title(re.compile(re.escape(kazakh_title)))
         expect(page.locator(".mainnav")).to_contain_text(kazakh_title)
-        expect(page.locator(".panel h2")).to_have_text(kazakh_facilities)
+        expect(page.locator(".panel h2")).to_have_text(kazakh_panel)
         page.wait_for_function("document.getElementById('map').dataset.markers === '4'")
         page.wait_for_function("document.body.dataset.live === '1'")
 

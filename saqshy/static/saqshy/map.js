@@ -214,19 +214,21 @@
   }
 
   /* Live feed */
-  function addToFeed(message) {
+  function addToFeed(message, label) {
     const feed = document.getElementById("feed");
     const empty = document.getElementById("feed-empty");
     if (empty) empty.remove();
     const item = document.createElement("li");
     const when = new Date().toLocaleTimeString();
-    const what = message.data && message.data.name ? message.data.name : `${message.topic} #${message.id}`;
+    const what = label || (message.data && message.data.name ? message.data.name : `${message.topic} #${message.id}`);
     item.innerHTML = `<span class="muted">${when}</span> ${escapeHtml(what)} — ${escapeHtml(text[message.op] || message.op)}`;
     feed.prepend(item);
     while (feed.children.length > 30) feed.lastChild.remove();
   }
 
   function onChange(message) {
+    /* Other layers (incidents and units, ops.js) listen for the same messages. */
+    document.dispatchEvent(new CustomEvent("saqshy:change", { detail: message }));
     if (message.topic === "facility") {
       if (message.op === "reloaded") loadFacilities();
       else if (message.op === "deleted") remove(message.id);
@@ -284,6 +286,6 @@
     if (e.target.checked) map.addLayer(outletsLayer); else map.removeLayer(outletsLayer);
   });
 
-  window.saqshyMap = { map, markers, events, outlets };
+  window.saqshyMap = { map, markers, events, outlets, addToFeed, escapeHtml, getJson, getAll };
   Promise.all([loadFacilities(), loadClearance(), loadEvents(), loadOutlets()]).then(connect);
 })();

@@ -1,0 +1,456 @@
+/* The operations layers of the situation map: open incidents (by type and priority, with
+   probable duplicates linked), units (by kind and status, moving), the incident queue, the
+   selected incident's recommendations and dispatch, and the routes of dispatched units.
+   Everything goes through the same API as any other client; live changes arrive from map.js's
+   WebSocket as "saqshy:change" events. */
+(function () {
+  "use strict";
+  const base = window.saqshyMap;
+  const config = JSON.parse(document.getElementById("ops-config").textContent);
+  const text = JSON.parse(document.getElementById("ops-i18n").textContent);
+  const { map, escapeHtml } = base;
+  const byValue = (list) => Object.fromEntries(list.map((item) => [item.value, item]));
+  const types = byValue(config.types);
+  const priorities = byValue(config.priorities);
+  const statuses = byValue(config.statuses);
+  const unitKinds = byValue(config.unitKinds);
+  const unitStatuses = byValue(config.unitStatuses);
+  const OPEN = ["new", "dispatched", "en_route", "on_scene"];
+  const MOVING = ["dispatched", "en_route"];
+
+  const incidentsLayer = L.layerGroup().addTo(map);
+  const linksLayer = L.layerGroup().addTo(map);
+  const routesLayer = L.layerGroup().addTo(map);
+  const unitsLayer = L.layerGroup().addTo(map);
+  const svg = L.svg(); // routes as SVG paths (the rest of the map draws on a canvas)
+  const incidents = new Map(); // id -> {data, marker}
+  const units = new Map(); // id -> {data, marker}
+  const routes = new Map(); // unit id -> {incident, line}
+  const links = new Map(); // duplicate id -> polyline to its original
+  let selected = null;
+
+  function label(table, value) {
+    return (table[value] || { label: value }).label;
+  }
+
+  async function send(url, body) {
+    const response = await fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": config.csrfToken },
+      body: JSON.stringify(body || {}),
+    });
+    let payload = null;
+    try { payload = await response.json(); } catch (e) { payload = null; }
+    return { ok: response.ok, status: response.status, payload };
+  }
+
+  function problem(payload) {
+    if (!payload) return text.error;
+    if (payload.detail) return payload.detail;
+    return Object.entries(payload).map(([k, v]) => `${k}: ${[].concat(v).join(" ")}`).join("; ") || text.error;
+  }
+
+  function ageText(iso) {
+    const minutes = Math.max(0, Math.round((Date.now() - new Date(iso).getTime()) / 60000));
+    return `${minutes} ${text.minutes}`;
+  }
+
+  /* Incidents */
+  function incidentIcon(p) {
+    const type = types[p.type] || { colour: "#737373", mark: "?" };
+    const dup = p.duplicate_of ? " dup" : "";
+    return L.divIcon({
+      className: "incident-icon",
+      html: `<span class="inc p${p.priority} st-${escapeHtml(p.status)}${dup}" style="background:${type.colour}"` +
+        ` data-incident-id="${p.id}" data-status="${escapeHtml(p.status)}">${escapeHtml(type.mark)}</span>`,
+      iconSize: [26, 26],
+      iconAnchor: [13, 13],
+    });
+  }
+
+  function upsertIncident(p) {
+    const known = incidents.get(p.id);
+    if (!OPEN.includes(p.status)) {
+      removeIncident(p.id);
+      return;
+    }
+    const data = known ? { ...known.data, ...p } : p;
+    if (known) {
+      known.marker.setLatLng([data.lat, data.lon]);
+      known.marker.setIcon(incidentIcon(data));
+      known.data = data;
+    } else {
+      const marker = L.marker([data.lat, data.lon], { icon: incidentIcon(data), zIndexOffset: 500 + 100 * (5 - data.priority) })
+        .on("click", () => select(data.id));
+      marker.bindTooltip(() => `#${data.id} ${escapeHtml(label(types, incidents.get(data.id).data.type))}`);
+      incidentsLayer.addLayer(marker);
+      incidents.set(data.id, { data, marker });
+    }
+    linkDuplicate(data);
+  }
+
+  function removeIncident(id) {
+    const known = incidents.get(id);
+    if (known) incidentsLayer.removeLayer(known.marker);
+    incidents.delete(id);
+    const link = links.get(id);
+    if (link) { linksLayer.removeLayer(link); links.delete(id); }
+    routes.forEach((route, unitId) => { if (route.incident === id) dropRoute(unitId); });
+  }
+
+  function linkDuplicate(p) {
+    const old = links.get(p.id);
+    if (old) { linksLayer.removeLayer(old); links.delete(p.id); }
+    const original = p.duplicate_of && incidents.get(p.duplicate_of);
+    if (!original) return;
+    const line = L.polyline([[p.lat, p.lon], [original.data.lat, original.data.lon]], {
+      color: "#444", weight: 2, dashArray: "4 4", interactive: false,
+    });
+    linksLayer.addLayer(line);
+    links.set(p.id, line);
+  }
+
+  function queueOrder(a, b) {
+    const waiting = (p) => (p.status === "new" ? 0 : 1);
+    return waiting(a) - waiting(b) || a.priority - b.priority ||
+      new Date(a.reported_at) - new Date(b.reported_at);
+  }
+
+  function renderQueue() {
+    const queue = document.getElementById("queue");
+    if (!queue) return;
+    const open = [...incidents.values()].map((i) => i.data).sort(queueOrder);
+    queue.innerHTML = "";
+    if (!open.length) {
+      queue.innerHTML = `<li class="muted" id="queue-empty">${escapeHtml(queue.dataset.empty || "")}</li>`;
+    }
+    open.forEach((p) => {
+      const item = document.createElement("li");
+      const type = types[p.type] || { colour: "#737373", label: p.type };
+      const dup = p.duplicate_of ? `<span class="dup-tag" title="${escapeHtml(text.duplicateOf)} #${p.duplicate_of}">${escapeHtml(text.dup)} #${p.duplicate_of}</span>` : "";
+      item.innerHTML = `<button type="button" class="q-item${p.id === selected ? " selected" : ""}" data-incident-id="${p.id}" data-status="${escapeHtml(p.status)}">` +
+        `<span class="prio p${p.priority}" title="${escapeHtml(text.priority)}">${p.priority}</span>` +
+        `<span class="q-body"><strong style="color:${type.colour}">${escapeHtml(type.label)}</strong> ${dup}` +
+        `<br><span class="small">${escapeHtml(p.address || `${p.lat.toFixed(4)}, ${p.lon.toFixed(4)}`)}</span></span>` +
+        `<span class="q-side"><span class="st st-${escapeHtml(p.status)}">${escapeHtml(label(statuses, p.status))}</span>` +
+        `<br><span class="small muted">${ageText(p.reported_at)}</span></span></button>`;
+      item.querySelector("button").addEventListener("click", () => select(p.id));
+      queue.appendChild(item);
+    });
+    document.getElementById("queue-count").textContent = open.length;
+    const waiting = open.filter((p) => p.status === "new").length;
+    document.getElementById("queue-new").textContent = waiting ? `${waiting} ⚠` : "";
+    document.getElementById("map").dataset.incidents = String(open.length);
+  }
+
+  async function loadIncidents() {
+    let url = config.incidentsUrl;
+    while (url) {
+      const page = await base.getJson(url);
+      if (!page) break;
+      page.results.forEach(upsertIncident);
+      url = page.next;
+    }
+    incidents.forEach((i) => linkDuplicate(i.data));
+    renderQueue();
+    incidents.forEach((i) => { if (MOVING.includes(i.data.status)) drawRoutes(i.data); });
+  }
+
+  /* Units */
+  function unitIcon(u) {
+    const kind = unitKinds[u.kind] || { colour: "#555", mark: "?" };
+    const status = unitStatuses[u.status] || { colour: "#999" };
+    return L.divIcon({
+      className: "unit-icon",
+      html: `<span class="unit st-${escapeHtml(u.status)}" style="background:${status.colour};border-color:${kind.colour}"` +
+        ` data-unit-id="${u.id}" data-status="${escapeHtml(u.status)}">${escapeHtml(kind.mark)}</span>`,
+      iconSize: [24, 18],
+      iconAnchor: [12, 9],
+    });
+  }
+
+  function unitTooltip(id) {
+    const u = units.get(id).data;
+    return `${escapeHtml(u.call_sign)} · ${escapeHtml(label(unitKinds, u.kind))} · ${escapeHtml(label(unitStatuses, u.status))}`;
+  }
+
+  function upsertUnit(u) {
+    const known = units.get(u.id);
+    const data = known ? { ...known.data, ...u } : u;
+    const statusChanged = !known || known.data.status !== data.status;
+    if (known) known.data = data; else units.set(u.id, { data, marker: null });
+    const entry = units.get(u.id);
+    if (data.lat == null || data.lon == null) {
+      if (entry.marker) { unitsLayer.removeLayer(entry.marker); entry.marker = null; }
+    } else if (entry.marker) {
+      entry.marker.setLatLng([data.lat, data.lon]);
+      if (statusChanged) entry.marker.setIcon(unitIcon(data));
+    } else {
+      entry.marker = L.marker([data.lat, data.lon], { icon: unitIcon(data), zIndexOffset: 1000 })
+        .bindTooltip(() => unitTooltip(u.id));
+      unitsLayer.addLayer(entry.marker);
+    }
+    if (!MOVING.includes(data.status)) dropRoute(u.id);
+    return statusChanged;
+  }
+
+  function renderUnitSummary() {
+    const summary = document.getElementById("unit-summary");
+    if (!summary) return;
+    const counts = {};
+    units.forEach((u) => { counts[u.data.status] = (counts[u.data.status] || 0) + 1; });
+    summary.innerHTML = config.unitStatuses.filter((s) => counts[s.value]).map((s) =>
+      `<li data-status="${s.value}"><span class="swatch" style="background:${s.colour}"></span>${escapeHtml(s.label)} <strong>${counts[s.value]}</strong></li>`).join("");
+    document.getElementById("map").dataset.units = String(units.size);
+  }
+
+  async function loadUnits() {
+    let url = config.unitsUrl;
+    while (url) {
+      const page = await base.getJson(url);
+      if (!page) break;
+      page.results.forEach(upsertUnit);
+      url = page.next;
+    }
+    renderUnitSummary();
+  }
+
+  /* Routes of dispatched units */
+  function dropRoute(unitId) {
+    const route = routes.get(unitId);
+    if (!route) return;
+    if (route.line) routesLayer.removeLayer(route.line);
+    routes.delete(unitId);
+  }
+
+  async function drawRoute(unitId, incident) {
+    const unit = units.get(unitId);
+    if (!unit || unit.data.lat == null || routes.has(unitId)) return null;
+    routes.set(unitId, { incident: incident.id, line: null });
+    const query = new URLSearchParams({
+      from: `${unit.data.lat},${unit.data.lon}`, to: `${incident.lat},${incident.lon}`, metric: "time",
+    });
+    const answer = await base.getJson(`${config.routeUrl}?${query}`);
+    const route = routes.get(unitId);
+    if (!route || route.incident !== incident.id) return null;
+    if (!answer || !answer.geometry) { routes.delete(unitId); return null; }
+    const kind = unitKinds[unit.data.kind] || { colour: "#333" };
+    route.line = L.geoJSON(answer.geometry, {
+      style: { color: kind.colour, weight: 4, opacity: 0.8, dashArray: "8 6", className: "route-line" },
+      interactive: false,
+      renderer: svg,
+    });
+    route.seconds = answer.seconds;
+    routesLayer.addLayer(route.line);
+    document.getElementById("map").dataset.routes = String(routesLayer.getLayers().length);
+    return answer;
+  }
+
+  async function drawRoutes(incident) {
+    const detail = incident.assignments ? incident : await base.getJson(config.incidentUrl.replace("{id}", incident.id));
+    if (!detail) return;
+    const known = incidents.get(detail.id);
+    if (known) known.data = { ...known.data, assignments: detail.assignments };
+    await Promise.all(detail.assignments.filter((a) => !a.released_at).map((a) => {
+      const unit = units.get(a.unit);
+      return unit && MOVING.includes(unit.data.status) ? drawRoute(a.unit, detail) : null;
+    }));
+  }
+
+  /* The selected incident's card: facts, actions, recommendations, dispatch */
+  function card() { return document.getElementById("incident-card"); }
+
+  function closeCard() {
+    selected = null;
+    card().hidden = true;
+    card().innerHTML = "";
+    renderQueue();
+  }
+
+  async function select(id) {
+    selected = id;
+    const known = incidents.get(id);
+    if (known) map.panTo([known.data.lat, known.data.lon]);
+    renderQueue();
+    await renderCard();
+  }
+
+  function candidateRow(c, checked) {
+    const eta = c.eta_seconds == null ? "–" : `${Math.max(1, Math.round(c.eta_seconds / 60))} ${text.minutes}`;
+    const km = c.meters == null ? "" : ` · ${(c.meters / 1000).toFixed(1)} ${text.km}`;
+    const why = c.why_not ? `<span class="why">${escapeHtml(text[c.why_not] || c.why_not)}</span>` : "";
+    const box = c.why_not ? "" : `<input type="checkbox" name="unit" value="${c.unit}" ${checked ? "checked" : ""}>`;
+    return `<li><label class="cand" data-unit-id="${c.unit}" title="${escapeHtml(c.reason)}">${box}` +
+      `<span class="cand-name"><strong>${escapeHtml(c.call_sign)}</strong> <span class="muted small">${escapeHtml(label(unitKinds, c.kind))} · ${escapeHtml(c.agency)}</span>` +
+      `<br><span class="small">${escapeHtml(c.reason)}</span></span>` +
+      `<span class="cand-eta">${escapeHtml(eta)}<span class="small muted">${escapeHtml(km)}</span>${why}</span></label></li>`;
+  }
+
+  async function renderCard(message) {
+    const id = selected;
+    if (id == null) return;
+    const detail = await base.getJson(config.incidentUrl.replace("{id}", id));
+    if (selected !== id) return;
+    const box = card();
+    if (!detail) { closeCard(); return; }
+    const type = types[detail.type] || { colour: "#737373", label: detail.type_name };
+    const active = detail.assignments.filter((a) => !a.released_at);
+    const next = (config.transitions[detail.status] || []).filter((s) => s !== "dispatched");
+    const dup = detail.duplicate_of
+      ? `<p class="dup-note">${escapeHtml(text.duplicateOf)} <a href="#" data-select="${detail.duplicate_of}">#${detail.duplicate_of}</a></p>` : "";
+    box.dataset.incidentId = String(detail.id);
+    box.dataset.status = detail.status;
+    box.innerHTML =
+      `<div class="card-head"><span class="prio p${detail.priority}">${detail.priority}</span>` +
+      `<strong style="color:${type.colour}">#${detail.id} ${escapeHtml(detail.type_name || type.label)}</strong>` +
+      `<button type="button" class="x" title="${escapeHtml(text.close)}" aria-label="${escapeHtml(text.close)}">×</button></div>` +
+      `<p class="small"><span class="st st-${escapeHtml(detail.status)}" id="card-status">${escapeHtml(label(statuses, detail.status))}</span> · ` +
+      `${escapeHtml(new Date(detail.reported_at).toLocaleTimeString())} (${ageText(detail.reported_at)} ${escapeHtml(text.ago)})</p>` +
+      `<p>${escapeHtml(detail.address || "")}${detail.description ? `<br><span class="small">${escapeHtml(detail.description)}</span>` : ""}</p>` +
+      dup +
+      (message ? `<p class="card-msg ${message.ok ? "ok" : "bad"}" role="status">${escapeHtml(message.text)}</p>` : "") +
+      (active.length ? `<p class="small"><strong>${escapeHtml(text.assigned)}:</strong> ` +
+        active.map((a) => {
+          const unit = units.get(a.unit);
+          const st = unit ? unit.data.status : "";
+          return `<span class="assigned" data-unit-id="${a.unit}" data-status="${escapeHtml(st)}">${escapeHtml(a.call_sign)} <span class="muted">(${escapeHtml(label(unitStatuses, st))})</span></span>`;
+        }).join(", ") + "</p>" : "") +
+      (config.canDispatch && next.length ? `<div class="card-actions">` + next.map((s) =>
+        `<button type="button" data-advance="${s}" class="${s === "closed" || s === "cancelled" ? "final" : ""}">${escapeHtml(text.actions[s] || label(statuses, s))}</button>`).join("") + "</div>" : "") +
+      `<div id="recommendations"></div>` +
+      `<p class="small"><a href="${config.incidentPage.replace("{id}", detail.id)}">${escapeHtml(text.details)}</a></p>`;
+    box.hidden = false;
+    box.querySelector(".x").addEventListener("click", closeCard);
+    box.querySelectorAll("[data-select]").forEach((a) => a.addEventListener("click", (e) => {
+      e.preventDefault(); select(Number(a.dataset.select));
+    }));
+    box.querySelectorAll("[data-advance]").forEach((button) => button.addEventListener("click", () => advance(detail, button)));
+    if (OPEN.includes(detail.status)) drawRoutes(detail);
+    if (config.canDispatch && OPEN.includes(detail.status) && detail.status !== "on_scene") {
+      await renderRecommendations(detail);
+    }
+  }
+
+  async function renderRecommendations(detail) {
+    const holder = document.getElementById("recommendations");
+    if (!holder) return;
+    holder.innerHTML = `<p class="muted small">${escapeHtml(text.loading)}</p>`;
+    const result = await base.getJson(config.recommendationsUrl.replace("{id}", detail.id));
+    if (selected !== detail.id || !document.getElementById("recommendations")) return;
+    if (!result) { holder.innerHTML = ""; return; }
+    const missing = Object.entries(result.missing || {});
+    holder.innerHTML =
+      `<h4>${escapeHtml(text.recommended)}</h4>` +
+      (result.recommended.length
+        ? `<form class="cands" id="dispatch-form"><ol class="cand-list">${result.recommended.map((c) => candidateRow(c, c.suggested)).join("")}</ol>` +
+          `<button type="submit" class="primary" id="dispatch-button">${escapeHtml(text.dispatch)}</button></form>`
+        : `<p class="muted small">${escapeHtml(text.noUnits)}</p>`) +
+      (missing.length ? `<p class="small bad">${escapeHtml(text.missing)}: ${missing.map(([k, n]) => `${n} × ${escapeHtml(label(unitKinds, k))}`).join(", ")}</p>` : "") +
+      (result.others.length ? `<details><summary>${escapeHtml(text.others)} (${result.others.length})</summary>` +
+        `<ol class="cand-list others">${result.others.slice(0, 30).map((c) => candidateRow(c, false)).join("")}</ol></details>` : "");
+    const form = document.getElementById("dispatch-form");
+    if (form) form.addEventListener("submit", (e) => { e.preventDefault(); dispatchChosen(detail, form); });
+  }
+
+  async function dispatchChosen(detail, form) {
+    const chosen = [...form.querySelectorAll("input[name=unit]:checked")].map((i) => Number(i.value));
+    if (!chosen.length) return;
+    const button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    const answer = await send(config.dispatchUrl.replace("{id}", detail.id), { units: chosen });
+    if (answer.ok) {
+      upsertIncident(answer.payload);
+      renderQueue();
+      await drawRoutes(answer.payload);
+      const names = answer.payload.assignments.filter((a) => chosen.includes(a.unit)).map((a) => a.call_sign);
+      await renderCard({ ok: true, text: `${text.dispatched}: ${names.join(", ")}` });
+    } else {
+      await renderCard({ ok: false, text: problem(answer.payload) });
+    }
+  }
+
+  async function advance(detail, button) {
+    /* Closing or cancelling cannot be undone: the first click arms the button, the second sends. */
+    if (button.classList.contains("final") && !button.classList.contains("armed")) {
+      button.classList.add("armed");
+      button.textContent = `${button.textContent} ✓?`;
+      setTimeout(() => { if (button.isConnected) renderCard(); }, 5000);
+      return;
+    }
+    button.disabled = true;
+    const answer = await send(config.advanceUrl.replace("{id}", detail.id), { status: button.dataset.advance });
+    if (answer.ok) {
+      upsertIncident(answer.payload);
+      renderQueue();
+      if (!OPEN.includes(answer.payload.status)) { closeCard(); return; }
+      await renderCard();
+    } else {
+      await renderCard({ ok: false, text: problem(answer.payload) });
+    }
+  }
+
+  /* Live changes */
+  let cardTimer = null;
+  function refreshCardSoon() {
+    clearTimeout(cardTimer);
+    cardTimer = setTimeout(() => renderCard(), 400);
+  }
+
+  document.addEventListener("saqshy:change", (event) => {
+    const message = event.detail;
+    if (message.topic === "incident") {
+      const before = incidents.get(message.id);
+      const was = before ? before.data.status : null;
+      if (message.op === "deleted") removeIncident(message.id);
+      else upsertIncident(message.data);
+      renderQueue();
+      if (message.data && MOVING.includes(message.data.status) && was !== message.data.status) {
+        drawRoutes(message.data);
+      }
+      if (message.id === selected) {
+        if (!incidents.has(message.id)) closeCard(); else refreshCardSoon();
+      }
+      const type = message.data ? label(types, message.data.type) : "";
+      base.addToFeed(message, `${text.incident} #${message.id} ${type} · ${message.data ? label(statuses, message.data.status) : ""}`);
+    } else if (message.topic === "unit") {
+      let changed = false;
+      if (message.op === "deleted") {
+        const known = units.get(message.id);
+        if (known && known.marker) unitsLayer.removeLayer(known.marker);
+        units.delete(message.id);
+        dropRoute(message.id);
+        changed = true;
+      } else {
+        changed = upsertUnit(message.data);
+      }
+      if (changed) {
+        renderUnitSummary();
+        if (selected != null) refreshCardSoon();
+        if (message.data) {
+          base.addToFeed(message, `${text.unit} ${message.data.call_sign} · ${label(unitStatuses, message.data.status)}`);
+        }
+      }
+    }
+  });
+
+  function toggle(id, layers) {
+    const box = document.getElementById(id);
+    if (!box) return;
+    box.addEventListener("change", () => layers.forEach((layer) => {
+      if (box.checked) map.addLayer(layer); else map.removeLayer(layer);
+    }));
+  }
+  toggle("layer-incidents", [incidentsLayer, linksLayer, routesLayer]);
+  toggle("layer-units", [unitsLayer]);
+
+  const queue = document.getElementById("queue");
+  if (queue) queue.dataset.empty = (document.getElementById("queue-empty") || {}).textContent || "";
+  setInterval(renderQueue, 30000);
+  window.saqshyOps = { incidents, units, routes, select };
+  const loads = [];
+  if (config.seeUnits) loads.push(loadUnits());
+  Promise.all(loads).then(() => (config.seeIncidents ? loadIncidents() : null)).then(() => {
+    document.getElementById("map").dataset.opsLoaded = "1";
+  });
+})();
