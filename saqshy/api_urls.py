@@ -17,6 +17,7 @@ from saqshy.equipment.api import urls as equipment_api
 from saqshy.facilities.api.views import FacilityViewSet
 from saqshy.gatherings.api import urls as gatherings_api
 from saqshy.incidents.api import urls as incidents_api
+from saqshy.incidents.api.views import ResponseIndicatorsView
 from saqshy.inspections.api import urls as inspections_api
 from saqshy.inspections.api.views import ClearanceView
 from saqshy.prevention.api import urls as prevention_api
@@ -51,6 +52,7 @@ urlpatterns = [
         PreventionIndicatorsView.as_view(),
         name="indicators-prevention",
     ),
+    path("indicators/response/", ResponseIndicatorsView.as_view(), name="indicators-response"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),

@@ -11,6 +11,8 @@ urlpatterns = [
     path("prevention/", include("saqshy.prevention.urls")),
     path("equipment/", include("saqshy.equipment.urls")),
     path("pyrotechnics/", include("saqshy.pyrotechnics.urls")),
+    path("incidents/", include("saqshy.incidents.urls")),
+    path("units/", include("saqshy.incidents.unit_urls")),
     path("accounts/", include("saqshy.accounts.urls")),
     path(
         "login/",

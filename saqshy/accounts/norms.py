@@ -46,6 +46,23 @@ DEFAULT_NORMS: dict[str, tuple[float, str, str, str]] = {
         "Normal maximum evacuation (egress) time",
         "UK Guide to Safety at Sports Grounds §10.7 (8 min)",
     ),
+    # Response times. Arrival norms are per incident type: `response_arrival_<type>_seconds`
+    # (added in the admin for any type), or the fire norm below for fire and fire alarms.
+    # A type with neither has no norm, and the indicators show none rather than a guess.
+    "response_dispatch_seconds": (
+        60,
+        "seconds",
+        "From the call to the first unit dispatched (90 % of calls within it)",
+        "NFPA 1225 (2022): answer to first unit dispatched within 60 s for 90 %",
+    ),
+    "response_arrival_fire_city_seconds": (
+        600,
+        "seconds",
+        "Fire units' arrival at a fire or fire alarm in a city, counted here from dispatch "
+        "to on scene",
+        "Kazakh technical regulation as quoted by the Almaty emergency department "
+        "(≤ 10 min in large cities)",
+    ),
 }
 
 

@@ -138,6 +138,10 @@ class Unit(BaseModel):
         return self.call_sign
 
     @property
+    def colour(self) -> str:
+        return UnitStatus.colour(self.status)
+
+    @property
     def has_position(self) -> bool:
         return self.lat is not None and self.lon is not None
 
@@ -190,6 +194,12 @@ class Incident(BaseModel):
     dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
     on_scene_at = models.DateTimeField(_("on scene at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    merged_at = models.DateTimeField(
+        _("merged at"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the operator merged this duplicate into its original."),
+    )
     duplicate_of = models.ForeignKey(
         "self",
         verbose_name=_("duplicate of"),
@@ -224,6 +234,19 @@ class Incident(BaseModel):
     @property
     def is_open(self) -> bool:
         return self.status in IncidentStatus.OPEN
+
+    @property
+    def colour(self) -> str:
+        return IncidentStatus.colour(self.status)
+
+    @property
+    def is_merged(self) -> bool:
+        return self.merged_at is not None
+
+    @property
+    def is_probable_duplicate(self) -> bool:
+        """Linked to an original and not yet merged or kept by the operator."""
+        return self.duplicate_of_id is not None and self.merged_at is None
 
     def map_feature(self) -> dict[str, Any]:
         return {

@@ -24,7 +24,7 @@ from saqshy.core import services as core_services
 from saqshy.core.exceptions import Conflict
 from saqshy.core.realtime import publish_on_commit
 from saqshy.core.scoping import perm_name
-from saqshy.incidents.choices import IncidentStatus, JournalKind, UnitStatus
+from saqshy.incidents.choices import IncidentSource, IncidentStatus, JournalKind, UnitStatus
 from saqshy.incidents.models import Incident, IncidentType, IncidentUnit, JournalEntry, Unit
 
 # The timestamp each status stamps on the incident when it is reached.
@@ -201,6 +201,124 @@ def add_note(*, acting_user: Any, incident: Incident, text: str) -> JournalEntry
             ],
         )
     return entry
+
+
+# --- duplicates -------------------------------------------------------------------------------
+
+
+def _lock_pair(incident: Incident) -> tuple[Incident, Incident]:
+    """Lock the probable duplicate and its original (in id order, so no deadlock); 409 when
+    ``incident`` is not, or no longer, a probable duplicate."""
+    if incident.duplicate_of_id is None:
+        raise Conflict(
+            _("Incident #%(id)s is not marked as a possible duplicate.") % {"id": incident.pk},
+            code="not_a_duplicate",
+        )
+    ids = sorted({incident.pk, incident.duplicate_of_id})
+    locked = {
+        row.pk: row
+        for row in Incident.objects.select_for_update(of=("self",))
+        .select_related("type")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    }
+    duplicate = locked[incident.pk]
+    if duplicate.duplicate_of_id is None or duplicate.merged_at is not None:
+        raise Conflict(
+            _("Incident #%(id)s is no longer a possible duplicate (merged or kept already).")
+            % {"id": duplicate.pk},
+            code="not_a_duplicate",
+        )
+    original = locked.get(duplicate.duplicate_of_id) or Incident.objects.select_for_update().get(
+        pk=duplicate.duplicate_of_id
+    )
+    return duplicate, original
+
+
+def _details_line(incident: Incident) -> str:
+    """What the duplicate's caller said, for the original's journal."""
+    parts = [
+        _("Incident #%(id)s merged into this one (reported %(at)s, %(source)s).")
+        % {
+            "id": incident.pk,
+            "at": timezone.localtime(incident.reported_at).strftime("%d.%m.%Y %H:%M"),
+            "source": IncidentSource.label(incident.source),
+        }
+    ]
+    if incident.address:
+        parts.append(_("Address: %(address)s.") % {"address": incident.address})
+    if incident.description:
+        parts.append(_("Description: %(text)s") % {"text": incident.description})
+    if incident.reporter:
+        parts.append(_("Reporter: %(reporter)s.") % {"reporter": incident.reporter})
+    return "\n".join(parts)
+
+
+def merge_duplicate(*, acting_user: Any, incident: Incident) -> Incident:
+    """Merge a probable duplicate into its original.
+
+    The duplicate is closed as cancelled with ``merged_at`` set (it keeps ``duplicate_of``,
+    so it still says into which incident it went); its address, description and reporter are
+    appended to the original's journal, and both journals say so. A duplicate that already
+    has units on it, or is past cancelling, answers 409: close it in the ordinary way.
+    """
+    core_services.require_scope(acting_user, incident, "change")
+    with transaction.atomic():
+        duplicate, original = _lock_pair(incident)
+        core_services.require_scope(acting_user, original, "change")
+        if IncidentStatus.CANCELLED not in IncidentStatus.TRANSITIONS.get(duplicate.status, ()):
+            raise _refuse_transition(duplicate, IncidentStatus.CANCELLED)
+        if IncidentUnit.objects.filter(incident=duplicate, released_at=None).exists():
+            raise Conflict(
+                _(
+                    "Units are already on incident #%(id)s; close it in the ordinary way "
+                    "instead of merging it."
+                )
+                % {"id": duplicate.pk},
+                code="has_units",
+            )
+        now = timezone.now()
+        _save_with_audit(
+            acting_user,
+            duplicate,
+            {"status": IncidentStatus.CANCELLED, "closed_at": now, "merged_at": now},
+        )
+        _journal(
+            duplicate,
+            _("Merged into incident #%(id)s as a duplicate; closed.") % {"id": original.pk},
+            acting_user,
+            now,
+        )
+        _journal(original, _details_line(duplicate), acting_user, now)
+        _publish(original)
+    incident.refresh_from_db()
+    return incident
+
+
+def keep_separate(*, acting_user: Any, incident: Incident) -> Incident:
+    """The operator decides a probable duplicate is a separate incident: unlink it."""
+    core_services.require_scope(acting_user, incident, "change")
+    with transaction.atomic():
+        duplicate, original = _lock_pair(incident)
+        now = timezone.now()
+        _save_with_audit(acting_user, duplicate, {"duplicate_of": None})
+        _journal(
+            duplicate,
+            _("Kept as a separate incident: not a duplicate of incident #%(id)s.")
+            % {"id": original.pk},
+            acting_user,
+            now,
+        )
+        _journal(
+            original,
+            _("Incident #%(id)s is a separate incident, not a duplicate of this one.")
+            % {"id": duplicate.pk},
+            acting_user,
+            now,
+        )
+        _publish(original)
+    incident.refresh_from_db()
+    return incident
 
 
 # --- the incident's state machine -------------------------------------------------------------

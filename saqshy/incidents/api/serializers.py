@@ -55,6 +55,7 @@ class IncidentSerializer(serializers.ModelSerializer):
             "on_scene_at",
             "closed_at",
             "duplicate_of",
+            "merged_at",
             "assignments",
             "created_at",
             "updated_at",
@@ -65,6 +66,7 @@ class IncidentSerializer(serializers.ModelSerializer):
             "on_scene_at",
             "closed_at",
             "duplicate_of",
+            "merged_at",
             "created_at",
             "updated_at",
         ]
@@ -155,3 +157,43 @@ class RecommendationsSerializer(serializers.Serializer):
     incident_snap_meters = serializers.FloatField(allow_null=True)
     recommended = CandidateSerializer(many=True)
     others = CandidateSerializer(many=True)
+
+
+class IndicatorRowSerializer(serializers.Serializer):
+    key = serializers.JSONField(help_text="type code, agency code, region slug or hour (0–23)")
+    label = serializers.CharField()  # type: ignore[assignment]
+    count = serializers.IntegerField()
+    median_seconds = serializers.FloatField(allow_null=True)
+    p90_seconds = serializers.FloatField(allow_null=True)
+    norm_seconds = serializers.FloatField(
+        allow_null=True, help_text="The norm when the whole group has one; null if none or mixed."
+    )
+    norms_vary = serializers.BooleanField(help_text="Regions of the group set different norms.")
+    with_norm = serializers.IntegerField(help_text="Incidents of the group that have a norm.")
+    within_norm = serializers.IntegerField(help_text="Of those, how many met it.")
+    share_within_norm = serializers.FloatField(allow_null=True)
+
+
+class MeasureSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=["call_to_dispatch", "dispatch_to_on_scene"])
+    label = serializers.CharField()  # type: ignore[assignment]
+    overall = IndicatorRowSerializer()
+    by_type = IndicatorRowSerializer(many=True)
+    by_agency = IndicatorRowSerializer(many=True)
+    by_region = IndicatorRowSerializer(many=True)
+    by_hour = IndicatorRowSerializer(many=True)
+
+
+class NormInUseSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    national_seconds = serializers.FloatField(allow_null=True)
+    description = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]
+    regional_overrides = serializers.ListField(child=serializers.IntegerField())
+
+
+class ResponseIndicatorsSerializer(serializers.Serializer):
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    norms = NormInUseSerializer(many=True)
+    measures = MeasureSerializer(many=True)

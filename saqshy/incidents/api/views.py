@@ -1,17 +1,22 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from saqshy.accounts.queries import regions_in_scope
 from saqshy.core.api.viewsets import ScopedModelViewSet
-from saqshy.incidents import queries, services
+from saqshy.incidents import indicators, queries, services
 from saqshy.incidents.api.serializers import (
     AdvanceSerializer,
     CloseSerializer,
@@ -21,14 +26,19 @@ from saqshy.incidents.api.serializers import (
     NoteSerializer,
     PositionSerializer,
     RecommendationsSerializer,
+    ResponseIndicatorsSerializer,
     UnitSerializer,
 )
 from saqshy.incidents.filtersets import IncidentFilterSet, UnitFilterSet
-from saqshy.incidents.models import Incident, IncidentUnit, Unit
+from saqshy.incidents.models import Incident, IncidentType, IncidentUnit, Unit
 
 _CONFLICT = OpenApiResponse(
     description="The incident's or a unit's state does not allow it (e.g. an invalid status "
     "change, or a unit another dispatcher has just taken); nothing was changed."
+)
+_CONFLICT_DUPLICATE = OpenApiResponse(
+    description="The incident is not (or no longer) a probable duplicate, or it cannot be "
+    "merged in its state; nothing was changed."
 )
 
 
@@ -46,6 +56,8 @@ class IncidentViewSet(ScopedModelViewSet):
         "close": "change",
         "advance": "change",
         "send_units": "change",
+        "merge": "change",
+        "keep": "change",
         "journal": "view",
         "recommendations": "view",
     }
@@ -99,6 +111,23 @@ class IncidentViewSet(ScopedModelViewSet):
         )
         return self._respond(incident)
 
+    @extend_schema(request=None, responses={200: IncidentSerializer, 409: _CONFLICT_DUPLICATE})
+    @action(detail=True, methods=["post"])
+    def merge(self, request: Request, pk: str | None = None) -> Response:
+        """Merge this probable duplicate into its original: it is closed (cancelled, with
+        ``merged_at``) and its details go to the original's journal. 409 when it is not a
+        probable duplicate, or units are already on it."""
+        incident = services.merge_duplicate(acting_user=request.user, incident=self.get_object())
+        return self._respond(incident)
+
+    @extend_schema(request=None, responses={200: IncidentSerializer, 409: _CONFLICT_DUPLICATE})
+    @action(detail=True, methods=["post"])
+    def keep(self, request: Request, pk: str | None = None) -> Response:
+        """Keep this probable duplicate as a separate incident (clears ``duplicate_of``).
+        409 when it is not a probable duplicate."""
+        incident = services.keep_separate(acting_user=request.user, incident=self.get_object())
+        return self._respond(incident)
+
     @extend_schema(request=None, responses={200: RecommendationsSerializer})
     @action(detail=True, methods=["get"])
     def recommendations(self, request: Request, pk: str | None = None) -> Response:
@@ -150,3 +179,57 @@ class UnitViewSet(ScopedModelViewSet):
             acting_user=request.user, unit=self.get_object(), **body.validated_data
         )
         return Response(self.get_serializer(unit).data)
+
+
+class ResponseIndicatorQuery(serializers.Serializer):
+    region = serializers.SlugField(required=False)
+    type = serializers.SlugField(required=False)
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+
+
+DEFAULT_PERIOD_DAYS = 30
+
+
+def read_indicator_query(user: Any, params: Any) -> dict[str, Any]:
+    """Check the filters of the response indicators (shared by the API and the page); a bad
+    one is a ``ValidationError`` naming the field."""
+    query = ResponseIndicatorQuery(data=params)
+    query.is_valid(raise_exception=True)
+    data = query.validated_data
+    date_to = data.get("date_to") or timezone.localdate()
+    date_from = data.get("date_from") or date_to - dt.timedelta(days=DEFAULT_PERIOD_DAYS - 1)
+    if date_to < date_from:
+        raise serializers.ValidationError({"date_to": [_("The end is before the start.")]})
+    regions = regions_in_scope(user, Incident)
+    if slug := data.get("region"):
+        regions = regions.filter(slug=slug)
+        if not regions.exists():
+            raise serializers.ValidationError({"region": [_("No such region in your scope.")]})
+    types: list[IncidentType] = []
+    if code := data.get("type"):
+        types = list(IncidentType.objects.filter(code=code))
+        if not types:
+            raise serializers.ValidationError({"type": [_("No such incident type.")]})
+    return {"date_from": date_from, "date_to": date_to, "regions": regions, "types": types}
+
+
+class ResponseIndicatorsView(APIView):
+    """Response times of the incidents in your scope: call → dispatch and dispatch → on scene,
+    per type, agency, region and hour of the call, with median, 90th percentile and the share
+    within the norm (norms are data: ``/api/norms/``)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("region", str, description="region slug; default: all you may see"),
+            OpenApiParameter("type", str, description="incident type code; default: all"),
+            OpenApiParameter("date_from", dt.date, description="default: 29 days before date_to"),
+            OpenApiParameter("date_to", dt.date, description="default: today"),
+        ],
+        responses={200: ResponseIndicatorsSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        query = read_indicator_query(request.user, request.query_params)
+        return Response(indicators.response_indicators(request.user, **query))

@@ -452,5 +452,12 @@
   if (config.seeUnits) loads.push(loadUnits());
   Promise.all(loads).then(() => (config.seeIncidents ? loadIncidents() : null)).then(() => {
     document.getElementById("map").dataset.opsLoaded = "1";
+    /* "Show on the map" links from the incident pages: /?incident=ID */
+    const wanted = Number(new URLSearchParams(location.search).get("incident"));
+    if (wanted && config.seeIncidents) {
+      const known = incidents.get(wanted);
+      if (known) map.setView([known.data.lat, known.data.lon], 16);
+      select(wanted);
+    }
   });
 })();

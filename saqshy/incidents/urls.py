@@ -1,0 +1,13 @@
+from django.urls import path
+
+from saqshy.incidents import views
+
+app_name = "incidents"
+
+urlpatterns = [
+    path("", views.incident_list, name="list"),
+    path("new/", views.incident_create, name="create"),
+    path("indicators/", views.response_indicators, name="indicators"),
+    path("<int:pk>/", views.incident_detail, name="detail"),
+    path("<int:pk>/<slug:action>/", views.incident_action, name="action"),
+]

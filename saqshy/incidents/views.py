@@ -1,0 +1,455 @@
+"""Duty desk pages: the incident queue, an incident, the intake form, the unit board and the
+response-time indicators. Every change goes through ``services``; every read through
+``restrict()``, so another region's incident or unit is a 404."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from rest_framework.exceptions import ValidationError as QueryError
+
+from saqshy.accounts.queries import regions_in_scope
+from saqshy.core.scoping import user_scope
+from saqshy.core.views import run_service
+from saqshy.incidents import indicators, services
+from saqshy.incidents.api.views import read_indicator_query
+from saqshy.incidents.choices import IncidentStatus, Priority, UnitKind, UnitStatus
+from saqshy.incidents.forms import IncidentForm, NoteForm
+from saqshy.incidents.models import Incident, IncidentType, IncidentUnit, Unit
+
+_ACTIVE = Q(released_at__isnull=True)
+
+
+def _incidents(request: HttpRequest) -> QuerySet[Incident]:
+    visible: QuerySet[Incident] = Incident.objects.restrict(request.user, "view")
+    return visible.select_related("type", "region")
+
+
+def _may(request: HttpRequest, model: type[Any], action: str, region_id: int | None) -> bool:
+    return user_scope(request.user, model, action).covers(region_id)
+
+
+def _chosen(request: HttpRequest, name: str) -> str:
+    return (request.GET.get(name) or "").strip()
+
+
+# --- the queue --------------------------------------------------------------------------------
+
+
+@login_required
+def incident_list(request: HttpRequest) -> HttpResponse:
+    """Open incidents, most urgent and longest waiting first (or all, newest first)."""
+    show = "all" if request.GET.get("show") == "all" else "open"
+    filters = {name: _chosen(request, name) for name in ("type", "priority", "region")}
+    incidents = _incidents(request)
+    if filters["type"]:
+        incidents = incidents.filter(type__code=filters["type"])
+    if filters["priority"] in Priority.values():
+        incidents = incidents.filter(priority=int(filters["priority"]))
+    if filters["region"]:
+        incidents = incidents.filter(region__slug=filters["region"])
+    by_status: Counter[str] = Counter(
+        dict(
+            incidents.order_by().values("status").annotate(n=Count("id")).values_list("status", "n")
+        )
+    )
+    open_count = sum(by_status[s] for s in IncidentStatus.OPEN)
+    if show == "open":
+        incidents = incidents.filter(status__in=IncidentStatus.OPEN).order_by(
+            "priority", "reported_at", "id"
+        )
+    else:
+        incidents = incidents.order_by("-reported_at", "-id")
+    incidents = incidents.annotate(
+        open_duplicates=Count("duplicates", filter=Q(duplicates__merged_at__isnull=True))
+    ).prefetch_related(
+        Prefetch(
+            "assignments",
+            queryset=IncidentUnit.objects.filter(_ACTIVE).select_related("unit"),
+            to_attr="active_assignments",
+        )
+    )
+    page = Paginator(incidents, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "incidents/list.html",
+        {
+            "page": page,
+            "query": query.urlencode(),
+            "show": show,
+            "filters": filters,
+            "open_count": open_count,
+            "total_count": sum(by_status.values()),
+            "status_counts": [
+                (value, label, IncidentStatus.colour(value), by_status[value])
+                for value, label in IncidentStatus.choices()
+                if by_status[value]
+            ],
+            "types": IncidentType.objects.all(),
+            "priorities": Priority.choices(),
+            "regions": regions_in_scope(request.user, Incident),
+            "can_add": not user_scope(request.user, Incident, "add").empty,
+        },
+    )
+
+
+# --- one incident -----------------------------------------------------------------------------
+
+
+# What the button says for each next status (the status names describe a state, not an act).
+STEP_LABELS = {
+    IncidentStatus.EN_ROUTE: gettext_lazy("Units en route"),
+    IncidentStatus.ON_SCENE: gettext_lazy("Units on scene"),
+    IncidentStatus.CLOSED: gettext_lazy("Close"),
+    IncidentStatus.CANCELLED: gettext_lazy("Cancel"),
+}
+
+
+def _next_steps(incident: Incident, has_units: bool) -> list[tuple[str, Any, bool]]:
+    """(status, label, needs a reason field) for the buttons the state machine allows now.
+
+    ``dispatched`` is reached by sending units, so it has no button of its own; en route and
+    on scene need a unit on the incident.
+    """
+    steps = []
+    for status in IncidentStatus.TRANSITIONS.get(incident.status, ()):
+        if status == IncidentStatus.DISPATCHED:
+            continue
+        if status in (IncidentStatus.EN_ROUTE, IncidentStatus.ON_SCENE) and not has_units:
+            continue
+        label = STEP_LABELS.get(status, IncidentStatus.label(status))
+        steps.append((status, label, status in IncidentStatus.FINAL))
+    return steps
+
+
+def _dispatchable(request: HttpRequest, incident: Incident) -> list[tuple[Unit, bool]]:
+    """Available units the user may send in the incident's region, the kinds it needs first."""
+    if not incident.is_open:
+        return []
+    needs = incident.type.needs or {}
+    units: QuerySet[Unit] = (
+        Unit.objects.restrict(request.user, "change")
+        .filter(region_id=incident.region_id, status=UnitStatus.AVAILABLE)
+        .select_related("agency")
+    )
+    order = {kind: n for n, kind in enumerate(UnitKind.values())}
+    return sorted(
+        ((unit, unit.kind in needs) for unit in units),
+        key=lambda pair: (not pair[1], order.get(pair[0].kind, 99), pair[0].call_sign),
+    )
+
+
+@login_required
+def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = get_object_or_404(_incidents(request), pk=pk)
+    can_change = _may(request, Incident, "change", incident.region_id)
+    assignments = list(
+        incident.assignments.select_related("unit", "unit__agency").order_by("assigned_at", "id")
+    )
+    has_units = any(a.released_at is None for a in assignments)
+    visible = _incidents(request)
+    original = (
+        visible.filter(pk=incident.duplicate_of_id).first() if incident.duplicate_of_id else None
+    )
+    return render(
+        request,
+        "incidents/detail.html",
+        {
+            "incident": incident,
+            "status_label": IncidentStatus.label(incident.status),
+            "status_colour": IncidentStatus.colour(incident.status),
+            "can_change": can_change,
+            "steps": _next_steps(incident, has_units) if can_change else [],
+            "assignments": assignments,
+            "journal": incident.journal.select_related("author").order_by("at", "id"),
+            "note_form": NoteForm(),
+            "original": original,
+            "probable_duplicates": visible.filter(
+                duplicate_of=incident, merged_at__isnull=True
+            ).order_by("reported_at"),
+            "merged": visible.filter(duplicate_of=incident, merged_at__isnull=False).order_by(
+                "merged_at"
+            ),
+            "dispatchable": _dispatchable(request, incident) if can_change else [],
+            "needs": [
+                (UnitKind.label(kind), count) for kind, count in (incident.type.needs or {}).items()
+            ],
+        },
+    )
+
+
+def _advance(request: HttpRequest, incident: Incident) -> Any:
+    target = request.POST.get("status", "")
+    reason = request.POST.get("reason", "")
+    return run_service(
+        request,
+        lambda: services.advance(
+            acting_user=request.user, incident=incident, to_status=target, reason=reason
+        ),
+        _("Status: %(status)s.") % {"status": IncidentStatus.label(target)},
+    )
+
+
+def _note(request: HttpRequest, incident: Incident) -> Any:
+    return run_service(
+        request,
+        lambda: services.add_note(
+            acting_user=request.user, incident=incident, text=request.POST.get("text", "")
+        ),
+        _("Note added."),
+    )
+
+
+def _dispatch(request: HttpRequest, incident: Incident) -> Any:
+    wanted = {int(v) for v in request.POST.getlist("units") if v.isdigit()}
+    units: list[Unit] = list(Unit.objects.restrict(request.user, "change").filter(pk__in=wanted))
+    if not units or len(units) != len(wanted):
+        messages.error(request, _("Choose at least one unit you may send."))
+        return None
+    return run_service(
+        request,
+        lambda: services.dispatch(acting_user=request.user, incident=incident, units=units),
+        _("Units dispatched: %(units)s.") % {"units": ", ".join(u.call_sign for u in units)},
+    )
+
+
+def _merge(request: HttpRequest, incident: Incident) -> Any:
+    return run_service(
+        request,
+        lambda: services.merge_duplicate(acting_user=request.user, incident=incident),
+        _("Incident #%(id)s merged into incident #%(original)s.")
+        % {"id": incident.pk, "original": incident.duplicate_of_id},
+    )
+
+
+def _keep(request: HttpRequest, incident: Incident) -> Any:
+    return run_service(
+        request,
+        lambda: services.keep_separate(acting_user=request.user, incident=incident),
+        _("Incident #%(id)s kept as a separate incident.") % {"id": incident.pk},
+    )
+
+
+INCIDENT_ACTIONS: dict[str, Callable[[HttpRequest, Incident], Any]] = {
+    "advance": _advance,
+    "note": _note,
+    "dispatch": _dispatch,
+    "merge": _merge,
+    "keep": _keep,
+}
+
+
+@login_required
+@require_POST
+def incident_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    incident = get_object_or_404(_incidents(request), pk=pk)
+    handler = INCIDENT_ACTIONS.get(action)
+    if handler is None:
+        raise PermissionDenied(_("Unknown action."))
+    if not _may(request, Incident, "change", incident.region_id):
+        raise PermissionDenied(_("You may view this incident but not act on it."))
+    handler(request, incident)
+    # Merge and keep are pressed on the original's page too: go back where the button was.
+    back = request.POST.get("back", "")
+    if back.isdigit() and _incidents(request).filter(pk=int(back)).exists():
+        return redirect("incidents:detail", pk=int(back))
+    return redirect("incidents:detail", pk=incident.pk)
+
+
+# --- intake -----------------------------------------------------------------------------------
+
+
+@login_required
+def incident_create(request: HttpRequest) -> HttpResponse:
+    if user_scope(request.user, Incident, "add").empty:
+        raise PermissionDenied(_("Your role does not let you record incidents."))
+    form = IncidentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            incident = services.report_incident(
+                acting_user=request.user, **form.service_arguments()
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error.messages)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            if incident.duplicate_of_id:
+                messages.warning(
+                    request,
+                    _("Recorded as incident #%(id)s: possibly a duplicate of incident #%(other)s.")
+                    % {"id": incident.pk, "other": incident.duplicate_of_id},
+                )
+            else:
+                messages.success(request, _("Recorded as incident #%(id)s.") % {"id": incident.pk})
+            return redirect("incidents:detail", pk=incident.pk)
+    centre = (
+        regions_in_scope(request.user, Incident, "add")
+        .exclude(centre_lat=None)
+        .values_list("centre_lat", "centre_lon")
+        .first()
+    )
+    return render(
+        request,
+        "incidents/new.html",
+        {
+            "form": form,
+            "picker": {
+                "tiles": reverse("situation:tile", args=[1, 2, 3]).replace("1/2/3", "{z}/{x}/{y}"),
+                "centre": centre,
+            },
+        },
+    )
+
+
+# --- units ------------------------------------------------------------------------------------
+
+
+@login_required
+def unit_board(request: HttpRequest) -> HttpResponse:
+    """Every unit in scope grouped by status, then kind, with its incident and last fix."""
+    region = _chosen(request, "region")
+    units: QuerySet[Unit] = Unit.objects.restrict(request.user, "view").select_related(
+        "agency", "region"
+    )
+    if region:
+        units = units.filter(region__slug=region)
+    units = units.order_by("kind", "call_sign", "id")
+    on_incident = dict(
+        IncidentUnit.objects.filter(_ACTIVE, unit__in=units).values_list("unit_id", "incident_id")
+    )
+    change = user_scope(request.user, Unit, "change")
+    grouped: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    for unit in units:
+        may = change.covers(unit.region_id, unit.agency_id)
+        grouped[unit.status][unit.kind].append(
+            {
+                "unit": unit,
+                "incident": on_incident.get(unit.pk),
+                "set_to": [
+                    (status, UnitStatus.label(status))
+                    for status in (UnitStatus.AVAILABLE, UnitStatus.OUT_OF_SERVICE)
+                    if may and unit.status in UnitStatus.MANUAL and unit.status != status
+                ],
+            }
+        )
+    board = [
+        {
+            "status": status,
+            "label": label,
+            "colour": UnitStatus.colour(status),
+            "count": sum(len(v) for v in grouped[status].values()),
+            "kinds": [
+                (UnitKind.label(kind), grouped[status][kind])
+                for kind in UnitKind.values()
+                if grouped[status].get(kind)
+            ],
+        }
+        for status, label in UnitStatus.choices()
+    ]
+    return render(
+        request,
+        "incidents/units.html",
+        {
+            "board": board,
+            "region": region,
+            "regions": regions_in_scope(request.user, Unit),
+            "total": sum(column["count"] for column in board),
+        },
+    )
+
+
+@login_required
+@require_POST
+def unit_status(request: HttpRequest, pk: int) -> HttpResponse:
+    unit: Unit = get_object_or_404(Unit.objects.restrict(request.user, "view"), pk=pk)
+    if not user_scope(request.user, Unit, "change").covers(unit.region_id, unit.agency_id):
+        raise PermissionDenied(_("You may view this unit but not change it."))
+    target = request.POST.get("status", "")
+    if target not in UnitStatus.MANUAL:
+        messages.error(request, _("Only dispatching sends a unit."))
+    else:
+        run_service(
+            request,
+            lambda: services.update_unit(acting_user=request.user, unit=unit, status=target),
+            _("Unit %(unit)s: %(status)s.")
+            % {"unit": unit.call_sign, "status": UnitStatus.label(target)},
+        )
+    back = request.POST.get("next", "")
+    return redirect(back if back.startswith("/units/") else "units:board")
+
+
+# --- indicators -------------------------------------------------------------------------------
+
+GROUP_TITLES = dict(indicators.GROUPINGS)
+KEY_TITLES = {
+    "by_type": gettext_lazy("Incident type"),
+    "by_agency": gettext_lazy("Agency"),
+    "by_region": gettext_lazy("Region"),
+    "by_hour": gettext_lazy("Hour"),
+}
+
+
+@login_required
+def response_indicators(request: HttpRequest) -> HttpResponse:
+    figures: dict[str, Any] | None = None
+    try:
+        query = read_indicator_query(request.user, request.GET)
+    except QueryError as error:
+        detail: Any = error.detail
+        for field, problems in detail.items() if isinstance(detail, dict) else []:
+            for problem in problems:
+                messages.error(request, f"{field}: {problem}")
+        query = None
+    if query is not None:
+        figures = indicators.response_indicators(request.user, **query)
+    measures = []
+    chart: dict[str, Any] = {"hours": [f"{h:02d}" for h in range(24)], "series": []}
+    for measure in (figures or {}).get("measures", []):
+        measures.append(
+            {
+                **measure,
+                "groups": [
+                    (GROUP_TITLES[g], KEY_TITLES[g], measure[g]) for g, _t in indicators.GROUPINGS
+                ],
+            }
+        )
+        chart["series"].append(
+            {
+                "label": measure["label"],
+                "median": [row["median_seconds"] for row in measure["by_hour"]],
+            }
+        )
+    return render(
+        request,
+        "incidents/indicators.html",
+        {
+            "figures": figures,
+            "measures": measures,
+            "chart": chart,
+            "regions": regions_in_scope(request.user, Incident),
+            "types": IncidentType.objects.all(),
+            "chosen": {k: _chosen(request, k) for k in ("region", "type")},
+            "date_from": query["date_from"] if query else _chosen(request, "date_from"),
+            "date_to": query["date_to"] if query else _chosen(request, "date_to"),
+        },
+    )
