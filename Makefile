@@ -58,10 +58,21 @@ $(VAR)/.demo-loaded: $(VENV)/.installed $(VAR)/secret_key $(BUNDLE) $(DEMO_CODE)
 	$(DEMO_ENV) $(PY) manage.py load_demo
 	touch $@
 
+# The New Year's Eve simulator runs beside the server (log in var/simulator.log): it waits
+# for the server, plays the night over the API, and stops with it (trap, or on its own when
+# the server has been gone for 30 s). SIMULATE=0 starts the server alone.
+SIMULATE ?= 1
+
 demo: setup staticfiles/.collected $(VAR)/.demo-loaded
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput --verbosity 0
 	@$(DEMO_ENV) $(PY) manage.py demo_welcome --address http://$(HOST):$(PORT)/
-	$(DEMO_ENV) exec $(BIN)/uvicorn saqshy.asgi:application --host $(HOST) --port $(PORT) \
+	@if [ "$(SIMULATE)" = 1 ]; then \
+		echo "New Year's Eve simulator: log in $(VAR)/simulator.log (SIMULATE=0 to turn off)"; \
+		$(DEMO_ENV) $(PY) manage.py simulate_nye --url http://$(HOST):$(PORT)/ \
+			--log $(VAR)/simulator.log & sim=$$!; \
+		trap 'kill $$sim 2>/dev/null' EXIT INT TERM; \
+	fi; \
+	$(DEMO_ENV) $(BIN)/uvicorn saqshy.asgi:application --host $(HOST) --port $(PORT) \
 		--log-level warning --no-access-log
 
 chromium:

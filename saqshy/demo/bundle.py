@@ -12,12 +12,17 @@ Outputs (relative to ``out_dir``):
 * ``facilities/{astana,almaty}.geojson``: facilities from OSM (Astana: OSM QA tiles plus the
   2026 POI table; Almaty: the 2013 PBF extract), clipped to the city's region;
 * ``basemap/{astana,almaty}.geojson.gz``: roads, buildings and water for an offline map;
+* ``incidents/astana_accidents.csv.gz``: the real road-accident cards of Astana (place, local
+  time, casualties, road surface, light, weather) for the demo simulator and hotspot forecasts;
 * ``ATTRIBUTION.md``: sources and licences.
 """
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import gzip
+import io
 import json
 import math
 from collections import Counter
@@ -49,6 +54,8 @@ REGIONS_SOURCE = Path("boundaries") / "kz_adm1_osmb_2023.geojson"
 ASTANA_TILES = Path("roads") / "osm-qa-astana"
 ASTANA_POIS = Path("pois") / "pois_astana_osm.parquet"
 ALMATY_PBF = Path("roads") / "almaty_2013.osm.pbf"
+ACCIDENTS_SOURCE = Path("incidents") / "astana_road_accidents_2011_2026.parquet"
+ACCIDENTS_FILE = "incidents/astana_accidents.csv.gz"
 
 REGIONS: dict[str, tuple[str, str, str]] = {
     "Abay Region": ("KZ-10", "abay", "region"),
@@ -123,10 +130,20 @@ repository `Beksqwz/ML_CJ` | ODbL-1.0, © OpenStreetMap contributors |
 `@mapbox/mvt-fixtures@4.0.0` | ODbL-1.0, © OpenStreetMap contributors |
 | `basemap/almaty.geojson.gz` | `roads/almaty_2013.osm.pbf` | repository `aliilyas/osm` | \
 ODbL-1.0, © OpenStreetMap contributors |
+| `incidents/astana_accidents.csv.gz` | `incidents/astana_road_accidents_2011_2026.parquet` \
+(cards inside the Astana boundary; position rounded to 5 decimals, local date and time, \
+injured, killed, road surface, light, weather translated to English codes) | Kazakhstan \
+legal-statistics road-accident cards, via repository `Beksqwz/ML_CJ` | government open data, \
+terms unconfirmed: source attributed here |
 
 All files above are Produced Works / derivative databases of OpenStreetMap data and are
 available under the Open Database License 1.0 (https://opendatacommons.org/licenses/odbl/1-0/).
 Any map or product that shows them must credit: **© OpenStreetMap contributors**.
+
+The road-accident cards are Kazakhstan's official legal-statistics records (Committee on Legal
+Statistics and Special Accounts of the General Prosecutor's Office), Dec 2011 – Jun 2026. Note
+that 1 January of 2022–2024 holds far more cards than any other day, at all hours: probably a
+default date on cards entered without one, so do not read it as New Year's night traffic.
 
 Facility capacities marked `estimated` are Saqshy's own estimates from footprint area and
 IBC 2021 occupant-load factors (see `docs/capacity.md`), not OpenStreetMap data.
@@ -338,6 +355,92 @@ def gzip_bytes(data: bytes) -> bytes:
     return gzip.compress(data, compresslevel=9, mtime=0)
 
 
+# Road accidents ----------------------------------------------------------------------------
+
+ACCIDENT_COLUMNS = ("at", "lat", "lon", "injured", "killed", "surface", "light", "weather")
+ACCIDENT_DIGITS = 5
+"""Decimals kept in accident positions (~1 m; the cards themselves are not more precise)."""
+CARD_DATE_OFFSET = dt.timedelta(hours=6)
+"""``rta_date`` is local midnight stored as UTC at UTC+6 (every card is at 18:00 UTC)."""
+SURFACE = {
+    "сухая": "dry",
+    "мокрая": "wet",
+    "заснеженная": "snowy",
+    "обледеневшая": "icy",
+    "со снежным накатом": "packed_snow",
+    "обработанная противогололедным материалом": "treated",
+}
+LIGHT = {"день": "day", "сумерки": "twilight", "ночь": "night"}
+WEATHER = {"ясно": "clear", "пасмурно": "overcast", "снег": "snow", "дождь": "rain", "туман": "fog"}
+
+
+def _code(table: Mapping[str, str], value: str | None) -> str:
+    """The English code of a card's value (the first of a comma list), ``other`` or empty."""
+    if not value:
+        return ""
+    return table.get(value.split(",")[0].strip(), "other")
+
+
+def _count(value: float | None) -> int:
+    return int(value) if value is not None and math.isfinite(value) else 0
+
+
+def accidents_csv(shared_data: Path, boundary: BaseGeometry) -> tuple[bytes, dict[str, Any]]:
+    """The accident cards inside ``boundary`` as deterministic CSV, and a summary.
+
+    Positions come from EPSG:3857 ``x``/``y``; ``at`` is the local wall-clock time written on
+    the card (``YYYY-MM-DDTHH:MM``). Cards without a position or a valid time are dropped.
+    Rows are sorted by time, then position.
+    """
+    table = pq.read_table(
+        shared_data / ACCIDENTS_SOURCE,
+        columns=["rta_date", "fd1r05p1", "x", "y", "fd1r13p1", "fd1r13p2", "fd1r07p1",
+                 "fd1r07p2", "fd1r072p1"],
+    )  # fmt: skip
+    shapely.prepare(boundary)
+    rows: list[tuple[Any, ...]] = []
+    stats: Counter[str] = Counter()
+    for card in table.to_pylist():
+        x, y = card["x"], card["y"]
+        if x is None or y is None or not (math.isfinite(x) and math.isfinite(y)):
+            stats["no_position"] += 1
+            continue
+        lon = math.degrees(x / 6_378_137.0)
+        lat = math.degrees(2 * math.atan(math.exp(y / 6_378_137.0)) - math.pi / 2)
+        try:
+            hours, minutes = (int(part) for part in (card["fd1r05p1"] or "").split(":"))
+            day = (dt.datetime(1970, 1, 1) + dt.timedelta(milliseconds=card["rta_date"])
+                   + CARD_DATE_OFFSET).date()  # fmt: skip
+            at = dt.datetime.combine(day, dt.time(hours, minutes))
+        except (TypeError, ValueError):
+            stats["no_time"] += 1
+            continue
+        if not boundary.contains(Point(lon, lat)):
+            stats["outside_region"] += 1
+            continue
+        rows.append(
+            (
+                at.strftime("%Y-%m-%dT%H:%M"),
+                f"{lat:.{ACCIDENT_DIGITS}f}",
+                f"{lon:.{ACCIDENT_DIGITS}f}",
+                _count(card["fd1r13p1"]),
+                _count(card["fd1r13p2"]),
+                _code(SURFACE, card["fd1r07p1"]),
+                _code(LIGHT, card["fd1r07p2"]),
+                _code(WEATHER, card["fd1r072p1"]),
+            )
+        )
+    rows.sort()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(ACCIDENT_COLUMNS)
+    writer.writerows(rows)
+    summary = {"rows": len(rows), **dict(sorted(stats.items()))}
+    if rows:
+        summary["first"], summary["last"] = rows[0][0], rows[-1][0]
+    return gzip_bytes(out.getvalue().encode("utf-8")), summary
+
+
 # Entry point -------------------------------------------------------------------------------
 
 
@@ -376,6 +479,10 @@ def build_bundle(
         result["basemap"][slug] = dict(sorted(counts.items()))
         report(f"{slug}: {summary['total']} facilities, basemap {dict(counts)}")
     result["facilities"]["astana"]["poi_merge"] = dict(sorted(poi_stats.items()))
+    accidents, summary = accidents_csv(shared_data, region_boundary(regions, "astana"))
+    result["bytes"][ACCIDENTS_FILE] = _write(out_dir / ACCIDENTS_FILE, accidents)
+    result["accidents"] = summary
+    report(f"accidents: {summary}")
     result["bytes"]["ATTRIBUTION.md"] = _write(
         out_dir / "ATTRIBUTION.md", ATTRIBUTION.encode("utf-8")
     )

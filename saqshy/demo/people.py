@@ -120,7 +120,19 @@ USERS = [
     DemoUser("duty_astana", "Arman", "Bekov", "duty-officer", "police-astana", "astana"),
     DemoUser("planner_astana", "Madina", "Omarova", "planner", "police-astana", "astana"),
     DemoUser("inspector_astana", "Yerlan", "Tulegenov", "inspector", "des-astana", "astana"),
+    DemoUser("dispatch_police_astana", "Nurlan", "Abenov", "dispatcher", "police-astana", "astana"),
+    DemoUser("dispatch_des_astana", "Gulnar", "Iskakova", "dispatcher", "des-astana", "astana"),
+    DemoUser(
+        "dispatch_health_astana", "Askar", "Zhunusov", "dispatcher", "health-astana", "astana"
+    ),
     DemoUser("duty_almaty", "Aliya", "Nurlanova", "duty-officer", "police-almaty", "almaty"),
     DemoUser("planner_almaty", "Timur", "Kassymov", "planner", "police-almaty", "almaty"),
     DemoUser("inspector_almaty", "Saule", "Akhmetova", "inspector", "des-almaty", "almaty"),
 ]
+
+DISPATCHERS = {
+    "police-astana": "dispatch_police_astana",
+    "des-astana": "dispatch_des_astana",
+    "health-astana": "dispatch_health_astana",
+}
+"""The dispatcher of each Astana response agency (the simulator signs in as them)."""

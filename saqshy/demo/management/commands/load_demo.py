@@ -6,10 +6,14 @@ from tqdm import tqdm
 from saqshy.core.context import new_request_id, reset_request_id, set_request_id
 from saqshy.demo import loader
 from saqshy.demo.season import load_season
+from saqshy.demo.units import load_units
 
 
 class Command(BaseCommand):
-    help = "Load the demo bundle: 20 regions, agencies, demo users and Astana/Almaty facilities."
+    help = (
+        "Load the demo bundle: 20 regions, agencies, demo users, Astana/Almaty facilities, "
+        "the Astana season and its response units."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--cities", default="astana,almaty", help="comma-separated slugs")
@@ -31,5 +35,7 @@ class Command(BaseCommand):
                 season = load_season(say=self.stdout.write)
                 if season.skipped:
                     self.stdout.write("season: already loaded")
+                units = load_units("astana")
+                self.stdout.write(f"units astana: {sum(units.values())} created {dict(units)}")
         finally:
             reset_request_id(token)
