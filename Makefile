@@ -68,7 +68,7 @@ demo: setup staticfiles/.collected $(VAR)/.demo-loaded
 	@$(DEMO_ENV) $(PY) manage.py demo_welcome --address http://$(HOST):$(PORT)/
 	@if [ "$(SIMULATE)" = 1 ]; then \
 		echo "New Year's Eve simulator: log in $(VAR)/simulator.log (SIMULATE=0 to turn off)"; \
-		$(DEMO_ENV) $(PY) manage.py simulate_nye --url http://$(HOST):$(PORT)/ \
+		$(DEMO_ENV) $(PY) manage.py simulate_nye --url http://$(HOST):$(PORT)/ --start 22:30 \
 			--log $(VAR)/simulator.log & sim=$$!; \
 		trap 'kill $$sim 2>/dev/null' EXIT INT TERM; \
 	fi; \

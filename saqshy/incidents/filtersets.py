@@ -3,6 +3,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -46,7 +47,7 @@ class IncidentFilterSet(django_filters.FilterSet):
     source = django_filters.MultipleChoiceFilter(
         choices=IncidentSource.choices(), label=_("Source")
     )
-    open = django_filters.BooleanFilter(method="only_open", label=_("Open"))
+    open = django_filters.BooleanFilter(method="only_open", label=pgettext_lazy("incident", "Open"))
     reported_from = django_filters.IsoDateTimeFilter(
         field_name="reported_at", lookup_expr="gte", label=_("Reported from")
     )

@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from saqshy.accounts.models import Agency, Region
 from saqshy.core.models import BaseModel, TranslatedNameMixin
@@ -126,8 +127,8 @@ class Unit(BaseModel):
     scope_agency_field: ClassVar[str | None] = "agency"
 
     class Meta:
-        verbose_name = _("unit")
-        verbose_name_plural = _("units")
+        verbose_name = pgettext_lazy("emergency unit", "unit")
+        verbose_name_plural = pgettext_lazy("emergency unit", "units")
         ordering = ["call_sign", "id"]
         constraints = [
             models.UniqueConstraint(fields=["agency", "call_sign"], name="unit_agency_call_sign")
@@ -269,7 +270,10 @@ class IncidentUnit(BaseModel):
         Incident, verbose_name=_("incident"), on_delete=models.CASCADE, related_name="assignments"
     )
     unit = models.ForeignKey(
-        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="assignments"
+        Unit,
+        verbose_name=pgettext_lazy("emergency unit", "unit"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
     )
     assigned_at = models.DateTimeField(_("assigned at"), default=timezone.now)
     released_at = models.DateTimeField(_("released at"), null=True, blank=True)

@@ -3,22 +3,30 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from saqshy.accounts.roads import NoRoadGraph, graph_for
 from saqshy.algorithms.routing import rank_sources
 from saqshy.incidents.choices import UnitKind, UnitStatus
-from saqshy.incidents.models import Incident, Unit
+from saqshy.incidents.models import Incident, IncidentUnit, Unit
 
 # Why a unit is not recommended, as stable machine words.
 BUSY = "busy"
 WRONG_KIND = "wrong_kind"
 NO_POSITION = "no_position"
 UNREACHABLE = "unreachable"
+OUT_OF_REGION = "out_of_region"
+
+# Units of other regions are listed (never ranked: each region has its own road graph) when they
+# are within this straight-line distance of the incident, so a dispatcher sees why the crew
+# just across the boundary was not suggested.
+NEARBY_OTHER_REGION_M = 30_000.0
 
 
 @dataclass
@@ -37,7 +45,13 @@ class Candidate:
     reason: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # Flat fields only: a plain copy of __dict__ (dataclasses.asdict deep-copies each value
+        # recursively, which was a sixth of the time of a 500-unit answer).
+        return dict(self.__dict__)
+
+
+def _kind_labels() -> dict[str, str]:
+    return {value: str(UnitKind.label(value)) for value in UnitKind.values()}
 
 
 def _minutes(seconds: float) -> int:
@@ -48,48 +62,91 @@ def recommendations(incident: Incident, user: Any) -> dict[str, Any]:
     """Units to send, ranked by road travel time from their last position to the incident.
 
     Only units the caller may see in the incident's region are considered. ``recommended``
-    holds the available units of the kinds the incident's type needs, fastest first; the first
-    ``needs[kind]`` of each kind are ``suggested``. ``others`` lists every other unit with
-    ``why_not``: busy, wrong kind, no position, or unreachable by road.
+    holds the available units of the kinds the incident's type needs, fastest first; of each
+    kind, as many as the type needs beyond the units already ``assigned`` are ``suggested``,
+    and ``missing`` counts what no available unit covers. ``others`` lists every other unit
+    with ``why_not``: busy, wrong kind, no position, unreachable by road, or out of region (a
+    unit of another region within ``NEARBY_OTHER_REGION_M`` of the incident). ``meters`` is the
+    shortest road distance; ``eta_seconds`` the fastest travel time.
     """
     needs: dict[str, int] = dict(incident.type.needs or {})
-    units: list[Unit] = list(
-        Unit.objects.restrict(user, "view")
-        .filter(region_id=incident.region_id)
-        .select_related("agency")
+    # Units already on the incident count towards what it needs.
+    assigned: dict[str, int] = {}
+    for kind in IncidentUnit.objects.filter(incident=incident, released_at=None).values_list(
+        "unit__kind", flat=True
+    ):
+        assigned[kind] = assigned.get(kind, 0) + 1
+    # Plain tuples, not model instances: building 500 units and their agencies as objects
+    # (and parsing their timestamps) took a third of the time of the answer.
+    visible: QuerySet[Unit] = Unit.objects.restrict(user, "view")
+    fields = ("pk", "call_sign", "kind", "status", "agency__code", "lat", "lon")
+    rows: Iterable[tuple[int, str, str, str, str, float | None, float | None]] = (
+        visible.filter(region_id=incident.region_id)
         .order_by("call_sign", "id")
+        .values_list(*fields)
+    )
+    dlat = NEARBY_OTHER_REGION_M / 111_320.0
+    dlon = dlat / max(math.cos(math.radians(incident.lat)), 0.01)
+    elsewhere: Iterable[tuple[int, str, str, str, str, float | None, float | None]] = (
+        visible.exclude(region_id=incident.region_id)
+        .filter(
+            lat__range=(incident.lat - dlat, incident.lat + dlat),
+            lon__range=(incident.lon - dlon, incident.lon + dlon),
+        )
+        .order_by("call_sign", "id")
+        .values_list(*fields)
     )
     recommended: list[Candidate] = []
     others: list[Candidate] = []
     routable: list[Candidate] = []
-    for unit in units:
+    # Each message and label is translated once per answer, not once per unit.
+    kind_labels = _kind_labels()
+    status_labels = {value: str(UnitStatus.label(value)) for value in UnitStatus.values()}
+    not_needed = _("%(kind)s is not needed for this incident type.")
+    not_available = _("Not available: %(status)s.")
+    no_position = _("The unit's position is unknown.")
+    for pk, call_sign, kind, unit_status, agency_code, lat, lon in rows:
         candidate = Candidate(
-            unit=unit.pk,
-            call_sign=unit.call_sign,
-            kind=unit.kind,
-            status=unit.status,
-            agency=unit.agency.code,
-            lat=unit.lat,
-            lon=unit.lon,
+            unit=pk,
+            call_sign=call_sign,
+            kind=kind,
+            status=unit_status,
+            agency=agency_code,
+            lat=lat,
+            lon=lon,
         )
-        if unit.kind not in needs:
+        if candidate.kind not in needs:
             candidate.why_not = WRONG_KIND
-            candidate.reason = _("%(kind)s is not needed for this incident type.") % {
-                "kind": UnitKind.label(unit.kind)
-            }
+            candidate.reason = not_needed % {"kind": kind_labels.get(kind, kind)}
             others.append(candidate)
-        elif unit.status != UnitStatus.AVAILABLE:
+        elif unit_status != UnitStatus.AVAILABLE:
             candidate.why_not = BUSY
-            candidate.reason = _("Not available: %(status)s.") % {
-                "status": UnitStatus.label(unit.status)
+            candidate.reason = not_available % {
+                "status": status_labels.get(unit_status, unit_status)
             }
             others.append(candidate)
-        elif unit.lat is None or unit.lon is None:
+        elif lat is None or lon is None:
             candidate.why_not = NO_POSITION
-            candidate.reason = _("The unit's position is unknown.")
+            candidate.reason = no_position
             others.append(candidate)
         else:
             routable.append(candidate)
+
+    out_of_region = _("The unit belongs to another region.")
+    for pk, call_sign, kind, unit_status, agency_code, lat, lon in elsewhere:
+        others.append(
+            Candidate(
+                unit=pk,
+                call_sign=call_sign,
+                kind=kind,
+                status=unit_status,
+                agency=agency_code,
+                lat=lat,
+                lon=lon,
+                why_not=OUT_OF_REGION,
+                reason=out_of_region,
+            )
+        )
 
     incident_snap_m: float | None = None
     if routable:
@@ -97,7 +154,7 @@ def recommendations(incident: Incident, user: Any) -> dict[str, Any]:
     for candidate in routable:
         (recommended if candidate.why_not is None else others).append(candidate)
     recommended.sort(key=lambda c: (c.eta_seconds or math.inf, c.call_sign))
-    taken: dict[str, int] = {}
+    taken = dict(assigned)
     for candidate in recommended:
         if taken.get(candidate.kind, 0) < needs.get(candidate.kind, 0):
             candidate.suggested = True
@@ -105,6 +162,7 @@ def recommendations(incident: Incident, user: Any) -> dict[str, Any]:
     return {
         "incident": incident.pk,
         "needs": needs,
+        "assigned": assigned,
         "missing": {
             kind: count - taken.get(kind, 0)
             for kind, count in needs.items()
@@ -136,9 +194,15 @@ def _rank(incident: Incident, candidates: list[Candidate]) -> float | None:
         return incident_snap
     sources: list[int] = []
     snapped: list[Candidate] = []
+    # One KD-tree query for every unit: 500 snaps take ~0.6 ms instead of ~15 ms one by one.
+    lats: list[float] = []
+    lons: list[float] = []
     for candidate in candidates:
         assert candidate.lat is not None and candidate.lon is not None
-        node, metres = graph.snap(candidate.lat, candidate.lon)
+        lats.append(candidate.lat)
+        lons.append(candidate.lon)
+    nodes, distances = graph.snap_many(lats, lons)
+    for candidate, node, metres in zip(candidates, nodes.tolist(), distances.tolist(), strict=True):
         if metres > limit:
             candidate.why_not = UNREACHABLE
             candidate.reason = _("The unit is %(m)d m from the nearest road.") % {
@@ -151,15 +215,18 @@ def _rank(incident: Incident, candidates: list[Candidate]) -> float | None:
         return incident_snap
     seconds = rank_sources(graph, sources, target, metric="time")
     meters = rank_sources(graph, sources, target, metric="distance")
+    kind_labels = _kind_labels()
+    no_route = _("No road route leads from the unit to the incident.")
+    by_road = _("%(kind)s, about %(min)d min by road (%(km).1f km).")
     for candidate, eta, dist in zip(snapped, seconds.tolist(), meters.tolist(), strict=True):
         if not math.isfinite(eta):
             candidate.why_not = UNREACHABLE
-            candidate.reason = _("No road route leads from the unit to the incident.")
+            candidate.reason = no_route
             continue
         candidate.eta_seconds = float(eta)
         candidate.meters = float(dist) if math.isfinite(dist) else None
-        candidate.reason = _("%(kind)s, about %(min)d min by road (%(km).1f km).") % {
-            "kind": UnitKind.label(candidate.kind),
+        candidate.reason = by_road % {
+            "kind": kind_labels.get(candidate.kind, candidate.kind),
             "min": _minutes(eta),
             "km": (candidate.meters or 0.0) / 1000,
         }

@@ -10,6 +10,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from saqshy.accounts.models import Region
@@ -73,7 +74,7 @@ OPS_TEXT = {
     "unreachable": _("no road route"),
     "out_of_service": _("out of service"),
     "incident": _("Incident"),
-    "unit": _("Unit"),
+    "unit": pgettext_lazy("emergency unit", "Unit"),
     "priority": _("Priority"),
     "dup": _("duplicate?"),
     "actions": {

@@ -55,3 +55,25 @@ def test_anonymous_is_refused(api: Client) -> None:
     assert (
         Client().get(reverse("api:route"), {"from": BAITEREK, "to": KHAN_SHATYR}).status_code == 401
     )
+
+
+def test_stored_graph_keeps_its_hierarchy_order(api: Client, tmp_path) -> None:
+    """The graph file holds the CCH contraction order; an older file without one gets it
+    added on first load, and routes are the same either way."""
+    from saqshy.accounts import roads
+    from saqshy.algorithms.routing import RoadGraph
+
+    url = reverse("api:route")
+    first = api.get(url, {"from": BAITEREK, "to": KHAN_SHATYR}).json()
+    path = tmp_path / "graphs" / "astana.npz"
+    stored = RoadGraph.load(path)
+    assert stored.cch_order is not None
+    assert sorted(stored.cch_order.tolist()) == list(range(stored.node_count))
+    # Rewrite it as an older build would have: no order.
+    old = RoadGraph(**{**stored.__dict__, "cch_order": None})
+    old.save(path)
+    assert RoadGraph.load(path).cch_order is None
+    roads._cache.clear()
+    again = api.get(url, {"from": BAITEREK, "to": KHAN_SHATYR}).json()
+    assert again["seconds"] == first["seconds"] and again["geometry"] == first["geometry"]
+    assert RoadGraph.load(path).cch_order is not None

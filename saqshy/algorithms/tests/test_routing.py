@@ -20,10 +20,12 @@ from saqshy.algorithms.routing import (
     DRIVABLE,
     EARTH_RADIUS_M,
     RoadGraph,
+    Route,
     SpeedProfile,
     Unreachable,
     build_graph,
     costs_from,
+    costs_to,
     direction,
     haversine_m,
     load_basemap_features,
@@ -229,6 +231,10 @@ def test_save_load_round_trip(tmp_path: Path) -> None:
     assert loaded.snap(*graph.lat[2:3], *graph.lon[2:3]) == (2, 0.0)
 
 
+def _cost(r: Route, metric: str) -> float:
+    return r.seconds if metric == "time" else r.meters
+
+
 # --- Invariants on random grids ---------------------------------------------------------
 
 SIZE = 5
@@ -281,7 +287,15 @@ def test_triangle_inequality_and_rank_sources(roads, data, metric) -> None:
     assert cost(a, c) <= cost(a, b) + cost(b, c) + 1e-9
     sources = list(range(n))
     ranked = rank_sources(graph, sources, c, metric)
-    np.testing.assert_allclose(ranked, [cost(s, c) for s in sources], rtol=1e-9)
+    # The hierarchy ranks in scaled integers: each edge of a path is off by at most half a unit.
+    atol = graph.edge_count * 0.5 / graph.hierarchy.customized(metric).scale
+    np.testing.assert_allclose(ranked, [cost(s, c) for s in sources], rtol=1e-9, atol=atol)
+    scipy_ranked = rank_sources(graph, sources, c, metric, engine="scipy")
+    np.testing.assert_allclose(scipy_ranked, [cost(s, c) for s in sources], rtol=1e-9)
+    for s in sources:
+        ours, reference = route(graph, s, c, metric), route(graph, s, c, metric, engine="scipy")
+        assert ours.nodes[0] == s and ours.nodes[-1] == c
+        assert _cost(ours, metric) == pytest.approx(_cost(reference, metric), rel=1e-9, abs=atol)
     np.testing.assert_allclose(costs_from(graph, a, metric)[c], cost(a, c), rtol=1e-9)
 
 
@@ -306,8 +320,10 @@ def test_astana_graph_size(astana) -> None:
     assert graph.nbytes < 5_000_000
 
 
-def _networkx_graph(features: list[dict]) -> nx.DiGraph:
-    """An independent build of the same edges: rounded (lon, lat) keys, haversine weights."""
+def _networkx_graph(features: list[dict], metric: str = "distance") -> nx.DiGraph:
+    """An independent build of the same edges: rounded (lon, lat) keys, haversine weights
+    (metres, or seconds at the default profile's speed of the way), cheapest per pair."""
+    profile = SpeedProfile()
     g = nx.DiGraph()
     for f in features:
         p = f["properties"]
@@ -320,12 +336,15 @@ def _networkx_graph(features: list[dict]) -> nx.DiGraph:
         )
         backward_only = oneway == "-1"
         coords = f["geometry"]["coordinates"]
+        speed = profile.speed_kmh(p["highway"], p.get("maxspeed") or "") / 3.6
         for (u, v), ((lon1, lat1), (lon2, lat2)) in zip(
             itertools.pairwise(pts), itertools.pairwise(coords), strict=True
         ):
             if u == v:
                 continue
             w = float(haversine_m(lat1, lon1, lat2, lon2))
+            if metric == "time":
+                w /= speed
             pairs = [(u, v)] if forward_only else [(v, u)] if backward_only else [(u, v), (v, u)]
             for s, t in pairs:
                 if not g.has_edge(s, t) or g[s][t]["weight"] > w:
@@ -333,29 +352,159 @@ def _networkx_graph(features: list[dict]) -> nx.DiGraph:
     return g
 
 
-def test_astana_distances_match_networkx(astana) -> None:
-    started = time.perf_counter()
-    graph, features = astana
-    g = _networkx_graph(features)
-    keys = list(
+def _node_keys(graph: RoadGraph) -> list[tuple[int, int]]:
+    return list(
         zip(
             np.rint(graph.lon * 1e7).astype(int).tolist(),
             np.rint(graph.lat * 1e7).astype(int).tolist(),
             strict=True,
         )
     )
+
+
+@pytest.mark.parametrize(("metric", "sources", "targets"), [("distance", 20, 50), ("time", 5, 40)])
+def test_astana_routes_match_networkx(astana, metric: str, sources: int, targets: int) -> None:
+    """The hierarchy's routes equal a networkx Dijkstra over independently built edges to
+    within 0.01 % (1,000 random pairs by distance, 200 by time)."""
+    started = time.perf_counter()
+    graph, features = astana
+    g = _networkx_graph(features, metric)
+    keys = _node_keys(graph)
     biggest = max(nx.strongly_connected_components(g), key=len)
     assert biggest == set(keys)
     assert g.subgraph(biggest).number_of_edges() == graph.edge_count
     rng = random.Random(7)
     checked = 0
-    for _ in range(20):
+    for _ in range(sources):
         source = rng.randrange(graph.node_count)
         expected = nx.single_source_dijkstra_path_length(g, keys[source], weight="weight")
-        for _ in range(10):
+        for _ in range(targets):
             target = rng.randrange(graph.node_count)
-            ours = route(graph, source, target, "distance")
-            assert ours.meters == pytest.approx(expected[keys[target]], rel=1e-4, abs=1e-6)
+            ours = route(graph, source, target, metric)
+            assert _cost(ours, metric) == pytest.approx(expected[keys[target]], rel=1e-4, abs=1e-6)
+            assert ours.nodes[0] == source and ours.nodes[-1] == target
             checked += 1
-    assert checked == 200
-    assert time.perf_counter() - started < 20
+    assert checked == sources * targets
+    assert time.perf_counter() - started < 30
+
+
+@pytest.mark.parametrize("metric", ["time", "distance"])
+def test_astana_hierarchy_agrees_with_scipy(astana, metric: str) -> None:
+    """Ranking 500 units equals the scipy reverse search; routes equal scipy's route (cost,
+    and a path whose float sum is that cost), and each path is made of real edges."""
+    graph, _ = astana
+    rng = np.random.default_rng(11)
+    units = rng.integers(0, graph.node_count, 500)
+    scale = graph.hierarchy.customized(metric).scale
+    for target in rng.integers(0, graph.node_count, 10).tolist():
+        reference = costs_to(graph, target, metric)[units]
+        ranked = rank_sources(graph, units, target, metric)
+        # Within half a scaled unit per edge of a path (a path has fewer than 2,000 edges).
+        np.testing.assert_allclose(ranked, reference, rtol=1e-9, atol=2000 * 0.5 / scale)
+        by_scipy = rank_sources(graph, units, target, metric, engine="scipy")
+        np.testing.assert_array_equal(by_scipy, reference)
+    for _ in range(50):
+        a, b = (int(x) for x in rng.integers(0, graph.node_count, 2))
+        ours, theirs = route(graph, a, b, metric), route(graph, a, b, metric, engine="scipy")
+        assert _cost(ours, metric) == pytest.approx(_cost(theirs, metric), rel=1e-9)
+        for u, v in itertools.pairwise(ours.nodes):
+            assert v in graph.indices[graph.indptr[u] : graph.indptr[u + 1]]
+        assert ours.coords[0] == (graph.lon[a], graph.lat[a])
+
+
+def test_astana_one_way_streets_are_respected(astana) -> None:
+    """On the real graph, pairs joined by a one-way edge: the way there is that edge, the way
+    back is a longer detour, with both engines."""
+    graph, _ = astana
+    tails = np.repeat(np.arange(graph.node_count), np.diff(graph.indptr))
+    pairs = set(zip(tails.tolist(), graph.indices.tolist(), strict=True))
+    one_way = [(u, v) for u, v in pairs if (v, u) not in pairs]
+    assert len(one_way) > 100
+    for u, v in random.Random(3).sample(sorted(one_way), 20):
+        there = route(graph, u, v, "distance")
+        back = route(graph, v, u, "distance")
+        assert there.nodes == (u, v)
+        assert len(back.nodes) > 2 and back.meters > there.meters
+        assert back.meters == pytest.approx(
+            route(graph, v, u, "distance", engine="scipy").meters, rel=1e-9
+        )
+
+
+def test_astana_snap_many_equals_snap(astana) -> None:
+    graph, _ = astana
+    rng = np.random.default_rng(5)
+    lat = rng.uniform(51.05, 51.22, 300)
+    lon = rng.uniform(71.30, 71.60, 300)
+    nodes, metres = graph.snap_many(lat, lon)
+    for i in range(300):
+        assert (int(nodes[i]), float(metres[i])) == graph.snap(float(lat[i]), float(lon[i]))
+
+
+def test_hierarchy_order_is_saved_and_checked(tmp_path: Path, monkeypatch) -> None:
+    from saqshy.algorithms.routing import cch
+
+    graph = block(way((1, 0), (0, 0), oneway="yes"))
+    assert graph.cch_order is None and graph.known_cch_order() is None
+    order = graph.hierarchy.order
+    assert sorted(order.tolist()) == list(range(graph.node_count))
+    path = tmp_path / "graph.npz"
+    graph.save(path)
+    loaded = RoadGraph.load(path)
+    np.testing.assert_array_equal(loaded.cch_order, order)
+    real_compute = cch.compute_order
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("the stored order should have been used")
+
+    monkeypatch.setattr(cch, "compute_order", must_not_run)
+    np.testing.assert_array_equal(loaded.hierarchy.order, order)
+    assert route(loaded, 0, 3) == route(graph, 0, 3)
+    monkeypatch.setattr(cch, "compute_order", real_compute)
+    # A damaged order (not a permutation) is dropped on load and recomputed on use.
+    with np.load(path) as data:
+        arrays = dict(data)
+    arrays["cch_order"] = np.zeros(graph.node_count, dtype=np.int32)
+    np.savez(path, **arrays)
+    damaged = RoadGraph.load(path)
+    assert damaged.cch_order is None
+    assert route(damaged, 0, 3) == route(graph, 0, 3)
+
+
+def test_without_routingkit_the_scipy_engine_answers_and_warns(monkeypatch) -> None:
+    from saqshy.algorithms.routing import cch, search
+
+    graph = block(way((1, 0), (0, 0), oneway="yes"))
+    a, b, c, d = (node_at(graph, *xy) for xy in [(0, 0), (1, 0), (1, 1), (0, 1)])
+    with_cch = route(graph, a, b, "distance")
+    ranked = rank_sources(graph, [a, c, d], b)
+    monkeypatch.setattr(cch, "library", None)
+    monkeypatch.setattr(search, "_fallback_warned", False)
+    fresh = block(way((1, 0), (0, 0), oneway="yes"))
+    with pytest.warns(RuntimeWarning, match="routingkit-cch is not installed"):
+        fallback = route(fresh, a, b, "distance")
+    assert fallback == with_cch and fallback.nodes == (a, d, c, b)
+    np.testing.assert_allclose(rank_sources(fresh, [a, c, d], b), ranked, rtol=1e-6)
+    with pytest.raises(RuntimeError, match="routingkit-cch"):
+        route(fresh, a, b, engine="cch")
+    with pytest.raises(RuntimeError):
+        fresh.hierarchy  # noqa: B018
+    assert "_hierarchy" not in fresh.__dict__
+
+
+def test_hierarchy_answers_from_several_threads(astana) -> None:
+    """The library's query objects belong to the thread that made them; each thread gets its
+    own, so web worker threads can share one graph."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    graph, _ = astana
+    rng = np.random.default_rng(2)
+    pairs = rng.integers(0, graph.node_count, (40, 2)).tolist()
+    units = rng.integers(0, graph.node_count, 50)
+
+    def work(pair: list[int]) -> tuple[float, list[float]]:
+        a, b = pair
+        return route(graph, a, b).seconds, rank_sources(graph, units, b).tolist()
+
+    expected = [work(pair) for pair in pairs]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(work, pairs)) == expected

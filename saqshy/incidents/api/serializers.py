@@ -144,15 +144,24 @@ class CandidateSerializer(serializers.Serializer):
     lat = serializers.FloatField(allow_null=True)
     lon = serializers.FloatField(allow_null=True)
     eta_seconds = serializers.FloatField(allow_null=True)
-    meters = serializers.FloatField(allow_null=True)
+    meters = serializers.FloatField(
+        allow_null=True, help_text="Shortest road distance from the unit's last position."
+    )
     suggested = serializers.BooleanField()
-    why_not = serializers.CharField(allow_null=True)
+    why_not = serializers.CharField(
+        allow_null=True,
+        help_text="Why not recommended: busy, wrong_kind, no_position, unreachable, "
+        "out_of_region; null for recommended units.",
+    )
     reason = serializers.CharField()
 
 
 class RecommendationsSerializer(serializers.Serializer):
     incident = serializers.IntegerField()
     needs = serializers.DictField(child=serializers.IntegerField())
+    assigned = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Units of each kind already on the incident."
+    )
     missing = serializers.DictField(child=serializers.IntegerField())
     incident_snap_meters = serializers.FloatField(allow_null=True)
     recommended = CandidateSerializer(many=True)

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from saqshy.core.testing.personas import Personas, make_personas
 from saqshy.incidents.models import Incident
 from saqshy.incidents.queries import recommendations
-from saqshy.incidents.tests.factories import UnitFactory, agency, incident_type
+from saqshy.incidents.tests.factories import UnitFactory, agency, dispatcher, incident_type
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +88,46 @@ def test_only_units_in_the_callers_scope_and_the_api(astana: Personas) -> None:
     assert [c["unit"] for c in body["recommended"]] == [police_car.pk]
     assert body["recommended"][0]["suggested"] is True
     assert body["others"] == []
+
+
+def test_units_already_on_the_incident_count_towards_its_needs(astana: Personas) -> None:
+    from saqshy.incidents import services
+
+    p = astana
+    first = _unit(p, "FE-A", "fire_engine", NEAR_BAITEREK)
+    second = _unit(p, "FE-B", "fire_engine", KHAN_SHATYR)
+    third = _unit(p, "FE-C", "fire_engine", EXPO)
+    incident = Incident.objects.create(
+        type=incident_type("fire"), region=p.astana, lat=BAITEREK[0], lon=BAITEREK[1]
+    )
+    des_dispatcher = dispatcher("dispatcher_des", "des-astana", p.astana)
+    services.dispatch(acting_user=des_dispatcher, incident=incident, units=[first])
+
+    result = recommendations(incident, p.analyst_national)
+
+    assert result["assigned"] == {"fire_engine": 1}
+    ranked = [c for c in result["recommended"] if c["kind"] == "fire_engine"]
+    # The type needs two engines; one is there, so only the faster of the other two is suggested.
+    assert [(c["unit"], c["suggested"]) for c in ranked] == [(second.pk, True), (third.pk, False)]
+    assert "fire_engine" not in result["missing"]
+
+
+def test_a_nearby_unit_of_another_region_is_listed_as_out_of_region(astana: Personas) -> None:
+    from saqshy.accounts.models import Region
+
+    p = astana
+    akmola = Region.objects.get(slug="akmola")
+    across = UnitFactory(region=akmola, kind="fire_engine", call_sign="AKM-1", lat=51.03, lon=71.45)
+    far_away = UnitFactory(
+        region=akmola, kind="fire_engine", call_sign="AKM-2", lat=52.30, lon=70.00
+    )
+    incident = Incident.objects.create(
+        type=incident_type("fire"), region=p.astana, lat=BAITEREK[0], lon=BAITEREK[1]
+    )
+
+    result = recommendations(incident, p.analyst_national)
+
+    why = {c["unit"]: c["why_not"] for c in result["others"]}
+    assert why.get(across.pk) == "out_of_region"
+    assert far_away.pk not in why
+    assert across.pk not in {c["unit"] for c in result["recommended"]}

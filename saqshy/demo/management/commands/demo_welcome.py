@@ -16,7 +16,9 @@ class Command(BaseCommand):
         self.stdout.write(line)
         self.stdout.write(f"Saqshy demo: open {options['address']}")
         self.stdout.write("Sign in as (same password for all):")
-        for username, password, what in demo_logins():
-            self.stdout.write(f"  {username:<18} {password:<18} {what}")
+        logins = demo_logins()
+        width = max((len(username) for username, _password, _what in logins), default=0)
+        for username, password, what in logins:
+            self.stdout.write(f"  {username:<{width}}  {password}  {what}")
         self.stdout.write(f"API docs: {options['address']}api/docs/   Stop: Ctrl+C")
         self.stdout.write(line)
