@@ -57,6 +57,7 @@ OPS_TEXT = {
     "ago": _("ago"),
     "recommended": _("Recommended units"),
     "others": _("Other units"),
+    "more": _("More available units"),
     "dispatch": _("Dispatch selected"),
     "noUnits": _("No unit of the needed kinds can be sent."),
     "missing": _("Still missing"),

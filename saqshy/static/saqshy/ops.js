@@ -17,6 +17,7 @@
   const unitStatuses = byValue(config.unitStatuses);
   const OPEN = ["new", "dispatched", "en_route", "on_scene"];
   const MOVING = ["dispatched", "en_route"];
+  const SHOW_PER_KIND = 3;
 
   const incidentsLayer = L.layerGroup().addTo(map);
   const linksLayer = L.layerGroup().addTo(map);
@@ -340,10 +341,19 @@
     if (selected !== detail.id || !document.getElementById("recommendations")) return;
     if (!result) { holder.innerHTML = ""; return; }
     const missing = Object.entries(result.missing || {});
+    /* The suggested units and the next few of each kind up front; the rest folded away. */
+    const shown = [];
+    const more = [];
+    const perKind = {};
+    result.recommended.forEach((c) => {
+      perKind[c.kind] = (perKind[c.kind] || 0) + 1;
+      (c.suggested || perKind[c.kind] <= SHOW_PER_KIND ? shown : more).push(c);
+    });
     holder.innerHTML =
       `<h4>${escapeHtml(text.recommended)}</h4>` +
       (result.recommended.length
-        ? `<form class="cands" id="dispatch-form"><ol class="cand-list">${result.recommended.map((c) => candidateRow(c, c.suggested)).join("")}</ol>` +
+        ? `<form class="cands" id="dispatch-form"><ol class="cand-list">${shown.map((c) => candidateRow(c, c.suggested)).join("")}</ol>` +
+          (more.length ? `<details><summary>${escapeHtml(text.more)} (${more.length})</summary><ol class="cand-list">${more.map((c) => candidateRow(c, false)).join("")}</ol></details>` : "") +
           `<button type="submit" class="primary" id="dispatch-button">${escapeHtml(text.dispatch)}</button></form>`
         : `<p class="muted small">${escapeHtml(text.noUnits)}</p>`) +
       (missing.length ? `<p class="small bad">${escapeHtml(text.missing)}: ${missing.map(([k, n]) => `${n} × ${escapeHtml(label(unitKinds, k))}`).join(", ")}</p>` : "") +
@@ -365,8 +375,10 @@
       await drawRoutes(answer.payload);
       const names = answer.payload.assignments.filter((a) => chosen.includes(a.unit)).map((a) => a.call_sign);
       await renderCard({ ok: true, text: `${text.dispatched}: ${names.join(", ")}` });
+      card().scrollIntoView({ block: "start" });
     } else {
       await renderCard({ ok: false, text: problem(answer.payload) });
+      card().scrollIntoView({ block: "start" });
     }
   }
 
