@@ -67,7 +67,10 @@ INSTALLED_APPS = [
     "saqshy.pyrotechnics",
     "saqshy.gatherings",
     "saqshy.incidents",
+    "saqshy.forecasts",
     "saqshy.prevention",
+    "saqshy.duty",
+    "saqshy.trips",
     "saqshy.situation",
     "saqshy.demo",
 ]

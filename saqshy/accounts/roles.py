@@ -25,6 +25,9 @@ SAQSHY_APPS = (
     "gatherings",
     "prevention",
     "incidents",
+    "forecasts",
+    "duty",
+    "trips",
 )
 REFERENCE_DATA = (
     "accounts.region",
@@ -57,6 +60,9 @@ DEFAULT_ROLES: dict[str, dict[str, Any]] = {
             ("*", "facilities.*"),
             ("*", "gatherings.*"),
             ("*", "pyrotechnics.*"),
+            ("*", "forecasts.*"),
+            ("*", "duty.*"),
+            ("*", "trips.*"),
         ],
     },
     "duty-officer": {
@@ -95,6 +101,20 @@ DEFAULT_ROLES: dict[str, dict[str, Any]] = {
             ("add", "pyrotechnics.seizureline"),
             ("view", "incidents.*"),
             ("change", "incidents.unit"),
+            ("view", "duty.*"),
+            ("view", "trips.*"),
+            ("change", "trips.trip"),
+        ],
+    },
+    "trip-organiser": {
+        "names": (_("Trip organiser"), "Сапар ұйымдастырушы", "Организатор поездок"),
+        "all_agencies": False,
+        "rules": [
+            ("view", "facilities.*"),
+            ("view", "accounts.*"),
+            ("view", "trips.*"),
+            ("add", "trips.*"),
+            ("change", "trips.*"),
         ],
     },
     "viewer": {

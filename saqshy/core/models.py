@@ -43,21 +43,23 @@ class BaseModel(models.Model):
     class Meta:
         abstract = True
 
-    def scope_region_id(self) -> int | None:
-        """The region this record belongs to, for audit, scoping and live push."""
-        if self.scope_region_field is None:
+    def _scope_id(self, path: str | None) -> int | None:
+        """The id at the end of ``path`` (``"region"``, ``"incident__region"``), or None."""
+        if path is None:
             return None
-        value = self
-        for part in self.scope_region_field.split("__")[:-1]:
+        value: Any = self
+        *hops, last = path.split("__")
+        for part in hops:
             value = getattr(value, part)
             if value is None:
                 return None
-        last = self.scope_region_field.split("__")[-1]
-        region_id: int | None = getattr(value, f"{last}_id")
-        return region_id
+        found: int | None = getattr(value, f"{last}_id")
+        return found
+
+    def scope_region_id(self) -> int | None:
+        """The region this record belongs to, for audit, scoping and live push."""
+        return self._scope_id(self.scope_region_field)
 
     def scope_agency_id(self) -> int | None:
-        if self.scope_agency_field is None:
-            return None
-        agency_id: int | None = getattr(self, f"{self.scope_agency_field}_id")
-        return agency_id
+        """The agency that owns this record, where access also depends on the agency."""
+        return self._scope_id(self.scope_agency_field)

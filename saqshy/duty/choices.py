@@ -1,0 +1,35 @@
+from django.utils.translation import gettext_lazy as _
+
+from saqshy.core.choices import ChoiceSet
+
+
+class AbsenceKind(ChoiceSet):
+    LEAVE = "leave"
+    SICK = "sick"
+    TRAINING = "training"
+    OTHER = "other"
+
+    CHOICES = [
+        (LEAVE, _("Leave"), "#74add1"),
+        (SICK, _("Sick"), "#d73027"),
+        (TRAINING, _("Training"), "#fdae61"),
+        (OTHER, _("Other absence"), "#969696"),
+    ]
+
+
+class PostKind(ChoiceSet):
+    STRATEGIC = "strategic"
+    EVENT = "event"
+    HOTSPOT = "hotspot"
+    HIGHWAY = "highway"
+    UTILITY = "utility"
+    OTHER = "other"
+
+    CHOICES = [
+        (STRATEGIC, _("Strategic facility (24/7)"), "#08306b"),
+        (EVENT, _("Mass event"), "#d73027"),
+        (HOTSPOT, _("Hotspot"), "#fd8d3c"),
+        (HIGHWAY, _("Highway segment"), "#6a51a3"),
+        (UTILITY, _("Utility site"), "#8c510a"),
+        (OTHER, _("Other post"), "#969696"),
+    ]

@@ -1,0 +1,195 @@
+"""Duty: the people who staff posts and patrols, when they cannot, and the shifts they work."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from saqshy.accounts.models import Agency, District, Region
+from saqshy.core.models import BaseModel
+from saqshy.duty.choices import AbsenceKind, PostKind
+
+
+class Person(BaseModel):
+    """A member of an agency's personnel who can be put on a roster (officer, firefighter, crew).
+
+    ``skills`` are short codes (e.g. ``"driver"``, ``"traffic"``, ``"escort"``, ``"electrician"``)
+    that posts and trips ask for.
+    """
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="personnel"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="personnel"
+    )
+    district = models.ForeignKey(
+        District,
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="personnel",
+        help_text=_("Home district: rosters prefer posts there."),
+    )
+    personnel_number = models.CharField(_("personnel number"), max_length=40)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    position = models.CharField(_("rank or position"), max_length=120, blank=True)
+    skills = models.JSONField(_("skills"), default=list, blank=True)
+    weekly_hours = models.PositiveSmallIntegerField(_("contracted hours per week"), default=40)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    scope_region_field: ClassVar[str | None] = "region"
+    scope_agency_field: ClassVar[str | None] = "agency"
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("personnel")
+        ordering = ["last_name", "first_name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "personnel_number"], name="person_agency_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class Absence(BaseModel):
+    """A time a person cannot be rostered: leave, sickness, training."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="absences"
+    )
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=AbsenceKind.choices(), default=AbsenceKind.LEAVE
+    )
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    scope_region_field: ClassVar[str | None] = "person__region"
+    scope_agency_field: ClassVar[str | None] = "person__agency"
+
+    class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        ordering = ["starts_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.get_kind_display()}"
+
+    def clean(self) -> None:
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": [_("The end must be after the start.")]})
+
+
+class Post(BaseModel):
+    """A place and time window that must be staffed: a strategic facility 24/7, an event, a
+    hotspot cell and hour, a highway segment, a utility site.
+
+    What it needs is in its ``needs`` rows (people per hour by agency and skill).
+    ``ends_at`` empty means open-ended (24/7 until further notice).
+    """
+
+    kind = models.CharField(_("kind"), max_length=12, choices=PostKind.choices())
+    name = models.CharField(_("name"), max_length=200)
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="posts"
+    )
+    district = models.ForeignKey(
+        District,
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="posts",
+    )
+    facility = models.ForeignKey(
+        "facilities.Facility",
+        verbose_name=_("facility"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="posts",
+    )
+    gathering = models.ForeignKey(
+        "gatherings.Gathering",
+        verbose_name=_("mass event"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="posts",
+    )
+    lat = models.FloatField(_("latitude"))
+    lon = models.FloatField(_("longitude"))
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"), null=True, blank=True)
+
+    scope_region_field: ClassVar[str | None] = "region"
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        ordering = ["starts_at", "name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PostNeed(BaseModel):
+    """How many people of an agency (and a skill, if any) a post needs in every hour it runs."""
+
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="needs"
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="post_needs"
+    )
+    skill = models.CharField(_("skill"), max_length=40, blank=True)
+    people = models.PositiveSmallIntegerField(_("people per hour"), default=1)
+
+    scope_region_field: ClassVar[str | None] = "post__region"
+
+    class Meta:
+        verbose_name = _("post need")
+        verbose_name_plural = _("post needs")
+        ordering = ["post", "agency", "skill"]
+
+    def __str__(self) -> str:
+        return f"{self.post}: {self.people} × {self.agency}"
+
+
+class Shift(BaseModel):
+    """One person's rostered time at one post (written by the roster planner or by hand)."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="shifts"
+    )
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="shifts"
+    )
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+
+    scope_region_field: ClassVar[str | None] = "post__region"
+    scope_agency_field: ClassVar[str | None] = "person__agency"
+
+    class Meta:
+        verbose_name = _("shift")
+        verbose_name_plural = _("shifts")
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["person", "starts_at"], name="shift_person_start")]
+
+    def __str__(self) -> str:
+        return f"{self.person} @ {self.post}"
