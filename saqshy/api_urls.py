@@ -15,6 +15,7 @@ from saqshy.accounts.api.views import (
 from saqshy.core.api.audit import AuditEntryViewSet
 from saqshy.equipment.api import urls as equipment_api
 from saqshy.facilities.api.views import FacilityViewSet
+from saqshy.forecasts.api import urls as forecasts_api
 from saqshy.gatherings.api import urls as gatherings_api
 from saqshy.incidents.api import urls as incidents_api
 from saqshy.incidents.api.views import ResponseIndicatorsView
@@ -34,6 +35,7 @@ router.register("facilities", FacilityViewSet, basename="facility")
 router.register("audit", AuditEntryViewSet, basename="auditentry")
 for app_routes in (
     equipment_api,
+    forecasts_api,
     gatherings_api,
     incidents_api,
     inspections_api,
