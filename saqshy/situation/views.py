@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from saqshy.accounts.models import Region
 from saqshy.core.scoping import user_scope
 from saqshy.facilities.choices import FacilityKind
+from saqshy.forecasts.models import HotspotForecast
 from saqshy.incidents.choices import IncidentStatus, Priority, UnitKind, UnitStatus
 from saqshy.incidents.models import Incident, IncidentType, Unit
 from saqshy.inspections.choices import Clearance
@@ -58,6 +59,9 @@ OPS_TEXT = {
     "recommended": _("Recommended units"),
     "others": _("Other units"),
     "more": _("More available units"),
+    "forecast": _("Hotspot forecast"),
+    "trainedUntil": _("history until"),
+    "noForecast": _("No forecast has been computed for this region yet."),
     "dispatch": _("Dispatch selected"),
     "noUnits": _("No unit of the needed kinds can be sent."),
     "missing": _("Still missing"),
@@ -116,20 +120,31 @@ def operations_config(user: Any) -> dict[str, Any]:
         "incidentPage": "/incidents/{id}/",
         "unitsUrl": "/api/units/?page_size=1000",
         "routeUrl": "/api/routing/route",
+        "forecastsUrl": "/api/forecasts/?page_size=1",
+        "forecastCellsUrl": "/api/forecasts/{id}/cells/?top=600",
+        "seeForecasts": not user_scope(user, HotspotForecast, "view").empty,
         "seeIncidents": not user_scope(user, Incident, "view").empty,
         "seeUnits": not user_scope(user, Unit, "view").empty,
         "canDispatch": not user_scope(user, Incident, "change").empty,
     }
 
 
+def _start_region(user: Any) -> Region | None:
+    grant = user.grants.exclude(region=None).select_related("region").first()
+    if grant:
+        region: Region | None = grant.region
+        return region
+    return Region.objects.filter(slug=settings.SAQSHY_DEFAULT_REGION).first()
+
+
+def _start_region_slug(user: Any) -> str | None:
+    region = _start_region(user)
+    return region.slug if region else None
+
+
 def _start_view(user: Any) -> dict[str, Any]:
     """Centre the map on the user's own region, else on the default demo region."""
-    grant = user.grants.exclude(region=None).select_related("region").first()
-    region = (
-        grant.region
-        if grant
-        else Region.objects.filter(slug=settings.SAQSHY_DEFAULT_REGION).first()
-    )
+    region = _start_region(user)
     if region is None or region.centre_lat is None:
         return {"lat": 48.0, "lon": 67.0, "zoom": 5}
     zoom = 12 if region.kind == "city" else 8
@@ -152,9 +167,13 @@ def situation_map(request: HttpRequest) -> HttpResponse:
         "maxZoom": MAX_ZOOM,
         "socketPath": "/ws/situation/",
     }
+    ops = operations_config(request.user)
+    region_slug = _start_region_slug(request.user)
+    if region_slug:
+        ops["forecastsUrl"] += f"&region={region_slug}"
     context = {
         "map_config": config,
-        "ops_config": {**operations_config(request.user), "csrfToken": get_token(request)},
+        "ops_config": {**ops, "csrfToken": get_token(request)},
         "ops_text": OPS_TEXT,
     }
     return render(request, "situation/map.html", context)

@@ -36,6 +36,8 @@ for call_sign, kind, (lat, lon) in [
         acting_user=None, call_sign=call_sign, kind=kind, agency=police, region=p.astana
     )
     services.record_position(acting_user=None, unit=unit, lat=lat, lon=lon, at=timezone.now())
+from saqshy.forecasts import services as forecasts
+forecasts.compute_forecast(acting_user=None, region=p.astana)
 """
 
 BAITEREK = (51.12825, 71.43053)
@@ -127,4 +129,9 @@ def test_new_incident_appears_live_and_the_top_unit_is_dispatched(server: str) -
         _api(server, f"/api/incidents/{incident['id']}/advance/", token, {"status": "en_route"})
         expect(near).to_have_attribute("data-status", "en_route", timeout=5000)
         expect(row).to_have_attribute("data-status", "en_route")
+
+        # The hotspot forecast (from the shipped accident history) as a heat layer.
+        page.check("#layer-forecast")
+        page.wait_for_function("Number(document.getElementById('map').dataset.forecastCells) > 0")
+        expect(page.locator("#forecast-info")).to_contain_text("prospective")
         assert not [e for e in page.errors if "favicon" not in e], page.errors

@@ -119,7 +119,41 @@
   }
 
   function renderQueue() {
-    const queue = document.getElementById("queue");
+    /* Hotspot forecast: the region's latest forecast as a heat layer of grid cells, loaded on demand. */
+  const forecastLayer = L.layerGroup();
+  let forecastLoaded = false;
+  async function loadForecast() {
+    forecastLoaded = true;
+    const info = document.getElementById("forecast-info");
+    const list = await base.getJson(config.forecastsUrl);
+    const latest = list && list.results && list.results[0];
+    if (!latest) { info.textContent = text.noForecast; return; }
+    const cells = await base.getJson(config.forecastCellsUrl.replace("{id}", latest.id));
+    if (!cells || !cells.features.length) return;
+    const top = cells.features[0].properties.score || 1;
+    L.geoJSON(cells, {
+      interactive: false,
+      style: (f) => {
+        const share = Math.min(1, f.properties.score / top);
+        return { stroke: false, fillColor: share > 0.5 ? "#b10026" : share > 0.2 ? "#fc4e2a" : "#feb24c", fillOpacity: 0.25 + 0.45 * share };
+      },
+    }).addTo(forecastLayer);
+    info.textContent = `${latest.model_name}, ${text.trainedUntil} ${latest.trained_until}`;
+    document.getElementById("map").dataset.forecastCells = String(cells.features.length);
+  }
+  const forecastBox = document.getElementById("layer-forecast");
+  if (forecastBox) {
+    forecastBox.addEventListener("change", () => {
+      if (forecastBox.checked) {
+        map.addLayer(forecastLayer);
+        if (!forecastLoaded) loadForecast();
+      } else {
+        map.removeLayer(forecastLayer);
+      }
+    });
+  }
+
+  const queue = document.getElementById("queue");
     if (!queue) return;
     const open = [...incidents.values()].map((i) => i.data).sort(queueOrder);
     queue.innerHTML = "";
@@ -455,6 +489,40 @@
   }
   toggle("layer-incidents", [incidentsLayer, linksLayer, routesLayer]);
   toggle("layer-units", [unitsLayer]);
+
+  /* Hotspot forecast: the region's latest forecast as a heat layer of grid cells, loaded on demand. */
+  const forecastLayer = L.layerGroup();
+  let forecastLoaded = false;
+  async function loadForecast() {
+    forecastLoaded = true;
+    const info = document.getElementById("forecast-info");
+    const list = await base.getJson(config.forecastsUrl);
+    const latest = list && list.results && list.results[0];
+    if (!latest) { info.textContent = text.noForecast; return; }
+    const cells = await base.getJson(config.forecastCellsUrl.replace("{id}", latest.id));
+    if (!cells || !cells.features.length) return;
+    const top = cells.features[0].properties.score || 1;
+    L.geoJSON(cells, {
+      interactive: false,
+      style: (f) => {
+        const share = Math.min(1, f.properties.score / top);
+        return { stroke: false, fillColor: share > 0.5 ? "#b10026" : share > 0.2 ? "#fc4e2a" : "#feb24c", fillOpacity: 0.25 + 0.45 * share };
+      },
+    }).addTo(forecastLayer);
+    info.textContent = `${latest.model_name}, ${text.trainedUntil} ${latest.trained_until}`;
+    document.getElementById("map").dataset.forecastCells = String(cells.features.length);
+  }
+  const forecastBox = document.getElementById("layer-forecast");
+  if (forecastBox) {
+    forecastBox.addEventListener("change", () => {
+      if (forecastBox.checked) {
+        map.addLayer(forecastLayer);
+        if (!forecastLoaded) loadForecast();
+      } else {
+        map.removeLayer(forecastLayer);
+      }
+    });
+  }
 
   const queue = document.getElementById("queue");
   if (queue) queue.dataset.empty = (document.getElementById("queue-empty") || {}).textContent || "";
