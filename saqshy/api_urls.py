@@ -13,6 +13,7 @@ from saqshy.accounts.api.views import (
     RouteView,
 )
 from saqshy.core.api.audit import AuditEntryViewSet
+from saqshy.duty.api import urls as duty_api
 from saqshy.equipment.api import urls as equipment_api
 from saqshy.facilities.api.views import FacilityViewSet
 from saqshy.forecasts.api import urls as forecasts_api
@@ -34,6 +35,7 @@ router.register("norms", NormViewSet, basename="norm")
 router.register("facilities", FacilityViewSet, basename="facility")
 router.register("audit", AuditEntryViewSet, basename="auditentry")
 for app_routes in (
+    duty_api,
     equipment_api,
     forecasts_api,
     gatherings_api,

@@ -63,6 +63,140 @@ DEFAULT_NORMS: dict[str, tuple[float, str, str, str]] = {
         "Kazakh technical regulation as quoted by the Almaty emergency department "
         "(≤ 10 min in large cities)",
     ),
+    # Duty (issue 5). No public Kazakh staffing norm for these was found: every value below
+    # is a stated assumption for the demo, to be set per region in the admin.
+    "readiness_normal_staffing": (
+        1.0,
+        "multiplier",
+        "Normal duty: each post's need per hour is staffed as it is",
+        "by definition",
+    ),
+    "readiness_enhanced_staffing": (
+        1.25,
+        "multiplier",
+        "Enhanced duty: each post's need per hour is multiplied by this (rounded up)",
+        "assumption (no public norm found); set per region",
+    ),
+    "readiness_high_alert_staffing": (
+        1.5,
+        "multiplier",
+        "High alert: each post's need per hour is multiplied by this (rounded up)",
+        "assumption (no public norm found); set per region",
+    ),
+    "readiness_normal_reserve": (
+        0.0,
+        "share",
+        "Normal duty: share of an agency's available personnel on call as reserve",
+        "by definition",
+    ),
+    "readiness_enhanced_reserve": (
+        0.1,
+        "share",
+        "Enhanced duty: share of an agency's available personnel on call as reserve",
+        "assumption (no public norm found); set per region",
+    ),
+    "readiness_high_alert_reserve": (
+        0.25,
+        "share",
+        "High alert: share of an agency's available personnel on call as reserve",
+        "assumption (no public norm found); set per region",
+    ),
+    # Strategic facilities: `duty_strategic_<facility kind>` police officers per hour, 24/7.
+    # A kind without such a norm (or with 0) is not strategic; add one in the admin.
+    "duty_strategic_station": (
+        2,
+        "officers",
+        "Railway and bus stations are strategic: police officers per hour, 24/7",
+        "assumption; the brief orders 24/7 duty at strategic facilities",
+    ),
+    "duty_strategic_airport": (
+        4,
+        "officers",
+        "Airports are strategic: police officers per hour, 24/7",
+        "assumption; the brief orders 24/7 duty at strategic facilities",
+    ),
+    "duty_strategic_energy_site": (
+        1,
+        "officers",
+        "Power plants and substations are strategic: police officers per hour, 24/7",
+        "assumption; the brief orders 24/7 duty at strategic facilities",
+    ),
+    "duty_strategic_heating_plant": (
+        1,
+        "officers",
+        "Heating plants are strategic: police officers per hour, 24/7",
+        "assumption; the brief orders 24/7 duty at strategic facilities",
+    ),
+    "duty_strategic_water_utility": (
+        1,
+        "officers",
+        "Water utilities are strategic: police officers per hour, 24/7",
+        "assumption; the brief orders 24/7 duty at strategic facilities",
+    ),
+    # Utility sites: `duty_utility_<facility kind>` repair-crew members of the energy agency
+    # on duty per hour, 24/7.
+    "duty_utility_energy_site": (
+        2,
+        "people",
+        "Power sites: repair-crew members (electricians) on duty per hour, 24/7",
+        "assumption; the brief orders repair-crew duty schedules",
+    ),
+    "duty_utility_heating_plant": (
+        2,
+        "people",
+        "Heating plants: repair-crew members (heating fitters) on duty per hour, 24/7",
+        "assumption; the brief orders repair-crew duty schedules",
+    ),
+    "duty_utility_water_utility": (
+        2,
+        "people",
+        "Water utilities: repair-crew members (plumbers) on duty per hour, 24/7",
+        "assumption; the brief orders repair-crew duty schedules",
+    ),
+    # Mass events.
+    "duty_event_attendees_per_officer": (
+        250,
+        "people",
+        "Mass events: one police officer per this many expected attendees",
+        "assumption; set per region",
+    ),
+    "duty_event_children_attendees_per_officer": (
+        100,
+        "people",
+        "Children's events: one police officer per this many expected attendees",
+        "assumption (the brief asks for more security at children's events)",
+    ),
+    "duty_event_min_officers": (
+        1,
+        "officers",
+        "Every mass event has at least this many police officers per hour",
+        "assumption",
+    ),
+    "duty_event_fire_standby_people": (
+        4,
+        "people",
+        "Fire standby at events that need one (see fire_standby_attendance): firefighters per hour",
+        "assumption: one engine's minimum crew",
+    ),
+    "duty_event_medical_people": (
+        2,
+        "people",
+        "Medical presence at events that need it (see medical_presence_attendance): "
+        "paramedics per hour",
+        "assumption: one ambulance crew",
+    ),
+    "duty_event_lead_minutes": (
+        60,
+        "minutes",
+        "An event's post starts this long before the event (arrival, checks, briefing)",
+        "assumption",
+    ),
+    "duty_event_after_minutes": (
+        30,
+        "minutes",
+        "An event's post ends this long after the event (dispersal)",
+        "assumption",
+    ),
 }
 
 

@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.utils.translation import gettext_lazy as _
 
 from saqshy.core.choices import ChoiceSet
@@ -33,3 +35,19 @@ class PostKind(ChoiceSet):
         (UTILITY, _("Utility site"), "#8c510a"),
         (OTHER, _("Other post"), "#969696"),
     ]
+
+
+class ReadinessLevel(ChoiceSet):
+    """How ready an agency's forces in a region must be; the norms say what each level means."""
+
+    NORMAL = "normal"
+    ENHANCED = "enhanced"
+    HIGH_ALERT = "high_alert"
+
+    CHOICES = [
+        (NORMAL, _("Normal duty"), "#31a354"),
+        (ENHANCED, _("Enhanced duty"), "#fd8d3c"),
+        (HIGH_ALERT, _("High alert"), "#d7301f"),
+    ]
+
+    RANK: ClassVar[dict[str, int]] = {NORMAL: 0, ENHANCED: 1, HIGH_ALERT: 2}

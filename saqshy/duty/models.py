@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from saqshy.accounts.models import Agency, District, Region
 from saqshy.core.models import BaseModel
-from saqshy.duty.choices import AbsenceKind, PostKind
+from saqshy.duty.choices import AbsenceKind, PostKind, ReadinessLevel
 
 
 class Person(BaseModel):
@@ -135,6 +136,15 @@ class Post(BaseModel):
     lon = models.FloatField(_("longitude"))
     starts_at = models.DateTimeField(_("from"))
     ends_at = models.DateTimeField(_("until"), null=True, blank=True)
+    derived_from = models.CharField(
+        _("derived from"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "Set on posts derived from the records by the norms (e.g. gathering:12); "
+            "re-deriving updates them. Empty for posts made by hand."
+        ),
+    )
 
     scope_region_field: ClassVar[str | None] = "region"
 
@@ -142,6 +152,22 @@ class Post(BaseModel):
         verbose_name = _("post")
         verbose_name_plural = _("posts")
         ordering = ["starts_at", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "derived_from"],
+                condition=~models.Q(derived_from=""),
+                name="post_region_derived_from",
+            )
+        ]
+        indexes = [models.Index(fields=["region", "starts_at"], name="post_region_start")]
+
+    def clean(self) -> None:
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": [_("The end must be after the start.")]})
+
+    @property
+    def colour(self) -> str:
+        return PostKind.colour(self.kind)
 
     def __str__(self) -> str:
         return self.name
@@ -193,3 +219,69 @@ class Shift(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.person} @ {self.post}"
+
+
+class Readiness(BaseModel):
+    """A readiness level in force for a region (and one agency, or all of them) over a window.
+
+    What a level means (minimum staffing multiplier, share of personnel on call as reserve)
+    is in the norms ``readiness_<level>_staffing`` and ``readiness_<level>_reserve``.
+    ``ends_at`` empty means until further notice.
+    """
+
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="readiness"
+    )
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="readiness",
+        help_text=_("Empty: every agency in the region."),
+    )
+    level = models.CharField(
+        _("level"), max_length=12, choices=ReadinessLevel.choices(), default=ReadinessLevel.NORMAL
+    )
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=255)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("set by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    # Region only: an agency-specific level is visible to everyone in the region, and a
+    # level for all agencies must not disappear for users whose grants name one agency.
+    scope_region_field: ClassVar[str | None] = "region"
+
+    class Meta:
+        verbose_name = _("readiness level")
+        verbose_name_plural = _("readiness levels")
+        ordering = ["-starts_at", "id"]
+        indexes = [
+            models.Index(fields=["region", "starts_at"], name="readiness_region_start"),
+            models.Index(fields=["ends_at"], name="readiness_end"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} · {self.region}"
+
+    def clean(self) -> None:
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": [_("The end must be after the start.")]})
+        if self.agency_id and self.agency and self.agency.region_id not in (None, self.region_id):
+            raise ValidationError({"agency": [_("This agency works in another region.")]})
+
+    @property
+    def colour(self) -> str:
+        return ReadinessLevel.colour(self.level)
+
+    @property
+    def rank(self) -> int:
+        return ReadinessLevel.RANK.get(self.level, 0)

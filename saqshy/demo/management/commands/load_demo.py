@@ -5,6 +5,7 @@ from tqdm import tqdm
 
 from saqshy.core.context import new_request_id, reset_request_id, set_request_id
 from saqshy.demo import loader
+from saqshy.demo.duty import load_duty
 from saqshy.demo.season import load_season
 from saqshy.demo.units import load_units
 
@@ -37,5 +38,12 @@ class Command(BaseCommand):
                     self.stdout.write("season: already loaded")
                 units = load_units("astana")
                 self.stdout.write(f"units astana: {sum(units.values())} created {dict(units)}")
+                duty = load_duty("astana")
+                self.stdout.write(
+                    f"duty astana: {duty.districts} districts, {duty.personnel} people and "
+                    f"{duty.absences} absences created, posts {duty.posts.created} created "
+                    f"{duty.posts.updated} updated {duty.posts.unchanged} unchanged, "
+                    f"{duty.readiness} readiness level set"
+                )
         finally:
             reset_request_id(token)

@@ -1,0 +1,20 @@
+"""This app's API routes, registered on the project's router by ``saqshy/api_urls.py``."""
+
+from rest_framework.routers import DefaultRouter
+
+from saqshy.duty.api.views import (
+    AbsenceViewSet,
+    PersonViewSet,
+    PostViewSet,
+    ReadinessViewSet,
+    ShiftViewSet,
+)
+
+
+def register(router: DefaultRouter) -> None:
+    """Add this app's viewsets to the API router."""
+    router.register("duty/personnel", PersonViewSet, basename="duty-person")
+    router.register("duty/absences", AbsenceViewSet, basename="duty-absence")
+    router.register("duty/posts", PostViewSet, basename="duty-post")
+    router.register("duty/shifts", ShiftViewSet, basename="duty-shift")
+    router.register("duty/readiness", ReadinessViewSet, basename="duty-readiness")

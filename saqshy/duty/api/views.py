@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.dateparse import parse_datetime
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from saqshy.accounts.models import Agency, Region
+from saqshy.core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
+from saqshy.core.scoping import user_scope
+from saqshy.duty import posts, queries, services
+from saqshy.duty.api.serializers import (
+    AbsenceSerializer,
+    DeriveResultSerializer,
+    DeriveSerializer,
+    EndReadinessSerializer,
+    PersonSerializer,
+    PostSerializer,
+    ReadinessNowSerializer,
+    ReadinessSerializer,
+    ShiftSerializer,
+)
+from saqshy.duty.filtersets import PersonFilterSet, PostFilterSet, ReadinessFilterSet
+from saqshy.duty.models import Absence, Person, Post, Readiness, Shift
+
+
+class PersonViewSet(ScopedModelViewSet):
+    """Personnel who can be rostered. People who leave are made inactive, not deleted."""
+
+    queryset = Person.objects.select_related("agency", "region")
+    serializer_class = PersonSerializer
+    filterset_class = PersonFilterSet
+
+    def create_object(self, data: dict[str, Any]) -> Person:
+        return services.create_person(acting_user=self.request.user, **data)
+
+    def update_object(self, instance: Person, data: dict[str, Any]) -> Person:
+        return services.update_person(acting_user=self.request.user, person=instance, **data)
+
+    def delete_object(self, instance: Person) -> None:
+        services.delete_person(acting_user=self.request.user, person=instance)
+
+
+class AbsenceViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, ScopedReadOnlyViewSet):
+    """Leave, sickness and training of personnel: added and removed, never edited."""
+
+    queryset = Absence.objects.select_related("person")
+    serializer_class = AbsenceSerializer
+    filterset_fields = ["person", "kind"]
+
+    def perform_create(self, serializer: Any) -> None:
+        serializer.instance = services.add_absence(
+            acting_user=self.request.user, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance: Absence) -> None:
+        services.remove_absence(acting_user=self.request.user, absence=instance)
+
+
+class PostViewSet(ScopedReadOnlyViewSet):
+    """Posts with what they need per hour and their staffing at their reference hour.
+
+    Posts are derived from the records by the norms: ``POST derive/`` re-derives a region's.
+    """
+
+    queryset = Post.objects.select_related("region").prefetch_related("needs__agency")
+    serializer_class = PostSerializer
+    filterset_class = PostFilterSet
+    scoped_actions = {"derive": "add"}
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        context["staffing"] = getattr(self, "_staffing", {})
+        return context
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            self._staffing = queries.staffing(page)
+        return page
+
+    def get_object(self) -> Post:
+        post: Post = super().get_object()
+        self._staffing = queries.staffing([post])
+        return post
+
+    @extend_schema(request=DeriveSerializer, responses={200: DeriveResultSerializer})
+    @action(detail=False, methods=["post"])
+    def derive(self, request: Request) -> Response:
+        """Make the region's posts match its facilities, events and norms for the window."""
+        body = DeriveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        result = posts.derive_posts(acting_user=request.user, **body.validated_data)
+        return Response(DeriveResultSerializer(result).data)
+
+
+class ShiftViewSet(ScopedReadOnlyViewSet):
+    """Rostered shifts (written by the roster planner)."""
+
+    queryset = Shift.objects.all()
+    serializer_class = ShiftSerializer
+    filterset_fields = ["person", "post"]
+
+
+class ReadinessViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
+    """Readiness levels. Setting one ends the level of the same region and agency in force
+    at its start; ``POST {id}/end/`` ends a level (or removes one not yet started)."""
+
+    queryset = Readiness.objects.select_related("region", "agency", "set_by")
+    serializer_class = ReadinessSerializer
+    filterset_class = ReadinessFilterSet
+    scoped_actions = {"end": "change", "now": "view"}
+
+    def perform_create(self, serializer: Any) -> None:
+        serializer.instance = services.set_readiness(
+            acting_user=self.request.user, **serializer.validated_data
+        )
+
+    @extend_schema(request=EndReadinessSerializer, responses={200: ReadinessSerializer})
+    @action(detail=True, methods=["post"])
+    def end(self, request: Request, pk: str | None = None) -> Response:
+        body = EndReadinessSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        readiness = services.end_readiness(
+            acting_user=request.user, readiness=self.get_object(), **body.validated_data
+        )
+        return Response(ReadinessSerializer(readiness).data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("region", str, required=True, description="Region slug"),
+            OpenApiParameter("agency", str, description="Agency code (default: all agencies)"),
+            OpenApiParameter("at", str, description="ISO date-time (default: now)"),
+        ],
+        responses={200: ReadinessNowSerializer},
+    )
+    @action(detail=False, methods=["get"])
+    def now(self, request: Request) -> Response:
+        """The level in force for a region (and agency) at a moment, and what it means."""
+        region = Region.objects.filter(slug=request.query_params.get("region", "")).first()
+        if region is None or not user_scope(request.user, Readiness, "view").covers(region.pk):
+            raise NotFound()
+        agency = None
+        if request.query_params.get("agency"):
+            agency = Agency.objects.filter(code=request.query_params["agency"]).first()
+            if agency is None:
+                raise NotFound()
+        at = parse_datetime(request.query_params.get("at", "") or "") or None
+        state = queries.readiness_at(region, agency, at)
+        return Response(
+            ReadinessNowSerializer(
+                {
+                    "level": state.level,
+                    "label": state.label,
+                    "colour": state.colour,
+                    "staffing_multiplier": state.staffing_multiplier,
+                    "reserve_share": state.reserve_share,
+                    "record": state.record.pk if state.record else None,
+                }
+            ).data
+        )

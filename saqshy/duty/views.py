@@ -1,0 +1,316 @@
+"""Duty pages: posts with their needs and staffing, personnel and absences, readiness."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from saqshy.accounts.models import Agency, District
+from saqshy.accounts.queries import regions_in_scope
+from saqshy.core.scoping import user_scope
+from saqshy.core.views import run_service
+from saqshy.duty import queries, services
+from saqshy.duty.choices import PostKind, ReadinessLevel
+from saqshy.duty.filtersets import PersonFilterSet, PostFilterSet
+from saqshy.duty.forms import AbsenceForm, PersonForm, PersonnelImportForm, ReadinessForm
+from saqshy.duty.models import Absence, Person, Post, Readiness
+
+
+def _query(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@login_required
+def post_list(request: HttpRequest) -> HttpResponse:
+    visible: Any = Post.objects.restrict(request.user, "view").select_related("region")
+    filterset = PostFilterSet(request.GET or None, queryset=visible)
+    queryset = filterset.qs if filterset.is_bound else filterset.queryset
+    page = Paginator(
+        queryset.prefetch_related("needs__agency").order_by("starts_at", "name", "id"), 50
+    ).get_page(request.GET.get("page"))
+    staffing = queries.staffing(list(page))
+    return render(
+        request,
+        "duty/posts.html",
+        {
+            "page": page,
+            "rows": [(post, staffing[post.pk]) for post in page],
+            "filter": filterset,
+            "kinds": PostKind.choices(),
+            "chosen_kinds": request.GET.getlist("kind"),
+            "query": _query(request),
+        },
+    )
+
+
+@login_required
+def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    post: Post = get_object_or_404(
+        Post.objects.restrict(request.user, "view").select_related("region", "facility"), pk=pk
+    )
+    shifts = post.shifts.select_related("person").order_by("starts_at")[:200]
+    return render(
+        request,
+        "duty/post.html",
+        {
+            "post": post,
+            "needs": post.needs.select_related("agency"),
+            "staffing": queries.staffing([post])[post.pk],
+            "shifts": shifts,
+        },
+    )
+
+
+def _people(request: HttpRequest) -> Any:
+    return Person.objects.restrict(request.user, "view").select_related(
+        "agency", "region", "district"
+    )
+
+
+@login_required
+def person_list(request: HttpRequest) -> HttpResponse:
+    filterset = PersonFilterSet(request.GET or None, queryset=_people(request))
+    queryset = filterset.qs if filterset.is_bound else filterset.queryset
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    now = timezone.now()
+    absent = set(
+        Absence.objects.filter(
+            person__in=[p.pk for p in page], starts_at__lte=now, ends_at__gt=now
+        ).values_list("person_id", flat=True)
+    )
+    return render(
+        request,
+        "duty/personnel.html",
+        {
+            "page": page,
+            "rows": [(p, p.pk in absent) for p in page],
+            "filter": filterset,
+            "query": _query(request),
+            "can_add": not user_scope(request.user, Person, "add").empty,
+        },
+    )
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(_people(request), pk=pk)
+    can_change = user_scope(request.user, Person, "change").covers(
+        person.region_id, person.agency_id
+    )
+    return render(
+        request,
+        "duty/person.html",
+        {
+            "person": person,
+            "absences": person.absences.order_by("-starts_at")[:50],
+            "shifts": person.shifts.select_related("post").order_by("-starts_at")[:50],
+            "can_change": can_change,
+            "can_absence": user_scope(request.user, Absence, "add").covers(
+                person.region_id, person.agency_id
+            ),
+            "form": AbsenceForm(),
+        },
+    )
+
+
+def _person_form(request: HttpRequest, instance: Person | None) -> PersonForm:
+    scope = user_scope(request.user, Person, "change" if instance else "add")
+    agencies = Agency.objects.order_by("name_en")
+    if not scope.everything:
+        agencies = agencies.filter(
+            pk__in=[
+                a.pk
+                for a in agencies
+                if any(scope.covers(r.pk, a.pk) for r in _regions_of(a, request))
+            ]
+        )
+    districts = District.objects.filter(region__in=regions_in_scope(request.user, Person, "view"))
+    return PersonForm(
+        request.POST or None, instance=instance, agencies=agencies, districts=districts
+    )
+
+
+def _regions_of(agency: Agency, request: HttpRequest) -> list[Any]:
+    if agency.region_id is not None:
+        return [agency.region]
+    return list(regions_in_scope(request.user, Person, "add"))
+
+
+@login_required
+def person_create(request: HttpRequest) -> HttpResponse:
+    if user_scope(request.user, Person, "add").empty:
+        raise PermissionDenied(_("Your role does not let you add personnel."))
+    form = _person_form(request, None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        saved = run_service(
+            request,
+            lambda: services.create_person(acting_user=request.user, **data),
+            _("Person added."),
+        )
+        if saved is not None:
+            return redirect("duty:person", pk=saved.pk)
+    return render(request, "duty/person_edit.html", {"form": form, "person": None})
+
+
+@login_required
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(_people(request), pk=pk)
+    if not user_scope(request.user, Person, "change").covers(person.region_id, person.agency_id):
+        raise PermissionDenied(_("You may view this person but not change them."))
+    form = _person_form(request, Person.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        changed = {k: form.cleaned_data[k] for k in form.changed_data}
+        saved = run_service(
+            request,
+            lambda: services.update_person(acting_user=request.user, person=person, **changed),
+            _("Person saved."),
+        )
+        if saved is not None:
+            return redirect("duty:person", pk=person.pk)
+    return render(request, "duty/person_edit.html", {"form": form, "person": person})
+
+
+@login_required
+@require_POST
+def absence_add(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(_people(request), pk=pk)
+    if not user_scope(request.user, Absence, "add").covers(person.region_id, person.agency_id):
+        raise PermissionDenied(_("Your role does not let you record absences."))
+    form = AbsenceForm(request.POST)
+    if form.is_valid():
+        run_service(
+            request,
+            lambda: services.add_absence(
+                acting_user=request.user, person=person, **form.cleaned_data
+            ),
+            _("Absence recorded."),
+        )
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+    return redirect("duty:person", pk=person.pk)
+
+
+@login_required
+@require_POST
+def absence_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    absence: Absence = get_object_or_404(
+        Absence.objects.restrict(request.user, "view").select_related("person"), pk=pk
+    )
+    person = absence.person
+    if not user_scope(request.user, Absence, "delete").covers(person.region_id, person.agency_id):
+        raise PermissionDenied(_("Your role does not let you remove absences."))
+    run_service(
+        request,
+        lambda: services.remove_absence(acting_user=request.user, absence=absence),
+        _("Absence removed."),
+    )
+    return redirect("duty:person", pk=person.pk)
+
+
+def _decode(upload: Any) -> list[dict[str, Any]]:
+    text = upload.read().decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+@login_required
+def person_import(request: HttpRequest) -> HttpResponse:
+    """Upload personnel as CSV; all rows are imported or none, each problem named."""
+    if user_scope(request.user, Person, "add").empty:
+        raise PermissionDenied(_("Your role does not let you add personnel."))
+    regions = regions_in_scope(request.user, Person, "add")
+    form = PersonnelImportForm(request.POST or None, request.FILES or None, regions=regions)
+    result, problems = None, []
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = _decode(form.cleaned_data["file"])
+        except (UnicodeDecodeError, csv.Error):
+            problems = [_("The file is not a UTF-8 CSV file.")]
+        else:
+            try:
+                result = services.import_personnel(
+                    acting_user=request.user, region=form.cleaned_data["region"], rows=rows
+                )
+            except ValidationError as error:
+                problems = list(error.messages)
+    return render(
+        request,
+        "duty/person_import.html",
+        {"form": form, "result": result, "problems": problems},
+    )
+
+
+@login_required
+def readiness(request: HttpRequest) -> HttpResponse:
+    visible: Any = Readiness.objects.restrict(request.user, "view").select_related(
+        "region", "agency", "set_by"
+    )
+    now = timezone.now()
+    regions = regions_in_scope(request.user, Readiness, "add")
+    can_set = not user_scope(request.user, Readiness, "add").empty
+    form = ReadinessForm(
+        request.POST or None,
+        regions=regions,
+        agencies=Agency.objects.filter(Q(region__in=regions) | Q(region=None)).order_by("name_en"),
+    )
+    if request.method == "POST":
+        if not can_set:
+            raise PermissionDenied(_("Your role does not let you set readiness levels."))
+        if form.is_valid():
+            saved = run_service(
+                request,
+                lambda: services.set_readiness(acting_user=request.user, **form.cleaned_data),
+                _("Readiness level set."),
+            )
+            if saved is not None:
+                return redirect("duty:readiness")
+    current = list(visible.filter(queries.in_force(now)).order_by("region__name_en", "agency_id"))
+    upcoming = list(visible.filter(starts_at__gt=now).order_by("starts_at")[:50])
+    past = list(visible.filter(ends_at__lte=now).order_by("-ends_at")[:20])
+    states = []
+    for region in regions_in_scope(request.user, Readiness, "view")[:25]:
+        state = queries.readiness_at(region, None, now)
+        states.append((region, state))
+    return render(
+        request,
+        "duty/readiness.html",
+        {
+            "current": current,
+            "upcoming": upcoming,
+            "past": past,
+            "states": states,
+            "form": form,
+            "can_set": can_set,
+            "levels": ReadinessLevel.legend(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def readiness_end(request: HttpRequest, pk: int) -> HttpResponse:
+    record: Readiness = get_object_or_404(Readiness.objects.restrict(request.user, "view"), pk=pk)
+    if not user_scope(request.user, Readiness, "change").covers(record.region_id):
+        raise PermissionDenied(_("Your role does not let you end readiness levels."))
+    run_service(
+        request,
+        lambda: services.end_readiness(acting_user=request.user, readiness=record),
+        _("Readiness level ended."),
+    )
+    return redirect("duty:readiness")
