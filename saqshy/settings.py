@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
+    "django_tasks",
+    "django_tasks_db",
     "saqshy.core",
     "saqshy.accounts",
     "saqshy.facilities",
@@ -181,6 +183,18 @@ if REDIS_URL:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# Background work (roster planning and other long jobs): Django's Tasks API (the django-tasks
+# backport) with its database queue, run by `manage.py db_worker` processes (make demo starts
+# one). SAQSHY_TASKS_BACKEND=immediate runs each task inline where it is enqueued.
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[os.environ.get("SAQSHY_TASKS_BACKEND", "database")]
+    }
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
