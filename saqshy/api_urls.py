@@ -25,6 +25,7 @@ from saqshy.inspections.api.views import ClearanceView
 from saqshy.prevention.api import urls as prevention_api
 from saqshy.prevention.api.views import PreventionIndicatorsView
 from saqshy.pyrotechnics.api import urls as pyrotechnics_api
+from saqshy.trips.api import urls as trips_api
 
 app_name = "api"
 
@@ -43,6 +44,7 @@ for app_routes in (
     inspections_api,
     prevention_api,
     pyrotechnics_api,
+    trips_api,
 ):
     app_routes.register(router)
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("pyrotechnics/", include("saqshy.pyrotechnics.urls")),
     path("incidents/", include("saqshy.incidents.urls")),
     path("units/", include("saqshy.incidents.unit_urls")),
+    path("trips/", include("saqshy.trips.urls")),
     path("duty/", include("saqshy.duty.urls")),
     path("accounts/", include("saqshy.accounts.urls")),
     path(

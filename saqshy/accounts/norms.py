@@ -197,6 +197,12 @@ DEFAULT_NORMS: dict[str, tuple[float, str, str, str]] = {
         "An event's post ends this long after the event (dispersal)",
         "assumption",
     ),
+    "trip_escort_buffer_minutes": (
+        60,
+        "minutes",
+        "A children's trip escort must be free this long before departure and after return",
+        "assumption: time to meet the group and hand over; set per region",
+    ),
 }
 
 

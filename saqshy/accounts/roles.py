@@ -113,8 +113,8 @@ DEFAULT_ROLES: dict[str, dict[str, Any]] = {
             ("view", "facilities.*"),
             ("view", "accounts.*"),
             ("view", "trips.*"),
-            ("add", "trips.*"),
-            ("change", "trips.*"),
+            ("add", "trips.trip"),
+            ("change", "trips.trip"),
         ],
     },
     "viewer": {
