@@ -7,6 +7,7 @@ from saqshy.core.context import new_request_id, reset_request_id, set_request_id
 from saqshy.demo import loader
 from saqshy.demo.duty import load_duty
 from saqshy.demo.season import load_season
+from saqshy.demo.trips import load_trips
 from saqshy.demo.units import load_units
 
 
@@ -44,6 +45,11 @@ class Command(BaseCommand):
                     f"{duty.absences} absences created, posts {duty.posts.created} created "
                     f"{duty.posts.updated} updated {duty.posts.unchanged} unchanged, "
                     f"{duty.readiness} readiness level set"
+                )
+                trips = load_trips("astana")
+                self.stdout.write(
+                    f"trips astana: {trips.created} created, {trips.approved} approved, "
+                    f"{trips.blocked} refused for lack of an escort"
                 )
         finally:
             reset_request_id(token)
