@@ -79,15 +79,47 @@ def flagged_hits(scores: FloatArray, hits: FloatArray, cells: float) -> float:
     """
     if cells <= 0 or len(scores) == 0:
         return 0.0
+    return float(np.sum(flag_shares(scores, cells) * hits))
+
+
+def flag_shares(scores: FloatArray, cells: float) -> FloatArray:
+    """The share (0–1) of each cell that flagging ``cells`` of the highest ``scores`` takes."""
     order = np.argsort(-scores, kind="stable")
+    return _shares_in_order(scores, order, cells)
+
+
+def _shares_in_order(scores: FloatArray, order: IntArray, cells: float) -> FloatArray:
+    """:func:`flag_shares` given the cells ``order``-ed by descending score (ties in any order)."""
+    shares = np.zeros(len(scores))
+    if cells <= 0 or len(order) == 0:
+        return shares
     sorted_scores = scores[order]
-    sorted_hits = hits[order]
     starts = np.flatnonzero(np.r_[True, sorted_scores[1:] != sorted_scores[:-1]])
     sizes = np.diff(np.r_[starts, len(sorted_scores)])
-    group_hits = np.add.reduceat(sorted_hits, starts)
     before = np.r_[0, np.cumsum(sizes)[:-1]]
     taken = np.clip(cells - before, 0, sizes)
-    return float(np.sum(group_hits * taken / sizes))
+    shares[order] = np.repeat(taken / sizes, sizes)
+    return shares
+
+
+def flag_map(
+    scores: FloatArray, study: BoolArray, grid: Grid
+) -> list[tuple[str, float, FloatArray]]:
+    """For every standard area (``LABELS`` order): its label, the flagged cells (may be
+    fractional) and the share of each grid cell flagged. Shares of the study area flag study
+    cells only; fixed areas flag from the whole grid. One sort serves every area."""
+    order = np.argsort(-scores, kind="stable")
+    study_order = order[study[order]]
+    study_cells = int(study.sum())
+    n_cells = len(scores)
+    result = []
+    for share in STUDY_SHARES:
+        cells = min(share * study_cells, float(study_cells))
+        result.append((share_label(share), cells, _shares_in_order(scores, study_order, cells)))
+    for km2 in FIXED_AREAS_KM2:
+        cells = min(km2 / grid.cell_km2, float(n_cells))
+        result.append((area_label(km2), cells, _shares_in_order(scores, order, cells)))
+    return result
 
 
 @dataclass(frozen=True)
@@ -102,19 +134,21 @@ def evaluate_surface(
     scores: FloatArray, test_counts: FloatArray, study: BoolArray, grid: Grid
 ) -> list[Metric]:
     """Hit rate and PAI at every standard area (``LABELS`` order)."""
+    return metrics_of_flags(flag_map(scores, study, grid), test_counts, study, grid)
+
+
+def metrics_of_flags(
+    flags: list[tuple[str, float, FloatArray]],
+    test_counts: FloatArray,
+    study: BoolArray,
+    grid: Grid,
+) -> list[Metric]:
+    """Hit rate and PAI of the flagged cells of :func:`flag_map`."""
     total = float(test_counts.sum())
-    study_cells = int(study.sum())
-    study_km2 = study_cells * grid.cell_km2
+    study_km2 = int(study.sum()) * grid.cell_km2
     results: list[Metric] = []
-    targets: list[tuple[str, float, BoolArray | None]] = [
-        (share_label(s), s * study_cells, study) for s in STUDY_SHARES
-    ]
-    targets += [(area_label(a), a / grid.cell_km2, None) for a in FIXED_AREAS_KM2]
-    for label, cells, candidates in targets:
-        pool_scores = scores if candidates is None else scores[candidates]
-        pool_hits = test_counts if candidates is None else test_counts[candidates]
-        cells = min(cells, float(len(pool_scores)))
-        caught = flagged_hits(pool_scores, pool_hits, cells)
+    for label, cells, shares in flags:
+        caught = float(np.sum(shares * test_counts))
         hit_rate = caught / total if total else 0.0
         flagged_km2 = cells * grid.cell_km2
         share = flagged_km2 / study_km2 if study_km2 else 0.0

@@ -15,9 +15,13 @@ all of the training data with it.
 * ``kde`` — Gaussian kernel density with its bandwidth tuned on the validation period
   (baseline).
 * ``prospective`` — prospective hotspotting: a kernel density in space *and* time, each event
-  weighted by ``0.5 ** (age / half-life)``; the half-life and the bandwidth are tuned together on
-  the validation period (the grid includes no decay and no smoothing, so it can fall back to
-  either baseline when the validation period says so).
+  weighted by ``0.5 ** (age / half-life)``, with a two-scale kernel: a convex blend
+  ``(1 - w) × narrow + w × wide`` of a narrow Gaussian (0–100 m: where the events are, cell by
+  cell) and a wide one (200–800 m: the street network around them, which ranks the cells with
+  little or no history). The half-life, both bandwidths and the weight are tuned together on
+  the last *two* validation years (each forecast from the events before it; the criterion is
+  averaged over both, so one lucky year weighs less). The grid includes no decay, no
+  smoothing and no wide part, so it can fall back to the counts or a narrow KDE.
 * ``perfect`` — the test period's own counts: the ceiling no forecast can pass (reference).
 """
 
@@ -100,28 +104,45 @@ def scott_bandwidth_m(history: GriddedEvents) -> float:
     return sigma * n ** (-1 / 6)
 
 
-def split_validation(history: GriddedEvents, until: int) -> tuple[GriddedEvents, GriddedEvents]:
-    """(events before the validation period, events in it): the last ``VALIDATION_DAYS``."""
-    start = until - VALIDATION_DAYS + 1
-    return history.between(None, start - 1), history.between(start, until)
+def split_validation(
+    history: GriddedEvents, until: int, fold: int = 0
+) -> tuple[GriddedEvents, GriddedEvents]:
+    """(events before the validation period, events in it): the last ``VALIDATION_DAYS`` up to
+    ``until``, or for ``fold`` k the ``VALIDATION_DAYS`` that end k such periods earlier."""
+    end = until - fold * VALIDATION_DAYS
+    start = end - VALIDATION_DAYS + 1
+    return history.between(None, start - 1), history.between(start, end)
 
 
 def tune(
-    history: GriddedEvents, until: int, candidates: Sequence[float], surface: SurfaceFn
+    history: GriddedEvents,
+    until: int,
+    candidates: Sequence[float],
+    surface: SurfaceFn,
+    folds: int = 1,
 ) -> tuple[float, dict[float, float]]:
     """The candidate whose surface, fitted before the validation period, best forecasts it.
 
-    Returns the best candidate (the first of equals) and every candidate's criterion.
+    With ``folds`` > 1 the criterion is averaged over that many consecutive validation periods
+    (rolling origin: each is forecast from the events before it), the most recent first; folds
+    with no training or no validation events are left out. Returns the best candidate (the
+    first of equals) and every candidate's criterion.
     """
-    train, valid = split_validation(history, until)
-    if len(train) == 0 or len(valid) == 0:
+    totals = dict.fromkeys(candidates, 0.0)
+    used = 0
+    for fold in range(folds):
+        train, valid = split_validation(history, until, fold)
+        if len(train) == 0 or len(valid) == 0:
+            continue
+        used += 1
+        cut = until - (fold + 1) * VALIDATION_DAYS
+        study = study_area(history.grid, train.cell)
+        truth = valid.counts()
+        for c in candidates:
+            totals[c] += mean_hit_rate(surface(train, cut, c), truth, study, history.grid)
+    if not used:
         return candidates[0], {}
-    study = study_area(history.grid, train.cell)
-    truth = valid.counts()
-    scores = {
-        c: mean_hit_rate(surface(train, until - VALIDATION_DAYS, c), truth, study, history.grid)
-        for c in candidates
-    }
+    scores = {c: total / used for c, total in totals.items()}
     best = max(candidates, key=lambda c: (scores[c], -candidates.index(c)))
     return best, scores
 
@@ -170,7 +191,10 @@ class TunedKDE:
 
 
 HALF_LIVES_DAYS: tuple[float, ...] = (365, 730, 1095, 1825, 2920, math.inf)
-PROSPECTIVE_BANDWIDTHS_M: tuple[float, ...] = (0, 25, 50, 75, 100, 150)
+PROSPECTIVE_BANDWIDTHS_M: tuple[float, ...] = (0, 25, 50, 100)
+WIDE_BANDWIDTHS_M: tuple[float, ...] = (200, 400, 800)
+WIDE_WEIGHTS: tuple[float, ...] = (0.0, 0.1, 0.25, 0.5)
+VALIDATION_FOLDS = 2
 
 
 def decay_weights(history: GriddedEvents, until: int, half_life_days: float) -> FloatArray:
@@ -180,27 +204,86 @@ def decay_weights(history: GriddedEvents, until: int, half_life_days: float) -> 
     return weights
 
 
+@dataclass(frozen=True)
+class Blend:
+    """One prospective candidate: ``(1 - wide_weight) × narrow + wide_weight × wide`` kernels."""
+
+    half_life_days: float
+    bandwidth_m: float
+    wide_bandwidth_m: float
+    wide_weight: float
+
+    @property
+    def weights(self) -> tuple[float, float]:
+        """The convex weights of the narrow and the wide kernel (they sum to 1)."""
+        return 1.0 - self.wide_weight, self.wide_weight
+
+    def params(self) -> dict[str, float]:
+        return {
+            "half_life_days": self.half_life_days,
+            "bandwidth_m": self.bandwidth_m,
+            "wide_bandwidth_m": self.wide_bandwidth_m if self.wide_weight else 0.0,
+            "wide_weight": self.wide_weight,
+        }
+
+
+def blend_surface(
+    history: GriddedEvents,
+    until: int,
+    blend: Blend,
+    cache: dict[tuple[int, int, float, float], FloatArray] | None = None,
+) -> FloatArray:
+    """The decayed kernel density of ``blend`` (``cache`` keeps each density by the history's
+    size, ``until``, half-life and bandwidth, so a grid of blends computes each kernel once)."""
+    cache = {} if cache is None else cache
+
+    def density(bandwidth: float) -> FloatArray:
+        key = (len(history), until, blend.half_life_days, bandwidth)
+        if key not in cache:
+            weights = decay_weights(history, until, blend.half_life_days)
+            cache[key] = kde_surface(history, bandwidth, weights)
+        return cache[key]
+
+    narrow, wide = blend.weights
+    scores = density(blend.bandwidth_m)
+    if wide:
+        scores = narrow * scores + wide * density(blend.wide_bandwidth_m)
+    return scores
+
+
 @dataclass
 class Prospective:
+    """Prospective hotspotting with a two-scale kernel (see the module docstring)."""
+
     name: str = "prospective"
     half_lives_days: tuple[float, ...] = HALF_LIVES_DAYS
     bandwidths_m: tuple[float, ...] = PROSPECTIVE_BANDWIDTHS_M
+    wide_bandwidths_m: tuple[float, ...] = WIDE_BANDWIDTHS_M
+    wide_weights: tuple[float, ...] = WIDE_WEIGHTS
+    folds: int = VALIDATION_FOLDS
 
-    def candidates(self) -> list[tuple[float, float]]:
-        return [(h, b) for h in self.half_lives_days for b in self.bandwidths_m]
+    def candidates(self) -> list[Blend]:
+        """Every blend on the grid; a zero wide weight appears once per narrow kernel."""
+        found: list[Blend] = []
+        for h in self.half_lives_days:
+            for b in self.bandwidths_m:
+                for w in self.wide_weights:
+                    wides = self.wide_bandwidths_m if w else self.wide_bandwidths_m[:1]
+                    found += [Blend(h, b, wide, w) for wide in wides]
+        return found
 
     def fit(self, history: GriddedEvents, until: int) -> Surface:
         history = history.between(None, until)
         options = self.candidates()
+        cache: dict[tuple[int, int, float, float], FloatArray] = {}
 
         def surface(train: GriddedEvents, cut: int, index: float) -> FloatArray:
-            half_life, bandwidth = options[int(index)]
-            return kde_surface(train, bandwidth, decay_weights(train, cut, half_life))
+            return blend_surface(train, cut, options[int(index)], cache)
 
-        best, _scores = tune(history, until, [float(i) for i in range(len(options))], surface)
-        half_life, bandwidth = options[int(best)]
-        scores = kde_surface(history, bandwidth, decay_weights(history, until, half_life))
-        return Surface(self.name, scores, {"half_life_days": half_life, "bandwidth_m": bandwidth})
+        indices = [float(i) for i in range(len(options))]
+        best, _scores = tune(history, until, indices, surface, self.folds)
+        chosen = options[int(best)]
+        return Surface(self.name, blend_surface(history, until, chosen), chosen.params())
 
 
 @dataclass

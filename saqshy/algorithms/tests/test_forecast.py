@@ -7,11 +7,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from saqshy.algorithms.forecast.evaluate import (
+    ModelResult,
+    best_baseline_margins,
+    paired_bootstrap,
+)
 from saqshy.algorithms.forecast.events import Events, GriddedEvents, grid_events
 from saqshy.algorithms.forecast.grid import Grid, utm_crs
 from saqshy.algorithms.forecast.metrics import (
     LABELS,
+    Metric,
     evaluate_surface,
+    flag_map,
+    flag_shares,
     flagged_hits,
     mean_hit_rate,
     study_area,
@@ -19,11 +27,15 @@ from saqshy.algorithms.forecast.metrics import (
 from saqshy.algorithms.forecast.models import (
     VALIDATION_DAYS,
     AllHistoryCounts,
+    Blend,
     LastPeriodCounts,
     Prospective,
     TunedKDE,
+    blend_surface,
+    decay_weights,
     kde_surface,
     split_validation,
+    tune,
 )
 from saqshy.algorithms.forecast.slots import hours_weight, slot_shares
 
@@ -168,8 +180,139 @@ def test_prospective_tunes_on_validation_and_nests_the_counts():
     surface = Prospective().fit(history, until)
     assert surface.params["half_life_days"] in Prospective().half_lives_days
     assert surface.params["bandwidth_m"] in Prospective().bandwidths_m
-    plain = Prospective(half_lives_days=(float("inf"),), bandwidths_m=(0,)).fit(history, until)
-    np.testing.assert_allclose(plain.scores, history.counts())
+    plain = Prospective(half_lives_days=(float("inf"),), bandwidths_m=(0,), wide_weights=(0.0,))
+    np.testing.assert_allclose(plain.fit(history, until).scores, history.counts())
+
+
+def test_blend_weights_are_convex_and_the_surface_mixes_the_two_kernels():
+    history = _clustered(5, 120.0)
+    until = 3 * VALIDATION_DAYS - 1
+    for candidate in Prospective().candidates():
+        narrow, wide = candidate.weights
+        assert narrow + wide == pytest.approx(1.0)
+        assert 0 <= wide <= 1
+    blend = Blend(half_life_days=730, bandwidth_m=50, wide_bandwidth_m=400, wide_weight=0.25)
+    weights = decay_weights(history, until, 730)
+    expected = 0.75 * kde_surface(history, 50, weights) + 0.25 * kde_surface(history, 400, weights)
+    np.testing.assert_allclose(blend_surface(history, until, blend), expected)
+    # A mix of two densities of the same events keeps their (decayed) total, less the part of
+    # the wide kernel smoothed off this small grid's edge.
+    total = blend_surface(history, until, blend).sum()
+    assert 0.9 * weights.sum() < total <= weights.sum() + 1e-9
+
+
+def test_prospective_blend_is_the_validation_optimum_over_both_folds():
+    history = _clustered(11, 150.0)
+    until = 3 * VALIDATION_DAYS - 1
+    model = Prospective(
+        half_lives_days=(365, float("inf")),
+        bandwidths_m=(0, 50),
+        wide_bandwidths_m=(400,),
+        wide_weights=(0.0, 0.5),
+        folds=2,
+    )
+    surface = model.fit(history, until)
+    # The criterion by hand: mean hit rate on each of the two last years, fitted before each.
+    criterion = {}
+    for blend in model.candidates():
+        per_fold = []
+        for fold in (0, 1):
+            train, valid = split_validation(history, until, fold)
+            cut = until - (fold + 1) * VALIDATION_DAYS
+            study = study_area(GRID, train.cell)
+            scores = blend_surface(train, cut, blend)
+            per_fold.append(mean_hit_rate(scores, valid.counts(), study, GRID))
+        criterion[blend] = sum(per_fold) / 2
+    best = max(model.candidates(), key=lambda b: criterion[b])
+    assert surface.params == best.params()
+    # ...and the final surface is refitted on all of the training data with it.
+    np.testing.assert_allclose(surface.scores, blend_surface(history, until, best))
+
+
+def test_validation_folds_are_consecutive_years_before_the_cut():
+    history = _clustered(2, 100.0)
+    until = 3 * VALIDATION_DAYS - 1
+    train0, valid0 = split_validation(history, until, 0)
+    train1, valid1 = split_validation(history, until, 1)
+    assert valid0.day.min() >= until - VALIDATION_DAYS + 1 and valid0.day.max() <= until
+    assert valid1.day.max() < until - VALIDATION_DAYS + 1
+    assert valid1.day.min() >= until - 2 * VALIDATION_DAYS + 1
+    assert train0.day.max() < valid0.day.min() and train1.day.max() < valid1.day.min()
+    # A fold with no training events is left out; with none left, the first candidate wins.
+    best, scores = tune(history, until, [1.0, 2.0], lambda t, c, p: t.counts() * p, folds=9)
+    assert scores and best == 1.0  # proportional surfaces tie: the first of equals
+    assert (
+        tune(history.between(until, until), until, [3.0, 4.0], lambda t, c, p: t.counts())[0] == 3.0
+    )
+
+
+@given(scores_and_hits, st.floats(0, 60))
+def test_flag_shares_take_the_area_and_agree_with_the_hits(data, cells):
+    scores, hits = np.array(data[0], float), np.array(data[1], float)
+    shares = flag_shares(scores, cells)
+    assert shares.sum() == pytest.approx(min(cells, len(scores)))
+    assert ((shares >= 0) & (shares <= 1 + 1e-12)).all()
+    assert float(shares @ hits) == pytest.approx(flagged_hits(scores, hits, cells))
+
+
+def test_flag_map_flags_study_cells_for_shares_and_any_cell_for_fixed_areas():
+    study = np.zeros(100, dtype=bool)
+    study[:50] = True
+    scores = np.arange(100, dtype=float)  # the best cells lie outside the study area
+    flags = {label: shares for label, _cells, shares in flag_map(scores, study, GRID)}
+    assert flags["1%"][~study].sum() == 0 and flags["1%"][49] == pytest.approx(0.5)
+    assert flags["1km2"][~study].sum() == pytest.approx(16)  # 1 km² is 16 cells of 250 m
+
+
+def _metric_results(rates: dict[str, float]) -> list[ModelResult]:
+    return [
+        ModelResult(name, [Metric(label, 1.0, rate, 1.0) for label in LABELS], {}, 0.0)
+        for name, rate in rates.items()
+    ]
+
+
+@given(
+    st.lists(st.floats(-1, 1), min_size=1, max_size=80),
+    st.integers(1, 20),
+    st.integers(0, 2**16),
+)
+@settings(max_examples=50)
+def test_bootstrap_interval_covers_the_point_estimate(per_event, blocks, seed):
+    values = np.array(per_event)
+    block = np.arange(len(values)) % blocks
+    low, high = paired_bootstrap(values, block, resamples=400, seed=seed)
+    assert low <= high
+    # The full-sample mean lies inside the resampled range; the percentiles lie within it too.
+    assert values.min() - 1e-12 <= low and high <= values.max() + 1e-12
+    if blocks == 1 or np.ptp(values) == 0:
+        assert low == pytest.approx(values.mean()) and high == pytest.approx(values.mean())
+
+
+def test_bootstrap_interval_is_narrow_for_a_steady_gain_and_wide_for_a_lucky_week():
+    steady = np.full(500, 0.02)
+    week = np.arange(500) // 10
+    assert paired_bootstrap(steady, week) == pytest.approx((0.02, 0.02))
+    lucky = np.zeros(500)
+    lucky[:10] = 1.0  # all of the gain in one week of fifty
+    low, high = paired_bootstrap(lucky, week)
+    assert low <= lucky.mean() <= high and low == 0.0 and high > 2 * lucky.mean()
+
+
+def test_margins_pick_the_best_baseline_and_measure_the_difference():
+    cells = np.array([0, 0, 1, 2, 3, 3])  # six test events in four cells
+    block = np.array([0, 0, 1, 1, 2, 2])
+    better = np.array([1.0, 1.0, 0.0, 0.0])  # flags cells 0 and 1
+    weak = np.array([0.0, 0.0, 0.0, 1.0])
+    strong = np.array([0.0, 1.0, 1.0, 0.0])
+    results = _metric_results({"prospective": 3 / 6, "counts": 2 / 6, "kde": 2.5 / 6})
+    flags = {"prospective": [better] * 6, "counts": [weak] * 6, "kde": [strong] * 6}
+    margins = best_baseline_margins(results, flags, cells, block)
+    assert [m.label for m in margins] == list(LABELS)
+    for margin in margins:
+        assert margin.baseline == "kde"  # the higher baseline hit rate
+        assert margin.difference == pytest.approx((3 - 2) / 6)  # caught 0,0,1 vs 1,2
+        assert margin.low <= margin.difference <= margin.high
+    assert best_baseline_margins(results[1:], flags, cells, block) == []
 
 
 def test_events_are_gridded_in_metres():

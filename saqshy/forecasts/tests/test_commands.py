@@ -53,10 +53,16 @@ def _evaluate(*args: str) -> str:
     return out.getvalue()
 
 
-def _rows(table: str) -> dict[str, list[str]]:
-    rows = {}
+def _rows(table: str, header: str = "| model") -> dict[str, list[str]]:
+    """The rows of the table whose header starts with ``header``, by their first cell."""
+    rows: dict[str, list[str]] = {}
+    inside = False
     for line in table.splitlines():
-        if line.startswith("| ") and not line.startswith("| model"):
+        if line.startswith(header):
+            inside = True
+        elif inside and not line.startswith("|"):
+            break
+        elif inside and line.startswith("| "):
             cells = [c.strip() for c in line.strip("|").split("|")]
             rows[cells[0]] = cells[1:]
     return rows
@@ -78,6 +84,15 @@ def test_evaluate_prints_every_model_on_a_csv(events_csv: Path) -> None:
     assert float(rows["counts"][3]) > 0.5
     assert float(rows["perfect"][3]) >= float(rows["counts"][3])
     assert "2024-01-01 – 2024-12-30" in table  # one year after --train-until
+    margins = _rows(table, "| area")
+    assert [cells[0] for cells in margins.values()] and set(margins) == {
+        "1%",
+        "5%",
+        "10%",
+        "1km2",
+        "5km2",
+        "25km2",
+    }
 
 
 def test_evaluate_reads_parquet_with_epoch_times_and_another_crs(tmp_path: Path) -> None:
@@ -193,3 +208,13 @@ def test_astana_accidents_end_to_end() -> None:
     assert hr["prospective"][1] > best_baseline_5pct
     assert hr["prospective"][4] > best_baseline_5km2
     assert all(hr["perfect"][i] >= hr["prospective"][i] for i in range(6))
+    # The margins table: the difference to the best baseline, inside its bootstrap interval.
+    margins = _rows(table, "| area")
+    assert set(margins) == {"1%", "5%", "10%", "1km2", "5km2", "25km2"}
+    baseline, baseline_hr, model_hr, difference, interval = margins["5%"]
+    assert baseline in {"counts", "last_year", "kde"}
+    assert float(model_hr) == hr["prospective"][1]
+    assert float(difference) == pytest.approx(float(model_hr) - float(baseline_hr), abs=0.0011)
+    low, high = (float(v) for v in interval.strip("[]").split(","))
+    assert low <= float(difference) <= high
+    assert low > 0  # at 5 % of the area the margin is more than noise

@@ -17,7 +17,14 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from saqshy.algorithms.forecast.evaluate import Evaluation, evaluate, model_named
+from saqshy.algorithms.forecast.evaluate import (
+    BLOCK_DAYS,
+    CONFIDENCE,
+    RESAMPLES,
+    Evaluation,
+    evaluate,
+    model_named,
+)
 from saqshy.algorithms.forecast.events import day_date, day_number
 from saqshy.algorithms.forecast.grid import ForecastInputError
 from saqshy.algorithms.forecast.metrics import LABELS
@@ -97,5 +104,33 @@ class Command(BaseCommand):
             cells += [f"{m.hit_rate:.3f}" for m in row.metrics]
             cells += [f"{m.pai:.1f}" for m in row.metrics]
             cells.append(params)
+            lines.append("| " + " | ".join(cells) + " |")
+        if result.margins:
+            lines += ["", self.margins(result)]
+        return "\n".join(lines)
+
+    def margins(self, result: Evaluation) -> str:
+        first = result.margins[0]
+        lines = [
+            _(
+                "Margin of %(model)s over the best baseline at each area (hit-rate difference; "
+                "%(level)g %% interval: paired bootstrap over %(block)d-day blocks of the test "
+                "period, %(resamples)d resamples):"
+            )
+            % {
+                "model": first.model,
+                "level": CONFIDENCE * 100,
+                "block": BLOCK_DAYS,
+                "resamples": RESAMPLES,
+            },
+            "",
+        ]
+        header = [_("area"), _("best baseline"), _("baseline HR"), first.model, _("difference")]
+        header.append(_("interval"))
+        lines.append("| " + " | ".join(header) + " |")
+        lines.append("|" + "---|" * len(header))
+        for m in result.margins:
+            cells = [m.label, m.baseline, f"{m.baseline_hit_rate:.3f}", f"{m.model_hit_rate:.3f}"]
+            cells += [f"{m.difference:+.3f}", f"[{m.low:+.3f}, {m.high:+.3f}]"]
             lines.append("| " + " | ".join(cells) + " |")
         return "\n".join(lines)
