@@ -20,7 +20,7 @@ STATIC_SOURCES := $(shell find saqshy -path '*/static/*' -type f 2>/dev/null)
 BUNDLE := $(shell find data -type f 2>/dev/null)
 DEMO_CODE := $(shell find saqshy/demo -name '*.py' -not -path '*/tests/*' 2>/dev/null)
 
-.PHONY: demo test setup lint typecheck imports migrations-check schema-check pytest messages bundle chromium clean help
+.PHONY: demo test setup pango lint typecheck imports migrations-check schema-check pytest messages bundle chromium clean help
 
 help:
 	@echo "make demo   set up on first run, then start the live Astana demo on SQLite"
@@ -47,7 +47,12 @@ $(VAR)/secret_key:
 
 messages: $(MO_FILES)
 
-setup: $(VENV)/.installed node_modules/.installed $(VAR)/secret_key $(MO_FILES)
+# WeasyPrint (roster PDFs) needs Pango from the system.
+pango:
+	@ldconfig -p | grep -q 'libpangoft2-1.0' || (apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0)
+
+setup: $(VENV)/.installed node_modules/.installed $(VAR)/secret_key $(MO_FILES) pango
 
 staticfiles/.collected: $(VENV)/.installed node_modules/.installed $(VAR)/secret_key $(STATIC_SOURCES)
 	$(DEMO_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
@@ -66,11 +71,14 @@ SIMULATE ?= 1
 demo: setup staticfiles/.collected $(VAR)/.demo-loaded
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput --verbosity 0
 	@$(DEMO_ENV) $(PY) manage.py demo_welcome --address http://$(HOST):$(PORT)/
-	@if [ "$(SIMULATE)" = 1 ]; then \
+	@echo "Background worker (plan runs): log in $(VAR)/worker.log"; \
+	$(DEMO_ENV) $(PY) manage.py db_worker >$(VAR)/worker.log 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	if [ "$(SIMULATE)" = 1 ]; then \
 		echo "New Year's Eve simulator: log in $(VAR)/simulator.log (SIMULATE=0 to turn off)"; \
 		$(DEMO_ENV) $(PY) manage.py simulate_nye --url http://$(HOST):$(PORT)/ --start 22:30 \
 			--log $(VAR)/simulator.log & sim=$$!; \
-		trap 'kill $$sim 2>/dev/null' EXIT INT TERM; \
+		trap 'kill $$worker $$sim 2>/dev/null' EXIT INT TERM; \
 	fi; \
 	$(DEMO_ENV) $(BIN)/uvicorn saqshy.asgi:application --host $(HOST) --port $(PORT) \
 		--log-level warning --no-access-log

@@ -51,3 +51,35 @@ class ReadinessLevel(ChoiceSet):
     ]
 
     RANK: ClassVar[dict[str, int]] = {NORMAL: 0, ENHANCED: 1, HIGH_ALERT: 2}
+
+
+class PlanKind(ChoiceSet):
+    """What a plan run computes."""
+
+    STAFFING = "staffing"
+    ROSTER = "roster"
+    REPLAN = "replan"
+    PATROL = "patrol"
+
+    CHOICES = [
+        (STAFFING, _("Staffing per post and hour"), "#6baed6"),
+        (ROSTER, _("Roster"), "#2171b5"),
+        (REPLAN, _("Re-plan"), "#fd8d3c"),
+        (PATROL, _("Patrol plan"), "#41ab5d"),
+    ]
+
+
+class PlanStatus(ChoiceSet):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+    CHOICES = [
+        (QUEUED, _("Queued"), "#969696"),
+        (RUNNING, _("Running"), "#fd8d3c"),
+        (DONE, _("Done"), "#31a354"),
+        (FAILED, _("Failed"), "#d73027"),
+    ]
+
+    FINISHED: ClassVar[tuple[str, ...]] = (DONE, FAILED)

@@ -5,8 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from saqshy.accounts.models import Agency, Region
-from saqshy.duty.choices import AbsenceKind, ReadinessLevel
+from saqshy.accounts.models import Agency, District, Region
+from saqshy.duty.choices import AbsenceKind, PlanKind, ReadinessLevel
 from saqshy.duty.models import Person
 
 
@@ -89,4 +89,66 @@ class PersonnelImportForm(forms.Form):
     def __init__(self, *args: Any, regions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         region_field: Any = self.fields["region"]
+        region_field.queryset = regions
+
+
+class PlanRunForm(forms.Form):
+    """Request a roster (or staffing) run for a region, one district or all."""
+
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none())
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[
+            (PlanKind.ROSTER, PlanKind.label(PlanKind.ROSTER)),
+            (PlanKind.STAFFING, PlanKind.label(PlanKind.STAFFING)),
+        ],
+    )
+    starts_at = _when(_("From"))
+    ends_at = _when(_("Until"))
+    district = forms.ModelChoiceField(
+        label=_("District"),
+        queryset=District.objects.none(),
+        required=False,
+        empty_label=_("All districts"),
+    )
+    time_limit_s = forms.FloatField(
+        label=_("Solver time limit per district, s"), min_value=0.5, max_value=300, initial=10
+    )
+
+    def __init__(self, *args: Any, regions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        region_field = self.fields["region"]
+        district_field = self.fields["district"]
+        assert isinstance(region_field, forms.ModelChoiceField)
+        assert isinstance(district_field, forms.ModelChoiceField)
+        region_field.queryset = regions
+        district_field.queryset = District.objects.filter(region__in=regions).order_by("name_en")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        district, region = data.get("district"), data.get("region")
+        if district is not None and region is not None and district.region_id != region.pk:
+            self.add_error("district", _("This district lies in another region."))
+        return data
+
+
+class SickForm(forms.Form):
+    """Report a person sick from a moment: records the sickness and re-plans."""
+
+    sick_from = _when(_("Sick from"))
+    note = forms.CharField(label=_("Note"), max_length=255, required=False)
+
+
+class PatrolPlanForm(forms.Form):
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none())
+    starts_at = _when(_("From"))
+    ends_at = _when(_("Until"))
+    slot_minutes = forms.IntegerField(
+        label=_("Slot length, minutes"), min_value=15, max_value=240, initial=60
+    )
+
+    def __init__(self, *args: Any, regions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        region_field = self.fields["region"]
+        assert isinstance(region_field, forms.ModelChoiceField)
         region_field.queryset = regions

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from saqshy.accounts.models import Agency, District, Region
 from saqshy.core.models import BaseModel
-from saqshy.duty.choices import AbsenceKind, PostKind, ReadinessLevel
+from saqshy.duty.choices import AbsenceKind, PlanKind, PlanStatus, PostKind, ReadinessLevel
 
 
 class Person(BaseModel):
@@ -207,6 +207,16 @@ class Shift(BaseModel):
     )
     starts_at = models.DateTimeField(_("from"))
     ends_at = models.DateTimeField(_("until"))
+    skill = models.CharField(_("serving as"), max_length=40, blank=True)
+    plan_run = models.ForeignKey(
+        "duty.PlanRun",
+        verbose_name=_("written by the plan run"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="shifts",
+        help_text=_("Empty for shifts made by hand: the planner keeps those."),
+    )
 
     scope_region_field: ClassVar[str | None] = "post__region"
     scope_agency_field: ClassVar[str | None] = "person__agency"
@@ -285,3 +295,173 @@ class Readiness(BaseModel):
     @property
     def rank(self) -> int:
         return ReadinessLevel.RANK.get(self.level, 0)
+
+
+class PlanRun(BaseModel):
+    """One run of the duty optimiser for a region (and one district, or all of them) over a
+    window: requested by a planner, computed by a background task, with its progress and the
+    solver's account of the result.
+
+    ``gaps`` are spans of post-hours left short, as structured rows (post, agency, skill,
+    hours, people needed and staffed, and why in numbers); the pages and the API build the
+    translated sentence from them. ``changes`` (re-planning) lists the shifts added and
+    removed. ``params`` holds what the kind needs (e.g. the sick person and the hour).
+    """
+
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=PlanKind.choices(), default=PlanKind.ROSTER
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="plan_runs"
+    )
+    district = models.ForeignKey(
+        District,
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plan_runs",
+        help_text=_("Empty: every district of the region."),
+    )
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=PlanStatus.choices(), default=PlanStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress, %"), default=0)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    time_limit_s = models.FloatField(_("solver time limit per district, s"), default=10.0)
+    solver_status = models.CharField(_("solver status"), max_length=20, blank=True)
+    objective = models.FloatField(_("objective"), null=True, blank=True)
+    best_bound = models.FloatField(_("best bound"), null=True, blank=True)
+    gap = models.FloatField(_("optimality gap"), null=True, blank=True)
+    wall_time_s = models.FloatField(_("solver time, s"), null=True, blank=True)
+    coverage = models.FloatField(_("coverage"), null=True, blank=True)
+    needed_hours = models.PositiveIntegerField(_("person-hours needed"), default=0)
+    staffed_hours = models.PositiveIntegerField(_("person-hours staffed"), default=0)
+    shift_count = models.PositiveIntegerField(_("shifts written"), default=0)
+    gaps = models.JSONField(_("gaps"), default=list, blank=True)
+    gap_spans = models.PositiveIntegerField(_("gap spans"), default=0)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    task_id = models.CharField(_("task id"), max_length=64, blank=True)
+
+    scope_region_field: ClassVar[str | None] = "region"
+
+    class Meta:
+        verbose_name = _("plan run")
+        verbose_name_plural = _("plan runs")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["region", "status"], name="planrun_region_status")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    def clean(self) -> None:
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": [_("The end must be after the start.")]})
+        if self.district_id and self.district and self.district.region_id != self.region_id:
+            raise ValidationError({"district": [_("This district lies in another region.")]})
+
+    @property
+    def colour(self) -> str:
+        return PlanStatus.colour(self.status)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in PlanStatus.FINISHED
+
+
+class PatrolPlan(BaseModel):
+    """Patrol stops for a region's units over one window (a night), from the hotspot forecast.
+
+    ``seed`` is drawn fresh and secret per plan: the same seed rebuilds the same plan, another
+    night gets another order.
+    """
+
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="patrol_plans"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+    slot_minutes = models.PositiveSmallIntegerField(_("slot length, minutes"), default=60)
+    seed = models.BigIntegerField(_("seed"))
+    forecast = models.ForeignKey(
+        "forecasts.HotspotForecast",
+        verbose_name=_("forecast"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="patrol_plans",
+    )
+    cells = models.PositiveSmallIntegerField(_("hotspot cells"), default=0)
+    crews = models.PositiveSmallIntegerField(_("crews"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    scope_region_field: ClassVar[str | None] = "region"
+
+    class Meta:
+        verbose_name = _("patrol plan")
+        verbose_name_plural = _("patrol plans")
+        ordering = ["-starts_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": [_("The end must be after the start.")]})
+
+
+class PatrolStop(BaseModel):
+    """One stop of one crew: a hotspot cell from ``arrive_at`` to ``leave_at``."""
+
+    plan = models.ForeignKey(
+        PatrolPlan, verbose_name=_("patrol plan"), on_delete=models.CASCADE, related_name="stops"
+    )
+    crew = models.CharField(_("crew"), max_length=80)
+    unit = models.ForeignKey(
+        "incidents.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="patrol_stops",
+    )
+    cell = models.CharField(_("cell"), max_length=40)
+    lat = models.FloatField(_("latitude"))
+    lon = models.FloatField(_("longitude"))
+    risk = models.FloatField(_("risk score"), default=0.0)
+    arrive_at = models.DateTimeField(_("arrive"))
+    leave_at = models.DateTimeField(_("leave"))
+    order = models.PositiveSmallIntegerField(_("order"))
+
+    scope_region_field: ClassVar[str | None] = "plan__region"
+
+    class Meta:
+        verbose_name = _("patrol stop")
+        verbose_name_plural = _("patrol stops")
+        ordering = ["plan", "crew", "order"]
+        indexes = [models.Index(fields=["plan", "crew", "order"], name="patrolstop_plan_crew")]
+
+    def __str__(self) -> str:
+        return f"{self.crew} #{self.order}"

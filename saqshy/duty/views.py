@@ -24,8 +24,14 @@ from saqshy.core.views import run_service
 from saqshy.duty import queries, services
 from saqshy.duty.choices import PostKind, ReadinessLevel
 from saqshy.duty.filtersets import PersonFilterSet, PostFilterSet
-from saqshy.duty.forms import AbsenceForm, PersonForm, PersonnelImportForm, ReadinessForm
-from saqshy.duty.models import Absence, Person, Post, Readiness
+from saqshy.duty.forms import (
+    AbsenceForm,
+    PersonForm,
+    PersonnelImportForm,
+    ReadinessForm,
+    SickForm,
+)
+from saqshy.duty.models import Absence, Person, PlanRun, Post, Readiness
 
 
 def _query(request: HttpRequest) -> str:
@@ -123,6 +129,11 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 person.region_id, person.agency_id
             ),
             "form": AbsenceForm(),
+            "can_replan": user_scope(request.user, Absence, "add").covers(
+                person.region_id, person.agency_id
+            )
+            and user_scope(request.user, PlanRun, "add").covers(person.region_id),
+            "sick_form": SickForm(),
         },
     )
 

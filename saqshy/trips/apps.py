@@ -6,3 +6,10 @@ class TripsConfig(AppConfig):
     name = "saqshy.trips"
     label = "trips"
     verbose_name = _("Children's group trips")
+
+    def ready(self) -> None:
+        # An escort's approved trip is a window the duty roster must leave free.
+        from saqshy.duty.planning import register_commitments
+        from saqshy.trips.queries import escort_commitments
+
+        register_commitments(escort_commitments)

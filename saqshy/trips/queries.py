@@ -18,7 +18,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from saqshy.accounts.choices import AgencyKind
-from saqshy.accounts.models import Norm
+from saqshy.accounts.models import Norm, Region
 from saqshy.algorithms.escort import Commitment, Window, conflicts
 from saqshy.duty.choices import AbsenceKind
 from saqshy.duty.models import Absence, Person, Shift
@@ -266,4 +266,19 @@ def with_escort(queryset: Any) -> Any:
         "escort__person__agency",
         "escort__unit__agency",
         "escort__user",
+    )
+
+
+def escort_commitments(
+    region: Region, starts_at: dt.datetime, ends_at: dt.datetime
+) -> list[tuple[int, dt.datetime, dt.datetime]]:
+    """(person id, departs, returns) of the region's escorts on trips that have taken them,
+    overlapping the window: the duty roster leaves these windows free."""
+    return list(
+        TripEscort.objects.filter(
+            person__region=region,
+            trip__status__in=TripStatus.TAKES_ESCORT,
+            trip__departs_at__lt=ends_at,
+            trip__returns_at__gt=starts_at,
+        ).values_list("person_id", "trip__departs_at", "trip__returns_at")
     )

@@ -6,7 +6,17 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from saqshy.accounts.models import Agency, District, Region
-from saqshy.duty.models import Absence, Person, Post, PostNeed, Readiness, Shift
+from saqshy.duty.models import (
+    Absence,
+    PatrolPlan,
+    PatrolStop,
+    Person,
+    PlanRun,
+    Post,
+    PostNeed,
+    Readiness,
+    Shift,
+)
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -135,7 +145,7 @@ class DeriveResultSerializer(serializers.Serializer):
 class ShiftSerializer(serializers.ModelSerializer):
     class Meta:
         model = Shift
-        fields = ["id", "person", "post", "starts_at", "ends_at"]
+        fields = ["id", "person", "post", "starts_at", "ends_at", "skill", "plan_run"]
         read_only_fields = fields
 
 
@@ -175,3 +185,109 @@ class ReadinessNowSerializer(serializers.Serializer):
     staffing_multiplier = serializers.FloatField()
     reserve_share = serializers.FloatField()
     record = serializers.IntegerField(allow_null=True)
+
+
+class PlanRunSerializer(serializers.ModelSerializer):
+    """A plan run. Write ``region``, ``starts_at``, ``ends_at`` and optionally ``kind``
+    (roster or staffing), ``district`` and ``time_limit_s`` to request one; the rest is
+    filled in by the background task. ``gaps`` carry ``reason_text``, a translated sentence."""
+
+    region: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Region.objects.all()
+    )
+    district = serializers.PrimaryKeyRelatedField(
+        queryset=District.objects.all(), required=False, allow_null=True
+    )
+    kind = serializers.ChoiceField(
+        choices=[("roster", "roster"), ("staffing", "staffing")], required=False
+    )
+    time_limit_s = serializers.FloatField(required=False, min_value=0.5, max_value=300)
+    gaps = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PlanRun
+        fields = [
+            "id",
+            "kind",
+            "region",
+            "district",
+            "starts_at",
+            "ends_at",
+            "time_limit_s",
+            "status",
+            "progress",
+            "message",
+            "solver_status",
+            "objective",
+            "best_bound",
+            "gap",
+            "wall_time_s",
+            "coverage",
+            "needed_hours",
+            "staffed_hours",
+            "shift_count",
+            "gap_spans",
+            "gaps",
+            "changes",
+            "summary",
+            "requested_by",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "task_id",
+        ]
+        read_only_fields = [
+            f
+            for f in fields
+            if f not in {"kind", "region", "district", "starts_at", "ends_at", "time_limit_s"}
+        ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_gaps(self, run: PlanRun) -> list[dict[str, Any]]:
+        from saqshy.duty.planning import gap_text
+
+        return [{**row, "reason_text": gap_text(row)} for row in run.gaps]
+
+
+class PatrolPlanSerializer(serializers.ModelSerializer):
+    """A patrol plan. Write ``region``, ``starts_at``, ``ends_at`` and optionally
+    ``slot_minutes`` to make one from the region's newest forecast and patrol units."""
+
+    region: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Region.objects.all()
+    )
+    slot_minutes = serializers.IntegerField(required=False, min_value=15, max_value=240)
+
+    class Meta:
+        model = PatrolPlan
+        fields = [
+            "id",
+            "region",
+            "name",
+            "starts_at",
+            "ends_at",
+            "slot_minutes",
+            "forecast",
+            "cells",
+            "crews",
+            "created_at",
+        ]
+        read_only_fields = ["id", "name", "forecast", "cells", "crews", "created_at"]
+
+
+class PatrolStopSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PatrolStop
+        fields = [
+            "id",
+            "crew",
+            "unit",
+            "order",
+            "cell",
+            "lat",
+            "lon",
+            "risk",
+            "arrive_at",
+            "leave_at",
+        ]
+        read_only_fields = fields

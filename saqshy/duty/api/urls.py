@@ -4,7 +4,9 @@ from rest_framework.routers import DefaultRouter
 
 from saqshy.duty.api.views import (
     AbsenceViewSet,
+    PatrolPlanViewSet,
     PersonViewSet,
+    PlanRunViewSet,
     PostViewSet,
     ReadinessViewSet,
     ShiftViewSet,
@@ -18,3 +20,5 @@ def register(router: DefaultRouter) -> None:
     router.register("duty/posts", PostViewSet, basename="duty-post")
     router.register("duty/shifts", ShiftViewSet, basename="duty-shift")
     router.register("duty/readiness", ReadinessViewSet, basename="duty-readiness")
+    router.register("duty/plan-runs", PlanRunViewSet, basename="duty-plan-run")
+    router.register("duty/patrol-plans", PatrolPlanViewSet, basename="duty-patrol-plan")

@@ -7,26 +7,31 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from saqshy.accounts.models import Agency, Region
+from saqshy.core.api.renderers import GeoJSONRenderer
 from saqshy.core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from saqshy.core.scoping import user_scope
-from saqshy.duty import posts, queries, services
+from saqshy.duty import patrols, plans, posts, queries, services
 from saqshy.duty.api.serializers import (
     AbsenceSerializer,
     DeriveResultSerializer,
     DeriveSerializer,
     EndReadinessSerializer,
+    PatrolPlanSerializer,
+    PatrolStopSerializer,
     PersonSerializer,
+    PlanRunSerializer,
     PostSerializer,
     ReadinessNowSerializer,
     ReadinessSerializer,
     ShiftSerializer,
 )
 from saqshy.duty.filtersets import PersonFilterSet, PostFilterSet, ReadinessFilterSet
-from saqshy.duty.models import Absence, Person, Post, Readiness, Shift
+from saqshy.duty.models import Absence, PatrolPlan, Person, PlanRun, Post, Readiness, Shift
 
 
 class PersonViewSet(ScopedModelViewSet):
@@ -164,3 +169,50 @@ class ReadinessViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
                 }
             ).data
         )
+
+
+class PlanRunViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
+    """Roster and staffing runs. ``POST`` queues one (answer 201 at once; the background task
+    fills in progress and the result: poll the run or listen on the topic ``planrun``)."""
+
+    queryset = PlanRun.objects.select_related("region", "district")
+    serializer_class = PlanRunSerializer
+    filterset_fields = ["kind", "status", "district"]
+
+    def perform_create(self, serializer: Any) -> None:
+        data = dict(serializer.validated_data)
+        serializer.instance = plans.request_run(acting_user=self.request.user, **data)
+
+
+class PatrolPlanViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
+    """Patrol plans from the hotspot forecast; ``{id}/stops/`` lists the stops
+    (``?format=geojson`` for a FeatureCollection)."""
+
+    queryset = PatrolPlan.objects.select_related("region")
+    serializer_class = PatrolPlanSerializer
+    scoped_actions = {"stops": "view"}
+
+    def perform_create(self, serializer: Any) -> None:
+        data = dict(serializer.validated_data)
+        serializer.instance = patrols.create_patrol_plan(acting_user=self.request.user, **data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "format",
+                str,
+                enum=["json", "geojson"],
+                description="`geojson` for a FeatureCollection",
+            )
+        ],
+        responses={200: PatrolStopSerializer(many=True)},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        renderer_classes=[JSONRenderer, GeoJSONRenderer, BrowsableAPIRenderer],
+    )
+    def stops(self, request: Request, pk: str | None = None) -> Response:
+        plan = self.get_object()
+        rows = plan.stops.order_by("crew", "order")
+        return Response(PatrolStopSerializer(rows, many=True).data)

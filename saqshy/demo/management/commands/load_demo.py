@@ -6,6 +6,7 @@ from tqdm import tqdm
 from saqshy.core.context import new_request_id, reset_request_id, set_request_id
 from saqshy.demo import loader
 from saqshy.demo.duty import load_duty
+from saqshy.demo.plans import load_plans
 from saqshy.demo.season import load_season
 from saqshy.demo.trips import load_trips
 from saqshy.demo.units import load_units
@@ -50,6 +51,23 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"trips astana: {trips.created} created, {trips.approved} approved, "
                     f"{trips.blocked} refused for lack of an escort"
+                )
+                computed = load_plans("astana")
+                run = computed.run
+                if run is not None:
+                    coverage = 100 * (run.coverage or 0)
+                    self.stdout.write(
+                        f"roster astana: run #{run.pk} {run.status}"
+                        f"{' (already computed)' if computed.roster_skipped else ''}, "
+                        f"{run.shift_count} shifts, coverage {coverage:.2f} %, "
+                        f"{run.gap_spans} short spans, solver {run.solver_status} "
+                        f"{run.wall_time_s or 0:.1f} s"
+                    )
+                plan = computed.patrol_plan
+                self.stdout.write(
+                    f"patrols astana: plan #{plan.pk}, {plan.crews} crews, {plan.cells} cells"
+                    if plan is not None
+                    else "patrols astana: no plan (no forecast or no patrol units)"
                 )
         finally:
             reset_request_id(token)
