@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from saqshy.accounts.models import Region
 from saqshy.core.scoping import user_scope
+from saqshy.duty.models import PatrolPlan
 from saqshy.facilities.choices import FacilityKind
 from saqshy.forecasts.models import HotspotForecast
 from saqshy.incidents.choices import IncidentStatus, Priority, UnitKind, UnitStatus
@@ -62,6 +63,8 @@ OPS_TEXT = {
     "forecast": _("Hotspot forecast"),
     "trainedUntil": _("history until"),
     "noForecast": _("No forecast has been computed for this region yet."),
+    "noPatrolPlan": _("No patrol plan for this region yet."),
+    "stop": _("stop"),
     "dispatch": _("Dispatch selected"),
     "noUnits": _("No unit of the needed kinds can be sent."),
     "missing": _("Still missing"),
@@ -123,6 +126,10 @@ def operations_config(user: Any) -> dict[str, Any]:
         "forecastsUrl": "/api/forecasts/?page_size=1",
         "forecastCellsUrl": "/api/forecasts/{id}/cells/?top=600",
         "seeForecasts": not user_scope(user, HotspotForecast, "view").empty,
+        "patrolPlansUrl": "/api/duty/patrol-plans/?page_size=1",
+        "patrolStopsUrl": "/api/duty/patrol-plans/{id}/stops/",
+        "patrolSheetUrl": "/duty/patrol-plans/{id}/",
+        "seePatrols": not user_scope(user, PatrolPlan, "view").empty,
         "seeIncidents": not user_scope(user, Incident, "view").empty,
         "seeUnits": not user_scope(user, Unit, "view").empty,
         "canDispatch": not user_scope(user, Incident, "change").empty,
@@ -135,11 +142,6 @@ def _start_region(user: Any) -> Region | None:
         region: Region | None = grant.region
         return region
     return Region.objects.filter(slug=settings.SAQSHY_DEFAULT_REGION).first()
-
-
-def _start_region_slug(user: Any) -> str | None:
-    region = _start_region(user)
-    return region.slug if region else None
 
 
 def _start_view(user: Any) -> dict[str, Any]:
@@ -168,9 +170,10 @@ def situation_map(request: HttpRequest) -> HttpResponse:
         "socketPath": "/ws/situation/",
     }
     ops = operations_config(request.user)
-    region_slug = _start_region_slug(request.user)
-    if region_slug:
-        ops["forecastsUrl"] += f"&region={region_slug}"
+    region = _start_region(request.user)
+    if region:
+        ops["forecastsUrl"] += f"&region={region.slug}"
+        ops["patrolPlansUrl"] += f"&region={region.pk}"
     context = {
         "map_config": config,
         "ops_config": {**ops, "csrfToken": get_token(request)},

@@ -191,6 +191,7 @@ class PatrolPlanViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     queryset = PatrolPlan.objects.select_related("region")
     serializer_class = PatrolPlanSerializer
     scoped_actions = {"stops": "view"}
+    filterset_fields = ["region"]
 
     def perform_create(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)

@@ -38,6 +38,12 @@ for call_sign, kind, (lat, lon) in [
     services.record_position(acting_user=None, unit=unit, lat=lat, lon=lon, at=timezone.now())
 from saqshy.forecasts import services as forecasts
 forecasts.compute_forecast(acting_user=None, region=p.astana)
+import datetime as dt
+from saqshy.duty import patrols
+night = timezone.now().replace(hour=20, minute=0, second=0, microsecond=0)
+patrols.create_patrol_plan(
+    acting_user=None, region=p.astana, starts_at=night, ends_at=night + dt.timedelta(hours=6)
+)
 """
 
 BAITEREK = (51.12825, 71.43053)
@@ -134,4 +140,8 @@ def test_new_incident_appears_live_and_the_top_unit_is_dispatched(server: str) -
         page.check("#layer-forecast")
         page.wait_for_function("Number(document.getElementById('map').dataset.forecastCells) > 0")
         expect(page.locator("#forecast-info")).to_contain_text("prospective")
+        # The patrol plan from that forecast: each crew's stops in order.
+        page.check("#layer-patrols")
+        page.wait_for_function("Number(document.getElementById('map').dataset.patrolStops) > 0")
+        expect(page.locator("#patrol-info a")).to_have_count(1)
         assert not [e for e in page.errors if "favicon" not in e], page.errors

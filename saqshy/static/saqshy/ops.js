@@ -153,6 +153,46 @@
     });
   }
 
+  /* Patrol plan: the region's latest plan, each crew's stops in order as a numbered route. */
+  const patrolLayer = L.layerGroup();
+  const CREW_COLOURS = ["#2166ac", "#1b7837", "#762a83", "#b35806", "#01665e", "#8c510a", "#c51b7d", "#4d4d4d"];
+  let patrolLoaded = false;
+  async function loadPatrols() {
+    patrolLoaded = true;
+    const info = document.getElementById("patrol-info");
+    const list = await base.getJson(config.patrolPlansUrl);
+    const plan = list && list.results && list.results[0];
+    if (!plan) { info.textContent = text.noPatrolPlan; return; }
+    const stops = await base.getJson(config.patrolStopsUrl.replace("{id}", plan.id));
+    if (!stops) return;
+    const crews = new Map();
+    stops.forEach((s) => { if (!crews.has(s.crew)) crews.set(s.crew, []); crews.get(s.crew).push(s); });
+    const time = (iso) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    [...crews.entries()].forEach(([crew, rows], n) => {
+      const colour = CREW_COLOURS[n % CREW_COLOURS.length];
+      rows.sort((a, b) => a.order - b.order);
+      L.polyline(rows.map((r) => [r.lat, r.lon]), { color: colour, weight: 2, opacity: 0.7, interactive: false }).addTo(patrolLayer);
+      rows.forEach((r) => {
+        L.circleMarker([r.lat, r.lon], { radius: 5, color: "#fff", weight: 1, fillColor: colour, fillOpacity: 0.95 })
+          .bindTooltip(`${escapeHtml(crew)} · ${escapeHtml(text.stop)} ${r.order} · ${time(r.arrive_at)}–${time(r.leave_at)}`)
+          .addTo(patrolLayer);
+      });
+    });
+    info.innerHTML = `<a href="${config.patrolSheetUrl.replace("{id}", plan.id)}">${escapeHtml(plan.name)}</a>`;
+    document.getElementById("map").dataset.patrolStops = String(stops.length);
+  }
+  const patrolBox = document.getElementById("layer-patrols");
+  if (patrolBox) {
+    patrolBox.addEventListener("change", () => {
+      if (patrolBox.checked) {
+        map.addLayer(patrolLayer);
+        if (!patrolLoaded) loadPatrols();
+      } else {
+        map.removeLayer(patrolLayer);
+      }
+    });
+  }
+
   const queue = document.getElementById("queue");
     if (!queue) return;
     const open = [...incidents.values()].map((i) => i.data).sort(queueOrder);
