@@ -168,13 +168,24 @@
     const crews = new Map();
     stops.forEach((s) => { if (!crews.has(s.crew)) crews.set(s.crew, []); crews.get(s.crew).push(s); });
     const time = (iso) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    /* Stops only, coloured by crew; clicking a stop draws that crew's night in order (all
+       routes at once would cover the city in lines). */
+    const route = L.layerGroup().addTo(patrolLayer);
     [...crews.entries()].forEach(([crew, rows], n) => {
       const colour = CREW_COLOURS[n % CREW_COLOURS.length];
       rows.sort((a, b) => a.order - b.order);
-      L.polyline(rows.map((r) => [r.lat, r.lon]), { color: colour, weight: 2, opacity: 0.7, interactive: false }).addTo(patrolLayer);
+      const show = () => {
+        route.clearLayers();
+        L.polyline(rows.map((r) => [r.lat, r.lon]), { color: colour, weight: 3, opacity: 0.85, interactive: false }).addTo(route);
+        rows.forEach((r) => L.marker([r.lat, r.lon], {
+          icon: L.divIcon({ className: "stop-icon", html: `<span style="background:${colour}">${r.order}</span>`, iconSize: [18, 18] }),
+          interactive: false,
+        }).addTo(route));
+      };
       rows.forEach((r) => {
         L.circleMarker([r.lat, r.lon], { radius: 5, color: "#fff", weight: 1, fillColor: colour, fillOpacity: 0.95 })
           .bindTooltip(`${escapeHtml(crew)} · ${escapeHtml(text.stop)} ${r.order} · ${time(r.arrive_at)}–${time(r.leave_at)}`)
+          .on("click", show)
           .addTo(patrolLayer);
       });
     });
