@@ -119,92 +119,7 @@
   }
 
   function renderQueue() {
-    /* Hotspot forecast: the region's latest forecast as a heat layer of grid cells, loaded on demand. */
-  const forecastLayer = L.layerGroup();
-  let forecastLoaded = false;
-  async function loadForecast() {
-    forecastLoaded = true;
-    const info = document.getElementById("forecast-info");
-    const list = await base.getJson(config.forecastsUrl);
-    const latest = list && list.results && list.results[0];
-    if (!latest) { info.textContent = text.noForecast; return; }
-    const cells = await base.getJson(config.forecastCellsUrl.replace("{id}", latest.id));
-    if (!cells || !cells.features.length) return;
-    const top = cells.features[0].properties.score || 1;
-    L.geoJSON(cells, {
-      interactive: false,
-      style: (f) => {
-        const share = Math.min(1, f.properties.score / top);
-        return { stroke: false, fillColor: share > 0.5 ? "#b10026" : share > 0.2 ? "#fc4e2a" : "#feb24c", fillOpacity: 0.25 + 0.45 * share };
-      },
-    }).addTo(forecastLayer);
-    info.textContent = `${latest.model_name}, ${text.trainedUntil} ${latest.trained_until}`;
-    document.getElementById("map").dataset.forecastCells = String(cells.features.length);
-  }
-  const forecastBox = document.getElementById("layer-forecast");
-  if (forecastBox) {
-    forecastBox.addEventListener("change", () => {
-      if (forecastBox.checked) {
-        map.addLayer(forecastLayer);
-        if (!forecastLoaded) loadForecast();
-      } else {
-        map.removeLayer(forecastLayer);
-      }
-    });
-  }
-
-  /* Patrol plan: the region's latest plan, each crew's stops in order as a numbered route. */
-  const patrolLayer = L.layerGroup();
-  const CREW_COLOURS = ["#2166ac", "#1b7837", "#762a83", "#b35806", "#01665e", "#8c510a", "#c51b7d", "#4d4d4d"];
-  let patrolLoaded = false;
-  async function loadPatrols() {
-    patrolLoaded = true;
-    const info = document.getElementById("patrol-info");
-    const list = await base.getJson(config.patrolPlansUrl);
-    const plan = list && list.results && list.results[0];
-    if (!plan) { info.textContent = text.noPatrolPlan; return; }
-    const stops = await base.getJson(config.patrolStopsUrl.replace("{id}", plan.id));
-    if (!stops) return;
-    const crews = new Map();
-    stops.forEach((s) => { if (!crews.has(s.crew)) crews.set(s.crew, []); crews.get(s.crew).push(s); });
-    const time = (iso) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-    /* Stops only, coloured by crew; clicking a stop draws that crew's night in order (all
-       routes at once would cover the city in lines). */
-    const route = L.layerGroup().addTo(patrolLayer);
-    [...crews.entries()].forEach(([crew, rows], n) => {
-      const colour = CREW_COLOURS[n % CREW_COLOURS.length];
-      rows.sort((a, b) => a.order - b.order);
-      const show = () => {
-        route.clearLayers();
-        L.polyline(rows.map((r) => [r.lat, r.lon]), { color: colour, weight: 3, opacity: 0.85, interactive: false }).addTo(route);
-        rows.forEach((r) => L.marker([r.lat, r.lon], {
-          icon: L.divIcon({ className: "stop-icon", html: `<span style="background:${colour}">${r.order}</span>`, iconSize: [18, 18] }),
-          interactive: false,
-        }).addTo(route));
-      };
-      rows.forEach((r) => {
-        L.circleMarker([r.lat, r.lon], { radius: 5, color: "#fff", weight: 1, fillColor: colour, fillOpacity: 0.95 })
-          .bindTooltip(`${escapeHtml(crew)} · ${escapeHtml(text.stop)} ${r.order} · ${time(r.arrive_at)}–${time(r.leave_at)}`)
-          .on("click", show)
-          .addTo(patrolLayer);
-      });
-    });
-    info.innerHTML = `<a href="${config.patrolSheetUrl.replace("{id}", plan.id)}">${escapeHtml(plan.name)}</a>`;
-    document.getElementById("map").dataset.patrolStops = String(stops.length);
-  }
-  const patrolBox = document.getElementById("layer-patrols");
-  if (patrolBox) {
-    patrolBox.addEventListener("change", () => {
-      if (patrolBox.checked) {
-        map.addLayer(patrolLayer);
-        if (!patrolLoaded) loadPatrols();
-      } else {
-        map.removeLayer(patrolLayer);
-      }
-    });
-  }
-
-  const queue = document.getElementById("queue");
+    const queue = document.getElementById("queue");
     if (!queue) return;
     const open = [...incidents.values()].map((i) => i.data).sort(queueOrder);
     queue.innerHTML = "";
@@ -571,6 +486,57 @@
         if (!forecastLoaded) loadForecast();
       } else {
         map.removeLayer(forecastLayer);
+      }
+    });
+  }
+
+  /* Patrol plan: the region's latest plan, each crew's stops in order as a numbered route. */
+  const patrolLayer = L.layerGroup();
+  const CREW_COLOURS = ["#2166ac", "#1b7837", "#762a83", "#b35806", "#01665e", "#8c510a", "#c51b7d", "#4d4d4d"];
+  let patrolLoaded = false;
+  async function loadPatrols() {
+    patrolLoaded = true;
+    const info = document.getElementById("patrol-info");
+    const list = await base.getJson(config.patrolPlansUrl);
+    const plan = list && list.results && list.results[0];
+    if (!plan) { info.textContent = text.noPatrolPlan; return; }
+    const stops = await base.getJson(config.patrolStopsUrl.replace("{id}", plan.id));
+    if (!stops) return;
+    const crews = new Map();
+    stops.forEach((s) => { if (!crews.has(s.crew)) crews.set(s.crew, []); crews.get(s.crew).push(s); });
+    const time = (iso) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    /* Stops only, coloured by crew; clicking a stop draws that crew's night in order (all
+       routes at once would cover the city in lines). */
+    const route = L.layerGroup().addTo(patrolLayer);
+    [...crews.entries()].forEach(([crew, rows], n) => {
+      const colour = CREW_COLOURS[n % CREW_COLOURS.length];
+      rows.sort((a, b) => a.order - b.order);
+      const show = () => {
+        route.clearLayers();
+        L.polyline(rows.map((r) => [r.lat, r.lon]), { color: colour, weight: 3, opacity: 0.85, interactive: false }).addTo(route);
+        rows.forEach((r) => L.marker([r.lat, r.lon], {
+          icon: L.divIcon({ className: "stop-icon", html: `<span style="background:${colour}">${r.order}</span>`, iconSize: [18, 18] }),
+          interactive: false,
+        }).addTo(route));
+      };
+      rows.forEach((r) => {
+        L.circleMarker([r.lat, r.lon], { radius: 5, color: "#fff", weight: 1, fillColor: colour, fillOpacity: 0.95 })
+          .bindTooltip(`${escapeHtml(crew)} · ${escapeHtml(text.stop)} ${r.order} · ${time(r.arrive_at)}–${time(r.leave_at)}`)
+          .on("click", show)
+          .addTo(patrolLayer);
+      });
+    });
+    info.innerHTML = `<a href="${config.patrolSheetUrl.replace("{id}", plan.id)}">${escapeHtml(plan.name)}</a>`;
+    document.getElementById("map").dataset.patrolStops = String(stops.length);
+  }
+  const patrolBox = document.getElementById("layer-patrols");
+  if (patrolBox) {
+    patrolBox.addEventListener("change", () => {
+      if (patrolBox.checked) {
+        map.addLayer(patrolLayer);
+        if (!patrolLoaded) loadPatrols();
+      } else {
+        map.removeLayer(patrolLayer);
       }
     });
   }
