@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
+from saqshy.accounts.models import Agency
 from saqshy.accounts.queries import norm
 from saqshy.duty.choices import ReadinessLevel
 from saqshy.duty.models import Absence, Person, Post, PostNeed, Readiness, Shift
@@ -273,3 +274,56 @@ def reserve_on_call(region: Any, agency: Any, when: dt.datetime | None = None) -
     when = when or timezone.now()
     state = readiness_at(region, agency, when)
     return reserve(available_personnel(region, agency, when), state.reserve_share)
+
+
+@dataclass(frozen=True)
+class ReserveRow:
+    """One agency's reserve at a moment: how many the readiness puts on call, and whether the
+    people who are neither absent nor on a shift then are enough to form it."""
+
+    region: Any
+    agency: Any
+    reserve: int
+    available: int
+    on_shift: int
+
+    @property
+    def free(self) -> int:
+        return max(0, self.available - self.on_shift)
+
+    @property
+    def short(self) -> int:
+        return max(0, self.reserve - self.free)
+
+
+def reserve_board(regions: Iterable[Any], when: dt.datetime) -> list[ReserveRow]:
+    """The reserve of every agency with personnel in ``regions`` at ``when``."""
+    rows = []
+    for region in regions:
+        agency_ids = (
+            Person.objects.filter(region=region, active=True)
+            .values_list("agency", flat=True)
+            .distinct()
+        )
+        for agency in Agency.objects.filter(pk__in=agency_ids).order_by("kind", "name_en"):
+            on_shift = (
+                Shift.objects.filter(
+                    person__region=region,
+                    person__agency=agency,
+                    starts_at__lte=when,
+                    ends_at__gt=when,
+                )
+                .values("person")
+                .distinct()
+                .count()
+            )
+            rows.append(
+                ReserveRow(
+                    region=region,
+                    agency=agency,
+                    reserve=reserve_on_call(region, agency, when),
+                    available=available_personnel(region, agency, when),
+                    on_shift=on_shift,
+                )
+            )
+    return rows

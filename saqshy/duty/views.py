@@ -295,9 +295,12 @@ def readiness(request: HttpRequest) -> HttpResponse:
     upcoming = list(visible.filter(starts_at__gt=now).order_by("starts_at")[:50])
     past = list(visible.filter(ends_at__lte=now).order_by("-ends_at")[:20])
     states = []
-    for region in regions_in_scope(request.user, Readiness, "view")[:25]:
+    visible_regions = list(regions_in_scope(request.user, Readiness, "view")[:25])
+    for region in visible_regions:
         state = queries.readiness_at(region, None, now)
         states.append((region, state))
+    # The reserve per agency now, for the user's own regions (a national view would list all).
+    reserves = queries.reserve_board(visible_regions[:3], now)
     return render(
         request,
         "duty/readiness.html",
@@ -306,6 +309,7 @@ def readiness(request: HttpRequest) -> HttpResponse:
             "upcoming": upcoming,
             "past": past,
             "states": states,
+            "reserves": reserves,
             "form": form,
             "can_set": can_set,
             "levels": ReadinessLevel.legend(),

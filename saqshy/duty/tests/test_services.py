@@ -13,6 +13,7 @@ from saqshy.core.testing.mixins import PersonaTestCase
 from saqshy.duty import posts, queries, services
 from saqshy.duty.models import Person, Post, Readiness
 from saqshy.duty.tests.factories import (
+    AbsenceFactory,
     PersonFactory,
     PostFactory,
     PostNeedFactory,
@@ -294,3 +295,29 @@ class PersonnelTests(DutyTestCase):
                 ends_at=hour(72),
             )
         self.assertEqual(queries.available_personnel(self.almaty, self.police, hour(1)), 0)
+
+
+class ReserveBoardTests(DutyTestCase):
+    def test_the_reserve_is_formed_from_people_neither_absent_nor_on_shift(self) -> None:
+        people = PersonFactory.create_batch(10, agency=self.police)
+        AbsenceFactory(person=people[0], starts_at=hour(-1))
+        for person in people[1:8]:
+            ShiftFactory(person=person)  # on a shift that runs now
+        services.set_readiness(
+            acting_user=self.p.planner_almaty,
+            region=self.almaty,
+            level="high_alert",
+            starts_at=hour(-2),
+            reason="Holidays",
+        )
+        now = hour(0) + dt.timedelta(minutes=30)
+
+        (row,) = queries.reserve_board([self.almaty], now)
+
+        share = queries.readiness_at(self.almaty, self.police, now).reserve_share
+        assert share > 0
+        # Nine not absent; seven on a shift; two free to call against a reserve of ceil(9 × share).
+        counts = (row.agency, row.available, row.on_shift, row.free)
+        self.assertEqual(counts, (self.police, 9, 7, 2))
+        self.assertEqual(row.reserve, queries.reserve(9, share))
+        self.assertEqual(row.short, max(0, row.reserve - 2))
