@@ -13,25 +13,21 @@ else name + venue + start.
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import datetime
-from pathlib import Path
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import IO, Any
-from zipfile import BadZipFile
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from saqshy.accounts.queries import region_locator
-from saqshy.core import audit
+from saqshy.core import audit, importing
+from saqshy.core.importing import ImportFileError, RowError
 from saqshy.core.realtime import publish_on_commit
 from saqshy.core.scoping import perm_name, user_scope
-from saqshy.facilities.models import Facility
+from saqshy.facilities.queries import by_key as facility_by_key
 from saqshy.gatherings.choices import GatheringKind, GatheringStatus
 from saqshy.gatherings.models import Gathering
 
@@ -73,110 +69,15 @@ UPDATABLE = (
 )
 
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (not CSV/XLSX, no header, missing columns)."""
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        return _("line %(line)s, column %(column)s: %(reason)s") % {
-            "line": self.line,
-            "column": self.column or "—",
-            "reason": self.reason,
-        }
-
-
 @dataclass
-class ImportResult:
-    rows: int = 0
+class ImportResult(importing.ImportResult):
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
-def read_rows(name: str, data: IO[bytes]) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, {column: text}) for each data row; the header is line 1."""
-    suffix = Path(name).suffix.lower()
-    if suffix == ".xlsx":
-        yield from _xlsx_rows(data)
-    elif suffix == ".csv":
-        yield from _csv_rows(data)
-    else:
-        raise ImportFileError(_("Upload a .csv or .xlsx file (got %(name)s).") % {"name": name})
-
-
-def _header(cells: list[Any]) -> list[str]:
-    header = [str(c or "").strip().lower() for c in cells]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise ImportFileError(
-            _("The header row lacks the column(s): %(columns)s.") % {"columns": ", ".join(missing)}
-        )
-    return header
-
-
-def _csv_rows(data: IO[bytes]) -> Iterator[tuple[int, dict[str, str]]]:
-    try:
-        text = io.TextIOWrapper(data, encoding="utf-8-sig", newline="")
-        reader = csv.reader(text)
-        header = _header(next(reader, []))
-        for line, cells in enumerate(reader, start=2):
-            if any(cell.strip() for cell in cells):
-                yield line, dict(zip(header, (c.strip() for c in cells), strict=False))
-    except (UnicodeDecodeError, csv.Error) as error:
-        raise ImportFileError(
-            _("The CSV file cannot be read: %(error)s") % {"error": error}
-        ) from None
-
-
-def _xlsx_rows(data: IO[bytes]) -> Iterator[tuple[int, dict[str, str]]]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        book = load_workbook(data, read_only=True, data_only=True)
-    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as error:
-        raise ImportFileError(
-            _("The XLSX file cannot be read: %(error)s") % {"error": error}
-        ) from None
-    rows = book.worksheets[0].iter_rows(values_only=True)
-    header = _header(list(next(rows, [])))
-    for line, cells in enumerate(rows, start=2):
-        if any(cell not in (None, "") for cell in cells):
-            yield (
-                line,
-                {column: _cell_text(cell) for column, cell in zip(header, cells, strict=False)},
-            )
-
-
-def _cell_text(cell: Any) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, datetime):
-        return cell.strftime("%Y-%m-%d %H:%M")
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    return str(cell).strip()
-
-
-class _Row:
-    """Parses one row, collecting every problem instead of stopping at the first."""
-
-    def __init__(self, line: int, values: dict[str, str], errors: list[RowError]) -> None:
-        self.line, self.values, self.errors = line, values, errors
-
-    def fail(self, column: str, reason: str) -> None:
-        self.errors.append(RowError(self.line, column, reason))
+class _Row(importing.RowParser):
+    bad_time = gettext_noop("Give a date and time like 2026-12-31 20:00 (got %(value)s).")
 
     def text(self, column: str, required: bool = False, limit: int = 255) -> str:
         value = self.values.get(column, "")
@@ -200,18 +101,6 @@ class _Row:
         if kind is int and number < 0:
             self.fail(column, _("Must not be negative."))
         return number
-
-    def when(self, column: str) -> datetime | None:
-        value = self.values.get(column, "")
-        parsed = parse_datetime(value.replace("T", " ")) if value else None
-        if parsed is None:
-            self.fail(
-                column,
-                _("Give a date and time like 2026-12-31 20:00 (got %(value)s).")
-                % {"value": value or "—"},
-            )
-            return None
-        return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
     def flag(self, column: str) -> bool:
         value = self.values.get(column, "").lower()
@@ -237,18 +126,11 @@ def import_gatherings(
 ) -> ImportResult:
     """Validate every row, then import all of them in one transaction, or none."""
     result = ImportResult()
-    rows = list(read_rows(name, data))
+    rows = list(importing.read_rows(name, data, required=REQUIRED))
     result.rows = len(rows)
     if not rows:
         raise ImportFileError(_("The file has a header but no events."))
-    venue_keys = {values.get("venue", "") for _line, values in rows} - {""}
-    venues: dict[str, Facility] = {}
-    visible = Facility.objects.restrict(acting_user, "view") if acting_user else Facility.objects
-    ids = [int(key) for key in venue_keys if key.isdigit()]
-    for facility in visible.filter(pk__in=ids):
-        venues[str(facility.pk)] = facility
-    for facility in visible.filter(osm_ref__in=[k for k in venue_keys if not k.isdigit()]):
-        venues[str(facility.osm_ref)] = facility
+    venues = facility_by_key(acting_user, {values.get("venue", "") for _l, values in rows} - {""})
     kinds = _kinds()
     locate = region_locator()
     allowed = user_scope(acting_user, Gathering, "add") if acting_user else None

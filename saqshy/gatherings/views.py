@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from saqshy.core.importing import import_page
 from saqshy.core.scoping import user_scope
 from saqshy.core.views import run_service
 from saqshy.facilities.models import Facility
@@ -58,22 +59,11 @@ def gathering_import(request: HttpRequest) -> HttpResponse:
     """Upload a CSV/XLSX event list; all rows are imported or none, each problem named."""
     if user_scope(request.user, Gathering, "add").empty:
         raise PermissionDenied(_("Your role does not let you add events."))
-    result, problem = None, ""
-    upload = request.FILES.get("file")
-    if request.method == "POST":
-        if upload is None:
-            problem = _("Choose a file to upload.")
-        else:
-            try:
-                result = importer.import_gatherings(
-                    acting_user=request.user, name=upload.name or "", data=upload
-                )
-            except importer.ImportFileError as error:
-                problem = str(error)
-    return render(
+    return import_page(
         request,
-        "gatherings/import.html",
-        {"result": result, "problem": problem, "columns": importer.COLUMNS},
+        template="gatherings/import.html",
+        importer=importer.import_gatherings,
+        columns=importer.COLUMNS,
     )
 
 

@@ -15,23 +15,19 @@ duplicates trips.
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
-from pathlib import Path
 from typing import IO, Any
-from zipfile import BadZipFile
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from saqshy.core import importing
 from saqshy.core.exceptions import Conflict
-from saqshy.facilities.models import Facility
+from saqshy.core.importing import ImportFileError, RowError
+from saqshy.facilities.queries import by_key as facility_by_key
 from saqshy.trips import services
 from saqshy.trips.choices import TripStatus
 from saqshy.trips.models import Trip
@@ -72,6 +68,8 @@ REQUIRED = (
     "contact_name",
     "contact_phone",
 )
+# The header needs one of these: the organiser's name or its facility.
+ORGANISER = ("organiser", "organiser_facility")
 TEXT_LIMITS = {
     "organiser": 255,
     "organiser_ref": 80,
@@ -83,100 +81,15 @@ TEXT_LIMITS = {
 }
 
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (not CSV/XLSX, no header, missing columns)."""
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        return _("line %(line)s, column %(column)s: %(reason)s") % {
-            "line": self.line,
-            "column": self.column or "—",
-            "reason": self.reason,
-        }
-
-
 @dataclass
-class ImportResult:
-    rows: int = 0
+class ImportResult(importing.ImportResult):
     created: int = 0
-    errors: list[RowError] = field(default_factory=list)
     notes: list[RowError] = field(default_factory=list)
     trips: list[Trip] = field(default_factory=list)
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
-
-def _header(cells: list[Any]) -> list[str]:
-    header = [str(c or "").strip().lower() for c in cells]
-    missing = [c for c in REQUIRED if c not in header]
-    if "organiser" not in header and "organiser_facility" not in header:
-        missing.insert(0, "organiser")
-    if missing:
-        raise ImportFileError(
-            _("The header row lacks the column(s): %(columns)s.") % {"columns": ", ".join(missing)}
-        )
-    return header
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def read_rows(name: str, data: IO[bytes]) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, {column: text}) for each non-empty data row; the header is line 1."""
-    suffix = Path(name).suffix.lower()
-    if suffix == ".csv":
-        try:
-            reader = csv.reader(io.TextIOWrapper(data, encoding="utf-8-sig", newline=""))
-            header = _header(next(reader, []))
-            for line, cells in enumerate(reader, start=2):
-                if any(c.strip() for c in cells):
-                    yield line, {k: v.strip() for k, v in zip(header, cells, strict=False)}
-        except (UnicodeDecodeError, csv.Error) as error:
-            raise ImportFileError(
-                _("The CSV file cannot be read: %(error)s") % {"error": error}
-            ) from None
-    elif suffix == ".xlsx":
-        from openpyxl import load_workbook
-        from openpyxl.utils.exceptions import InvalidFileException
-
-        try:
-            book = load_workbook(data, read_only=True, data_only=True)
-        except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as error:
-            raise ImportFileError(
-                _("The XLSX file cannot be read: %(error)s") % {"error": error}
-            ) from None
-        rows = book.worksheets[0].iter_rows(values_only=True)
-        header = _header(list(next(rows, [])))
-        for line, cells in enumerate(rows, start=2):
-            if any(c not in (None, "") for c in cells):
-                yield line, {k: _cell(v) for k, v in zip(header, cells, strict=False)}
-    else:
-        raise ImportFileError(_("Upload a .csv or .xlsx file (got %(name)s).") % {"name": name})
-
-
-class _Row:
-    """Parses one row, collecting every problem instead of stopping at the first."""
-
-    def __init__(self, line: int, values: dict[str, str], errors: list[RowError]) -> None:
-        self.line, self.values, self.errors = line, values, errors
-
-    def fail(self, column: str, reason: str) -> None:
-        self.errors.append(RowError(self.line, column, reason))
+class _Row(importing.RowParser):
+    bad_time = gettext_noop("Give a date and time like 2026-12-31 08:00 (got %(value)s).")
 
     def text(self, column: str) -> str:
         value = self.values.get(column, "")
@@ -197,18 +110,6 @@ class _Row:
         except ValueError:
             self.fail(column, _("Not a number: %(value)s") % {"value": value})
             return None
-
-    def when(self, column: str) -> datetime | None:
-        value = self.values.get(column, "")
-        parsed = parse_datetime(value.replace("T", " ")) if value else None
-        if parsed is None:
-            self.fail(
-                column,
-                _("Give a date and time like 2026-12-31 08:00 (got %(value)s).")
-                % {"value": value or "—"},
-            )
-            return None
-        return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
     def vehicles(self) -> list[dict[str, Any]]:
         rows = []
@@ -234,16 +135,6 @@ class _Row:
         return rows
 
 
-def _facilities(acting_user: Any, keys: set[str]) -> dict[str, Facility]:
-    visible = Facility.objects.restrict(acting_user, "view") if acting_user else Facility.objects
-    found: dict[str, Facility] = {}
-    for facility in visible.filter(pk__in=[int(k) for k in keys if k.isdigit()]):
-        found[str(facility.pk)] = facility
-    for facility in visible.filter(osm_ref__in=[k for k in keys if not k.isdigit()]):
-        found[str(facility.osm_ref)] = facility
-    return found
-
-
 class _Rollback(Exception):
     pass
 
@@ -251,7 +142,7 @@ class _Rollback(Exception):
 def _parse(
     acting_user: Any, rows: list[tuple[int, dict[str, str]]], result: ImportResult
 ) -> list[tuple[int, dict[str, Any]]]:
-    facilities = _facilities(
+    facilities = facility_by_key(
         acting_user, {v.get("organiser_facility", "") for _l, v in rows} - {""}
     )
     refs = {v.get("organiser_ref", "") for _l, v in rows} - {""}
@@ -328,7 +219,7 @@ def import_trips(
 ) -> ImportResult:
     """Check every row, then register and submit all of them in one transaction, or none."""
     result = ImportResult()
-    rows = list(read_rows(name, data))
+    rows = list(importing.read_rows(name, data, required=REQUIRED, one_of=[ORGANISER]))
     result.rows = len(rows)
     if not rows:
         raise ImportFileError(_("The file has a header but no trips."))

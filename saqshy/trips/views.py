@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from saqshy.accounts.choices import AgencyKind
 from saqshy.accounts.models import User
+from saqshy.core.importing import import_page
 from saqshy.core.scoping import user_scope
 from saqshy.core.views import run_service
 from saqshy.duty.models import Person
@@ -234,20 +235,9 @@ def trip_import(request: HttpRequest) -> HttpResponse:
     """Upload a CSV/XLSX trip list: all rows become submitted trips, or none do."""
     if user_scope(request.user, Trip, "add").empty:
         raise PermissionDenied(_("Your role does not let you register trips."))
-    result, problem = None, ""
-    upload = request.FILES.get("file")
-    if request.method == "POST":
-        if upload is None:
-            problem = _("Choose a file to upload.")
-        else:
-            try:
-                result = importer.import_trips(
-                    acting_user=request.user, name=upload.name or "", data=upload
-                )
-            except importer.ImportFileError as error:
-                problem = str(error)
-    return render(
+    return import_page(
         request,
-        "trips/import.html",
-        {"result": result, "problem": problem, "columns": importer.COLUMNS},
+        template="trips/import.html",
+        importer=importer.import_trips,
+        columns=importer.COLUMNS,
     )
