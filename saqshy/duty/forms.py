@@ -101,6 +101,7 @@ class PlanRunForm(forms.Form):
         choices=[
             (PlanKind.ROSTER, PlanKind.label(PlanKind.ROSTER)),
             (PlanKind.STAFFING, PlanKind.label(PlanKind.STAFFING)),
+            (PlanKind.REPLAN, _("Re-plan after changes (keeps what began before “From”)")),
         ],
     )
     starts_at = _when(_("From"))

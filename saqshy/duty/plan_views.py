@@ -56,11 +56,22 @@ def plan(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied(_("Your role does not let you plan rosters."))
         if form.is_valid():
             data = dict(form.cleaned_data)
-            run = run_service(
-                request,
-                lambda: plans.request_run(acting_user=request.user, **data),
-                _("The run is queued."),
-            )
+            if data["kind"] == PlanKind.REPLAN:
+                # After posts changed (an event added): the latest roster's window from
+                # "From" on, changing as few shifts as it can.
+                def queue() -> PlanRun:
+                    return plans.replan_after_change(
+                        acting_user=request.user,
+                        region=data["region"],
+                        at=data["starts_at"],
+                        time_limit_s=data["time_limit_s"],
+                    )
+            else:
+
+                def queue() -> PlanRun:
+                    return plans.request_run(acting_user=request.user, **data)
+
+            run = run_service(request, queue, _("The run is queued."))
             if run is not None:
                 return redirect("duty:plan-run", pk=run.pk)
     page = Paginator(runs.order_by("-created_at", "-pk"), 25).get_page(request.GET.get("page"))

@@ -76,6 +76,33 @@ class PlanPageTests(PersonaTestCase):
         self.p = self.personas
         self.s = make_region_staff(self.p.almaty)
 
+    def test_plan_page_replans_after_changes_from_a_moment(self) -> None:
+        from django.utils import timezone
+
+        self.login(self.p.planner_almaty)
+        fmt = "%Y-%m-%dT%H:%M"
+        form = {
+            "region": self.p.almaty.pk,
+            "starts_at": timezone.localtime(self.s["start"]).strftime(fmt),
+            "ends_at": timezone.localtime(self.s["end"]).strftime(fmt),
+            "time_limit_s": 5,
+        }
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(reverse("duty:plan"), {**form, "kind": "roster"})
+        at = self.s["start"] + dt.timedelta(hours=12)
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(
+                reverse("duty:plan"),
+                {**form, "kind": "replan", "starts_at": timezone.localtime(at).strftime(fmt)},
+            )
+        run = PlanRun.objects.order_by("-pk").first()
+        assert run is not None
+        self.assertRedirects(response, reverse("duty:plan-run", args=[run.pk]))
+        self.assertEqual((run.kind, run.status), ("replan", "done"), run.message)
+        self.assertEqual(dt.datetime.fromisoformat(run.params["at"]), at)
+        # The latest roster's window, not the form's end.
+        self.assertEqual((run.starts_at, run.ends_at), (self.s["start"], self.s["end"]))
+
     def test_plan_page_requests_a_run_and_shows_the_result_and_roster(self) -> None:
         self.login(self.p.planner_almaty)
         page = self.client.get(reverse("duty:plan"))

