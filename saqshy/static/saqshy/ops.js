@@ -288,9 +288,14 @@
       `<span class="cand-eta">${escapeHtml(eta)}<span class="small muted">${escapeHtml(km)}</span>${why}</span></label></li>`;
   }
 
+  /* The outcome of the dispatcher's last action on the card stays visible for a while, so a
+     live refresh (the units' status arriving) does not wipe the confirmation or the refusal. */
+  let lastMessage = null;
   async function renderCard(message) {
     const id = selected;
     if (id == null) return;
+    if (message) lastMessage = { ...message, id, until: Date.now() + 15000 };
+    else if (lastMessage && lastMessage.id === id && lastMessage.until > Date.now()) message = lastMessage;
     const detail = await base.getJson(config.incidentUrl.replace("{id}", id));
     if (selected !== id) return;
     const box = card();
