@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -63,3 +64,21 @@ class BaseModel(models.Model):
     def scope_agency_id(self) -> int | None:
         """The agency that owns this record, where access also depends on the agency."""
         return self._scope_id(self.scope_agency_field)
+
+
+def latitude_field(verbose: Any = None, **kwargs: Any) -> models.FloatField[Any, Any]:
+    """A latitude column in degrees, refused outside −90…90."""
+    return models.FloatField(
+        verbose or _("latitude"),
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        **kwargs,
+    )
+
+
+def longitude_field(verbose: Any = None, **kwargs: Any) -> models.FloatField[Any, Any]:
+    """A longitude column in degrees, refused outside −180…180."""
+    return models.FloatField(
+        verbose or _("longitude"),
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        **kwargs,
+    )

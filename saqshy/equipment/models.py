@@ -12,13 +12,13 @@ import datetime
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from saqshy.accounts.models import Region
-from saqshy.core.models import BaseModel
+from saqshy.core.models import BaseModel, latitude_field, longitude_field
 from saqshy.equipment.choices import EquipmentKind, HydrantKind
 from saqshy.facilities.models import Facility
 
@@ -32,12 +32,8 @@ class Hydrant(BaseModel):
         help_text=_("The number painted on the hydrant's sign, unique within the region."),
     )
     kind = models.CharField(_("kind"), max_length=12, choices=HydrantKind.choices())
-    lat = models.FloatField(
-        _("latitude"), validators=[MinValueValidator(-90), MaxValueValidator(90)]
-    )
-    lon = models.FloatField(
-        _("longitude"), validators=[MinValueValidator(-180), MaxValueValidator(180)]
-    )
+    lat = latitude_field()
+    lon = longitude_field()
     region = models.ForeignKey(
         Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="hydrants"
     )

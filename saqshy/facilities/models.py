@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from saqshy.accounts.models import District, Region
-from saqshy.core.models import BaseModel, TranslatedNameMixin
+from saqshy.core.models import BaseModel, TranslatedNameMixin, latitude_field, longitude_field
 from saqshy.facilities.choices import CapacitySource, FacilityKind
 
 
@@ -26,12 +25,8 @@ class Facility(TranslatedNameMixin, BaseModel):
     name_ru = models.CharField(_("name (Russian)"), max_length=255, blank=True)
     name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
-    lat = models.FloatField(
-        _("latitude"), validators=[MinValueValidator(-90), MaxValueValidator(90)]
-    )
-    lon = models.FloatField(
-        _("longitude"), validators=[MinValueValidator(-180), MaxValueValidator(180)]
-    )
+    lat = latitude_field()
+    lon = longitude_field()
     footprint = models.JSONField(_("footprint (GeoJSON polygon)"), null=True, blank=True)
     region = models.ForeignKey(
         Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="facilities"

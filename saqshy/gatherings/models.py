@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from saqshy.accounts.models import Region
-from saqshy.core.models import BaseModel
+from saqshy.core.models import BaseModel, latitude_field, longitude_field
 from saqshy.facilities.models import Facility
 from saqshy.gatherings.choices import GatheringKind, GatheringStatus
 
@@ -33,12 +32,8 @@ class Gathering(BaseModel):
         related_name="gatherings",
     )
     area = models.JSONField(_("outdoor area (GeoJSON polygon)"), null=True, blank=True)
-    lat = models.FloatField(
-        _("latitude"), validators=[MinValueValidator(-90), MaxValueValidator(90)]
-    )
-    lon = models.FloatField(
-        _("longitude"), validators=[MinValueValidator(-180), MaxValueValidator(180)]
-    )
+    lat = latitude_field()
+    lon = longitude_field()
     region = models.ForeignKey(
         Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="gatherings"
     )

@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from saqshy.accounts.models import Agency, Region
-from saqshy.core.models import BaseModel, TranslatedNameMixin
+from saqshy.core.models import BaseModel, TranslatedNameMixin, latitude_field, longitude_field
 from saqshy.facilities.models import Facility
 from saqshy.incidents.choices import (
     IncidentSource,
@@ -22,18 +21,6 @@ from saqshy.incidents.choices import (
     UnitKind,
     UnitStatus,
 )
-
-
-def _lat(verbose: Any, **kwargs: Any) -> models.FloatField:
-    return models.FloatField(
-        verbose, validators=[MinValueValidator(-90), MaxValueValidator(90)], **kwargs
-    )
-
-
-def _lon(verbose: Any, **kwargs: Any) -> models.FloatField:
-    return models.FloatField(
-        verbose, validators=[MinValueValidator(-180), MaxValueValidator(180)], **kwargs
-    )
 
 
 class IncidentType(TranslatedNameMixin, BaseModel):
@@ -119,8 +106,8 @@ class Unit(BaseModel):
     status = models.CharField(
         _("status"), max_length=16, choices=UnitStatus.choices(), default=UnitStatus.AVAILABLE
     )
-    lat = _lat(_("latitude"), null=True, blank=True)
-    lon = _lon(_("longitude"), null=True, blank=True)
+    lat = latitude_field(null=True, blank=True)
+    lon = longitude_field(null=True, blank=True)
     position_at = models.DateTimeField(_("position time"), null=True, blank=True)
 
     scope_region_field: ClassVar[str | None] = "region"
@@ -178,8 +165,8 @@ class Incident(BaseModel):
         choices=IncidentSource.choices(),
         default=IncidentSource.CALL_112,
     )
-    lat = _lat(_("latitude"))
-    lon = _lon(_("longitude"))
+    lat = latitude_field()
+    lon = longitude_field()
     address = models.CharField(_("address"), max_length=255, blank=True)
     description = models.TextField(_("description"), blank=True)
     reporter = models.CharField(

@@ -13,14 +13,13 @@ import datetime
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from saqshy.accounts.models import Agency, Region
-from saqshy.core.models import BaseModel
+from saqshy.core.models import BaseModel, latitude_field, longitude_field
 from saqshy.facilities.models import Facility
 from saqshy.pyrotechnics.choices import OutletKind, RaidStatus, VisitResult
 
@@ -53,12 +52,8 @@ class Outlet(BaseModel):
         help_text=_("The mall, market or other facility the outlet is in, if any."),
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
-    lat = models.FloatField(
-        _("latitude"), validators=[MinValueValidator(-90), MaxValueValidator(90)]
-    )
-    lon = models.FloatField(
-        _("longitude"), validators=[MinValueValidator(-180), MaxValueValidator(180)]
-    )
+    lat = latitude_field()
+    lon = longitude_field()
     region = models.ForeignKey(
         Region,
         verbose_name=_("region"),

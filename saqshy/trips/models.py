@@ -6,25 +6,17 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from saqshy.accounts.models import Region
-from saqshy.core.models import BaseModel
+from saqshy.core.models import BaseModel, latitude_field, longitude_field
 from saqshy.duty.models import Person
 from saqshy.facilities.models import Facility
 from saqshy.incidents.models import Unit
 from saqshy.trips.choices import EscortKind, TripStatus, VehicleKind
-
-
-def _lat(label: Any) -> models.FloatField[Any, Any]:
-    return models.FloatField(label, validators=[MinValueValidator(-90), MaxValueValidator(90)])
-
-
-def _lon(label: Any) -> models.FloatField[Any, Any]:
-    return models.FloatField(label, validators=[MinValueValidator(-180), MaxValueValidator(180)])
 
 
 def vehicle_errors(vehicles: Any) -> list[str]:
@@ -129,11 +121,11 @@ class Trip(BaseModel):
     departs_at = models.DateTimeField(_("departure"))
     returns_at = models.DateTimeField(_("return"))
     departure_name = models.CharField(_("departure place"), max_length=255)
-    departure_lat = _lat(_("departure latitude"))
-    departure_lon = _lon(_("departure longitude"))
+    departure_lat = latitude_field(_("departure latitude"))
+    departure_lon = longitude_field(_("departure longitude"))
     destination_name = models.CharField(_("destination"), max_length=255)
-    destination_lat = _lat(_("destination latitude"))
-    destination_lon = _lon(_("destination longitude"))
+    destination_lat = latitude_field(_("destination latitude"))
+    destination_lon = longitude_field(_("destination longitude"))
     route_text = models.TextField(_("route"), blank=True)
     route = models.JSONField(_("route line (GeoJSON LineString)"), null=True, blank=True)
     vehicles = models.JSONField(_("vehicles"), default=list, blank=True)
