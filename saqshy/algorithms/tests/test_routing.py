@@ -6,7 +6,6 @@ from __future__ import annotations
 import itertools
 import math
 import random
-import time
 from pathlib import Path
 
 import networkx as nx
@@ -365,8 +364,8 @@ def _node_keys(graph: RoadGraph) -> list[tuple[int, int]]:
 @pytest.mark.parametrize(("metric", "sources", "targets"), [("distance", 20, 50), ("time", 5, 40)])
 def test_astana_routes_match_networkx(astana, metric: str, sources: int, targets: int) -> None:
     """The hierarchy's routes equal a networkx Dijkstra over independently built edges to
-    within 0.01 % (1,000 random pairs by distance, 200 by time)."""
-    started = time.perf_counter()
+    within 0.01 % (1,000 random pairs by distance, 200 by time). How long the check takes is
+    measured in benchmarks/routing.py, not asserted here."""
     graph, features = astana
     g = _networkx_graph(features, metric)
     keys = _node_keys(graph)
@@ -385,7 +384,6 @@ def test_astana_routes_match_networkx(astana, metric: str, sources: int, targets
             assert ours.nodes[0] == source and ours.nodes[-1] == target
             checked += 1
     assert checked == sources * targets
-    assert time.perf_counter() - started < 30
 
 
 @pytest.mark.parametrize("metric", ["time", "distance"])
