@@ -1,21 +1,14 @@
+"""Project URLs: every app's pages (from the app registry), sign-in, the API and the admin."""
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from saqshy.core.registry import page_urls
+
 urlpatterns = [
-    path("", include("saqshy.situation.urls")),
-    path("facilities/", include("saqshy.facilities.urls")),
-    path("events/", include("saqshy.gatherings.urls")),
-    path("inspections/", include("saqshy.inspections.urls")),
-    path("prevention/", include("saqshy.prevention.urls")),
-    path("equipment/", include("saqshy.equipment.urls")),
-    path("pyrotechnics/", include("saqshy.pyrotechnics.urls")),
-    path("incidents/", include("saqshy.incidents.urls")),
-    path("units/", include("saqshy.incidents.unit_urls")),
-    path("trips/", include("saqshy.trips.urls")),
-    path("duty/", include("saqshy.duty.urls")),
-    path("accounts/", include("saqshy.accounts.urls")),
+    *(path(page.prefix, include(page.urlconf)) for page in page_urls()),
     path(
         "login/",
         auth_views.LoginView.as_view(

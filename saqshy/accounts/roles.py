@@ -1,8 +1,10 @@
 """The default roles, as data: which actions each role may take on which models.
 
 A rule is ``(action, target)``: ``action`` is view/add/change/delete or ``*``; ``target`` is
-``app.model``, ``app.*`` or ``*`` (every Saqshy model). Rules are resolved against Django's
-permission table after every migration, so a new app's models join the roles automatically.
+``app.model``, ``app.*`` or ``*`` (every Saqshy model). The rules below are the ones that span
+apps; each app adds its own in its ``AppConfig`` declaration (``saqshy/core/registry.py``).
+Rules are resolved against Django's permission table after every migration, so a new app's
+models join the roles automatically.
 The default roles are reset to this table on every migration (change them here, in code
 review); a region that needs something else adds its own role in the admin.
 """
@@ -15,31 +17,8 @@ from django.contrib.auth.models import Permission
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-SAQSHY_APPS = (
-    "accounts",
-    "core",
-    "facilities",
-    "inspections",
-    "equipment",
-    "pyrotechnics",
-    "gatherings",
-    "prevention",
-    "incidents",
-    "forecasts",
-    "duty",
-    "trips",
-)
-REFERENCE_DATA = (
-    "accounts.region",
-    "accounts.district",
-    "accounts.agency",
-    "accounts.role",
-    "accounts.norm",
-    "inspections.checklistitem",
-    "incidents.incidenttype",
-)
-
-Rule = tuple[str, str]
+from saqshy.core import registry
+from saqshy.core.registry import Rule
 
 DEFAULT_ROLES: dict[str, dict[str, Any]] = {
     "admin": {
@@ -55,77 +34,37 @@ DEFAULT_ROLES: dict[str, dict[str, Any]] = {
     "planner": {
         "names": (_("Planner"), "Жоспарлаушы", "Планировщик"),
         "all_agencies": False,
-        "rules": [
-            ("view", "*"),
-            ("*", "facilities.*"),
-            ("*", "gatherings.*"),
-            ("*", "pyrotechnics.*"),
-            ("*", "forecasts.*"),
-            ("*", "duty.*"),
-            ("*", "trips.*"),
-        ],
+        "rules": [("view", "*")],
     },
     "duty-officer": {
         "names": (_("Duty officer"), "Кезекші офицер", "Оперативный дежурный"),
         "all_agencies": True,
-        "rules": [("view", "*"), ("change", "facilities.facility"), ("*", "incidents.*")],
+        "rules": [("view", "*")],
     },
     "dispatcher": {
         "names": (_("Dispatcher"), "Диспетчер", "Диспетчер"),
         "all_agencies": False,
-        "rules": [("view", "*"), ("*", "incidents.*")],
+        "rules": [("view", "*")],
     },
     "inspector": {
         "names": (_("Inspector"), "Инспектор", "Инспектор"),
         "all_agencies": True,
-        "rules": [
-            ("view", "*"),
-            ("add", "facilities.*"),
-            ("change", "facilities.*"),
-            ("*", "inspections.*"),
-            ("*", "equipment.*"),
-            ("*", "prevention.*"),
-            ("*", "pyrotechnics.*"),
-        ],
+        "rules": [("view", "*")],
     },
     "field-officer": {
         "names": (_("Field officer"), "Далалық қызметкер", "Полевой сотрудник"),
         "all_agencies": False,
-        "rules": [
-            ("view", "facilities.*"),
-            ("view", "accounts.*"),
-            ("view", "gatherings.*"),
-            ("view", "pyrotechnics.*"),
-            ("change", "pyrotechnics.raidvisit"),
-            ("add", "pyrotechnics.seizure"),
-            ("add", "pyrotechnics.seizureline"),
-            ("view", "incidents.*"),
-            ("change", "incidents.unit"),
-            ("view", "duty.*"),
-            ("view", "trips.*"),
-            ("change", "trips.trip"),
-        ],
+        "rules": [],
     },
     "trip-organiser": {
         "names": (_("Trip organiser"), "Сапар ұйымдастырушы", "Организатор поездок"),
         "all_agencies": False,
-        "rules": [
-            ("view", "facilities.*"),
-            ("view", "accounts.*"),
-            ("view", "trips.*"),
-            ("add", "trips.trip"),
-            ("change", "trips.trip"),
-        ],
+        "rules": [],
     },
     "viewer": {
         "names": (_("Viewer"), "Бақылаушы", "Наблюдатель"),
         "all_agencies": False,
-        "rules": [
-            ("view", "facilities.*"),
-            ("view", "accounts.*"),
-            ("view", "gatherings.*"),
-            ("view", "pyrotechnics.*"),
-        ],
+        "rules": [],
     },
 }
 
@@ -135,7 +74,7 @@ _WRITES_REFERENCE = {"admin"}
 
 def _matches(rule: Rule) -> Q:
     action, target = rule
-    query = Q(content_type__app_label__in=SAQSHY_APPS)
+    query = Q(content_type__app_label__in=registry.role_apps())
     if action != "*":
         query &= Q(codename__startswith=f"{action}_")
     if target != "*":
@@ -148,15 +87,16 @@ def _matches(rule: Rule) -> Q:
 
 def permissions_for(slug: str) -> list[Permission]:
     spec = DEFAULT_ROLES[slug]
+    reference_data = registry.reference_data()
     query = Q(pk__in=[])
-    for rule in spec["rules"]:
+    for rule in [*spec["rules"], *registry.role_rules(slug)]:
         query |= _matches(rule)
     perms = Permission.objects.filter(query).select_related("content_type")
     result = []
     for perm in perms:
         target = f"{perm.content_type.app_label}.{perm.content_type.model}"
         writes = not perm.codename.startswith("view_")
-        if writes and target in REFERENCE_DATA and slug not in _WRITES_REFERENCE:
+        if writes and target in reference_data and slug not in _WRITES_REFERENCE:
             continue
         result.append(perm)
     return result

@@ -1,8 +1,11 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from saqshy.core import registry
+from saqshy.core.registry import AppDeclaration
 
-class CoreConfig(AppConfig):
+
+class CoreConfig(registry.SaqshyAppConfig):
     name = "saqshy.core"
     label = "core"
     verbose_name = _("Core")
+    declaration = AppDeclaration(api="saqshy.core.api.urls")

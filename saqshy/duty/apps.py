@@ -1,8 +1,18 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from saqshy.core import registry
+from saqshy.core.registry import AppDeclaration, MapLayer, NavEntry, PageUrls
 
-class DutyConfig(AppConfig):
+
+class DutyConfig(registry.SaqshyAppConfig):
     name = "saqshy.duty"
     label = "duty"
     verbose_name = _("Duty, posts and patrols")
+    declaration = AppDeclaration(
+        pages=(PageUrls("duty/", "saqshy.duty.urls"),),
+        api="saqshy.duty.api.urls",
+        nav=(NavEntry(_("Duty"), "duty:posts", 100, ("duty",)),),
+        role_rules={"planner": (("*", "duty.*"),), "field-officer": (("view", "duty.*"),)},
+        map_layers=(MapLayer(config="saqshy.duty.map.layer_config"),),
+        banners=("duty/readiness_banner.html",),
+    )

@@ -1,8 +1,24 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from saqshy.core import registry
+from saqshy.core.registry import AppDeclaration, NavEntry, PageUrls
 
-class FacilitiesConfig(AppConfig):
+
+class FacilitiesConfig(registry.SaqshyAppConfig):
     name = "saqshy.facilities"
     label = "facilities"
     verbose_name = _("Facilities")
+    declaration = AppDeclaration(
+        pages=(PageUrls("facilities/", "saqshy.facilities.urls"),),
+        api="saqshy.facilities.api.urls",
+        nav=(NavEntry(_("Facilities"), "facilities:list", 40, ("facilities",)),),
+        role_rules={
+            "planner": (("*", "facilities.*"),),
+            "duty-officer": (("change", "facilities.facility"),),
+            "inspector": (("add", "facilities.*"), ("change", "facilities.*")),
+            "field-officer": (("view", "facilities.*"),),
+            "trip-organiser": (("view", "facilities.*"),),
+            "viewer": (("view", "facilities.*"),),
+        },
+        schema_enums={"FacilityKindEnum": "saqshy.facilities.choices.FACILITY_KINDS"},
+    )

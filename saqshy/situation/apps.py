@@ -1,8 +1,15 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from saqshy.core import registry
+from saqshy.core.registry import AppDeclaration, NavEntry, PageUrls
 
-class SituationConfig(AppConfig):
+
+class SituationConfig(registry.SaqshyAppConfig):
     name = "saqshy.situation"
     label = "situation"
     verbose_name = _("Situation")
+    declaration = AppDeclaration(
+        pages=(PageUrls("", "saqshy.situation.urls"),),
+        nav=(NavEntry(_("Situation map"), "situation:map", 10, ("situation",)),),
+        roles=False,
+    )

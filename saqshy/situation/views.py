@@ -14,43 +14,12 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from saqshy.accounts.models import Region
-from saqshy.core.scoping import user_scope
-from saqshy.duty.models import PatrolPlan
+from saqshy.core import registry
 from saqshy.facilities.choices import FacilityKind
-from saqshy.forecasts.models import HotspotForecast
-from saqshy.incidents.choices import IncidentStatus, Priority, UnitKind, UnitStatus
-from saqshy.incidents.models import Incident, IncidentType, Unit
 from saqshy.inspections.choices import Clearance
 from saqshy.situation import basemap
 
 MAX_ZOOM = 19
-
-# Map colour and a one- or two-letter mark per incident type code and unit kind; a type added
-# later without an entry here is drawn grey with its code's first letter.
-TYPE_STYLE = {
-    "fire": ("#d7191c", "F"),
-    "crime": ("#2c7bb6", "C"),
-    "traffic_accident": ("#f17c0f", "T"),
-    "medical": ("#e7298a", "M"),
-    "lost_child": ("#7b3294", "L"),
-    "suspicious_object": ("#252525", "S"),
-    "crowd_density": ("#8c510a", "D"),
-    "fire_alarm": ("#f4a582", "A"),
-    "utility_outage": ("#6a7f10", "U"),
-    "stranded": ("#01858c", "V"),
-    "other": ("#737373", "?"),
-}
-UNIT_MARK = {
-    UnitKind.PATROL_CAR: "P",
-    UnitKind.FOOT_PATROL: "FP",
-    UnitKind.TRAFFIC_POLICE: "TP",
-    UnitKind.FIRE_ENGINE: "FE",
-    UnitKind.LADDER: "L",
-    UnitKind.RESCUE: "R",
-    UnitKind.AMBULANCE: "A",
-    UnitKind.SPECIAL: "S",
-    UnitKind.HELICOPTER: "H",
-}
 
 # The words ops.js shows, in the request's language.
 OPS_TEXT = {
@@ -94,48 +63,6 @@ OPS_TEXT = {
 }
 
 
-def operations_config(user: Any) -> dict[str, Any]:
-    """What the map's incident and unit layers need: labels, colours, URLs, what the user may do."""
-    types = [
-        {
-            "value": t.code,
-            "label": t.display_name,
-            "colour": TYPE_STYLE.get(t.code, ("#737373", ""))[0],
-            "mark": TYPE_STYLE.get(t.code, ("", t.code[:1].upper()))[1],
-        }
-        for t in IncidentType.objects.all()
-    ]
-    unit_kinds = [
-        {**k, "mark": UNIT_MARK.get(k["value"], k["value"][:1].upper())} for k in UnitKind.legend()
-    ]
-    return {
-        "types": types,
-        "priorities": Priority.legend(),
-        "statuses": IncidentStatus.legend(),
-        "transitions": {k: list(v) for k, v in IncidentStatus.TRANSITIONS.items()},
-        "unitKinds": unit_kinds,
-        "unitStatuses": UnitStatus.legend(),
-        "incidentsUrl": "/api/incidents/?open=true&page_size=500",
-        "incidentUrl": "/api/incidents/{id}/",
-        "recommendationsUrl": "/api/incidents/{id}/recommendations/",
-        "dispatchUrl": "/api/incidents/{id}/dispatch/",
-        "advanceUrl": "/api/incidents/{id}/advance/",
-        "incidentPage": "/incidents/{id}/",
-        "unitsUrl": "/api/units/?page_size=1000",
-        "routeUrl": "/api/routing/route",
-        "forecastsUrl": "/api/forecasts/?page_size=1",
-        "forecastCellsUrl": "/api/forecasts/{id}/cells/?top=600",
-        "seeForecasts": not user_scope(user, HotspotForecast, "view").empty,
-        "patrolPlansUrl": "/api/duty/patrol-plans/?page_size=1",
-        "patrolStopsUrl": "/api/duty/patrol-plans/{id}/stops/",
-        "patrolSheetUrl": "/duty/patrol-plans/{id}/",
-        "seePatrols": not user_scope(user, PatrolPlan, "view").empty,
-        "seeIncidents": not user_scope(user, Incident, "view").empty,
-        "seeUnits": not user_scope(user, Unit, "view").empty,
-        "canDispatch": not user_scope(user, Incident, "change").empty,
-    }
-
-
 def _start_region(user: Any) -> Region | None:
     grant = user.grants.exclude(region=None).select_related("region").first()
     if grant:
@@ -169,15 +96,13 @@ def situation_map(request: HttpRequest) -> HttpResponse:
         "maxZoom": MAX_ZOOM,
         "socketPath": "/ws/situation/",
     }
-    ops = operations_config(request.user)
-    region = _start_region(request.user)
-    if region:
-        ops["forecastsUrl"] += f"&region={region.slug}"
-        ops["patrolPlansUrl"] += f"&region={region.pk}"
+    ops = registry.map_config(request.user, _start_region(request.user))
     context = {
         "map_config": config,
         "ops_config": {**ops, "csrfToken": get_token(request)},
         "ops_text": OPS_TEXT,
+        "layer_scripts": registry.map_scripts(),
+        "layer_legends": registry.map_legends(),
     }
     return render(request, "situation/map.html", context)
 

@@ -1,4 +1,4 @@
-"""This app's API routes, registered on the project's router by ``saqshy/api_urls.py``."""
+"""This app's API routes, collected by ``saqshy/api_urls.py`` through the app registry."""
 
 from rest_framework.routers import DefaultRouter
 

@@ -1,10 +1,12 @@
-"""This app's API routes, registered on the project's router by ``saqshy/api_urls.py``."""
+"""This app's API routes, collected by ``saqshy/api_urls.py`` through the app registry."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from saqshy.inspections.api.views import (
     BriefingViewSet,
     ChecklistItemViewSet,
+    ClearanceView,
     DrillViewSet,
     InspectionViewSet,
     ViolationViewSet,
@@ -18,3 +20,8 @@ def register(router: DefaultRouter) -> None:
     router.register("violations", ViolationViewSet, basename="violation")
     router.register("briefings", BriefingViewSet, basename="briefing")
     router.register("drills", DrillViewSet, basename="drill")
+
+
+urlpatterns = [
+    path("clearance/", ClearanceView.as_view(), name="clearance"),
+]

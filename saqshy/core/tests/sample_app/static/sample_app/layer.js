@@ -1,0 +1,1 @@
+/* the sample app's map layer */
