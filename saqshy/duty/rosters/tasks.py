@@ -20,9 +20,10 @@ from django_tasks import task
 
 from saqshy.algorithms import optimise as opt
 from saqshy.algorithms.optimise.common import worst_status
-from saqshy.duty import planning, plans
 from saqshy.duty.choices import PlanKind, PlanStatus
 from saqshy.duty.models import PlanRun
+from saqshy.duty.patrols.services import create_patrol_plan
+from saqshy.duty.rosters import planning, plans
 
 logger = logging.getLogger(__name__)
 
@@ -243,8 +244,6 @@ def _store(
 
 
 def _patrol(run: PlanRun) -> None:
-    from saqshy.duty.patrols import create_patrol_plan
-
     plans.progress(run, 10, _("Planning patrols from the hotspot forecast."))
     plan = create_patrol_plan(
         acting_user=run.requested_by,
