@@ -24,6 +24,7 @@ from saqshy.demo.season import new_year
 from saqshy.duty import posts, services
 from saqshy.duty.choices import AbsenceKind, ReadinessLevel
 from saqshy.duty.models import Absence, Person, Readiness
+from saqshy.duty.readiness import services as readiness_services
 
 DISTRICTS = [
     ("almaty", "Almaty", "Алматы", "Алматы", 0.22),
@@ -254,7 +255,7 @@ def load_duty(city: str = "astana", today: dt.date | None = None) -> DutyResult:
         dt.datetime.combine(eve - dt.timedelta(days=1), dt.time(0, 0))
     )
     if not Readiness.objects.filter(region=region, agency=None, starts_at=enhanced_from).exists():
-        services.set_readiness(
+        readiness_services.set_readiness(
             acting_user=planner,
             region=region,
             level=ReadinessLevel.ENHANCED,

@@ -2,8 +2,8 @@
 and patrol plans for New Year's Eve night from the accident forecast.
 
 The roster run is recorded like any other (requested by the city's planner, audited) and
-computed inline by ``duty.tasks.execute`` with a short solver time limit per district, so
-``load_demo`` stays within about a minute more. Its gaps are whatever the optimiser reports
+computed inline by ``duty.rosters.tasks.execute`` with a short solver time limit per district,
+so ``load_demo`` stays within about a minute more. Its gaps are whatever the optimiser reports
 for the demo's personnel, absences and posts: nothing is tuned to hide or make them. A second
 call finds the finished run and the plan and changes nothing.
 """
@@ -18,9 +18,10 @@ from django.utils import timezone
 
 from saqshy.accounts.models import Region, User
 from saqshy.demo.season import new_year
-from saqshy.duty import patrols, plans, tasks
 from saqshy.duty.choices import PlanKind, PlanStatus
 from saqshy.duty.models import PatrolPlan, PlanRun
+from saqshy.duty.patrols import services as patrols
+from saqshy.duty.rosters import plans, tasks
 from saqshy.forecasts.queries import latest_forecast
 from saqshy.forecasts.services import compute_forecast
 

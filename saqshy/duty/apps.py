@@ -16,3 +16,11 @@ class DutyConfig(registry.SaqshyAppConfig):
         map_layers=(MapLayer(config="saqshy.duty.map.layer_config"),),
         banners=("duty/readiness_banner.html",),
     )
+
+    def ready(self) -> None:
+        super().ready()
+        # The plan run services queue runs; the task that computes them imports those
+        # services, so it is handed down here instead of imported upwards (no cycle).
+        from saqshy.duty.rosters import plans, tasks
+
+        plans.register_runner(tasks.run_plan.enqueue)

@@ -1,6 +1,9 @@
 from django.urls import path
 
-from saqshy.duty import plan_views, views
+from saqshy.duty import views
+from saqshy.duty.patrols import views as patrol_views
+from saqshy.duty.readiness import views as readiness_views
+from saqshy.duty.rosters import views as plan_views
 
 app_name = "duty"
 
@@ -14,15 +17,15 @@ urlpatterns = [
     path("personnel/<int:pk>/edit/", views.person_edit, name="person-edit"),
     path("personnel/<int:pk>/absences/", views.absence_add, name="absence-add"),
     path("absences/<int:pk>/remove/", views.absence_remove, name="absence-remove"),
-    path("readiness/", views.readiness, name="readiness"),
-    path("readiness/<int:pk>/end/", views.readiness_end, name="readiness-end"),
+    path("readiness/", readiness_views.readiness, name="readiness"),
+    path("readiness/<int:pk>/end/", readiness_views.readiness_end, name="readiness-end"),
     path("plan/", plan_views.plan, name="plan"),
     path("plan/runs/<int:pk>/", plan_views.plan_run, name="plan-run"),
     path("plan/runs/<int:pk>/status/", plan_views.plan_run_status, name="plan-run-status"),
     path("personnel/<int:pk>/sick/", plan_views.report_sick, name="report-sick"),
     path("personnel/<int:pk>/roster.ics", plan_views.person_ics, name="person-ics"),
     path("posts/<int:pk>/roster.pdf", plan_views.post_pdf, name="post-pdf"),
-    path("patrol-plans/", plan_views.patrol_plans, name="patrol-plans"),
-    path("patrol-plans/<int:pk>/", plan_views.patrol_plan, name="patrol-plan"),
-    path("patrol-plans/<int:pk>/sheet/", plan_views.patrol_sheet, name="patrol-sheet"),
+    path("patrol-plans/", patrol_views.patrol_plans, name="patrol-plans"),
+    path("patrol-plans/<int:pk>/", patrol_views.patrol_plan, name="patrol-plan"),
+    path("patrol-plans/<int:pk>/sheet/", patrol_views.patrol_sheet, name="patrol-sheet"),
 ]

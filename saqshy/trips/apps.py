@@ -26,7 +26,7 @@ class TripsConfig(registry.SaqshyAppConfig):
     def ready(self) -> None:
         super().ready()
         # An escort's approved trip is a window the duty roster must leave free.
-        from saqshy.duty.planning import register_commitments
+        from saqshy.duty.rosters.planning import register_commitments
         from saqshy.trips.queries import escort_commitments
 
         register_commitments(escort_commitments)

@@ -13,8 +13,8 @@ from saqshy.core.audit_models import AuditEntry
 from saqshy.demo import loader
 from saqshy.demo.duty import STAFF, load_duty
 from saqshy.demo.season import load_season, new_year
-from saqshy.duty import queries
 from saqshy.duty.models import Absence, Person, Post, Readiness
+from saqshy.duty.readiness import queries
 from saqshy.facilities.models import Facility
 from saqshy.gatherings.models import Gathering
 

@@ -12,8 +12,8 @@ from saqshy.demo.plans import load_plans, roster_window
 from saqshy.demo.season import load_season
 from saqshy.demo.trips import load_trips
 from saqshy.demo.units import load_units
-from saqshy.duty import planning
 from saqshy.duty.models import PatrolPlan, PlanRun, Shift
+from saqshy.duty.rosters import planning
 
 pytestmark = pytest.mark.django_db
 

@@ -244,7 +244,7 @@ class PlanRunSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_gaps(self, run: PlanRun) -> list[dict[str, Any]]:
-        from saqshy.duty.planning import gap_text
+        from saqshy.duty.rosters.planning import gap_text
 
         return [{**row, "reason_text": gap_text(row)} for row in run.gaps]
 

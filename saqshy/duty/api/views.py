@@ -15,7 +15,7 @@ from saqshy.accounts.models import Agency, Region
 from saqshy.core.api.renderers import GeoJSONRenderer
 from saqshy.core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from saqshy.core.scoping import user_scope
-from saqshy.duty import patrols, plans, posts, queries, services
+from saqshy.duty import posts, services
 from saqshy.duty.api.serializers import (
     AbsenceSerializer,
     DeriveResultSerializer,
@@ -32,6 +32,10 @@ from saqshy.duty.api.serializers import (
 )
 from saqshy.duty.filtersets import PersonFilterSet, PostFilterSet, ReadinessFilterSet
 from saqshy.duty.models import Absence, PatrolPlan, Person, PlanRun, Post, Readiness, Shift
+from saqshy.duty.patrols import services as patrols
+from saqshy.duty.readiness import queries
+from saqshy.duty.readiness import services as readiness_services
+from saqshy.duty.rosters import plans
 
 
 class PersonViewSet(ScopedModelViewSet):
@@ -122,7 +126,7 @@ class ReadinessViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     scoped_actions = {"end": "change", "now": "view"}
 
     def perform_create(self, serializer: Any) -> None:
-        serializer.instance = services.set_readiness(
+        serializer.instance = readiness_services.set_readiness(
             acting_user=self.request.user, **serializer.validated_data
         )
 
@@ -131,7 +135,7 @@ class ReadinessViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     def end(self, request: Request, pk: str | None = None) -> Response:
         body = EndReadinessSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        readiness = services.end_readiness(
+        readiness = readiness_services.end_readiness(
             acting_user=request.user, readiness=self.get_object(), **body.validated_data
         )
         return Response(ReadinessSerializer(readiness).data)

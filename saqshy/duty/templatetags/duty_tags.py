@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from saqshy.duty.queries import banner_levels
+from saqshy.duty.readiness.queries import banner_levels
 
 register = template.Library()
 

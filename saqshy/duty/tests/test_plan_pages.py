@@ -15,8 +15,9 @@ from icalendar import Calendar
 from saqshy.accounts.models import Agency, Region
 from saqshy.core.testing.mixins import PersonaTestCase, RegionScopedAPITests
 from saqshy.core.testing.personas import make_personas
-from saqshy.duty import patrols, plans
 from saqshy.duty.models import PatrolPlan, PlanRun, Shift
+from saqshy.duty.patrols import services as patrols
+from saqshy.duty.rosters import plans
 from saqshy.duty.tests.factories import ShiftFactory, hour
 from saqshy.duty.tests.test_plans import IMMEDIATE, make_region_staff
 from saqshy.forecasts.models import HotspotCell, HotspotForecast

@@ -15,8 +15,8 @@ from saqshy.accounts.models import Agency, District, Region
 from saqshy.algorithms import optimise as opt
 from saqshy.core.models import AuditEntry
 from saqshy.core.testing.mixins import PersonaTestCase
-from saqshy.duty import planning, plans
 from saqshy.duty.models import Absence, Person, PlanRun, Post, PostNeed, Shift
+from saqshy.duty.rosters import planning, plans
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 

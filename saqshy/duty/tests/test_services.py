@@ -10,8 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from saqshy.accounts.models import Agency, Norm
 from saqshy.core.audit_models import AuditEntry
 from saqshy.core.testing.mixins import PersonaTestCase
-from saqshy.duty import posts, queries, services
+from saqshy.duty import posts, services
 from saqshy.duty.models import Person, Post, Readiness
+from saqshy.duty.readiness import queries
+from saqshy.duty.readiness import services as readiness_services
 from saqshy.duty.tests.factories import (
     AbsenceFactory,
     PersonFactory,
@@ -148,7 +150,7 @@ class DerivePostsTests(DutyTestCase):
 
 class ReadinessTests(DutyTestCase):
     def set(self, level: str, starts: dt.datetime, **extra: Any) -> Readiness:
-        return services.set_readiness(
+        return readiness_services.set_readiness(
             acting_user=self.p.planner_almaty,
             region=self.almaty,
             level=level,
@@ -184,7 +186,7 @@ class ReadinessTests(DutyTestCase):
         with self.assertRaises(ValidationError):
             self.set("high_alert", hour(1))
         with self.assertRaises(ValidationError):
-            services.set_readiness(
+            readiness_services.set_readiness(
                 acting_user=None,
                 region=self.almaty,
                 level="enhanced",
@@ -196,7 +198,7 @@ class ReadinessTests(DutyTestCase):
         with self.assertRaises(PermissionDenied):
             self.set("enhanced", hour(0), agency=self.fire)
         with self.assertRaises(PermissionDenied):
-            services.set_readiness(
+            readiness_services.set_readiness(
                 acting_user=self.p.planner_almaty,
                 region=self.p.astana,
                 level="enhanced",
@@ -221,10 +223,14 @@ class ReadinessTests(DutyTestCase):
 
     def test_ending_a_level(self) -> None:
         level = self.set("enhanced", hour(-2))
-        services.end_readiness(acting_user=self.p.planner_almaty, readiness=level, at=hour(0))
+        readiness_services.end_readiness(
+            acting_user=self.p.planner_almaty, readiness=level, at=hour(0)
+        )
         self.assertEqual(queries.readiness_at(self.almaty, when=hour(1)).level, "normal")
         later = self.set("high_alert", hour(4))
-        services.end_readiness(acting_user=self.p.planner_almaty, readiness=later, at=hour(0))
+        readiness_services.end_readiness(
+            acting_user=self.p.planner_almaty, readiness=later, at=hour(0)
+        )
         self.assertFalse(Readiness.objects.filter(pk=later.pk).exists())
 
 
@@ -303,7 +309,7 @@ class ReserveBoardTests(DutyTestCase):
         AbsenceFactory(person=people[0], starts_at=hour(-1))
         for person in people[1:8]:
             ShiftFactory(person=person)  # on a shift that runs now
-        services.set_readiness(
+        readiness_services.set_readiness(
             acting_user=self.p.planner_almaty,
             region=self.almaty,
             level="high_alert",

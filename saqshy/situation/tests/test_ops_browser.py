@@ -39,7 +39,7 @@ for call_sign, kind, (lat, lon) in [
 from saqshy.forecasts import services as forecasts
 forecasts.compute_forecast(acting_user=None, region=p.astana)
 import datetime as dt
-from saqshy.duty import patrols
+from saqshy.duty.patrols import services as patrols
 night = timezone.now().replace(hour=20, minute=0, second=0, microsecond=0)
 patrols.create_patrol_plan(
     acting_user=None, region=p.astana, starts_at=night, ends_at=night + dt.timedelta(hours=6)

@@ -3,7 +3,7 @@
 It reads a region's posts (with readiness applied, ``queries.requirements``), personnel,
 absences, approved trip escorts and shifts for a window, turns them into the optimiser's
 dataclasses (times as whole hours from the start of the window, ids as strings), and turns
-the results back into rows and datetimes. It writes nothing: ``duty.tasks`` does.
+the results back into rows and datetimes. It writes nothing: ``duty.rosters.tasks`` does.
 
 Choices made here:
 
@@ -46,7 +46,7 @@ from saqshy.algorithms import optimise as opt
 from saqshy.algorithms.optimise.staffing import BUDGET, CAPACITY, UNRESOLVED
 from saqshy.duty.choices import PostKind
 from saqshy.duty.models import Absence, Person, Post, Shift
-from saqshy.duty.queries import requirements
+from saqshy.duty.readiness.queries import requirements
 
 HOUR = dt.timedelta(hours=1)
 NO_DISTRICT = ""

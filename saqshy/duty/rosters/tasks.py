@@ -20,9 +20,10 @@ from django_tasks import task
 
 from saqshy.algorithms import optimise as opt
 from saqshy.algorithms.optimise.common import worst_status
-from saqshy.duty import planning, plans
 from saqshy.duty.choices import PlanKind, PlanStatus
 from saqshy.duty.models import PlanRun
+from saqshy.duty.patrols.services import create_patrol_plan
+from saqshy.duty.rosters import planning, plans
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +61,12 @@ def execute(run_id: int) -> dict[str, Any]:
         plans.fail(run.pk, _("The run failed: %(error)s") % {"error": error})
         raise
     return {"run": run.pk, "status": PlanStatus.DONE, "coverage": run.coverage}
+
+
+def _finite(value: float) -> float | None:
+    """A solver figure, or None where the solver stopped before it had one (inf/NaN are not
+    JSON and say nothing to a planner)."""
+    return value if math.isfinite(value) else None
 
 
 def _sum_stats(stats: list[opt.SolveStats]) -> tuple[str, float, float, float, float]:
@@ -174,9 +181,9 @@ def _roster(run: PlanRun) -> None:
                 "staffed_hours": result.staffed_person_hours,
                 "coverage": result.coverage_ratio,
                 "status": result.stats.status,
-                "objective": result.stats.objective,
-                "best_bound": result.stats.best_bound,
-                "gap": None if math.isinf(result.stats.gap) else result.stats.gap,
+                "objective": _finite(result.stats.objective),
+                "best_bound": _finite(result.stats.best_bound),
+                "gap": _finite(result.stats.gap),
                 "wall_time_s": round(result.stats.wall_time_s, 3),
                 "shifts": len(stored),
                 "violations": len(violations),
@@ -235,16 +242,14 @@ def _store(
     run.summary = summary
     status, objective, bound, gap, wall = _sum_stats(stats)
     run.solver_status = status
-    run.objective = objective
-    run.best_bound = bound
-    run.gap = None if status in ("GREEDY", "UNKNOWN") else gap
+    run.objective = _finite(objective)
+    run.best_bound = _finite(bound)
+    run.gap = None if status in ("GREEDY", "UNKNOWN") else _finite(gap)
     run.wall_time_s = wall
     run.message = _("Done.")
 
 
 def _patrol(run: PlanRun) -> None:
-    from saqshy.duty.patrols import create_patrol_plan
-
     plans.progress(run, 10, _("Planning patrols from the hotspot forecast."))
     plan = create_patrol_plan(
         acting_user=run.requested_by,

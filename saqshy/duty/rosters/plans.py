@@ -1,9 +1,13 @@
 """Plan runs: request a roster (or staffing, or re-planning) run, track it, record its result.
 
 A run is requested by a service (audited, pushed live on the topic ``planrun``) that queues
-the background task ``duty.tasks.run_plan`` once the request is committed. The task reports
-progress on the run (pushed live too) and writes the roster through ``write_shifts``, in one
-transaction per run, audited shift by shift.
+the background task ``duty.rosters.tasks.run_plan`` once the request is committed. The task
+reports progress on the run (pushed live too) and writes the roster through ``write_shifts``, in
+one transaction per run, audited shift by shift.
+
+The task module sits above this one (it calls ``progress``, ``finish`` and ``fail``), so this
+module never imports it: the duty app's ``AppConfig.ready`` hands the task down through
+``register_runner``.
 """
 
 from __future__ import annotations
@@ -11,10 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +31,8 @@ from saqshy.core.realtime import publish_on_commit
 from saqshy.core.scoping import perm_name
 from saqshy.duty.choices import AbsenceKind, PlanKind, PlanStatus
 from saqshy.duty.models import Absence, Person, PlanRun, Shift
-from saqshy.duty.planning import Horizon, RegionInput, floor_hour
+from saqshy.duty.rosters.planning import Horizon, RegionInput, floor_hour
+from saqshy.duty.services import add_absence
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +81,7 @@ def request_run(
 
     The task starts once the request is committed (with ``SAQSHY_TASKS_BACKEND=immediate``
     it runs right then, inline). ``queue=False`` only records the run, for a caller that
-    runs it itself (``duty.tasks.execute``; the demo loader does)."""
+    runs it itself (``duty.rosters.tasks.execute``; the demo loader does)."""
     if kind not in PlanKind.values():
         raise ValidationError({"kind": [_("Unknown kind of plan run.")]})
     if ends_at - starts_at > MAX_WINDOW:
@@ -103,12 +108,24 @@ def request_run(
     return run
 
 
+Runner = Callable[[int], Any]
+"""Queues the computation of a plan run by its id; returns the queue's result (with an ``id``)."""
+
+_runner: Runner | None = None
+
+
+def register_runner(runner: Runner) -> None:
+    """Say how runs are queued (``run_plan.enqueue`` of the task module; see the docstring)."""
+    global _runner
+    _runner = runner
+
+
 def enqueue(run_id: int) -> None:
     """Hand a run to the task queue and note the task's id."""
-    from saqshy.duty.tasks import run_plan
-
     try:
-        result = run_plan.enqueue(run_id)
+        if _runner is None:
+            raise ImproperlyConfigured("no plan run runner is registered")
+        result = _runner(run_id)
     except Exception as error:  # the queue is down: say so on the run instead of losing it
         logger.exception("could not queue plan run %s", run_id)
         fail(run_id, _("Could not queue the run: %(error)s") % {"error": error})
@@ -150,8 +167,6 @@ def replan_after_sickness(
     Both in one transaction: no sickness without its re-plan."""
     starts_at, ends_at = latest_roster_window(person.region, sick_from)
     with transaction.atomic():
-        from saqshy.duty.services import add_absence
-
         absence = add_absence(
             acting_user=acting_user,
             person=person,
