@@ -6,3 +6,8 @@ class SituationConfig(AppConfig):
     name = "saqshy.situation"
     label = "situation"
     verbose_name = _("Situation")
+
+    def ready(self) -> None:
+        from saqshy.situation import signals
+
+        signals.connect()
