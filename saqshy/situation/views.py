@@ -168,6 +168,7 @@ def situation_map(request: HttpRequest) -> HttpResponse:
         "tilesUrl": "/tiles/{z}/{x}/{y}.png",
         "maxZoom": MAX_ZOOM,
         "socketPath": "/ws/situation/",
+        "timeZone": settings.TIME_ZONE,
     }
     ops = operations_config(request.user)
     region = _start_region(request.user)
