@@ -5,7 +5,8 @@ A socket outlives the request that opened it, so it re-checks its user: at least
 change to the account, its grants or its sessions (see ``situation.signals``). A deactivated
 user's socket closes with 4403, a socket whose session ended (logout, expiry, password change)
 with 4401; a changed set of grants re-joins the right region groups and says ``hello`` again so
-the map re-fetches what it may now see.
+the map re-fetches what it may now see (a change that leaves the grants alone, such as the
+interface language, does not make every map reload).
 """
 
 from __future__ import annotations
@@ -45,6 +46,12 @@ def groups_for(user: Any) -> list[str]:
     return [group_for_region(pk) for pk in sorted(region_ids)]
 
 
+def access_of(user: Any) -> tuple[Any, ...]:
+    """What the user's access is made of; when it changes, the map must load again."""
+    grants = user.grants.values_list("region_id", "agency_id", "role_id")
+    return (user.is_superuser, *sorted(grants, key=lambda g: tuple(v or 0 for v in g)))
+
+
 def session_still_signs_in(session_key: str, user: User) -> bool:
     """Whether the session still exists and still authenticates ``user``.
 
@@ -77,6 +84,7 @@ class SituationConsumer(AsyncJsonWebsocketConsumer):
         self.personal = group_for_user(user.pk)
         await self.channel_layer.group_add(self.personal, self.channel_name)
         self.joined = await database_sync_to_async(groups_for)(user)
+        self.access = await database_sync_to_async(access_of)(user)
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
@@ -123,28 +131,29 @@ class SituationConsumer(AsyncJsonWebsocketConsumer):
         await asyncio.sleep(wait)
         if self.closed:
             return False
-        user, groups, verdict = await database_sync_to_async(self._current)()
+        user, groups, access, verdict = await database_sync_to_async(self._current)()
         if verdict:
             await self._close(verdict)
             return False
         self.user = user
-        if set(groups) != set(self.joined):
-            for group in set(self.joined) - set(groups):
-                await self.channel_layer.group_discard(group, self.channel_name)
-            for group in set(groups) - set(self.joined):
-                await self.channel_layer.group_add(group, self.channel_name)
-            self.joined = groups
+        for group in set(self.joined) - set(groups):
+            await self.channel_layer.group_discard(group, self.channel_name)
+        for group in set(groups) - set(self.joined):
+            await self.channel_layer.group_add(group, self.channel_name)
+        self.joined = groups
+        if access != self.access:
+            self.access = access
             await self._hello()
         return True
 
-    def _current(self) -> tuple[Any, list[str], int | None]:
-        """The user as stored now, the groups they may join, and a close code if they may not."""
+    def _current(self) -> tuple[Any, list[str], tuple[Any, ...], int | None]:
+        """The user as stored now, their groups and access, and a close code if they may not."""
         user = User.objects.filter(pk=self.user.pk, is_active=True).first()
         if user is None:
-            return None, [], FORBIDDEN
+            return None, [], (), FORBIDDEN
         if self.session_key is not None and not session_still_signs_in(self.session_key, user):
-            return None, [], UNAUTHENTICATED
-        return user, groups_for(user), None
+            return None, [], (), UNAUTHENTICATED
+        return user, groups_for(user), access_of(user), None
 
     async def _close(self, code: int) -> None:
         if self.closed:

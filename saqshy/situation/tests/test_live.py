@@ -218,6 +218,11 @@ def test_a_grant_change_moves_the_socket_to_the_new_region(layer: str, personas:
         live_map = await _connect(
             await database_sync_to_async(User.objects.get)(username="planner_astana")
         )
+        # A change that leaves the access alone is re-checked quietly: no reload of every map.
+        await database_sync_to_async(accounts.set_language)(
+            acting_user=None, user=personas.planner_astana, language="kk"
+        )
+        assert await live_map.receive_nothing(timeout=0.5)
         await database_sync_to_async(move_to_almaty)()
         # Said again: the map re-fetches what it may now see.
         while (message := await live_map.receive_json_from(timeout=5))["type"] != "hello":
