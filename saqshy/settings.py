@@ -184,6 +184,9 @@ if REDIS_URL:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# An open live socket re-checks its user's account, grants and session at least this often
+# (and at once when they change); the tests shorten it.
+SAQSHY_LIVE_RECHECK_SECONDS = float(os.environ.get("SAQSHY_LIVE_RECHECK_SECONDS", "60"))
 
 # Background work (roster planning and other long jobs): Django's Tasks API (the django-tasks
 # backport) with its database queue, run by `manage.py db_worker` processes (make demo starts

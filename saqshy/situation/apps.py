@@ -13,3 +13,9 @@ class SituationConfig(registry.SaqshyAppConfig):
         nav=(NavEntry(_("Situation map"), "situation:map", 10, ("situation",)),),
         roles=False,
     )
+
+    def ready(self) -> None:
+        super().ready()
+        from saqshy.situation import signals
+
+        signals.connect()

@@ -95,6 +95,7 @@ def situation_map(request: HttpRequest) -> HttpResponse:
         "tilesUrl": "/tiles/{z}/{x}/{y}.png",
         "maxZoom": MAX_ZOOM,
         "socketPath": "/ws/situation/",
+        "timeZone": settings.TIME_ZONE,
     }
     ops = registry.map_config(request.user, _start_region(request.user))
     context = {

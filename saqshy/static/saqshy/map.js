@@ -248,31 +248,147 @@
     addToFeed(message);
   }
 
-  let retry = 1000;
+  /* Live picture: subscribe, load, catch up.
+     The socket opens first; its "hello" carries the server time at which it joined its groups.
+     Only then is the snapshot loaded (every layer, and every layer registered with onSync),
+     while change messages are buffered; afterwards the buffered messages sent after the hello
+     are applied in order. Nothing committed between the load and the subscription is lost,
+     and every (re)connect, or a change of the user's grants, repeats this. */
+  const syncs = [];
+  const live = document.getElementById("live");
+  const liveLabel = live.querySelector(".live-text");
+  const asOfLabel = document.getElementById("as-of");
+  const staleBanner = document.getElementById("live-stale");
+  const PING_EVERY = 20000;
+  const PONG_WITHIN = 10000;
+  let socket = null;
+  let buffer = null; // change messages held while a snapshot loads
+  let generation = 0; // the latest hello; an older snapshot's catch-up is dropped
+  let asOf = null; // server time (ms) up to which the picture is known complete
+  let retry = 500;
+  let stopped = false;
+  let loaded = false; // a snapshot has been shown at least once
+  let pingTimer = null;
+  let pongTimer = null;
+  let reconnectTimer = null;
+
+  const clock = (() => {
+    const options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+    try {
+      return new Intl.DateTimeFormat(document.documentElement.lang || undefined, { ...options, timeZone: config.timeZone });
+    } catch (e) {
+      return new Intl.DateTimeFormat(undefined, options);
+    }
+  })();
+  function asOfText() { return asOf == null ? "–" : clock.format(new Date(asOf)); }
+
+  function showState(state) {
+    /* state: "connecting" (the first attempt), "live" (subscribed and caught up), "lost"
+       (reconnecting), "stopped" (the server refused: signed out or deactivated). */
+    const isLive = state === "live";
+    live.classList.toggle("on", isLive);
+    live.classList.toggle("off", !isLive);
+    liveLabel.textContent = isLive ? liveLabel.dataset.on : liveLabel.dataset.off;
+    document.body.dataset.live = isLive ? "1" : "0";
+    document.body.classList.toggle("live-stale", state === "lost" || state === "stopped");
+    if (asOfLabel) asOfLabel.textContent = asOf == null ? "" : asOfLabel.dataset.template.replace("{time}", asOfText());
+    if (staleBanner) {
+      staleBanner.hidden = isLive || state === "connecting";
+      const template = state === "stopped" ? staleBanner.dataset.stopped : staleBanner.dataset.lost;
+      staleBanner.textContent = template.replace("{time}", asOfText());
+    }
+  }
+
+  function advance(at) {
+    if (typeof at === "number" && (asOf == null || at > asOf)) asOf = at;
+    document.body.dataset.asOf = String(asOf);
+    if (document.body.dataset.live === "1") showState("live");
+  }
+
+  function onSync(load) {
+    syncs.push(load);
+  }
+
+  async function snapshot() {
+    await Promise.all([loadFacilities(), loadClearance(), loadEvents(), loadOutlets(), ...syncs.map((load) => load())]);
+    loaded = true;
+  }
+
+  async function catchUp(hello) {
+    const mine = ++generation;
+    buffer = [];
+    try {
+      await snapshot();
+    } catch (e) {
+      /* A failed load leaves the picture incomplete: drop the socket, the reconnect loads again. */
+      if (mine === generation && socket) socket.close();
+      return;
+    }
+    if (mine !== generation) return;
+    const pending = buffer;
+    buffer = null;
+    asOf = Math.max(asOf || 0, hello.at);
+    pending.filter((m) => !(m.at <= hello.at)).forEach((m) => { onChange(m); advance(m.at); });
+    showState("live");
+    advance(hello.at);
+  }
+
+  function receive(message) {
+    if (message.type === "hello") {
+      retry = 500;
+      catchUp(message);
+    } else if (message.type === "change") {
+      if (buffer) buffer.push(message);
+      else { onChange(message); advance(message.at); }
+    } else if (message.type === "pong") {
+      clearTimeout(pongTimer);
+      if (!buffer) advance(message.at);
+    }
+  }
+
+  function ping() {
+    if (!socket || socket.readyState !== WebSocket.OPEN) return;
+    socket.send(JSON.stringify({ type: "ping" }));
+    clearTimeout(pongTimer);
+    const waiting = socket;
+    /* A silent connection is a lost one; a dead network may delay its close event for minutes. */
+    pongTimer = setTimeout(() => { lost(waiting, 1006); waiting.close(); }, PONG_WITHIN);
+  }
+
+  function lost(current, code) {
+    if (socket !== current) return;
+    socket = null;
+    buffer = null;
+    generation += 1;
+    clearInterval(pingTimer);
+    clearTimeout(pongTimer);
+    /* 4401: the session ended; 4403: the account was deactivated. Retrying cannot help. */
+    stopped = code === 4401 || code === 4403;
+    showState(stopped ? "stopped" : "lost");
+    if (stopped) return;
+    /* Back off, but never beyond a few seconds: a dispatcher's picture must come back soon
+       after the network does. The jitter spreads the reconnects of many maps. */
+    reconnectTimer = setTimeout(connect, retry * (0.5 + Math.random() / 2));
+    retry = Math.min(retry * 1.6, 4000);
+  }
+
   function connect() {
+    clearTimeout(reconnectTimer);
+    if (stopped || (socket && socket.readyState <= WebSocket.OPEN)) return;
     const scheme = location.protocol === "https:" ? "wss" : "ws";
-    const socket = new WebSocket(`${scheme}://${location.host}${config.socketPath}`);
-    const live = document.getElementById("live");
-    const label = live.querySelector(".live-text");
-    socket.onopen = () => { retry = 1000; };
-    socket.onmessage = (event) => {
-      const message = JSON.parse(event.data);
-      if (message.type === "hello") {
-        live.classList.replace("off", "on");
-        label.textContent = label.dataset.on;
-        document.body.dataset.live = "1";
-      } else if (message.type === "change") {
-        onChange(message);
-      }
-    };
-    socket.onclose = () => {
-      live.classList.replace("on", "off");
-      label.textContent = label.dataset.off;
-      document.body.dataset.live = "0";
-      setTimeout(connect, retry);
-      retry = Math.min(retry * 2, 30000);
+    const current = new WebSocket(`${scheme}://${location.host}${config.socketPath}`);
+    socket = current;
+    current.onmessage = (event) => { if (socket === current) receive(JSON.parse(event.data)); };
+    current.onclose = (event) => lost(current, event.code);
+    current.onopen = () => {
+      clearInterval(pingTimer);
+      pingTimer = setInterval(ping, PING_EVERY);
     };
   }
+
+  /* Back online, or back to a hidden tab: try at once instead of waiting out the back-off. */
+  window.addEventListener("online", () => { retry = 500; connect(); });
+  document.addEventListener("visibilitychange", () => { if (!document.hidden) connect(); });
 
   document.getElementById("by-clearance").addEventListener("change", (e) => {
     byClearance = e.target.checked;
@@ -286,6 +402,18 @@
     if (e.target.checked) map.addLayer(outletsLayer); else map.removeLayer(outletsLayer);
   });
 
-  window.saqshyMap = { map, markers, events, outlets, addToFeed, escapeHtml, getJson, getAll };
-  Promise.all([loadFacilities(), loadClearance(), loadEvents(), loadOutlets()]).then(connect);
+  window.saqshyMap = { map, markers, events, outlets, addToFeed, escapeHtml, getJson, getAll, onSync };
+  /* Subscribe once every script has registered its layers; should the socket not come up, load
+     the snapshot anyway and show it as stale until it does. */
+  function start() {
+    showState("connecting");
+    connect();
+    setTimeout(() => {
+      if (document.body.dataset.live === "1") return;
+      if (!stopped) showState("lost");
+      if (!loaded) snapshot().catch(() => null); // the next hello loads it again
+    }, 3000);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();

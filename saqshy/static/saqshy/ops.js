@@ -2,7 +2,8 @@
    probable duplicates linked), units (by kind and status, moving), the incident queue, the
    selected incident's recommendations and dispatch, and the routes of dispatched units.
    Everything goes through the same API as any other client; live changes arrive from map.js's
-   WebSocket as "saqshy:change" events. */
+   WebSocket as "saqshy:change" events, and map.js calls syncOps to reload the open incidents
+   and the units after every (re)connect. */
 (function () {
   "use strict";
   const base = window.saqshyMap;
@@ -145,14 +146,25 @@
     document.getElementById("map").dataset.incidents = String(open.length);
   }
 
-  async function loadIncidents() {
-    let url = config.incidentsUrl;
+  /* Every page of a list, or null if any page failed (an incomplete list must not be taken
+     for the whole: what is missing from it would be removed from the map). */
+  async function fetchAll(url) {
+    const rows = [];
     while (url) {
       const page = await base.getJson(url);
-      if (!page) break;
-      page.results.forEach(upsertIncident);
+      if (!page) return null;
+      rows.push(...page.results);
       url = page.next;
     }
+    return rows;
+  }
+
+  async function loadIncidents() {
+    const open = await fetchAll(config.incidentsUrl);
+    if (!open) throw new Error("incidents not loaded");
+    const seen = new Set(open.map((p) => p.id));
+    [...incidents.keys()].filter((id) => !seen.has(id)).forEach(removeIncident);
+    open.forEach(upsertIncident);
     incidents.forEach((i) => linkDuplicate(i.data));
     renderQueue();
     incidents.forEach((i) => { if (MOVING.includes(i.data.status)) drawRoutes(i.data); });
@@ -206,14 +218,19 @@
     document.getElementById("map").dataset.units = String(units.size);
   }
 
+  function removeUnit(id) {
+    const known = units.get(id);
+    if (known && known.marker) unitsLayer.removeLayer(known.marker);
+    units.delete(id);
+    dropRoute(id);
+  }
+
   async function loadUnits() {
-    let url = config.unitsUrl;
-    while (url) {
-      const page = await base.getJson(url);
-      if (!page) break;
-      page.results.forEach(upsertUnit);
-      url = page.next;
-    }
+    const all = await fetchAll(config.unitsUrl);
+    if (!all) throw new Error("units not loaded");
+    const seen = new Set(all.map((u) => u.id));
+    [...units.keys()].filter((id) => !seen.has(id)).forEach(removeUnit);
+    all.forEach(upsertUnit);
     renderUnitSummary();
   }
 
@@ -433,10 +450,7 @@
     } else if (message.topic === "unit") {
       let changed = false;
       if (message.op === "deleted") {
-        const known = units.get(message.id);
-        if (known && known.marker) unitsLayer.removeLayer(known.marker);
-        units.delete(message.id);
-        dropRoute(message.id);
+        removeUnit(message.id);
         changed = true;
       } else {
         changed = upsertUnit(message.data);
@@ -550,10 +564,17 @@
   if (queue) queue.dataset.empty = (document.getElementById("queue-empty") || {}).textContent || "";
   setInterval(renderQueue, 30000);
   window.saqshyOps = { incidents, units, routes, select };
-  const loads = [];
-  if (config.seeUnits) loads.push(loadUnits());
-  Promise.all(loads).then(() => (config.seeIncidents ? loadIncidents() : null)).then(() => {
+
+  /* The open incidents and the units as they are now, replacing what the map shows; map.js
+     runs this after every (re)connect, then applies the changes that arrived meanwhile. */
+  let firstSync = true;
+  async function syncOps() {
+    if (config.seeUnits) await loadUnits();
+    if (config.seeIncidents) await loadIncidents();
+    if (selected != null) refreshCardSoon(); // the card re-reads its incident, closed or not
     document.getElementById("map").dataset.opsLoaded = "1";
+    if (!firstSync) return;
+    firstSync = false;
     /* "Show on the map" links from the incident pages: /?incident=ID */
     const wanted = Number(new URLSearchParams(location.search).get("incident"));
     if (wanted && config.seeIncidents) {
@@ -561,5 +582,6 @@
       if (known) map.setView([known.data.lat, known.data.lon], 16);
       select(wanted);
     }
-  });
+  }
+  base.onSync(syncOps);
 })();
