@@ -6,3 +6,10 @@ class CoreConfig(AppConfig):
     name = "saqshy.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from django.core import checks
+
+        from saqshy.core.audit import check_audit_key
+
+        checks.register(check_audit_key, checks.Tags.security, deploy=True)

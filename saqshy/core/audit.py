@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
+from django.core import checks
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -47,9 +48,23 @@ def audit_key() -> bytes:
     ).digest()
 
 
-def _mac(content: dict[str, Any]) -> str:
+def check_audit_key(**kwargs: Any) -> list[checks.CheckMessage]:
+    """``manage.py check --deploy``: warn when the audit key is only derived from SECRET_KEY."""
+    if getattr(settings, "SAQSHY_AUDIT_KEY", ""):
+        return []
+    return [
+        checks.Warning(
+            "SAQSHY_AUDIT_KEY is not set: the audit chain is keyed by a key derived from "
+            "SECRET_KEY, so whoever holds SECRET_KEY can recompute it.",
+            hint="Set SAQSHY_AUDIT_KEY to a long random secret kept away from the database.",
+            id="saqshy.W001",
+        )
+    ]
+
+
+def _mac(content: dict[str, Any], key: bytes | None = None) -> str:
     encoded = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hmac.new(audit_key(), encoded.encode("utf-8"), hashlib.sha256).hexdigest()
+    return hmac.new(key or audit_key(), encoded.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def to_jsonable(value: Any) -> Any:
@@ -89,7 +104,7 @@ def _timestamp(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def compute_hash(entry: AuditEntry) -> str:
+def compute_hash(entry: AuditEntry, key: bytes | None = None) -> str:
     """HMAC-SHA256 over the entry's content and its predecessor's hash, in canonical JSON."""
     return _mac(
         {
@@ -108,7 +123,8 @@ def compute_hash(entry: AuditEntry) -> str:
             "after": entry.after,
             "request_id": entry.request_id,
             "prev_hash": entry.prev_hash,
-        }
+        },
+        key,
     )
 
 
@@ -257,6 +273,7 @@ def _append(acting_user: Any, rows: list[_Row]) -> list[AuditEntry]:
     actor_repr = getattr(acting_user, "username", "") or ("system" if acting_user is None else "")
     request_id = current_request_id()
     now = timezone.now()
+    key = audit_key()
     written: list[AuditEntry] = []
     for chain in sorted(by_chain):
         AuditChainHead.objects.get_or_create(chain=chain)
@@ -280,7 +297,7 @@ def _append(acting_user: Any, rows: list[_Row]) -> list[AuditEntry]:
                 request_id=request_id[:80],
                 prev_hash=head.hash,
             )
-            entry.hash = compute_hash(entry)
+            entry.hash = compute_hash(entry, key)
             head.seq, head.hash = entry.seq, entry.hash
             entries.append(entry)
         AuditEntry.objects.bulk_create(entries, batch_size=500)
@@ -313,7 +330,7 @@ def verify(chain: str | None = None) -> tuple[int, Break | None]:
     )
     if chain is not None:
         chains = [chain]
-    checked = 0
+    checked, key = 0, audit_key()
     for name in chains:
         prev_hash, expected_seq = GENESIS, 1
         for entry in _walk(name):
@@ -332,7 +349,7 @@ def verify(chain: str | None = None) -> tuple[int, Break | None]:
                     entry.seq,
                     "its previous-hash does not match the entry before it",
                 )
-            if not hmac.compare_digest(compute_hash(entry), entry.hash):
+            if not hmac.compare_digest(compute_hash(entry, key), entry.hash):
                 return checked, Break(
                     name,
                     entry.pk,

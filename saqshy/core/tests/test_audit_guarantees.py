@@ -231,3 +231,10 @@ def test_tables_can_still_be_flushed(trail: list[Facility]) -> None:
     assert AuditEntry.objects.exists()
     call_command("flush", interactive=False, verbosity=0)
     assert not AuditEntry.objects.exists()
+
+
+def test_deploy_check_warns_without_an_audit_key() -> None:
+    with override_settings(SAQSHY_AUDIT_KEY=""):
+        assert [m.id for m in audit.check_audit_key()] == ["saqshy.W001"]
+    with override_settings(SAQSHY_AUDIT_KEY="long random secret"):
+        assert audit.check_audit_key() == []
