@@ -245,6 +245,10 @@ SAQSHY_SNAP_MAX_M = float(os.environ.get("SAQSHY_SNAP_MAX_M", "500"))
 # Map defaults: the demo city.
 SAQSHY_DEFAULT_REGION = os.environ.get("SAQSHY_DEFAULT_REGION", "astana")
 
+# Key of the audit chain's HMAC and of published heads; keep it out of the database's reach.
+# Empty: derived from SECRET_KEY (fine for a demo; then whoever has SECRET_KEY can re-chain).
+SAQSHY_AUDIT_KEY = os.environ.get("SAQSHY_AUDIT_KEY", "")
+
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)

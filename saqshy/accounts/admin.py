@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from saqshy.accounts.models import Agency, District, Grant, Norm, Region, Role, User
-from saqshy.core.admin_audit import AuditedModelAdmin
+from saqshy.core.admin_audit import AuditedModelAdmin, ReadAuditedModelAdmin
 
 
 class GrantInline(admin.TabularInline):
@@ -12,7 +12,7 @@ class GrantInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
+class UserAdmin(ReadAuditedModelAdmin, DjangoUserAdmin):
     inlines = [GrantInline]
     fieldsets = (*DjangoUserAdmin.fieldsets, ("Saqshy", {"fields": ("language",)}))  # type: ignore[misc]
 

@@ -132,20 +132,42 @@ class User(AbstractUser):
             cache[perm] = Scope(reaches=self._reaches(perm))
         return cache[perm]
 
+    def scopes_for(self, perms: list[str]) -> dict[str, Scope]:
+        """``scope_for`` of many permissions, the ones not yet cached read in one query."""
+        if self.is_superuser and self.is_active:
+            return dict.fromkeys(perms, Scope(everything=True))
+        cache: dict[str, Scope] = self.__dict__.setdefault("_scope_cache", {})
+        missing = {perm for perm in perms if perm not in cache}
+        if missing:
+            found: dict[str, set[Reach]] = {perm: set() for perm in missing}
+            rows = self.grants.filter(
+                role__permissions__codename__in={p.split(".", 1)[1] for p in missing}
+            ).values_list(
+                "role__permissions__content_type__app_label",
+                "role__permissions__codename",
+                "region_id",
+                "agency_id",
+                "role__all_agencies",
+            )
+            for app_label, codename, region_id, agency_id, all_agencies in rows:
+                perm = f"{app_label}.{codename}"
+                if perm in found:
+                    found[perm].add(Reach(region_id, None if all_agencies else agency_id))
+            for perm, reaches in found.items():
+                cache[perm] = Scope(reaches=_ordered(reaches))
+        return {perm: cache[perm] for perm in perms}
+
     def _reaches(self, perm: str) -> tuple[Reach, ...]:
         app_label, codename = perm.split(".", 1)
         grants = self.grants.filter(
             role__permissions__content_type__app_label=app_label,
             role__permissions__codename=codename,
         ).values_list("region_id", "agency_id", "role__all_agencies")
-        return tuple(
-            sorted(
-                {
-                    Reach(region_id, None if all_agencies else agency_id)
-                    for region_id, agency_id, all_agencies in grants
-                },
-                key=lambda r: (r.region_id or 0, r.agency_id or 0),
-            )
+        return _ordered(
+            {
+                Reach(region_id, None if all_agencies else agency_id)
+                for region_id, agency_id, all_agencies in grants
+            }
         )
 
     def has_any_grant(self) -> bool:
@@ -153,6 +175,10 @@ class User(AbstractUser):
 
     def forget_scopes(self) -> None:
         self.__dict__.pop("_scope_cache", None)
+
+
+def _ordered(reaches: set[Reach]) -> tuple[Reach, ...]:
+    return tuple(sorted(reaches, key=lambda r: (r.region_id or 0, r.agency_id or 0)))
 
 
 class Grant(BaseModel):

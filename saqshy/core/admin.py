@@ -14,6 +14,11 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_filter = ["action", "object_type", "chain"]
     search_fields = ["object_repr", "actor_repr", "request_id", "object_id"]
 
+    def get_queryset(self, request: HttpRequest) -> Any:
+        """Staff see the entries their grants allow, as on the API (superusers: all)."""
+        entries: Any = super().get_queryset(request)
+        return entries.restrict(request.user, "view")
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.db import models, transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from saqshy.core import audit
 
@@ -73,3 +73,33 @@ class AuditedModelAdmin(admin.ModelAdmin):
         for obj in instances:
             audited_save(request, obj, obj.save)
         formset.save_m2m()
+
+
+class ReadAuditedModelAdmin(AuditedModelAdmin):
+    """For personal data: opening a record or listing records in the admin is an audited read
+    (``audit.record_read``), like the pages and the API."""
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        original = getattr(response, "context_data", None) or {}
+        obj = original.get("original")
+        if request.method == "GET" and obj is not None:
+            audit.record_read(acting_user=request.user, instances=[obj], via="admin")
+        return response
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if changelist is not None:
+            audit.record_read(
+                acting_user=request.user, instances=list(changelist.result_list), via="admin"
+            )
+        return response

@@ -9,3 +9,11 @@ class CoreConfig(registry.SaqshyAppConfig):
     label = "core"
     verbose_name = _("Core")
     declaration = AppDeclaration(api="saqshy.core.api.urls")
+
+    def ready(self) -> None:
+        super().ready()
+        from django.core import checks
+
+        from saqshy.core.audit import check_audit_key
+
+        checks.register(check_audit_key, checks.Tags.security, deploy=True)

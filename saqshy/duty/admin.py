@@ -1,18 +1,18 @@
 from django.contrib import admin
 
-from saqshy.core.admin_audit import AuditedModelAdmin
+from saqshy.core.admin_audit import AuditedModelAdmin, ReadAuditedModelAdmin
 from saqshy.duty.models import Absence, Person, Post, PostNeed, Readiness, Shift
 
 
 @admin.register(Person)
-class PersonAdmin(AuditedModelAdmin):
+class PersonAdmin(ReadAuditedModelAdmin):
     list_display = ["last_name", "first_name", "personnel_number", "agency", "region", "active"]
     list_filter = ["agency", "region", "active"]
     search_fields = ["last_name", "first_name", "personnel_number"]
 
 
 @admin.register(Absence)
-class AbsenceAdmin(AuditedModelAdmin):
+class AbsenceAdmin(ReadAuditedModelAdmin):
     list_display = ["person", "kind", "starts_at", "ends_at"]
     list_filter = ["kind"]
     raw_id_fields = ["person"]

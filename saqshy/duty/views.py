@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from saqshy.accounts.models import Agency, District
 from saqshy.accounts.queries import regions_in_scope
+from saqshy.core import audit
 from saqshy.core.scoping import user_scope
 from saqshy.core.views import run_service
 from saqshy.duty import services
@@ -91,6 +92,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     filterset = PersonFilterSet(request.GET or None, queryset=_people(request))
     queryset = filterset.qs if filterset.is_bound else filterset.queryset
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    audit.record_read(acting_user=request.user, instances=list(page), via="duty:personnel")
     now = timezone.now()
     absent = set(
         Absence.objects.filter(
@@ -113,6 +115,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(_people(request), pk=pk)
+    audit.record_read(acting_user=request.user, instances=[person], via="duty:person")
     can_change = user_scope(request.user, Person, "change").covers(
         person.region_id, person.agency_id
     )

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 
-from saqshy.core import audit
+from saqshy.core import audit, audit_guard
 from saqshy.core.audit_models import AuditChainHead, AuditEntry, AuditError
 from saqshy.core.testing.geography import make_region
 from saqshy.facilities import services
@@ -35,7 +35,8 @@ def trail() -> list[Facility]:
 
 
 def _tamper(sql: str, params: list[object]) -> None:
-    with connection.cursor() as cursor:
+    """Change rows as a database administrator who first disables the append-only trigger."""
+    with audit_guard.suspended(connection), connection.cursor() as cursor:
         cursor.execute(sql, params)
 
 

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from saqshy.accounts.models import Agency, Region
+from saqshy.core.api.audit import ReadAuditedMixin
 from saqshy.core.api.renderers import GeoJSONRenderer
 from saqshy.core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from saqshy.core.scoping import user_scope
@@ -38,8 +39,10 @@ from saqshy.duty.readiness import services as readiness_services
 from saqshy.duty.rosters import plans
 
 
-class PersonViewSet(ScopedModelViewSet):
-    """Personnel who can be rostered. People who leave are made inactive, not deleted."""
+class PersonViewSet(ReadAuditedMixin, ScopedModelViewSet):
+    """Personnel who can be rostered. People who leave are made inactive, not deleted.
+
+    Names and phone numbers are personal data: every list page and detail read is audited."""
 
     queryset = Person.objects.select_related("agency", "region")
     serializer_class = PersonSerializer
@@ -55,8 +58,12 @@ class PersonViewSet(ScopedModelViewSet):
         services.delete_person(acting_user=self.request.user, person=instance)
 
 
-class AbsenceViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, ScopedReadOnlyViewSet):
-    """Leave, sickness and training of personnel: added and removed, never edited."""
+class AbsenceViewSet(
+    ReadAuditedMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, ScopedReadOnlyViewSet
+):
+    """Leave, sickness and training of personnel: added and removed, never edited.
+
+    Who was sick when is personal data: reads are audited like personnel."""
 
     queryset = Absence.objects.select_related("person")
     serializer_class = AbsenceSerializer

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from saqshy.accounts.queries import regions_in_scope
+from saqshy.core import audit
 from saqshy.core.scoping import user_scope
 from saqshy.core.views import run_service
 from saqshy.duty.choices import PlanKind
@@ -220,6 +221,7 @@ def report_sick(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def person_ics(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk)
+    audit.record_read(acting_user=request.user, instances=[person], via="duty:person-ics")
     shifts: Any = (
         Shift.objects.restrict(request.user, "view")
         .filter(person=person)
@@ -242,6 +244,8 @@ def post_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("person")
         .order_by("starts_at", "person__last_name")
     )
+    people = {shift.person_id: shift.person for shift in shifts}
+    audit.record_read(acting_user=request.user, instances=people.values(), via="duty:post-pdf")
     response = HttpResponse(exports.post_pdf(post, shifts), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="post-{post.pk}-roster.pdf"'
     return response
