@@ -4,6 +4,7 @@ PostgreSQL pass (DATABASE_URL=postgres://...) it must really run on PostgreSQL."
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from io import StringIO
 from pathlib import Path
@@ -19,6 +20,8 @@ from osmium.osm.mutable import Node, Way
 from saqshy.accounts.models import District, Region, User
 from saqshy.demo.people import USERS
 from saqshy.facilities.models import Facility
+from saqshy.prevention.models import Campaign
+from saqshy.prevention.queries import progress
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -64,6 +67,12 @@ def test_the_documented_production_sequence_works_without_the_demo(
         "School by the Baiterek": "esil",
         "School by the railway station": "saryarka",
     }
+    campaign = Campaign.objects.create(
+        name="Schools", region=Region.objects.get(slug="astana"), facility_kinds=["school"],
+        starts_on=dt.date(2026, 11, 1), deadline=dt.date(2026, 12, 20),
+    )  # fmt: skip
+    _total, by_district = progress(campaign, dt.date(2026, 12, 1))
+    assert sorted((p.group, p.planned) for p in by_district) == [("Esil", 1), ("Saryarka", 1)]
 
 
 def test_load_demo_refuses_when_debug_is_off(settings: Any) -> None:
