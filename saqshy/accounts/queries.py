@@ -11,7 +11,7 @@ from shapely import STRtree
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
-from saqshy.accounts.models import Region
+from saqshy.accounts.models import District, Region
 
 
 @dataclass
@@ -52,6 +52,27 @@ def region_locator() -> Callable[[float, float], int | None]:
     def locate(lat: float, lon: float) -> int | None:
         for position in index.tree.query(Point(lon, lat), predicate="intersects"):
             return index.ids[int(position)]
+        return None
+
+    return locate
+
+
+def district_locator(region_id: int | None) -> Callable[[float, float], int | None]:
+    """A function (lat, lon) -> id of the district of ``region_id`` containing the point, for
+    many points at once; None outside them all (or for a region without district
+    boundaries)."""
+    rows = list(
+        District.objects.filter(region_id=region_id or 0)
+        .exclude(boundary=None)
+        .order_by("pk")
+        .values_list("id", "boundary")
+    )
+    ids = [district_id for district_id, _boundary in rows]
+    tree = STRtree([shape(boundary) for _id, boundary in rows])
+
+    def locate(lat: float, lon: float) -> int | None:
+        for position in sorted(tree.query(Point(lon, lat), predicate="intersects")):
+            return ids[int(position)]
         return None
 
     return locate

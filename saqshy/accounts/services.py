@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from shapely.geometry import shape
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
-from saqshy.accounts.models import Agency, Grant, Region, Role, User
+from saqshy.accounts.boundaries import geometry_fields
+from saqshy.accounts.models import Agency, District, Grant, Region, Role, User
 from saqshy.core import audit
 
 
@@ -55,18 +58,13 @@ def upsert_regions(*, acting_user: Any, features: list[dict[str, Any]]) -> tuple
         changes = []
         for feature in features:
             props = feature["properties"]
-            geometry = shape(feature["geometry"])
-            inside = geometry.representative_point()
             values = {
                 "slug": props["slug"],
                 "kind": props["kind"],
                 "name_kk": props["name_kk"],
                 "name_ru": props["name_ru"],
                 "name_en": props["name_en"],
-                "boundary": feature["geometry"],
-                "centre_lat": round(inside.y, 6),
-                "centre_lon": round(inside.x, 6),
-                "bbox": [round(v, 6) for v in geometry.bounds],
+                **geometry_fields(feature["geometry"]),
             }
             region = Region.objects.filter(iso_code=props["iso_code"]).first()
             if region is None:
@@ -86,6 +84,56 @@ def upsert_regions(*, acting_user: Any, features: list[dict[str, Any]]) -> tuple
                 region.save()
                 updated += 1
                 changes.append(audit.Change("update", region, region.pk, before=old, after=new))
+        audit.record(acting_user=acting_user, changes=changes)
+    return created, updated
+
+
+def upsert_districts(*, acting_user: Any, features: list[dict[str, Any]]) -> tuple[int, int]:
+    """Create or update districts from GeoJSON features (matched by region and slug); all or
+    nothing. Each feature's ``region`` property is a region's ISO code or slug; an unknown
+    one refuses the whole file, naming it. Returns (created, updated)."""
+    keys = {str(f["properties"]["region"]) for f in features}
+    regions: dict[str, Region] = {}
+    for region in Region.objects.filter(Q(iso_code__in=keys) | Q(slug__in=keys)):
+        regions[region.iso_code] = regions[region.slug] = region
+    unknown = sorted(keys - set(regions))
+    if unknown:
+        raise ValidationError(
+            _("No region with the code or slug %(codes)s: load the regions first."),
+            params={"codes": ", ".join(unknown)},
+            code="unknown_region",
+        )
+    created = updated = 0
+    with transaction.atomic():
+        changes = []
+        existing = {(d.region_id, d.slug): d for d in District.objects.all()}
+        for feature in features:
+            props = feature["properties"]
+            region = regions[str(props["region"])]
+            values = {
+                "name_en": props["name_en"],
+                "name_kk": props["name_kk"],
+                "name_ru": props["name_ru"],
+                "boundary": feature["geometry"],
+            }
+            district = existing.get((region.pk, props["slug"]))
+            if district is None:
+                district = District(region=region, slug=props["slug"], **values)
+                district.full_clean(validate_constraints=False)
+                district.save()
+                created += 1
+                summary = {k: v for k, v in audit.snapshot(district).items() if k != "boundary"}
+                changes.append(audit.Change("create", district, region.pk, after=summary))
+                continue
+            before = audit.snapshot(district)
+            for name, value in values.items():
+                setattr(district, name, value)
+            old, new = audit.diff(before, audit.snapshot(district))
+            if new:
+                district.full_clean(validate_constraints=False)
+                district.save()
+                updated += 1
+                changes.append(audit.Change("update", district, region.pk, before=old, after=new))
         audit.record(acting_user=acting_user, changes=changes)
     return created, updated
 

@@ -9,6 +9,8 @@ Outputs (relative to ``out_dir``):
 
 * ``regions.geojson``: the 20 first-level units, boundaries simplified as one coverage so
   neighbours keep sharing their edges, with ISO 3166-2 code, slug, names and kind;
+* ``districts.geojson``: the 224 second-level units (geokz, 2024), simplified as one coverage,
+  with their region's ISO code, a slug, the KATO code and names;
 * ``facilities/{astana,almaty}.geojson``: facilities from OSM (Astana: OSM QA tiles plus the
   2026 POI table; Almaty: the 2013 PBF extract), clipped to the city's region;
 * ``basemap/{astana,almaty}.geojson.gz``: roads, buildings and water for an offline map;
@@ -51,6 +53,7 @@ from saqshy.algorithms.osm.layers import rounded_coords
 from saqshy.algorithms.osm.model import ref_sort_key
 
 REGIONS_SOURCE = Path("boundaries") / "kz_adm1_osmb_2023.geojson"
+DISTRICTS_SOURCE = Path("boundaries") / "kz_adm2_2024_geokz.geojson"
 ASTANA_TILES = Path("roads") / "osm-qa-astana"
 ASTANA_POIS = Path("pois") / "pois_astana_osm.parquet"
 ALMATY_PBF = Path("roads") / "almaty_2013.osm.pbf"
@@ -89,6 +92,12 @@ SIMPLIFY_TOLERANCES = (0.0005, 0.001, 0.0015, 0.002, 0.003, 0.005, 0.01, 0.02)
 """Coverage-simplification tolerances (degrees) tried in order; the first that fits wins."""
 REGION_DIGITS = 5
 """Decimals kept in region boundaries (~1 m)."""
+DISTRICTS_MAX_BYTES = 750_000
+DISTRICT_TOLERANCES = (0.0005, 0.001, 0.002, 0.003, 0.005)
+"""Finer than the regions' ladder: city districts are small, and a facility near a district
+border should land in the right one."""
+CITY_ADMINISTRATION = "10"
+"""KATO digits 3-4 of a city administration (Kostanay city, as against Kostanay district)."""
 
 POI_CATEGORIES = frozenset({"education", "healthcare", "emergency"})
 """POI-table categories that are facilities (transit stops, crossings, signals are not)."""
@@ -121,6 +130,10 @@ data described in `shared/data/README.md`; rebuilding gives byte-identical files
 | `regions.geojson` | `boundaries/kz_adm1_osmb_2023.geojson` (boundaries simplified \
 as one coverage; ISO 3166-2:KZ codes added, checked against pycountry) | osm-boundaries \
 extract, repository `sh-i/geoBoundaries` | ODbL-1.0, © OpenStreetMap contributors |
+| `districts.geojson` | `boundaries/kz_adm2_2024_geokz.geojson` (224 districts as of \
+January 2024, simplified as one coverage; Ulytau's self-intersecting shape repaired; region \
+ISO code, KATO code and slug added) | repository `arodionoff/geokz` (commit 41c1a00) | \
+CC BY 4.0, © Alexander Rodionov |
 | `facilities/astana.geojson` | `roads/osm-qa-astana/*.mvt` (OSM QA tiles, data as of Dec \
 2017) and `pois/pois_astana_osm.parquet` (OSM, 2026) | npm `@mapbox/mvt-fixtures@4.0.0`; \
 repository `Beksqwz/ML_CJ` | ODbL-1.0, © OpenStreetMap contributors |
@@ -136,9 +149,15 @@ injured, killed, road surface, light, weather translated to English codes) | Kaz
 legal-statistics road-accident cards, via repository `Beksqwz/ML_CJ` | government open data, \
 terms unconfirmed: source attributed here |
 
-All files above are Produced Works / derivative databases of OpenStreetMap data and are
-available under the Open Database License 1.0 (https://opendatacommons.org/licenses/odbl/1-0/).
+All files above except `districts.geojson` are Produced Works / derivative databases of
+OpenStreetMap data and are available under the Open Database License 1.0 (https://opendatacommons.org/licenses/odbl/1-0/).
 Any map or product that shows them must credit: **© OpenStreetMap contributors**.
+
+`districts.geojson` is adapted from geokz by Alexander Rodionov
+(https://github.com/arodionoff/geokz), licensed under Creative Commons Attribution 4.0
+International (https://creativecommons.org/licenses/by/4.0/); names follow the Bureau of
+National Statistics of Kazakhstan / OCHA COD-AB. Changes: geometry simplified and repaired,
+properties renamed, slugs added.
 
 The road-accident cards are Kazakhstan's official legal-statistics records (Committee on Legal
 Statistics and Special Accounts of the General Prosecutor's Office), Dec 2011 – Jun 2026. Note
@@ -223,6 +242,84 @@ def region_boundary(regions: Mapping[str, Any], slug: str) -> BaseGeometry:
         if feature["properties"]["slug"] == slug:
             return shape(feature["geometry"])
     raise KeyError(slug)
+
+
+def _polygonal(geom: BaseGeometry) -> BaseGeometry:
+    """A valid polygonal shape: ``make_valid`` can add stray lines or points to a polygon."""
+    if geom.is_valid:
+        return geom
+    repaired = shapely.make_valid(geom)
+    if repaired.geom_type == "GeometryCollection":
+        repaired = shapely.union_all(
+            [part for part in repaired.geoms if part.geom_type in {"Polygon", "MultiPolygon"}]
+        )
+    return repaired
+
+
+def slugify_ascii(text: str) -> str:
+    return "-".join(
+        part
+        for part in "".join(c if c.isascii() and c.isalnum() else " " for c in text.lower()).split()
+    )
+
+
+def _district_slugs(features: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Slugs from the English name; where two units of a region share one (a city and the
+    district around it), the city administration's gets ``-city``."""
+    slugs = [slugify_ascii(f["properties"]["ADM2_EN"]) for f in features]
+    seen = Counter(
+        (f["properties"]["ADM1_PCODE"], slug) for f, slug in zip(features, slugs, strict=True)
+    )
+    return [
+        f"{slug}-city"
+        if seen[(f["properties"]["ADM1_PCODE"], slug)] > 1
+        and f["properties"]["KATO"][2:4] == CITY_ADMINISTRATION
+        else slug
+        for f, slug in zip(features, slugs, strict=True)
+    ]
+
+
+def build_districts(shared_data: Path) -> tuple[dict[str, Any], float]:
+    """The 224 second-level units as a FeatureCollection under ``DISTRICTS_MAX_BYTES`` and
+    the tolerance used; simplified like the regions, after repairing invalid source shapes."""
+    source = json.loads((shared_data / DISTRICTS_SOURCE).read_text(encoding="utf-8"))
+    features = sorted(source["features"], key=lambda f: f["properties"]["KATO"])
+    slugs = _district_slugs(features)
+    codes = [f["properties"]["ADM1_PCODE"] for f in features]
+    if len(set(zip(codes, slugs, strict=True))) != len(slugs):
+        raise ValueError(f"district slugs are not unique within a region in {DISTRICTS_SOURCE}")
+    geoms = np.array([_polygonal(shape(f["geometry"])) for f in features], dtype=object)
+    for tolerance in DISTRICT_TOLERANCES:
+        simplified = shapely.set_precision(
+            shapely.coverage_simplify(geoms, tolerance), 10.0**-REGION_DIGITS
+        )
+        simplified = shapely.orient_polygons(simplified)
+        collection = {
+            "type": "FeatureCollection",
+            "features": [
+                _district_feature(f["properties"], slug, geom)
+                for f, slug, geom in zip(features, slugs, simplified, strict=True)
+            ],
+        }
+        if len(dumps(collection)) < DISTRICTS_MAX_BYTES and all(shapely.is_valid(simplified)):
+            return collection, tolerance
+    raise ValueError("no simplification tolerance brings districts.geojson under the size limit")
+
+
+def _district_feature(props: Mapping[str, Any], slug: str, geom: BaseGeometry) -> dict[str, Any]:
+    pcode = props["ADM1_PCODE"]
+    return {
+        "type": "Feature",
+        "geometry": _geojson(geom, REGION_DIGITS),
+        "properties": {
+            "region": f"{pcode[:2]}-{pcode[2:]}",
+            "slug": slug,
+            "kato": props["KATO"],
+            "name_en": props["ADM2_EN"],
+            "name_ru": props["ADM2_RU"],
+            "name_kk": props["ADM2_KK"],
+        },
+    }
 
 
 # Facilities --------------------------------------------------------------------------------
@@ -459,6 +556,11 @@ def build_bundle(
     result["regions_simplify_tolerance_deg"] = tolerance
     result["bytes"]["regions.geojson"] = _write(out_dir / "regions.geojson", dumps(regions))
     report(f"regions: {result['regions']}")
+    districts, tolerance = build_districts(shared_data)
+    result["districts"] = len(districts["features"])
+    result["districts_simplify_tolerance_deg"] = tolerance
+    result["bytes"]["districts.geojson"] = _write(out_dir / "districts.geojson", dumps(districts))
+    report(f"districts: {result['districts']}")
 
     astana = read_osm(shared_data / ASTANA_TILES)
     poi_rows = pq.read_table(shared_data / ASTANA_POIS).to_pylist()

@@ -6,8 +6,9 @@ written by ``duty.services.import_personnel`` in one audited batch; absences thr
 sites, every event); an enhanced readiness level for all agencies from 30 December through
 ``set_readiness``. Every step is idempotent, so ``load_demo`` can run again.
 
-Astana's five districts are created without boundaries: the shared data has the city's
-boundary but not its districts, so posts get no district and people a home district only.
+Astana's five districts are the real ones loaded with the regions (``data/districts.geojson``,
+geokz 2024), so facilities, and the posts derived from them, fall into a district by their
+location; ``ensure_districts`` creates them without a boundary only where they were not loaded.
 """
 
 from __future__ import annotations
@@ -27,11 +28,11 @@ from saqshy.duty.models import Absence, Person, Readiness
 from saqshy.duty.readiness import services as readiness_services
 
 DISTRICTS = [
-    ("almaty", "Almaty", "Алматы", "Алматы", 0.22),
-    ("baikonur", "Baikonur", "Байконыр", "Байқоңыр", 0.17),
-    ("yesil", "Yesil", "Есиль", "Есіл", 0.21),
-    ("saryarka", "Saryarka", "Сарыарка", "Сарыарқа", 0.20),
-    ("nura", "Nura", "Нура", "Нұра", 0.20),
+    ("almaty", "Almaty", "Алматинский", "Алматы", 0.22),
+    ("baykonyr", "Baykonyr", "Байконырский", "Байқоңыр", 0.17),
+    ("esil", "Esil", "Есильский", "Есіл", 0.21),
+    ("saryarka", "Saryarka", "Сарыаркинский", "Сарыарқа", 0.20),
+    ("nura", "Nura", "Нуринский", "Нұра", 0.20),
 ]
 """(slug, en, ru, kk, share of personnel living there — an assumption, not census data)."""
 

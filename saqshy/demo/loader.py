@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 
 from saqshy.accounts import services as accounts
+from saqshy.accounts.boundaries import district_features, region_features
 from saqshy.accounts.models import Agency, Region, Role
 from saqshy.accounts.roles import sync_roles
 from saqshy.demo.people import DEMO_PASSWORD, NATIONAL_AGENCIES, USERS, city_agencies
@@ -25,8 +26,14 @@ def bundle_path(*parts: str) -> Path:
 
 
 def load_regions() -> tuple[int, int]:
+    """The shipped regions; ``load_districts`` adds their districts."""
     collection = json.loads(bundle_path("regions.geojson").read_text(encoding="utf-8"))
-    return accounts.upsert_regions(acting_user=None, features=collection["features"])
+    return accounts.upsert_regions(acting_user=None, features=region_features(collection))
+
+
+def load_districts() -> tuple[int, int]:
+    collection = json.loads(bundle_path("districts.geojson").read_text(encoding="utf-8"))
+    return accounts.upsert_districts(acting_user=None, features=district_features(collection))
 
 
 def load_people() -> int:

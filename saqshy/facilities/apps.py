@@ -12,6 +12,8 @@ class FacilitiesConfig(registry.SaqshyAppConfig):
         pages=(PageUrls("facilities/", "saqshy.facilities.urls"),),
         api="saqshy.facilities.api.urls",
         nav=(NavEntry(_("Facilities"), "facilities:list", 40, ("facilities",)),),
+        # Importing a whole OSM extract is an administrator's job.
+        reference_data=("facilities.osmimport",),
         role_rules={
             "planner": (("*", "facilities.*"),),
             "duty-officer": (("change", "facilities.facility"),),

@@ -64,3 +64,17 @@ class CapacitySource(ChoiceSet):
         (MANUAL, _("Entered by hand"), "#31a354"),
         (UNKNOWN, _("Unknown"), "#bdbdbd"),
     ]
+
+
+class ImportStatus(ChoiceSet):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+    CHOICES = [
+        (QUEUED, _("Queued"), "#969696"),
+        (RUNNING, _("Running"), "#fd8d3c"),
+        (DONE, _("Done"), "#31a354"),
+        (FAILED, _("Failed"), "#d73027"),
+    ]

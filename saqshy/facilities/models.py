@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from saqshy.accounts.models import District, Region
 from saqshy.core.models import BaseModel, TranslatedNameMixin, latitude_field, longitude_field
-from saqshy.facilities.choices import CapacitySource, FacilityKind
+from saqshy.facilities.choices import CapacitySource, FacilityKind, ImportStatus
 
 
 class Facility(TranslatedNameMixin, BaseModel):
@@ -91,3 +92,45 @@ class Facility(TranslatedNameMixin, BaseModel):
             "region": self.region_id,
             "colour": self.colour,
         }
+
+
+class OsmImport(BaseModel):
+    """One OpenStreetMap file uploaded in the admin and imported by a background task
+    (``facilities.tasks.run_osm_import``), with its progress and outcome."""
+
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="osm_imports"
+    )
+    file_name = models.CharField(_("file"), max_length=255)
+    stored_path = models.CharField(_("stored at"), max_length=500, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportStatus.choices(), default=ImportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress, %"), default=0)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    task_id = models.CharField(_("task id"), max_length=64, blank=True)
+
+    scope_region_field: ClassVar[str | None] = "region"
+
+    class Meta:
+        verbose_name = _("OpenStreetMap import")
+        verbose_name_plural = _("OpenStreetMap imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} → {self.region}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)

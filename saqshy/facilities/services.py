@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from saqshy.accounts.models import Region
-from saqshy.accounts.queries import region_id_containing, region_locator
+from saqshy.accounts.queries import district_locator, region_id_containing, region_locator
 from saqshy.core import audit
 from saqshy.core import services as core_services
 from saqshy.core.realtime import publish_on_commit
@@ -42,13 +42,17 @@ def _payload(facility: Facility) -> dict[str, Any]:
 
 
 def _place(fields: dict[str, Any]) -> None:
-    """Derive the region from the location when the caller did not name one."""
+    """Derive the region, then the district, from the location when the caller did not
+    name them."""
+    lat, lon = fields.get("lat"), fields.get("lon")
+    if lat is None or lon is None:
+        return
     if fields.get("region") is None and fields.get("region_id") is None:
-        lat, lon = fields.get("lat"), fields.get("lon")
-        if lat is None or lon is None:
-            return
-        region_id = region_id_containing(float(lat), float(lon))
-        fields["region_id"] = region_id
+        fields["region_id"] = region_id_containing(float(lat), float(lon))
+    if "district" not in fields and "district_id" not in fields:
+        region = fields.get("region")
+        region_id = region.pk if region is not None else fields.get("region_id")
+        fields["district_id"] = district_locator(region_id)(float(lat), float(lon))
 
 
 def create_facility(*, acting_user: Any, **fields: Any) -> Facility:
@@ -64,6 +68,8 @@ def update_facility(*, acting_user: Any, facility: Facility, **changes: Any) -> 
         located = {"lat": changes.get("lat", facility.lat), "lon": changes.get("lon", facility.lon)}
         _place(located)
         changes["region_id"] = located["region_id"]
+        if "district" not in changes and "district_id" not in changes:
+            changes["district_id"] = located["district_id"]
     return core_services.update(
         acting_user=acting_user, instance=facility, changes=changes, payload=_payload
     )
@@ -104,6 +110,7 @@ def import_facilities(
     to_create: list[Facility] = []
     to_update: list[tuple[Facility, dict[str, Any], dict[str, Any]]] = []
     locate = region_locator()
+    district_at = district_locator(region.pk)
     now = timezone.now()
     for done, record in enumerate(records, start=1):
         if progress:
@@ -114,6 +121,7 @@ def import_facilities(
         values = {name: record.get(_SOURCE_KEYS.get(name, name)) for name in IMPORTED_FIELDS}
         values = {k: ("" if v is None and k not in _NULLABLE else v) for k, v in values.items()}
         values = {k: _fit(k, v) for k, v in values.items()}
+        values["district_id"] = district_at(record["lat"], record["lon"])
         result.per_kind[str(values["kind"])] += 1
         current = existing.get(record["osm_ref"])
         if current is None:
@@ -137,7 +145,7 @@ def import_facilities(
         if to_update:
             Facility.objects.bulk_update(
                 [f for f, _old, _new in to_update],
-                [*IMPORTED_FIELDS, "region", "updated_at"],
+                [*IMPORTED_FIELDS, "region", "district", "updated_at"],
                 batch_size=500,
             )
         created = list(Facility.objects.filter(osm_ref__in=[f.osm_ref for f in to_create]))

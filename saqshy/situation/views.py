@@ -110,12 +110,21 @@ def situation_map(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 async def tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
-    """A basemap tile drawn from our own OSM data; no outside tile server is involved."""
+    """A basemap tile drawn from our own OSM data; no outside tile server is involved.
+
+    Signed-in users only (an anonymous request never reads or writes the cache), and only
+    over the regions' extent. Tiles pre-rendered by ``render_tiles`` are read; a missing one
+    within the extent is drawn into the cache."""
+    user = await request.auser()
+    if not user.is_authenticated:
+        return HttpResponse(status=403)
     if z > MAX_ZOOM or x >= 2**z or y >= 2**z:
         raise Http404("no such tile")
     loaded = await sync_to_async(basemap.current)()
+    if not basemap.tile_in_extents(loaded.extents, z, x, y):
+        raise Http404("no such tile")
     # Drawing is pure CPU work: keep it off the thread that serves database-bound views.
     png = await sync_to_async(basemap.cached_tile, thread_sensitive=False)(loaded, z, x, y)
     response = HttpResponse(png, content_type="image/png")
-    response["Cache-Control"] = "public, max-age=86400"
+    response["Cache-Control"] = "private, max-age=86400"
     return response

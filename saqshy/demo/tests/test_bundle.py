@@ -12,6 +12,8 @@ ROOT = Path(__file__).resolve().parents[3]
 SHARED = ROOT.parent / "shared" / "data"
 FILES = [
     "regions.geojson",
+    "districts.geojson",
+    "ATTRIBUTION.md",
     "facilities/astana.geojson",
     "facilities/almaty.geojson",
     "basemap/astana.geojson.gz",
@@ -25,6 +27,7 @@ def test_bundle_is_reproducible_from_the_shared_data(tmp_path: Path) -> None:
         pytest.skip(reason=f"shared data absent: {SHARED} not found")
     counts = build_bundle(SHARED, tmp_path)
     assert counts["regions"] == 20
+    assert counts["districts"] == 224
     for name in FILES:
         built, committed = tmp_path / name, ROOT / "data" / name
         assert built.read_bytes() == committed.read_bytes(), (

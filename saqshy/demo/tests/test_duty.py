@@ -23,12 +23,17 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_duty_counts_and_idempotency() -> None:
     loader.load_regions()
+    loader.load_districts()
     loader.load_people()
     loader.load_facilities("astana")
     load_season(say=lambda _line: None)
     first = load_duty("astana")
 
     assert District.objects.filter(region__slug="astana").count() == 5
+    # The real districts (with boundaries) are used, so facilities and their posts have one.
+    assert not District.objects.filter(region__slug="astana", boundary=None).exists()
+    located = Post.objects.filter(kind="strategic").exclude(district=None).count()
+    assert located > 0.9 * Post.objects.filter(kind="strategic").count()
     people = Counter(Person.objects.values_list("agency__code", flat=True))
     assert sum(people.values()) == sum(s.count for s in STAFF) == first.personnel
     assert 1900 <= sum(people.values()) <= 2100

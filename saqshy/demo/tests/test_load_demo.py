@@ -41,7 +41,7 @@ def test_point_in_region_lookup() -> None:
 
 
 def test_demo_loads_people_and_facilities_and_is_idempotent() -> None:
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0, not_production=True)
     astana = Facility.objects.filter(region__slug="astana")
     almaty = Facility.objects.filter(region__slug="almaty")
     assert astana.filter(kind="school").count() > 50
@@ -57,7 +57,7 @@ def test_demo_loads_people_and_facilities_and_is_idempotent() -> None:
     assert not Facility.objects.restrict(duty_almaty).filter(region__slug="astana").exists()
 
     counts = (Facility.objects.count(), AuditEntry.objects.count())
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0, not_production=True)
     assert (Facility.objects.count(), AuditEntry.objects.count()) == counts
     assert audit.verify()[1] is None
 
@@ -72,7 +72,7 @@ def test_demo_season_indicators_match_the_records(client) -> None:
     from saqshy.inspections.models import Briefing, Drill, Inspection, Violation
     from saqshy.pyrotechnics.models import Raid, SeizureLine
 
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0, not_production=True)
     today = timezone.localdate()
     start, end = today - dt.timedelta(days=90), today + dt.timedelta(days=90)
     client.force_login(User.objects.get(username="analyst"))

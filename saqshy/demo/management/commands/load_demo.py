@@ -1,6 +1,7 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from saqshy.core.context import new_request_id, reset_request_id, set_request_id
@@ -20,12 +21,27 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--cities", default="astana,almaty", help="comma-separated slugs")
+        parser.add_argument(
+            "--i-know-this-is-not-production",
+            action="store_true",
+            dest="not_production",
+            help="load even though DEBUG is off (the demo's own `make demo` does)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["not_production"]:
+            raise CommandError(
+                "load_demo creates superusers with the published demo password; DEBUG is off, "
+                "so this looks like production. For a production set-up run `manage.py "
+                "load_regions` and `manage.py createsuperuser` instead (docs/deployment.md); "
+                "for a demo with DEBUG off, add --i-know-this-is-not-production."
+            )
         token = set_request_id(new_request_id("load_demo:"))
         try:
             created, updated = loader.load_regions()
             self.stdout.write(f"regions: {created} created, {updated} updated")
+            created, updated = loader.load_districts()
+            self.stdout.write(f"districts: {created} created, {updated} updated")
             self.stdout.write(f"people: {loader.load_people()} demo users")
             for slug in [s for s in options["cities"].split(",") if s]:
                 with tqdm(desc=f"facilities {slug}", unit="rec") as bar:

@@ -2,43 +2,25 @@
 
 from __future__ import annotations
 
-import dataclasses
-import gzip
-import json
-import os
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from saqshy.accounts.models import Region
-from saqshy.accounts.roads import save_graph
-from saqshy.algorithms.osm import OsmReadError, basemap_features, read_osm
+from saqshy.algorithms.osm import OsmReadError
 from saqshy.core.context import new_request_id, reset_request_id, set_request_id
-from saqshy.facilities import services
 from saqshy.facilities.choices import FacilityKind
-
-
-def write_basemap(region: Region, features: list[dict[str, Any]]) -> Path:
-    """Replace the region's imported basemap file atomically."""
-    folder = settings.VAR_DIR / "basemap"
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{region.slug}.geojson.gz"
-    partial = target.with_suffix(f".{os.getpid()}.tmp")
-    collection = {"type": "FeatureCollection", "features": features}
-    with gzip.open(partial, "wt", encoding="utf-8") as handle:
-        json.dump(collection, handle, separators=(",", ":"))
-    partial.replace(target)
-    return target
+from saqshy.facilities.osm_import import import_extract
 
 
 class Command(BaseCommand):
     help = (
         "Import facilities (and the offline basemap) for a region from an OpenStreetMap "
         ".osm.pbf file or a folder of OSM QA .mvt tiles. Idempotent by OSM id; a bad file "
-        "changes nothing."
+        "changes nothing. The region needs a boundary (load_regions or the admin)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -53,37 +35,44 @@ class Command(BaseCommand):
         except Region.DoesNotExist:
             known = ", ".join(Region.objects.values_list("slug", flat=True)[:25])
             raise CommandError(
-                f"unknown region {options['region']!r}; known regions: {known or 'none loaded'}"
+                f"unknown region {options['region']!r}; known regions: "
+                f"{known or 'none loaded (run `manage.py load_regions` first)'}"
             ) from None
         quiet = options["no_progress"] or options["verbosity"] < 1
-        with tqdm(desc="reading OSM", unit="step", disable=quiet) as bar:
+        bars: dict[str, tqdm[Any]] = {}
 
+        def bar(name: str, unit: str) -> Any:
             def advance(done: int, total: int) -> None:
-                bar.total = total
-                bar.n = done
-                bar.refresh()
+                if name not in bars:
+                    bars[name] = tqdm(desc=name, unit=unit, total=total, disable=quiet)
+                bars[name].total = total
+                bars[name].n = done
+                bars[name].refresh()
 
-            try:
-                extract = read_osm(Path(options["path"]), progress=advance)
-            except OsmReadError as error:
-                raise CommandError(str(error)) from None
-        records = [dataclasses.asdict(record) for record in extract.facilities]
+            return advance
+
         token = set_request_id(new_request_id("import_osm:"))
         try:
-            with tqdm(total=len(records), desc="facilities", unit="rec", disable=quiet) as bar:
-                result = services.import_facilities(
-                    acting_user=None,
-                    region=region,
-                    records=records,
-                    progress=lambda done: bar.update(done - bar.n),
-                )
+            outcome = import_extract(
+                acting_user=None,
+                region=region,
+                path=Path(options["path"]),
+                basemap=not options["no_basemap"],
+                reading=bar("reading OSM", "step"),
+                importing=bar("facilities", "rec"),
+            )
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
+        except OsmReadError as error:
+            raise CommandError(str(error)) from None
         finally:
             reset_request_id(token)
-        if not options["no_basemap"]:
-            path = write_basemap(region, basemap_features(extract))
-            self.stdout.write(f"basemap: {path}")
-        graph = save_graph(region, extract.roads)
-        self.stdout.write(f"road graph: {graph}")
+            for progress in bars.values():
+                progress.close()
+        if outcome.basemap is not None:
+            self.stdout.write(f"basemap: {outcome.basemap}")
+        self.stdout.write(f"road graph: {outcome.graph}")
+        result = outcome.result
         self.stdout.write(
             f"{region.slug}: {result.created} created, {result.updated} updated, "
             f"{result.unchanged} unchanged, {result.outside_region} outside the region"
