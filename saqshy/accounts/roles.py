@@ -1,7 +1,11 @@
 """The default roles, as data: which actions each role may take on which models.
 
-A rule is ``(action, target)``: ``action`` is view/add/change/delete or ``*``; ``target`` is
-``app.model``, ``app.*`` or ``*`` (every Saqshy model). Rules are resolved against Django's
+A rule is ``(action, target)``: ``action`` is view/add/change/delete, a model's own action
+(``close``/``cancel`` an incident, ``withdraw`` a unit from service) or ``*``; ``target`` is
+``app.model``, ``app.*`` or ``*`` (every Saqshy model). *Where* a role acts comes from its
+grant and from ``all_agencies``: the duty officer closes any call and withdraws any unit of
+the region, a dispatcher only the calls their agency took and their agency's units
+(``incidents/services.py``). Rules are resolved against Django's
 permission table after every migration, so a new app's models join the roles automatically.
 The default roles are reset to this table on every migration (change them here, in code
 review); a region that needs something else adds its own role in the admin.
@@ -41,6 +45,16 @@ REFERENCE_DATA = (
 
 Rule = tuple[str, str]
 
+# Closing or cancelling a call and taking a unit off the road: the duty officer (all agencies)
+# and dispatchers (their own agency). Spelled out although ``("*", "incidents.*")`` covers them,
+# so granting incidents to another role is a decision about these too. A field officer may
+# change a unit (position, back in service) but not withdraw it.
+_ENDS_CALLS: list[Rule] = [
+    ("close", "incidents.incident"),
+    ("cancel", "incidents.incident"),
+    ("withdraw", "incidents.unit"),
+]
+
 DEFAULT_ROLES: dict[str, dict[str, Any]] = {
     "admin": {
         "names": (_("Administrator"), "Әкімші", "Администратор"),
@@ -68,12 +82,17 @@ DEFAULT_ROLES: dict[str, dict[str, Any]] = {
     "duty-officer": {
         "names": (_("Duty officer"), "Кезекші офицер", "Оперативный дежурный"),
         "all_agencies": True,
-        "rules": [("view", "*"), ("change", "facilities.facility"), ("*", "incidents.*")],
+        "rules": [
+            ("view", "*"),
+            ("change", "facilities.facility"),
+            ("*", "incidents.*"),
+            *_ENDS_CALLS,
+        ],
     },
     "dispatcher": {
         "names": (_("Dispatcher"), "Диспетчер", "Диспетчер"),
         "all_agencies": False,
-        "rules": [("view", "*"), ("*", "incidents.*")],
+        "rules": [("view", "*"), ("*", "incidents.*"), *_ENDS_CALLS],
     },
     "inspector": {
         "names": (_("Inspector"), "Инспектор", "Инспектор"),
