@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from saqshy.accounts.models import Agency, Region
 from saqshy.core.testing.pages import ScopedPageTests
 from saqshy.duty.models import Person, Post
@@ -24,10 +26,24 @@ class PersonPageTests(ScopedPageTests):
     model = Person
     list_url = "duty:personnel"
     detail_url = "duty:person"
+    create_url = "duty:person-create"
+    edit_url = "duty:person-edit"
 
     def make_object(self, region: Region) -> Person:
         person: Person = PersonFactory(agency=_police(region))
         return person
+
+    def form_payload(self, region: Region) -> dict[str, Any]:
+        return {
+            "agency": _police(region).pk,
+            "personnel_number": "P-77777",
+            "first_name": "Dana",
+            "last_name": "Seitkali",
+            "position": "Sergeant",
+            "weekly_hours": 36,
+            "phone": "+77010000000",
+            "active": "True",
+        }
 
 
 def _police(region: Region) -> Agency:
