@@ -23,6 +23,7 @@ ALLOWED = {
     # The signed-in user's own grants: who they are, not rows of a region.
     ("accounts/api/views.py", "grants"),
     ("situation/views.py", "grants"),
+    ("accounts/api/serializers.py", "grants"),
 }
 # Methods on a related manager (or a queryset) that read rows.
 _ROW_METHODS = frozenset(
@@ -133,9 +134,62 @@ def template_walks(source: str, relations: frozenset[str]) -> list[tuple[int, st
     ]
 
 
-def unrestricted_walks() -> list[str]:
+def nested_relations(source: str, relations: frozenset[str]) -> list[tuple[int, str]]:
+    """``(line, relation)`` for each ``rel = XSerializer(many=True)`` of a model serializer
+    (plain serializers describe computed answers, not relations)."""
+    nested = []
+    for cls in ast.walk(ast.parse(source)):
+        if not isinstance(cls, ast.ClassDef):
+            continue
+        if not any("ModelSerializer" in ast.unparse(base) for base in cls.bases):
+            continue
+        for node in cls.body:
+            if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)):
+                continue
+            func = node.value.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            many = any(
+                k.arg == "many" and isinstance(k.value, ast.Constant) and k.value.value is True
+                for k in node.value.keywords
+            )
+            for target in node.targets:
+                named = isinstance(target, ast.Name) and target.id in relations
+                if named and many and name.endswith("Serializer"):
+                    nested.append((node.lineno, target.id))
+    return nested
+
+
+def prefetched_relations(source: str) -> set[str]:
+    """The keys of every ``related_rows = {...}`` in an API views module."""
+    keys: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        value = getattr(node, "value", None)
+        targets = getattr(node, "targets", None) or [getattr(node, "target", None)]
+        named = any(isinstance(t, ast.Name) and t.id == "related_rows" for t in targets)
+        if named and isinstance(value, ast.Dict):
+            keys.update(str(k.value) for k in value.keys if isinstance(k, ast.Constant))
+    return keys
+
+
+def unprefetched_nesting() -> list[str]:
+    """Nested serializers of scoped relations that no viewset prefetches through the helper."""
     relations = scoped_relations()
     found = []
+    for serializers in sorted(PACKAGE.glob("*/api/serializers.py")):
+        views = serializers.with_name("views.py")
+        restricted = (
+            prefetched_relations(views.read_text(encoding="utf-8")) if views.exists() else set()
+        )
+        relative = serializers.relative_to(PACKAGE).as_posix()
+        for line, relation in nested_relations(serializers.read_text(encoding="utf-8"), relations):
+            if relation not in restricted and (relative, relation) not in ALLOWED:
+                found.append(f"{relative}:{line} nests .{relation} not in any related_rows")
+    return found
+
+
+def unrestricted_walks() -> list[str]:
+    relations = scoped_relations()
+    found = unprefetched_nesting()
     for path in product_files():
         relative = path.relative_to(PACKAGE).as_posix()
         source = path.read_text(encoding="utf-8")
@@ -164,3 +218,9 @@ class RelatedRowsAreRestrictedTests(SimpleTestCase):
         page = "{% for need in post.needs.all %}{{ need }}{% endfor %}"
         self.assertEqual(template_walks(page, relations), [(1, "needs")])
         self.assertEqual(template_walks("{{ line.units.label }}", relations), [])
+        nested = "class S(ModelSerializer):\n    needs = NeedSerializer(many=True, read_only=True)"
+        self.assertEqual(nested_relations(nested, relations), [(2, "needs")])
+        answer = "class S(Serializer):\n    results = RowSerializer(many=True)"
+        self.assertEqual(nested_relations(answer, relations), [])
+        views = 'class V:\n    related_rows = {"needs": PostNeed.objects.all()}'
+        self.assertEqual(prefetched_relations(views), {"needs"})
