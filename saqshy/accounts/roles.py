@@ -1,6 +1,7 @@
 """The default roles, as data: which actions each role may take on which models.
 
-A rule is ``(action, target)``: ``action`` is view/add/change/delete or ``*``; ``target`` is
+A rule is ``(action, target)``: ``action`` is view/add/change/delete, a model's own action
+(``close``/``cancel`` an incident, ``withdraw`` a unit from service) or ``*``; ``target`` is
 ``app.model``, ``app.*`` or ``*`` (every Saqshy model). The rules below are the ones that span
 apps; each app adds its own in its ``AppConfig`` declaration (``saqshy/core/registry.py``).
 Rules are resolved against Django's permission table after every migration, so a new app's

@@ -5,6 +5,12 @@ nationally, or in a set of regions, and for which agencies. ``ScopedQuerySet.res
 that into one ``WHERE`` clause, so a list, a detail lookup, an export and a live-push filter all
 see exactly the same rows. Objects outside the scope are simply absent (404), never an ``if``
 in a handler.
+
+Rows reached *through* a visible record (a post's shifts, a raid's visits) are cut the same
+way: ``restricted(user, post.shifts)`` for one record and ``restricted_prefetch(user, "shifts",
+Shift)`` for a page of them. Seeing a post does not mean seeing every agency's people on it;
+``core/tests/test_related_scope.py`` fails when a view, API view or template walks a relation to
+a scoped model without one of the two.
 """
 
 from __future__ import annotations
@@ -13,9 +19,11 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 
-ACTIONS = ("view", "add", "change", "delete", "approve")
+# The model actions every scoped model has, then the few custom ones some models declare in
+# ``Meta.permissions`` (closing or cancelling an incident, taking a unit out of service).
+ACTIONS = ("view", "add", "change", "delete", "approve", "close", "cancel", "withdraw")
 
 
 @dataclass(frozen=True)
@@ -151,3 +159,27 @@ class ScopedQuerySet(models.QuerySet[_M]):
 
 
 ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
+
+
+def restricted(user: Any, rows: Any, action: str = "view") -> Any:
+    """The rows of a related manager (``post.shifts``) or queryset that ``user`` may ``action``.
+
+    The one way product code walks a relation to a scoped model: the parent being visible says
+    nothing about the agency that owns each child.
+    """
+    queryset = rows.all()
+    restrict = getattr(queryset, "restrict", None)
+    if restrict is None:
+        raise TypeError(f"{queryset.model.__name__} is not a scoped model; walk it directly")
+    return restrict(user, action)
+
+
+def restricted_prefetch(
+    user: Any, lookup: str, queryset: Any, action: str = "view", to_attr: str | None = None
+) -> Prefetch:
+    """A ``Prefetch`` of ``lookup`` whose rows (``queryset``, e.g. ``Shift.objects.all()``
+    refined with ``select_related`` or an ordering) are cut to what ``user`` may ``action``.
+
+    Still one query per page of parents; templates read the rows from ``to_attr``.
+    """
+    return Prefetch(lookup, queryset=restricted(user, queryset, action), to_attr=to_attr)

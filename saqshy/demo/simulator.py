@@ -272,6 +272,8 @@ class Simulator:
         self.apis: dict[str, Api] = {}
         self.units: dict[int, SimUnit] = {}
         self.incidents: dict[int, SimIncident] = {}
+        # Who took each duplicate call: only that agency's dispatcher may cancel it.
+        self.duplicate_takers: dict[int, str] = {}
         self.places: dict[str, list[Place]] = {}
         self.events: list[Place] = []
         self.queue: list[tuple[float, int, str, int]] = []
@@ -476,6 +478,7 @@ class Simulator:
         )
         if payload.get("duplicate_of"):
             self.stats.duplicates += 1
+            self.duplicate_takers[incident.id] = agency
             original = self.incidents.get(payload["duplicate_of"])
             log.info("%s #%s reported again as #%s", code, payload["duplicate_of"], incident.id)
             if original is not None:
@@ -494,7 +497,8 @@ class Simulator:
             self.schedule(now + self.rng.uniform(*CALL_HANDLING_S), "dispatch", incident.id)
 
     def do_cancel_duplicate(self, now: float, ref: int) -> None:
-        status, payload = self.apis["police-astana"].call(
+        taker = self.duplicate_takers.pop(ref, "police-astana")
+        status, payload = self.apis[taker].call(
             "POST",
             f"/api/incidents/{ref}/advance/",
             {"status": "cancelled", "reason": _("Same event as an earlier report.")},

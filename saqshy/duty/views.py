@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from saqshy.accounts.models import Agency, District
 from saqshy.accounts.queries import regions_in_scope
 from saqshy.core import audit
-from saqshy.core.scoping import user_scope
+from saqshy.core.scoping import restricted, restricted_prefetch, user_scope
 from saqshy.core.views import run_service
 from saqshy.duty import services
 from saqshy.duty.choices import PostKind
@@ -30,7 +30,7 @@ from saqshy.duty.forms import (
     PersonnelImportForm,
     SickForm,
 )
-from saqshy.duty.models import Absence, Person, PlanRun, Post
+from saqshy.duty.models import Absence, Person, PlanRun, Post, PostNeed
 from saqshy.duty.readiness import queries
 
 
@@ -46,7 +46,15 @@ def post_list(request: HttpRequest) -> HttpResponse:
     filterset = PostFilterSet(request.GET or None, queryset=visible)
     queryset = filterset.qs if filterset.is_bound else filterset.queryset
     page = Paginator(
-        queryset.prefetch_related("needs__agency").order_by("starts_at", "name", "id"), 50
+        queryset.prefetch_related(
+            restricted_prefetch(
+                request.user,
+                "needs",
+                PostNeed.objects.select_related("agency"),
+                to_attr="visible_needs",
+            )
+        ).order_by("starts_at", "name", "id"),
+        50,
     ).get_page(request.GET.get("page"))
     staffing = queries.staffing(list(page))
     return render(
@@ -68,13 +76,14 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
     post: Post = get_object_or_404(
         Post.objects.restrict(request.user, "view").select_related("region", "facility"), pk=pk
     )
-    shifts = post.shifts.select_related("person").order_by("starts_at")[:200]
+    user = request.user
+    shifts = restricted(user, post.shifts).select_related("person").order_by("starts_at")[:200]
     return render(
         request,
         "duty/post.html",
         {
             "post": post,
-            "needs": post.needs.select_related("agency"),
+            "needs": restricted(user, post.needs).select_related("agency"),
             "staffing": queries.staffing([post])[post.pk],
             "shifts": shifts,
         },
@@ -124,8 +133,10 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "duty/person.html",
         {
             "person": person,
-            "absences": person.absences.order_by("-starts_at")[:50],
-            "shifts": person.shifts.select_related("post").order_by("-starts_at")[:50],
+            "absences": restricted(request.user, person.absences).order_by("-starts_at")[:50],
+            "shifts": restricted(request.user, person.shifts)
+            .select_related("post")
+            .order_by("-starts_at")[:50],
             "can_change": can_change,
             "can_absence": user_scope(request.user, Absence, "add").covers(
                 person.region_id, person.agency_id

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from saqshy.accounts.queries import regions_in_scope
-from saqshy.core.scoping import user_scope
+from saqshy.core.scoping import restricted, user_scope
 from saqshy.equipment import services
 from saqshy.equipment.choices import HydrantKind
 from saqshy.equipment.filtersets import HydrantFilterSet
@@ -96,7 +96,7 @@ def _hydrant_page(
         "equipment/hydrant_detail.html",
         {
             "hydrant": hydrant,
-            "checks": hydrant.checks.select_related("checked_by")[:50],
+            "checks": restricted(request.user, hydrant.checks).select_related("checked_by")[:50],
             "can_change": _may(request, Hydrant, "change", hydrant.region_id),
             "can_check": _may_check_hydrant(request, hydrant),
             "form": form or HydrantCheckForm(initial={"checked_on": timezone.localdate()}),

@@ -85,6 +85,9 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     outside_region: int = 0
+    # Matched facilities the importing user may not change (another region, or no change
+    # right): reported, left exactly as they are.
+    refused: int = 0
     per_kind: Counter[str] = field(default_factory=Counter)
 
 
@@ -98,15 +101,17 @@ def import_facilities(
     """Create or update facilities from OSM records, matched by ``osm_ref``; all or nothing.
 
     A record whose location is outside ``region``'s boundary is counted and left out, so an
-    extract that spills over a border does not put facilities in the wrong region. Every
+    extract that spills over a border does not put facilities in the wrong region. A record
+    matching a facility the user may not ``change`` (in any region) is counted as refused and
+    the facility is left alone: the right to add is not a right to overwrite or move. Every
     created or changed facility gets its own audit entry; the map is told once to reload.
     """
     core_services.require_scope(acting_user, Facility(region=region, lat=0, lon=0), "add")
     result = ImportResult()
     records = list(records)
-    existing = {
-        f.osm_ref: f for f in Facility.objects.filter(osm_ref__in=[r["osm_ref"] for r in records])
-    }
+    matched = Facility.objects.filter(osm_ref__in=[r["osm_ref"] for r in records])
+    existing = {f.osm_ref: f for f in matched}
+    changeable = _changeable(acting_user, matched)
     to_create: list[Facility] = []
     to_update: list[tuple[Facility, dict[str, Any], dict[str, Any]]] = []
     locate = region_locator()
@@ -124,6 +129,9 @@ def import_facilities(
         values["district_id"] = district_at(record["lat"], record["lon"])
         result.per_kind[str(values["kind"])] += 1
         current = existing.get(record["osm_ref"])
+        if current is not None and current.pk not in changeable:
+            result.refused += 1
+            continue
         if current is None:
             facility = Facility(osm_ref=record["osm_ref"], region=region, **values)
             facility.full_clean(validate_unique=False)
@@ -169,6 +177,13 @@ def import_facilities(
             )
     result.created, result.updated = len(created), len(to_update)
     return result
+
+
+def _changeable(acting_user: Any, facilities: Any) -> set[int]:
+    """Ids among ``facilities`` that ``acting_user`` may change (the system: all of them)."""
+    if acting_user is None:
+        return set(facilities.values_list("pk", flat=True))
+    return set(facilities.restrict(acting_user, "change").values_list("pk", flat=True))
 
 
 _NULLABLE = {"footprint", "capacity", "storeys"}

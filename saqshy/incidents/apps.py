@@ -4,6 +4,12 @@ from django.utils.translation import pgettext_lazy
 from saqshy.core import registry
 from saqshy.core.registry import AppDeclaration, MapLayer, NavEntry, PageUrls
 
+ENDS_CALLS = (
+    ("close", "incidents.incident"),
+    ("cancel", "incidents.incident"),
+    ("withdraw", "incidents.unit"),
+)
+
 
 class IncidentsConfig(registry.SaqshyAppConfig):
     name = "saqshy.incidents"
@@ -20,9 +26,14 @@ class IncidentsConfig(registry.SaqshyAppConfig):
             NavEntry(pgettext_lazy("emergency unit", "Units"), "units:board", 30, ("units",)),
         ),
         reference_data=("incidents.incidenttype",),
+        # Closing or cancelling a call and taking a unit off the road are spelled out although
+        # ("*", "incidents.*") covers them, so granting incidents to another role is a decision
+        # about these too. Where: the duty officer any call and unit of the region, a dispatcher
+        # only the calls their agency took and its units (incidents/services.py). A field
+        # officer may change a unit (position, back in service) but not withdraw it.
         role_rules={
-            "duty-officer": (("*", "incidents.*"),),
-            "dispatcher": (("*", "incidents.*"),),
+            "duty-officer": (("*", "incidents.*"), *ENDS_CALLS),
+            "dispatcher": (("*", "incidents.*"), *ENDS_CALLS),
             "field-officer": (("view", "incidents.*"), ("change", "incidents.unit")),
         },
         map_layers=(MapLayer(config="saqshy.incidents.map.layer_config"),),

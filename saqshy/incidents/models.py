@@ -109,6 +109,12 @@ class Unit(BaseModel):
     lat = latitude_field(null=True, blank=True)
     lon = longitude_field(null=True, blank=True)
     position_at = models.DateTimeField(_("position time"), null=True, blank=True)
+    status_reason = models.CharField(
+        _("reason out of service"),
+        max_length=255,
+        blank=True,
+        help_text=_("Why the unit is out of service; required to take it off the road."),
+    )
 
     scope_region_field: ClassVar[str | None] = "region"
     scope_agency_field: ClassVar[str | None] = "agency"
@@ -117,6 +123,8 @@ class Unit(BaseModel):
         verbose_name = pgettext_lazy("emergency unit", "unit")
         verbose_name_plural = pgettext_lazy("emergency unit", "units")
         ordering = ["call_sign", "id"]
+        # Granted per role in accounts/roles.py; the reach (own agency or all) is the role's.
+        permissions = [("withdraw_unit", _("Can take a unit out of service"))]
         constraints = [
             models.UniqueConstraint(fields=["agency", "call_sign"], name="unit_agency_call_sign")
         ]
@@ -211,6 +219,11 @@ class Incident(BaseModel):
         verbose_name = _("incident")
         verbose_name_plural = _("incidents")
         ordering = ["-reported_at", "-id"]
+        # Granted per role in accounts/roles.py; see incidents.services._require_may.
+        permissions = [
+            ("close_incident", _("Can close an incident")),
+            ("cancel_incident", _("Can cancel an incident")),
+        ]
         indexes = [
             models.Index(fields=["region", "status"], name="incident_region_status"),
             models.Index(fields=["type", "status", "reported_at"], name="incident_dedup"),

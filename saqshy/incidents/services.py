@@ -12,18 +12,21 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from saqshy.accounts.models import Grant
 from saqshy.accounts.queries import region_id_containing
 from saqshy.algorithms.routing import haversine_m
 from saqshy.core import audit
 from saqshy.core import services as core_services
 from saqshy.core.exceptions import Conflict
 from saqshy.core.realtime import publish_on_commit
-from saqshy.core.scoping import perm_name
+from saqshy.core.scoping import perm_name, user_scope
 from saqshy.incidents.choices import IncidentSource, IncidentStatus, JournalKind, UnitStatus
 from saqshy.incidents.models import Incident, IncidentType, IncidentUnit, JournalEntry, Unit
 
@@ -263,6 +266,7 @@ def merge_duplicate(*, acting_user: Any, incident: Incident) -> Incident:
     has units on it, or is past cancelling, answers 409: close it in the ordinary way.
     """
     core_services.require_scope(acting_user, incident, "change")
+    _require_may(acting_user, incident, "cancel")
     with transaction.atomic():
         duplicate, original = _lock_pair(incident)
         core_services.require_scope(acting_user, original, "change")
@@ -321,6 +325,69 @@ def keep_separate(*, acting_user: Any, incident: Incident) -> Incident:
     return incident
 
 
+# --- who may end a call or take a unit off the road (roles as data: accounts/roles.py) ---------
+
+_ENDING = {IncidentStatus.CLOSED: "close", IncidentStatus.CANCELLED: "cancel"}
+_MAY_NOT_END = {
+    "close": gettext_lazy(
+        "Only a dispatcher of the agency that took this call, or the duty officer, may close it."
+    ),
+    "cancel": gettext_lazy(
+        "Only a dispatcher of the agency that took this call, or the duty officer, may cancel it."
+    ),
+}
+
+
+def owning_agencies(incident: Incident) -> set[int]:
+    """The agencies whose desk took the call: those its recorder holds a grant for in its
+    region. Empty for a call the system recorded (a sensor, a feed): it is the region's."""
+    if incident.reported_by_id is None:
+        return set()
+    return set(
+        Grant.objects.filter(user_id=incident.reported_by_id)
+        .filter(Q(region=None) | Q(region_id=incident.region_id))
+        .values_list("agency_id", flat=True)
+    )
+
+
+def may_end(acting_user: Any, incident: Incident, action: str) -> bool:
+    """Whether ``acting_user``'s role lets them ``close``/``cancel`` this incident.
+
+    The permission (``incidents.close_incident`` …) must reach the incident's region and, for
+    a role bound to its own agency (a dispatcher), the agency that took the call; a role over
+    all agencies (the duty officer) ends any call of its region.
+    """
+    if acting_user is None or getattr(acting_user, "is_superuser", False):
+        return True
+    scope = user_scope(acting_user, Incident, action)
+    owners = owning_agencies(incident)
+    if not owners:
+        return scope.covers(incident.region_id)
+    return any(scope.covers(incident.region_id, agency_id) for agency_id in owners)
+
+
+def _require_may(acting_user: Any, incident: Incident, action: str) -> None:
+    """Refuse (403) closing or cancelling a call the user's role does not reach."""
+    if not may_end(acting_user, incident, action):
+        raise PermissionDenied(_MAY_NOT_END[action])
+
+
+def may_withdraw(acting_user: Any, unit: Unit) -> bool:
+    """Whether ``acting_user`` may take ``unit`` out of service (its agency's dispatcher, the
+    duty officer; ``incidents.withdraw_unit`` reaching the unit's region and agency)."""
+    if acting_user is None or getattr(acting_user, "is_superuser", False):
+        return True
+    return user_scope(acting_user, Unit, "withdraw").covers(unit.region_id, unit.agency_id)
+
+
+def _require_withdrawal(acting_user: Any, unit: Unit, reason: str) -> None:
+    """Taking a unit off the road needs the right to, and a reason that is kept with it."""
+    if not may_withdraw(acting_user, unit):
+        raise PermissionDenied(_("Your role may not take this unit out of service."))
+    if not reason.strip():
+        raise ValidationError({"status_reason": [_("Say why the unit goes out of service.")]})
+
+
 # --- the incident's state machine -------------------------------------------------------------
 
 
@@ -352,6 +419,8 @@ def advance(*, acting_user: Any, incident: Incident, to_status: str, reason: str
     if to_status not in IncidentStatus.values():
         raise ValidationError({"status": [_("Unknown status.")]})
     core_services.require_scope(acting_user, incident, "change")
+    if to_status in _ENDING:
+        _require_may(acting_user, incident, _ENDING[to_status])
     with transaction.atomic():
         locked = Incident.objects.select_for_update().select_related("type").get(pk=incident.pk)
         if to_status not in IncidentStatus.TRANSITIONS.get(locked.status, ()):
@@ -538,7 +607,7 @@ def _unit_payload(unit: Unit) -> dict[str, Any]:
 
 
 def create_unit(*, acting_user: Any, **fields: Any) -> Unit:
-    """Add a unit; it starts available unless put out of service."""
+    """Add a unit; it starts available unless put out of service (with a reason)."""
     status = fields.get("status", UnitStatus.AVAILABLE)
     if status not in UnitStatus.MANUAL:
         raise ValidationError({"status": [_("Only the dispatch service sends a unit.")]})
@@ -546,13 +615,19 @@ def create_unit(*, acting_user: Any, **fields: Any) -> Unit:
         fields["region_id"] = fields["home_station"].region_id
         fields.pop("region", None)
     unit = Unit(**fields)
+    if status == UnitStatus.OUT_OF_SERVICE:
+        _require_withdrawal(acting_user, unit, unit.status_reason)
+    else:
+        unit.status_reason = ""
     return core_services.create(acting_user=acting_user, instance=unit, payload=_unit_payload)
 
 
 def update_unit(*, acting_user: Any, unit: Unit, **changes: Any) -> Unit:
     """Change a unit's record; its status may be set by hand only between the manual states.
 
-    A unit on an incident cannot be made available by hand: the incident releases it.
+    A unit on an incident cannot be made available by hand: the incident releases it. Taking
+    it out of service needs ``incidents.withdraw_unit`` and a reason, kept in
+    ``status_reason`` (and so in the audit trail) until it is back in service.
     """
     changes.pop("position_at", None)
     status = changes.get("status")
@@ -569,6 +644,11 @@ def update_unit(*, acting_user: Any, unit: Unit, **changes: Any) -> Unit:
                 % {"unit": unit.call_sign},
                 code="unit_assigned",
             )
+        if status == UnitStatus.OUT_OF_SERVICE:
+            changes["status_reason"] = str(changes.get("status_reason", "")).strip()
+            _require_withdrawal(acting_user, unit, changes["status_reason"])
+        else:
+            changes["status_reason"] = ""
     return core_services.update(
         acting_user=acting_user, instance=unit, changes=changes, payload=_unit_payload
     )

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError as QueryError
 
 from saqshy.accounts.queries import regions_in_scope
-from saqshy.core.scoping import user_scope
+from saqshy.core.scoping import restricted, restricted_prefetch, user_scope
 from saqshy.core.views import run_service
 from saqshy.incidents import indicators, services
 from saqshy.incidents.api.views import read_indicator_query
@@ -76,9 +76,10 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     incidents = incidents.annotate(
         open_duplicates=Count("duplicates", filter=Q(duplicates__merged_at__isnull=True))
     ).prefetch_related(
-        Prefetch(
+        restricted_prefetch(
+            request.user,
             "assignments",
-            queryset=IncidentUnit.objects.filter(_ACTIVE).select_related("unit"),
+            IncidentUnit.objects.filter(_ACTIVE).select_related("unit"),
             to_attr="active_assignments",
         )
     )
@@ -120,15 +121,21 @@ STEP_LABELS = {
 }
 
 
-def _next_steps(incident: Incident, has_units: bool) -> list[tuple[str, Any, bool]]:
+def _next_steps(
+    request: HttpRequest, incident: Incident, has_units: bool
+) -> list[tuple[str, Any, bool]]:
     """(status, label, needs a reason field) for the buttons the state machine allows now.
 
     ``dispatched`` is reached by sending units, so it has no button of its own; en route and
-    on scene need a unit on the incident.
+    on scene need a unit on the incident; closing and cancelling are offered only to whom the
+    role lets end this call (``services.may_end``).
     """
     steps = []
+    ending = {IncidentStatus.CLOSED: "close", IncidentStatus.CANCELLED: "cancel"}
     for status in IncidentStatus.TRANSITIONS.get(incident.status, ()):
         if status == IncidentStatus.DISPATCHED:
+            continue
+        if status in ending and not services.may_end(request.user, incident, ending[status]):
             continue
         if status in (IncidentStatus.EN_ROUTE, IncidentStatus.ON_SCENE) and not has_units:
             continue
@@ -159,7 +166,9 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     incident = get_object_or_404(_incidents(request), pk=pk)
     can_change = _may(request, Incident, "change", incident.region_id)
     assignments = list(
-        incident.assignments.select_related("unit", "unit__agency").order_by("assigned_at", "id")
+        restricted(request.user, incident.assignments)
+        .select_related("unit", "unit__agency")
+        .order_by("assigned_at", "id")
     )
     has_units = any(a.released_at is None for a in assignments)
     visible = _incidents(request)
@@ -174,9 +183,11 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "status_label": IncidentStatus.label(incident.status),
             "status_colour": IncidentStatus.colour(incident.status),
             "can_change": can_change,
-            "steps": _next_steps(incident, has_units) if can_change else [],
+            "steps": _next_steps(request, incident, has_units) if can_change else [],
             "assignments": assignments,
-            "journal": incident.journal.select_related("author").order_by("at", "id"),
+            "journal": restricted(request.user, incident.journal)
+            .select_related("author")
+            .order_by("at", "id"),
             "note_form": NoteForm(),
             "original": original,
             "probable_duplicates": visible.filter(
@@ -338,9 +349,13 @@ def unit_board(request: HttpRequest) -> HttpResponse:
         IncidentUnit.objects.filter(_ACTIVE, unit__in=units).values_list("unit_id", "incident_id")
     )
     change = user_scope(request.user, Unit, "change")
+    withdraw = user_scope(request.user, Unit, "withdraw")
     grouped: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for unit in units:
-        may = change.covers(unit.region_id, unit.agency_id)
+        may = {
+            UnitStatus.AVAILABLE: change.covers(unit.region_id, unit.agency_id),
+            UnitStatus.OUT_OF_SERVICE: withdraw.covers(unit.region_id, unit.agency_id),
+        }
         grouped[unit.status][unit.kind].append(
             {
                 "unit": unit,
@@ -348,7 +363,7 @@ def unit_board(request: HttpRequest) -> HttpResponse:
                 "set_to": [
                     (status, UnitStatus.label(status))
                     for status in (UnitStatus.AVAILABLE, UnitStatus.OUT_OF_SERVICE)
-                    if may and unit.status in UnitStatus.MANUAL and unit.status != status
+                    if may[status] and unit.status in UnitStatus.MANUAL and unit.status != status
                 ],
             }
         )
@@ -390,7 +405,12 @@ def unit_status(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         run_service(
             request,
-            lambda: services.update_unit(acting_user=request.user, unit=unit, status=target),
+            lambda: services.update_unit(
+                acting_user=request.user,
+                unit=unit,
+                status=target,
+                status_reason=request.POST.get("reason", ""),
+            ),
             _("Unit %(unit)s: %(status)s.")
             % {"unit": unit.call_sign, "status": UnitStatus.label(target)},
         )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from saqshy.accounts.queries import regions_in_scope
-from saqshy.core.scoping import user_scope
+from saqshy.core.scoping import restricted, user_scope
 from saqshy.core.views import run_service
 from saqshy.facilities.models import Facility
 from saqshy.inspections import services
@@ -74,10 +74,14 @@ def facility_safety(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "facility": facility,
             "clearance": clearance_of(facility.pk, today, region_id=facility.region_id),
-            "violations": facility.violations.select_related("item").order_by("status", "deadline"),
-            "inspections": facility.inspections.select_related("inspector")[:10],
-            "briefings": facility.briefings.all()[:10],
-            "drills": facility.drills.all()[:10],
+            "violations": restricted(request.user, facility.violations)
+            .select_related("item")
+            .order_by("status", "deadline"),
+            "inspections": restricted(request.user, facility.inspections).select_related(
+                "inspector"
+            )[:10],
+            "briefings": restricted(request.user, facility.briefings)[:10],
+            "drills": restricted(request.user, facility.drills)[:10],
             "checklist": ChecklistItem.objects.filter(active=True),
             "can_record": _may(request, "add", facility),
             "can_change": _may(request, "change", facility),

@@ -9,14 +9,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from saqshy.core.scoping import user_scope
+from saqshy.core.scoping import restricted, restricted_prefetch, user_scope
 from saqshy.pyrotechnics import queries, services
 from saqshy.pyrotechnics.choices import OutletKind, RaidStatus, VisitResult
 from saqshy.pyrotechnics.filtersets import OutletFilterSet, RaidFilterSet, SeizureFilterSet
@@ -29,7 +29,7 @@ from saqshy.pyrotechnics.forms import (
     TotalsFilterForm,
     VisitResultForm,
 )
-from saqshy.pyrotechnics.models import Outlet, Raid, RaidVisit, Seizure
+from saqshy.pyrotechnics.models import Outlet, Raid, RaidVisit, Seizure, SeizureLine
 
 T = TypeVar("T")
 PAGE_SIZE = 50
@@ -126,7 +126,7 @@ def outlet_detail(request: HttpRequest, pk: int) -> HttpResponse:
     seizures: QuerySet[Seizure] = (
         Seizure.objects.restrict(request.user, "view")
         .filter(outlet=outlet)
-        .prefetch_related("lines")
+        .prefetch_related(restricted_prefetch(request.user, "lines", SeizureLine.objects.all()))
         .order_by("-seized_on", "-id")
     )
     return render(
@@ -189,7 +189,11 @@ def _raids(request: HttpRequest) -> Any:
 
 @login_required
 def raid_list(request: HttpRequest) -> HttpResponse:
-    raids = _raids(request).prefetch_related("visits")
+    raids = _raids(request).prefetch_related(
+        restricted_prefetch(
+            request.user, "visits", RaidVisit.objects.all(), to_attr="visible_visits"
+        )
+    )
     filterset = RaidFilterSet(request.GET or None, queryset=raids)
     context = _listing(request, filterset, ("-planned_on", "-id"))
     context.update(
@@ -206,7 +210,10 @@ def raid_list(request: HttpRequest) -> HttpResponse:
 def raid_detail(request: HttpRequest, pk: int) -> HttpResponse:
     visits = RaidVisit.objects.select_related("outlet").order_by("outlet__name", "id")
     raid = get_object_or_404(
-        _raids(request).prefetch_related(Prefetch("visits", queryset=visits)), pk=pk
+        _raids(request).prefetch_related(
+            restricted_prefetch(request.user, "visits", visits, to_attr="visible_visits")
+        ),
+        pk=pk,
     )
     return render(
         request,
@@ -216,7 +223,9 @@ def raid_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "seizures": Seizure.objects.restrict(request.user, "view")
             .filter(raid=raid)
             .select_related("outlet")
-            .prefetch_related("lines"),
+            .prefetch_related(
+                restricted_prefetch(request.user, "lines", SeizureLine.objects.all())
+            ),
             "can_change": _can(request, Raid, "change", raid.region_id),
             "can_record": _can(request, RaidVisit, "change", raid.region_id)
             and raid.status != RaidStatus.CANCELLED,
@@ -293,7 +302,8 @@ def raid_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def visit_result(request: HttpRequest, pk: int, visit_pk: int) -> HttpResponse:
     raid = get_object_or_404(_raids(request), pk=pk)
-    visit = get_object_or_404(raid.visits.select_related("outlet", "raid"), pk=visit_pk)
+    visits = restricted(request.user, raid.visits).select_related("outlet", "raid")
+    visit = get_object_or_404(visits, pk=visit_pk)
     form = VisitResultForm(request.POST)
     if form.is_valid():
         saved = _save(
@@ -323,7 +333,7 @@ def _seizures(request: HttpRequest) -> Any:
     return (
         Seizure.objects.restrict(request.user, "view")
         .select_related("region", "outlet", "raid")
-        .prefetch_related("lines")
+        .prefetch_related(restricted_prefetch(request.user, "lines", SeizureLine.objects.all()))
     )
 
 
@@ -338,7 +348,8 @@ def seizure_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def seizure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     seizure = get_object_or_404(_seizures(request), pk=pk)
-    return render(request, "pyrotechnics/seizure_detail.html", {"seizure": seizure})
+    lines = restricted(request.user, seizure.lines)
+    return render(request, "pyrotechnics/seizure_detail.html", {"seizure": seizure, "lines": lines})
 
 
 @login_required

@@ -3,10 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.generics import RetrieveAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -79,11 +80,21 @@ def _point(value: str, field: str) -> tuple[float, float]:
     return lat, lon
 
 
+def _may_route_in(user: Any, region: Region) -> bool:
+    """Whether ``user`` holds a grant in ``region`` (or a national one): routes are operational
+    information of a region, like its units and incidents."""
+    if user.is_superuser:
+        return True
+    granted: bool = user.grants.filter(Q(region=None) | Q(region=region)).exists()
+    return granted
+
+
 class RouteView(APIView):
     """The shortest route on a region's road network, by travel time or by distance.
 
     Points snap to the nearest road node; a point farther than ``SAQSHY_SNAP_MAX_M`` (500 m by
-    default) from any road, or a pair with no route between them, answers 422.
+    default) from any road, or a pair with no route between them, answers 422. Only regions
+    where the caller holds a grant (or a national one) are routed; any other answers 403.
     """
 
     permission_classes = [IsAuthenticated]
@@ -115,6 +126,8 @@ class RouteView(APIView):
             region = Region.objects.filter(pk=region_id).first() if region_id else None
             if region is None:
                 return _unprocessable(_("The start lies outside every known region."))
+        if not _may_route_in(request.user, region):
+            raise PermissionDenied(_("You hold no grant in this region."))
         try:
             graph = graph_for(region)
         except NoRoadGraph:

@@ -77,3 +77,18 @@ def test_stored_graph_keeps_its_hierarchy_order(api: Client, tmp_path) -> None:
     again = api.get(url, {"from": BAITEREK, "to": KHAN_SHATYR}).json()
     assert again["seconds"] == first["seconds"] and again["geometry"] == first["geometry"]
     assert RoadGraph.load(path).cch_order is not None
+
+
+def test_a_region_without_a_grant_is_refused(api: Client) -> None:
+    """A user granted only in Shymkent gets no route in Astana, named or found by the point."""
+    viewer = Client()
+    viewer.login(username="viewer_other_region", password="pw-viewer_other_region")
+    url = reverse("api:route")
+    by_point = viewer.get(url, {"from": BAITEREK, "to": KHAN_SHATYR})
+    assert by_point.status_code == 403
+    assert "grant" in by_point.json()["detail"]
+    named = viewer.get(url, {"from": BAITEREK, "to": KHAN_SHATYR, "region": "astana"})
+    assert named.status_code == 403
+    analyst = Client()
+    analyst.login(username="analyst_national", password="pw-analyst_national")
+    assert analyst.get(url, {"from": BAITEREK, "to": KHAN_SHATYR}).status_code == 200

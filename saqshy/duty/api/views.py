@@ -15,7 +15,7 @@ from saqshy.accounts.models import Agency, Region
 from saqshy.core.api.audit import ReadAuditedMixin
 from saqshy.core.api.renderers import GeoJSONRenderer
 from saqshy.core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
-from saqshy.core.scoping import user_scope
+from saqshy.core.scoping import restricted, user_scope
 from saqshy.duty import posts, services
 from saqshy.duty.api.serializers import (
     AbsenceSerializer,
@@ -32,7 +32,16 @@ from saqshy.duty.api.serializers import (
     ShiftSerializer,
 )
 from saqshy.duty.filtersets import PersonFilterSet, PostFilterSet, ReadinessFilterSet
-from saqshy.duty.models import Absence, PatrolPlan, Person, PlanRun, Post, Readiness, Shift
+from saqshy.duty.models import (
+    Absence,
+    PatrolPlan,
+    Person,
+    PlanRun,
+    Post,
+    PostNeed,
+    Readiness,
+    Shift,
+)
 from saqshy.duty.patrols import services as patrols
 from saqshy.duty.readiness import queries
 from saqshy.duty.readiness import services as readiness_services
@@ -84,7 +93,8 @@ class PostViewSet(ScopedReadOnlyViewSet):
     Posts are derived from the records by the norms: ``POST derive/`` re-derives a region's.
     """
 
-    queryset = Post.objects.select_related("region").prefetch_related("needs__agency")
+    queryset = Post.objects.select_related("region")
+    related_rows = {"needs": PostNeed.objects.select_related("agency")}
     serializer_class = PostSerializer
     filterset_class = PostFilterSet
     scoped_actions = {"derive": "add"}
@@ -226,5 +236,5 @@ class PatrolPlanViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     )
     def stops(self, request: Request, pk: str | None = None) -> Response:
         plan = self.get_object()
-        rows = plan.stops.order_by("crew", "order")
+        rows = restricted(request.user, plan.stops).order_by("crew", "order")
         return Response(PatrolStopSerializer(rows, many=True).data)

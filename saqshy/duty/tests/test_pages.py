@@ -9,7 +9,13 @@ from django.urls import reverse
 from saqshy.accounts.models import Agency
 from saqshy.core.testing.personas import Personas, make_personas
 from saqshy.duty.models import Absence, Person, Readiness
-from saqshy.duty.tests.factories import PersonFactory, PostFactory, PostNeedFactory, hour
+from saqshy.duty.tests.factories import (
+    PersonFactory,
+    PostFactory,
+    PostNeedFactory,
+    ShiftFactory,
+    hour,
+)
 
 
 class DutyPageTests(TestCase):
@@ -104,3 +110,29 @@ class DutyPageTests(TestCase):
         )
         self.assertContains(response, "1 added")
         self.assertEqual(Person.objects.get(personnel_number="X1").skills, ["patrol", "escort"])
+
+
+class PostRosterScopeTests(TestCase):
+    """The post page lists only the rostered people of agencies the viewer may see."""
+
+    personas: Personas
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.personas = make_personas()
+        cls.post = PostFactory(name="Medeu gate")
+        ShiftFactory(post=cls.post, person=PersonFactory(last_name="Policeova"))
+        rescuer = PersonFactory(agency=Agency.objects.get(code="des-almaty"), last_name="Rescuev")
+        ShiftFactory(post=cls.post, person=rescuer)
+
+    def test_other_agencies_people_are_not_listed(self) -> None:
+        self.client.force_login(self.personas.planner_almaty)
+        page = self.client.get(reverse("duty:post", args=[self.post.pk]))
+        self.assertContains(page, "Policeova")
+        self.assertNotContains(page, "Rescuev")
+
+    def test_an_all_agency_reader_sees_everyone(self) -> None:
+        self.client.force_login(self.personas.analyst_national)
+        page = self.client.get(reverse("duty:post", args=[self.post.pk]))
+        self.assertContains(page, "Policeova")
+        self.assertContains(page, "Rescuev")

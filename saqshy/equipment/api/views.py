@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from saqshy.core.api.renderers import GeoJSONRenderer
 from saqshy.core.api.viewsets import ScopedModelViewSet
+from saqshy.core.scoping import restricted
 from saqshy.equipment import services
 from saqshy.equipment.api.serializers import (
     EquipmentCheckSerializer,
@@ -68,7 +69,9 @@ class HydrantViewSet(ScopedModelViewSet):
     def checks(self, request: Request, pk: str | None = None) -> Response:
         """The hydrant's check history, newest first."""
         hydrant = self.get_object()
-        page = self.paginate_queryset(hydrant.checks.select_related("checked_by"))
+        page = self.paginate_queryset(
+            restricted(request.user, hydrant.checks).select_related("checked_by")
+        )
         return self.get_paginated_response(HydrantCheckSerializer(page, many=True).data)
 
     @extend_schema(
@@ -133,5 +136,7 @@ class FacilityEquipmentViewSet(ScopedModelViewSet):
     def checks(self, request: Request, pk: str | None = None) -> Response:
         """The equipment's check history, newest first."""
         equipment = self.get_object()
-        page = self.paginate_queryset(equipment.checks.select_related("checked_by"))
+        page = self.paginate_queryset(
+            restricted(request.user, equipment.checks).select_related("checked_by")
+        )
         return self.get_paginated_response(EquipmentCheckSerializer(page, many=True).data)

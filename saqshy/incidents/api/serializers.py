@@ -118,6 +118,7 @@ class UnitSerializer(serializers.ModelSerializer):
             "home_station",
             "crew",
             "status",
+            "status_reason",
             "lat",
             "lon",
             "position_at",

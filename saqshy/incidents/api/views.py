@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -16,6 +15,7 @@ from rest_framework.views import APIView
 
 from saqshy.accounts.queries import regions_in_scope
 from saqshy.core.api.viewsets import ScopedModelViewSet
+from saqshy.core.scoping import restricted
 from saqshy.incidents import indicators, queries, services
 from saqshy.incidents.api.serializers import (
     AdvanceSerializer,
@@ -45,9 +45,8 @@ _CONFLICT_DUPLICATE = OpenApiResponse(
 class IncidentViewSet(ScopedModelViewSet):
     """Incidents on the duty desk. Kept as history: no edits or deletes, only the actions."""
 
-    queryset = Incident.objects.select_related("type", "region").prefetch_related(
-        Prefetch("assignments", queryset=IncidentUnit.objects.select_related("unit"))
-    )
+    queryset = Incident.objects.select_related("type", "region")
+    related_rows = {"assignments": IncidentUnit.objects.select_related("unit")}
     serializer_class = IncidentSerializer
     filterset_class = IncidentFilterSet
     http_method_names = ["get", "post", "head", "options"]
@@ -73,7 +72,11 @@ class IncidentViewSet(ScopedModelViewSet):
     @action(detail=True, methods=["get"])
     def journal(self, request: Request, pk: str | None = None) -> Response:
         """The incident's journal: automatic lines and people's notes, oldest first."""
-        entries = self.get_object().journal.select_related("author").order_by("at", "id")
+        entries = (
+            restricted(request.user, self.get_object().journal)
+            .select_related("author")
+            .order_by("at", "id")
+        )
         return Response(JournalEntrySerializer(entries, many=True).data)
 
     @extend_schema(request=NoteSerializer, responses={201: JournalEntrySerializer})

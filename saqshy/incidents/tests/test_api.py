@@ -152,7 +152,9 @@ class UnitAPITests(_WithAlmatyDispatcher, RegionScopedAPITests):
         url = self.detail_url(self.in_almaty)
         response = self.client.patch(url, {"status": "dispatched"})
         self.assertEqual(response.status_code, 409)
-        self.assertEqual(self.client.patch(url, {"status": "out_of_service"}).status_code, 200)
+        self.assertEqual(self.client.patch(url, {"status": "out_of_service"}).status_code, 400)
+        response = self.client.patch(url, {"status": "out_of_service", "status_reason": "Repairs"})
+        self.assertEqual(response.status_code, 200)
 
 
 class IncidentFlowTests(_WithAlmatyDispatcher):

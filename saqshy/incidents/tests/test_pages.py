@@ -305,7 +305,8 @@ class DeskPageTests(TestCase):
         self.assertEqual(self.set_status(self.engine, "out_of_service").status_code, 403)
 
     def set_status(self, unit: Unit, status: str) -> Any:
-        return self.client.post(reverse("units:status", args=[unit.pk]), {"status": status})
+        data = {"status": status, "reason": "Engine repairs"}
+        return self.client.post(reverse("units:status", args=[unit.pk]), data)
 
     def test_unit_status_buttons(self) -> None:
         response = self.client.get(reverse("units:board"))

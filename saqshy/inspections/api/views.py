@@ -30,7 +30,14 @@ from saqshy.inspections.filtersets import (
     InspectionFilterSet,
     ViolationFilterSet,
 )
-from saqshy.inspections.models import Briefing, ChecklistItem, Drill, Inspection, Violation
+from saqshy.inspections.models import (
+    Briefing,
+    ChecklistItem,
+    Drill,
+    Inspection,
+    InspectionResult,
+    Violation,
+)
 from saqshy.inspections.queries import clearance
 
 
@@ -46,9 +53,11 @@ class InspectionViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     """Inspections are records of a visit: created once, never edited (a re-inspection
     follows instead). Failed items become violations."""
 
-    queryset = Inspection.objects.select_related("facility", "inspector").prefetch_related(
-        "results__item", "violations__item"
-    )
+    queryset = Inspection.objects.select_related("facility", "inspector")
+    related_rows = {
+        "results": InspectionResult.objects.select_related("item"),
+        "violations": Violation.objects.select_related("item"),
+    }
     serializer_class = InspectionSerializer
     filterset_class = InspectionFilterSet
 

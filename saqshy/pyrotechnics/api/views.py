@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
@@ -15,6 +14,7 @@ from rest_framework.response import Response
 
 from saqshy.core.api.renderers import GeoJSONRenderer
 from saqshy.core.api.viewsets import ScopedModelViewSet
+from saqshy.core.scoping import restricted
 from saqshy.pyrotechnics import queries, services
 from saqshy.pyrotechnics.api.serializers import (
     OutletSerializer,
@@ -26,7 +26,7 @@ from saqshy.pyrotechnics.api.serializers import (
     VisitResultSerializer,
 )
 from saqshy.pyrotechnics.filtersets import OutletFilterSet, RaidFilterSet, SeizureFilterSet
-from saqshy.pyrotechnics.models import Outlet, Raid, RaidVisit, Seizure
+from saqshy.pyrotechnics.models import Outlet, Raid, RaidVisit, Seizure, SeizureLine
 
 _FORMAT = OpenApiParameter(
     "format", str, enum=["json", "geojson"], description="`geojson` for a FeatureCollection"
@@ -57,9 +57,8 @@ class OutletViewSet(ScopedModelViewSet):
 class RaidViewSet(ScopedModelViewSet):
     """Raids on pyrotechnics outlets, with the outlets on their route and what was found."""
 
-    queryset = Raid.objects.select_related("region", "agency").prefetch_related(
-        Prefetch("visits", queryset=RaidVisit.objects.select_related("outlet"))
-    )
+    queryset = Raid.objects.select_related("region", "agency")
+    related_rows = {"visits": RaidVisit.objects.select_related("outlet")}
     serializer_class = RaidSerializer
     filterset_class = RaidFilterSet
     # Recording a result needs only sight of the raid here; the service then requires the
@@ -87,7 +86,8 @@ class RaidViewSet(ScopedModelViewSet):
         raid = self.get_object()
         form = VisitResultSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        visit = raid.visits.filter(outlet_id=form.validated_data["outlet"]).first()
+        visits = restricted(request.user, raid.visits)
+        visit = visits.filter(outlet_id=form.validated_data["outlet"]).first()
         if visit is None:
             raise serializers.ValidationError(
                 {"outlet": [_("This outlet is not on the raid's route.")]}
@@ -104,7 +104,8 @@ class RaidViewSet(ScopedModelViewSet):
 class SeizureViewSet(ScopedModelViewSet):
     """Seizures, each posted with its lines in one request and saved all or nothing."""
 
-    queryset = Seizure.objects.select_related("region", "outlet").prefetch_related("lines")
+    queryset = Seizure.objects.select_related("region", "outlet")
+    related_rows = {"lines": SeizureLine.objects.all()}
     serializer_class = SeizureSerializer
     filterset_class = SeizureFilterSet
 
