@@ -127,7 +127,7 @@ def _next_steps(incident: Incident, has_units: bool) -> list[tuple[str, Any, boo
     on scene need a unit on the incident.
     """
     steps = []
-    for status in IncidentStatus.TRANSITIONS.get(incident.status, ()):
+    for status in IncidentStatus.targets(incident.status):
         if status == IncidentStatus.DISPATCHED:
             continue
         if status in (IncidentStatus.EN_ROUTE, IncidentStatus.ON_SCENE) and not has_units:
