@@ -17,6 +17,27 @@ class ChoiceSet:
     """Subclasses set ``CHOICES = [(value, label, colour), ...]`` and one constant per value."""
 
     CHOICES: ClassVar[list[tuple[str, Label, str]]] = []
+    # The state machine, for status choice sets: each named transition and the values it may
+    # start from and the value it reaches. ``core.services.transition`` enforces it under a
+    # row lock; anything not listed is refused with 409.
+    TRANSITIONS: ClassVar[dict[str, tuple[tuple[str, ...], str]]] = {}
+
+    @classmethod
+    def targets(cls, current: str) -> tuple[str, ...]:
+        """The values reachable from ``current`` in one transition, in declaration order."""
+        found: list[str] = []
+        for sources, target in cls.TRANSITIONS.values():
+            if current in sources and target not in found:
+                found.append(target)
+        return tuple(found)
+
+    @classmethod
+    def transition_to(cls, current: str, target: str) -> str | None:
+        """The name of the transition from ``current`` to ``target``, or None if none is."""
+        for name, (sources, reached) in cls.TRANSITIONS.items():
+            if current in sources and reached == target:
+                return name
+        return None
 
     @classmethod
     def choices(cls) -> list[tuple[str, Label]]:

@@ -20,3 +20,14 @@ class Conflict(Exception):
 
     def as_dict(self) -> dict[str, Any]:
         return {"detail": self.detail, "code": self.code, **self.extra}
+
+
+class PreconditionFailed(Conflict):
+    """The caller's copy is stale: the record changed since they read it (HTTP 412).
+
+    Raised when an ``If-Match`` header or a form's hidden version names another version than
+    the one stored; ``current`` carries the stored version so a client can re-read and retry.
+    """
+
+    def __init__(self, detail: str, *, current: str, **extra: Any) -> None:
+        super().__init__(detail, code="stale", current_version=current, **extra)

@@ -10,9 +10,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from saqshy.core.audit_models import AuditChainHead, AuditEntry
+from saqshy.core.idempotency_models import IdempotencyRecord
 from saqshy.core.scoping import ScopedQuerySet
 
-__all__ = ["AuditChainHead", "AuditEntry", "BaseModel", "TranslatedNameMixin"]
+__all__ = [
+    "AuditChainHead",
+    "AuditEntry",
+    "BaseModel",
+    "IdempotencyRecord",
+    "TranslatedNameMixin",
+]
 
 
 class TranslatedNameMixin:

@@ -7,14 +7,19 @@ same live message.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import router, transaction
+from django.db.models import Model, ProtectedError, QuerySet, RestrictedError
+from django.db.models.deletion import Collector
 from django.utils.translation import gettext_lazy
 
-from saqshy.core import audit
+from saqshy.core import audit, versioning
+from saqshy.core.choices import ChoiceSet
+from saqshy.core.exceptions import Conflict
 from saqshy.core.models import BaseModel
 from saqshy.core.realtime import publish_on_commit
 from saqshy.core.scoping import perm_name, user_scope
@@ -74,47 +79,273 @@ def create(*, acting_user: Any, instance: M, payload: Payload | None = None) -> 
     return instance
 
 
-def update(
-    *, acting_user: Any, instance: M, changes: dict[str, Any], payload: Payload | None = None
-) -> M:
-    """Apply ``changes``, validate, save and audit only what actually changed.
+def _field_names(instance: BaseModel, attnames: Iterable[str]) -> list[str]:
+    by_attname = {field.attname: field.name for field in instance._meta.concrete_fields}
+    return [by_attname[name] for name in attnames if name in by_attname]
 
+
+def _save_changed(acting_user: Any, locked: M, before: dict[str, Any]) -> dict[str, Any]:
+    """Save only the fields of ``locked`` that differ from ``before`` and audit exactly them;
+    returns what changed (empty: nothing written)."""
+    old, new = audit.diff(before, audit.snapshot(locked))
+    if not new:
+        return new
+    fields = _field_names(locked, new)
+    if any(field.name == "updated_at" for field in locked._meta.concrete_fields):
+        fields.append("updated_at")
+    locked.save(update_fields=fields)
+    audit.record(
+        acting_user=acting_user,
+        changes=[audit.Change("update", locked, locked.scope_region_id(), before=old, after=new)],
+    )
+    return new
+
+
+def update(
+    *,
+    acting_user: Any,
+    instance: M,
+    changes: dict[str, Any],
+    payload: Payload | None = None,
+    expected_version: str | list[str] | None = None,
+    check: Callable[[M], None] | None = None,
+) -> M:
+    """Apply ``changes`` to the stored record, validate, save and audit only what changed.
+
+    Inside one transaction the row is locked and re-read, so the caller's copy may be stale
+    without harm: only the fields in ``changes`` are written (``update_fields``), a concurrent
+    writer's other fields survive, and the audit entry records exactly what this call changed.
+    ``expected_version`` (from ``If-Match`` or a form) refuses with 412 when the stored record
+    is no longer at that version; ``check`` runs the app's own rules on the locked copy.
     Both the old and the new place must lie in the user's scope: nobody moves a record into
-    or out of a region they cannot change.
+    or out of a region they cannot change. ``instance`` is refreshed to the stored state.
     """
     require_scope(acting_user, instance, "change")
-    before = audit.snapshot(instance)
-    for field, value in changes.items():
-        setattr(instance, field, value)
-    require_scope(acting_user, instance, "change")
-    instance.full_clean()
-    after = audit.snapshot(instance)
-    old, new = audit.diff(before, after)
-    if not new:
-        return instance
     with transaction.atomic():
-        instance.save()
-        audit.record(
-            acting_user=acting_user,
-            changes=[
-                audit.Change("update", instance, instance.scope_region_id(), before=old, after=new)
-            ],
-        )
-        _publish(instance, "updated", payload)
+        locked = versioning.guard(instance, expected_version)
+        require_scope(acting_user, locked, "change")
+        before = audit.snapshot(locked)
+        for field, value in changes.items():
+            setattr(locked, field, value)
+        require_scope(acting_user, locked, "change")
+        if check is not None:
+            check(locked)
+        locked.full_clean()
+        if _save_changed(acting_user, locked, before):
+            _publish(locked, "updated", payload)
+    versioning.copy_state(instance, locked)
     return instance
 
 
-def delete(*, acting_user: Any, instance: BaseModel) -> None:
-    """Delete and audit a record; push the deletion live on commit."""
-    require_scope(acting_user, instance, "delete")
+def save_changes(
+    *, acting_user: Any, instance: M, changes: dict[str, Any], payload: Payload | None = None
+) -> dict[str, Any]:
+    """Write ``changes`` that the caller's own service has decided (rules and scope checked):
+    lock and re-read the row, save only the fields that differ, audit exactly them and push
+    on commit. Must run inside the caller's transaction; ``instance`` gets the stored state.
+    Returns what changed."""
+    locked = versioning.lock(instance)
+    before = audit.snapshot(locked)
+    for field, value in changes.items():
+        setattr(locked, field, value)
+    changed = _save_changed(acting_user, locked, before)
+    _publish(locked, "updated", payload)
+    versioning.copy_state(instance, locked)
+    return changed
+
+
+def transition(
+    *,
+    acting_user: Any,
+    instance: M,
+    states: type[ChoiceSet],
+    name: str | None = None,
+    to: str | None = None,
+    field: str = "status",
+    changes: dict[str, Any] | None = None,
+    check: Callable[[M], None] | None = None,
+    expected_version: str | list[str] | None = None,
+    scope_action: str | None = "change",
+    payload: Payload | None = None,
+) -> M:
+    """Move ``instance`` along the state machine declared on ``states.TRANSITIONS``.
+
+    Name the transition (``name="cancel"``) or its target (``to="closed"``). The row is
+    locked and re-read, and the source state is checked on the locked row, so of concurrent
+    requests for one transition exactly one succeeds and the others get ``Conflict`` (409)
+    and write nothing. ``check`` runs the caller's own gate on the locked row (approval
+    gates, units on an incident, role checks) and refuses by raising. ``changes`` are the
+    fields the transition also sets (a reason, who approved); only the status and those are
+    written (``update_fields``), audited and pushed. ``scope_action`` is the scope the user
+    needs in the record's region (``None`` when the caller checked it already).
+    """
+    if (name is None) == (to is None):
+        raise ValueError("transition() needs exactly one of name= and to=")
+    if scope_action is not None:
+        require_scope(acting_user, instance, scope_action)
     with transaction.atomic():
-        before = audit.snapshot(instance)
-        region_id = instance.scope_region_id()
-        pk = instance.pk
+        locked = versioning.guard(instance, expected_version)
+        current = getattr(locked, field)
+        if name is None:
+            name = states.transition_to(current, str(to))
+        if name is None or current not in states.TRANSITIONS[name][0]:
+            target = to if to is not None else states.TRANSITIONS[str(name)][1]
+            raise Conflict(
+                _TRANSITION_REFUSED
+                % {
+                    "what": locked._meta.verbose_name,
+                    "status": states.label(current),
+                    "target": states.label(str(target)),
+                },
+                code="invalid_transition",
+                status=current,
+                allowed=list(states.targets(current)),
+            )
+        if check is not None:
+            check(locked)
+        before = audit.snapshot(locked)
+        setattr(locked, field, states.TRANSITIONS[name][1])
+        for key, value in (changes or {}).items():
+            setattr(locked, key, value)
+        _save_changed(acting_user, locked, before)
+        _publish(locked, "updated", payload)
+    versioning.copy_state(instance, locked)
+    return instance
+
+
+_TRANSITION_REFUSED = gettext_lazy("This %(what)s is %(status)s; it cannot become %(target)s.")
+
+
+def set_related(
+    *, acting_user: Any, instance: BaseModel, field: str, values: Iterable[Any]
+) -> bool:
+    """Set a many-to-many field and audit the change (ids before and after) with the record.
+
+    Returns whether anything changed.
+    """
+    require_scope(acting_user, instance, "change")
+    manager = getattr(instance, field)
+    with transaction.atomic():
+        versioning.lock(instance)
+        before = sorted(manager.values_list("pk", flat=True))
+        manager.set(list(values))
+        after = sorted(manager.values_list("pk", flat=True))
+        if before == after:
+            return False
         audit.record(
             acting_user=acting_user,
-            changes=[audit.Change("delete", instance, region_id, before=before)],
+            changes=[
+                audit.Change(
+                    "update",
+                    instance,
+                    instance.scope_region_id(),
+                    before={field: before},
+                    after={field: after},
+                )
+            ],
         )
-        instance.delete()
+    return True
+
+
+def _protectors(error: ProtectedError | RestrictedError) -> list[Model]:
+    objects = (
+        error.protected_objects if isinstance(error, ProtectedError) else error.restricted_objects
+    )
+    return list(objects)
+
+
+_HELD_BY = gettext_lazy(
+    "This %(what)s cannot be deleted: %(count)s other records still refer to it "
+    "(for example %(examples)s). Remove or change those first."
+)
+
+
+def delete(
+    *,
+    acting_user: Any,
+    instance: BaseModel,
+    expected_version: str | list[str] | None = None,
+    audit_cascade: bool = True,
+) -> None:
+    """Delete and audit a record and every row the delete cascades to; push it on commit.
+
+    The row is locked and re-read first (``expected_version`` as in ``update``). A record that
+    others protect is refused with 409 naming what holds it, and nothing is deleted. Each
+    cascaded row gets its own delete entry, and the record's entry counts them per model
+    (``_cascaded``); ``audit_cascade=False`` keeps only the counts, for derived rows such as
+    a forecast's cells.
+    """
+    require_scope(acting_user, instance, "delete")
+    with transaction.atomic():
+        locked = versioning.guard(instance, expected_version)
+        collector = Collector(using=router.db_for_write(type(locked)), origin=locked)
+        try:
+            collector.collect([locked])
+        except (ProtectedError, RestrictedError) as error:
+            held = _protectors(error)
+            examples = ", ".join(f"{obj._meta.verbose_name} {obj}" for obj in held[:_EXAMPLES])
+            raise Conflict(
+                str(
+                    _HELD_BY
+                    % {"what": locked._meta.verbose_name, "count": len(held), "examples": examples}
+                ),
+                code="protected",
+                held_by=[
+                    {"type": obj._meta.label_lower, "id": obj.pk, "name": str(obj)}
+                    for obj in held[:_EXAMPLES]
+                ],
+                held_by_count=len(held),
+            ) from None
+        region_id = locked.scope_region_id()
+        before = audit.snapshot(locked)
+        counts = _cascade_counts(collector, locked)
+        if counts:
+            before["_cascaded"] = counts
+        changes = [audit.Change("delete", locked, region_id, before=before)]
+        if audit_cascade:
+            changes.extend(
+                audit.Change("delete", row, _region_of(row, region_id), before=audit.snapshot(row))
+                for row in _cascaded(collector, locked)
+            )
+        audit.record(acting_user=acting_user, changes=changes)
+        pk = locked.pk
+        locked.delete()
         instance.pk = pk
         _publish(instance, "deleted", None)
+
+
+_EXAMPLES = 5
+
+
+def _region_of(row: Model, fallback: int | None) -> int | None:
+    """A cascaded row is audited in its own region's chain when it knows one."""
+    scope = getattr(row, "scope_region_id", None)
+    region: int | None = scope() if callable(scope) else None
+    return region if region is not None else fallback
+
+
+def _cascade_counts(collector: Collector, origin: Model) -> dict[str, int]:
+    """How many rows of each model the delete of ``origin`` removes besides itself."""
+    counts: Counter[str] = Counter()
+    for model, rows in collector.data.items():
+        others = [row for row in rows if not (model is type(origin) and row.pk == origin.pk)]
+        if others:
+            counts[model._meta.label_lower] += len(others)
+    for batch in collector.fast_deletes:
+        if isinstance(batch, QuerySet):
+            found, label = batch.count(), batch.model._meta.label_lower
+        else:
+            found, label = len(batch), type(batch[0])._meta.label_lower if batch else ""
+        if found:
+            counts[label] += found
+    return dict(counts)
+
+
+def _cascaded(collector: Collector, origin: Model) -> Iterator[Model]:
+    """Every row the delete of ``origin`` removes besides itself, fast-deleted ones too."""
+    for model, rows in collector.data.items():
+        for row in rows:
+            if not (model is type(origin) and row.pk == origin.pk):
+                yield row
+    for batch in collector.fast_deletes:
+        yield from batch

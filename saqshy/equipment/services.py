@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from saqshy.accounts.queries import region_id_containing
-from saqshy.core import audit
 from saqshy.core import services as core_services
 from saqshy.core.models import BaseModel
 from saqshy.equipment.models import EquipmentCheck, FacilityEquipment, Hydrant, HydrantCheck
@@ -85,16 +84,9 @@ def update_hydrant(*, acting_user: Any, hydrant: Hydrant, **changes: Any) -> Hyd
 
 
 def _delete_with_checks(acting_user: Any, instance: BaseModel, checks: Any) -> None:
-    """Delete a record and its check history, with an audit entry for every row removed."""
-    core_services.require_scope(acting_user, instance, "delete")
-    with transaction.atomic():
-        removed = [
-            audit.Change("delete", check, check.scope_region_id(), before=audit.snapshot(check))
-            for check in checks
-        ]
-        if removed:
-            audit.record(acting_user=acting_user, changes=removed)
-        core_services.delete(acting_user=acting_user, instance=instance)
+    """Delete a record and its check history; ``core.services.delete`` audits every row the
+    delete removes (the checks cascade with it)."""
+    core_services.delete(acting_user=acting_user, instance=instance)
 
 
 def delete_hydrant(*, acting_user: Any, hydrant: Hydrant) -> None:

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from django import forms
 
+from saqshy.core.forms import VersionedFormMixin
 from saqshy.facilities.models import Facility
 
 
-class FacilityForm(forms.ModelForm):
+class FacilityForm(VersionedFormMixin, forms.ModelForm):
     """Fields a person edits by hand; the region follows from the location."""
 
     class Meta:

@@ -8,12 +8,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Case, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from saqshy.accounts.queries import regions_in_scope
+from saqshy.core import versioning
+from saqshy.core.exceptions import Conflict
 from saqshy.core.scoping import user_scope
 from saqshy.facilities import services
 from saqshy.facilities.choices import CapacitySource, FacilityKind
@@ -68,12 +71,17 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _save(request: HttpRequest, form: FacilityForm, facility: Facility | None) -> Facility | None:
     data = dict(form.cleaned_data)
+    data.pop("version", None)
     try:
         if facility is None:
             return services.create_facility(acting_user=request.user, **data)
-        if facility.capacity != data.get("capacity"):
-            data["capacity_source"] = CapacitySource.MANUAL if data.get("capacity") else ""
-        return services.update_facility(acting_user=request.user, facility=facility, **data)
+        with transaction.atomic():
+            fresh = versioning.guard(facility, form.expected_version())
+            if fresh.capacity != data.get("capacity"):
+                data["capacity_source"] = CapacitySource.MANUAL if data.get("capacity") else ""
+            return services.update_facility(acting_user=request.user, facility=fresh, **data)
+    except Conflict as refusal:
+        form.add_error(None, refusal.detail)
     except ValidationError as error:
         for field, errors in error.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)

@@ -140,6 +140,7 @@ def compute_forecast(
 
 
 def delete_forecast(*, acting_user: Any, forecast: HotspotForecast) -> None:
-    """Delete a forecast and its cells (audited as one deletion)."""
+    """Delete a forecast and its cells, audited as one deletion: the cells are the model's
+    derived output, so the entry counts them instead of listing each one."""
     with transaction.atomic():
-        core_services.delete(acting_user=acting_user, instance=forecast)
+        core_services.delete(acting_user=acting_user, instance=forecast, audit_cascade=False)

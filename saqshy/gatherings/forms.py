@@ -5,11 +5,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from saqshy.core.forms import VersionedFormMixin
 from saqshy.facilities.models import Facility
 from saqshy.gatherings.models import Gathering
 
 
-class GatheringForm(forms.ModelForm):
+class GatheringForm(VersionedFormMixin, forms.ModelForm):
     """What an organiser or planner fills in; region and status are not typed by hand."""
 
     starts_at = forms.DateTimeField(
@@ -49,7 +50,7 @@ class GatheringForm(forms.ModelForm):
         return {*super()._get_validation_exclusions(), "lat", "lon"}  # type: ignore[misc]
 
     def __init__(self, *args: object, venues: object = None, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         venue_field: Any = self.fields["venue"]
         venue_field.queryset = venues if venues is not None else Facility.objects.none()
         self.fields["venue"].required = False

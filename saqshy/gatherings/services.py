@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -63,14 +61,18 @@ def create_gathering(*, acting_user: Any, **fields: Any) -> Gathering:
     return core_services.create(acting_user=acting_user, instance=gathering, payload=_payload)
 
 
-def update_gathering(*, acting_user: Any, gathering: Gathering, **changes: Any) -> Gathering:
-    """Change an event that is not yet decided; approved events are cancelled, not edited."""
-    if gathering.status not in EDITABLE:
-        raise Conflict(
-            _("A %(status)s event cannot be edited.")
-            % {"status": GatheringStatus.label(gathering.status)},
-            code="not_editable",
-        )
+def update_gathering(
+    *,
+    acting_user: Any,
+    gathering: Gathering,
+    expected_version: str | None = None,
+    **changes: Any,
+) -> Gathering:
+    """Change an event that is not yet decided; approved events are cancelled, not edited.
+
+    The rules run on the stored event under its row lock (``core.services.update``), so an
+    edit from a stale copy cannot slip past a decision made meanwhile.
+    """
     if {"venue", "lat", "lon"} & changes.keys():
         located: dict[str, Any] = {
             "venue": changes.get("venue", gathering.venue),
@@ -81,12 +83,23 @@ def update_gathering(*, acting_user: Any, gathering: Gathering, **changes: Any) 
             located.setdefault("lon", gathering.lon)
         _place(located)
         changes.update(located)
-    candidate = copy.copy(gathering)
-    for name, value in changes.items():
-        setattr(candidate, name, value)
-    _check(candidate)
+
+    def editable(locked: Gathering) -> None:
+        if locked.status not in EDITABLE:
+            raise Conflict(
+                _("A %(status)s event cannot be edited.")
+                % {"status": GatheringStatus.label(locked.status)},
+                code="not_editable",
+            )
+        _check(locked)
+
     return core_services.update(
-        acting_user=acting_user, instance=gathering, changes=changes, payload=_payload
+        acting_user=acting_user,
+        instance=gathering,
+        changes=changes,
+        payload=_payload,
+        expected_version=expected_version,
+        check=editable,
     )
 
 
@@ -98,21 +111,24 @@ def delete_gathering(*, acting_user: Any, gathering: Gathering) -> None:
     core_services.delete(acting_user=acting_user, instance=gathering)
 
 
-def _transition(acting_user: Any, gathering: Gathering, name: str, **extra: Any) -> Gathering:
-    sources, target = GatheringStatus.TRANSITIONS[name]
-    if gathering.status not in sources:
-        raise Conflict(
-            _("This event is %(status)s; it cannot be %(target)s.")
-            % {
-                "status": GatheringStatus.label(gathering.status),
-                "target": GatheringStatus.label(target),
-            },
-            code="invalid_transition",
-        )
-    return core_services.update(
+def _transition(
+    acting_user: Any,
+    gathering: Gathering,
+    name: str,
+    *,
+    check: Any = None,
+    scope_action: str | None = "change",
+    **extra: Any,
+) -> Gathering:
+    """One step of ``GatheringStatus.TRANSITIONS`` under the row lock (``core.services``)."""
+    return core_services.transition(
         acting_user=acting_user,
         instance=gathering,
-        changes={"status": target, **extra},
+        states=GatheringStatus,
+        name=name,
+        changes=extra,
+        check=check,
+        scope_action=scope_action,
         payload=_payload,
     )
 
@@ -121,38 +137,43 @@ def submit(*, acting_user: Any, gathering: Gathering) -> Gathering:
     return _transition(acting_user, gathering, "submit")
 
 
+def _gates_pass(locked: Gathering) -> None:
+    """Refuse approval while a gate fails, evaluated on the locked event."""
+    blocked = gates.failing(locked)
+    if blocked:
+        raise Conflict(
+            ngettext(
+                "The event cannot be approved: %(n)s gate fails.",
+                "The event cannot be approved: %(n)s gates fail.",
+                len(blocked),
+            )
+            % {"n": len(blocked)},
+            code="gates_failed",
+            gates=[gate.as_dict() for gate in blocked],
+        )
+
+
 def approve(*, acting_user: Any, gathering: Gathering) -> Gathering:
     """Approve an event whose every gate passes; otherwise refuse, listing the failing gates."""
-    core_services.require_scope(acting_user, gathering, "approve")
-    with transaction.atomic():
-        locked = Gathering.objects.select_for_update().get(pk=gathering.pk)
-        blocked = gates.failing(locked)
-        if blocked and locked.status in GatheringStatus.TRANSITIONS["approve"][0]:
-            raise Conflict(
-                ngettext(
-                    "The event cannot be approved: %(n)s gate fails.",
-                    "The event cannot be approved: %(n)s gates fail.",
-                    len(blocked),
-                )
-                % {"n": len(blocked)},
-                code="gates_failed",
-                gates=[gate.as_dict() for gate in blocked],
-            )
-        return _transition(
-            acting_user,
-            locked,
-            "approve",
-            approved_by=acting_user if getattr(acting_user, "pk", None) else None,
-            approved_at=timezone.now(),
-            status_reason="",
-        )
+    return _transition(
+        acting_user,
+        gathering,
+        "approve",
+        check=_gates_pass,
+        scope_action="approve",
+        approved_by=acting_user if getattr(acting_user, "pk", None) else None,
+        approved_at=timezone.now(),
+        status_reason="",
+    )
 
 
 def reject(*, acting_user: Any, gathering: Gathering, reason: str) -> Gathering:
     core_services.require_scope(acting_user, gathering, "approve")
     if not reason.strip():
         raise ValidationError({"reason": [_("Say why the event is rejected.")]})
-    return _transition(acting_user, gathering, "reject", status_reason=reason.strip())
+    return _transition(
+        acting_user, gathering, "reject", scope_action="approve", status_reason=reason.strip()
+    )
 
 
 def cancel(*, acting_user: Any, gathering: Gathering, reason: str = "") -> Gathering:

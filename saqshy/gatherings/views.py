@@ -119,7 +119,11 @@ def _form(request: HttpRequest, instance: Gathering | None) -> GatheringForm:
 
 
 def _save(request: HttpRequest, form: GatheringForm, gathering: Gathering | None) -> Any:
-    data = {k: v for k, v in form.cleaned_data.items() if not (k in {"lat", "lon"} and v is None)}
+    data = {
+        k: v
+        for k, v in form.cleaned_data.items()
+        if k != "version" and not (k in {"lat", "lon"} and v is None)
+    }
     if gathering is None:
         return run_service(
             request,
@@ -129,7 +133,12 @@ def _save(request: HttpRequest, form: GatheringForm, gathering: Gathering | None
     changed = {k: data[k] for k in form.changed_data if k in data}
     return run_service(
         request,
-        lambda: services.update_gathering(acting_user=request.user, gathering=gathering, **changed),
+        lambda: services.update_gathering(
+            acting_user=request.user,
+            gathering=gathering,
+            expected_version=form.expected_version(),
+            **changed,
+        ),
         _("Event saved."),
     )
 

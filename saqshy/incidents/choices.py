@@ -67,14 +67,14 @@ class IncidentStatus(ChoiceSet):
         (CANCELLED, _("Cancelled"), "#bdbdbd"),
     ]
 
-    # From each status, the statuses it may move to; the services refuse anything else (409).
-    TRANSITIONS: dict[str, tuple[str, ...]] = {
-        NEW: (DISPATCHED, CLOSED, CANCELLED),
-        DISPATCHED: (EN_ROUTE, ON_SCENE, CLOSED, CANCELLED),
-        EN_ROUTE: (ON_SCENE, CLOSED, CANCELLED),
-        ON_SCENE: (CLOSED,),
-        CLOSED: (),
-        CANCELLED: (),
+    # The state machine: each transition is named after the status it reaches, with the
+    # statuses it may start from; the services refuse anything else (409).
+    TRANSITIONS = {
+        DISPATCHED: ((NEW,), DISPATCHED),
+        EN_ROUTE: ((DISPATCHED,), EN_ROUTE),
+        ON_SCENE: ((DISPATCHED, EN_ROUTE), ON_SCENE),
+        CLOSED: ((NEW, DISPATCHED, EN_ROUTE, ON_SCENE), CLOSED),
+        CANCELLED: ((NEW, DISPATCHED, EN_ROUTE), CANCELLED),
     }
     OPEN = (NEW, DISPATCHED, EN_ROUTE, ON_SCENE)
     FINAL = (CLOSED, CANCELLED)

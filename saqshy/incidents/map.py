@@ -54,7 +54,7 @@ def layer_config(user: Any, region: Any) -> dict[str, Any]:
         "types": types,
         "priorities": Priority.legend(),
         "statuses": IncidentStatus.legend(),
-        "transitions": {k: list(v) for k, v in IncidentStatus.TRANSITIONS.items()},
+        "transitions": {k: list(IncidentStatus.targets(k)) for k in IncidentStatus.values()},
         "unitKinds": unit_kinds,
         "unitStatuses": UnitStatus.legend(),
         "incidentsUrl": "/api/incidents/?open=true&page_size=500",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -73,21 +73,17 @@ def _journal(
     )
 
 
+def _map_feature(instance: Any) -> dict[str, Any]:
+    feature: dict[str, Any] = instance.map_feature()
+    return feature
+
+
 def _save_with_audit(acting_user: Any, instance: Incident | Unit, changes: dict[str, Any]) -> None:
-    """Apply ``changes``, save, and audit what changed (caller holds the transaction)."""
-    before = audit.snapshot(instance)
-    for name, value in changes.items():
-        setattr(instance, name, value)
-    instance.save()
-    old, new = audit.diff(before, audit.snapshot(instance))
-    if new:
-        audit.record(
-            acting_user=acting_user,
-            changes=[
-                audit.Change("update", instance, instance.scope_region_id(), before=old, after=new)
-            ],
-        )
-    _publish(instance)
+    """Write ``changes`` on the locked, re-read row, only those fields, audited and pushed
+    (the caller holds the transaction and has checked the rules)."""
+    core_services.save_changes(
+        acting_user=acting_user, instance=instance, changes=changes, payload=_map_feature
+    )
 
 
 # --- reporting --------------------------------------------------------------------------------
@@ -270,7 +266,7 @@ def merge_duplicate(*, acting_user: Any, incident: Incident) -> Incident:
     with transaction.atomic():
         duplicate, original = _lock_pair(incident)
         core_services.require_scope(acting_user, original, "change")
-        if IncidentStatus.CANCELLED not in IncidentStatus.TRANSITIONS.get(duplicate.status, ()):
+        if IncidentStatus.transition_to(duplicate.status, IncidentStatus.CANCELLED) is None:
             raise _refuse_transition(duplicate, IncidentStatus.CANCELLED)
         if IncidentUnit.objects.filter(incident=duplicate, released_at=None).exists():
             raise Conflict(
@@ -399,7 +395,7 @@ def _refuse_transition(incident: Incident, to_status: str) -> Conflict:
             "target": IncidentStatus.label(to_status),
         },
         code="invalid_transition",
-        allowed=list(IncidentStatus.TRANSITIONS.get(incident.status, ())),
+        allowed=list(IncidentStatus.targets(incident.status)),
     )
 
 
@@ -411,20 +407,33 @@ def _active_assignments(incident: Incident) -> list[IncidentUnit]:
     )
 
 
-def advance(*, acting_user: Any, incident: Incident, to_status: str, reason: str = "") -> Incident:
+def advance(
+    *,
+    acting_user: Any,
+    incident: Incident,
+    to_status: str,
+    reason: str = "",
+    expected_version: str | None = None,
+    check: Callable[[Incident], None] | None = None,
+) -> Incident:
     """Move the incident along ``IncidentStatus.TRANSITIONS``; anything else is a 409.
 
-    Units on it follow (en route, on scene); closing or cancelling releases them (returning).
+    The step is taken by ``core.services.transition`` on the locked row, so of concurrent
+    requests for one step exactly one succeeds. ``check`` is the caller's own gate (e.g. a
+    role check), run on the locked incident. Units on it follow (en route, on scene);
+    closing or cancelling releases them (returning).
     """
     if to_status not in IncidentStatus.values():
         raise ValidationError({"status": [_("Unknown status.")]})
-    core_services.require_scope(acting_user, incident, "change")
     if to_status in _ENDING:
         _require_may(acting_user, incident, _ENDING[to_status])
-    with transaction.atomic():
-        locked = Incident.objects.select_for_update().select_related("type").get(pk=incident.pk)
-        if to_status not in IncidentStatus.TRANSITIONS.get(locked.status, ()):
-            raise _refuse_transition(locked, to_status)
+    now = timezone.now()
+    changes: dict[str, Any] = {}
+    found: dict[str, Any] = {}
+
+    def gate(locked: Incident) -> None:
+        if check is not None:
+            check(locked)
         assignments = _active_assignments(locked)
         if (
             to_status
@@ -434,22 +443,30 @@ def advance(*, acting_user: Any, incident: Incident, to_status: str, reason: str
             raise Conflict(
                 _("No unit is assigned to this incident; dispatch one first."), code="no_units"
             )
-        now = timezone.now()
-        changes: dict[str, Any] = {"status": to_status}
         stamp = _STAMPS.get(to_status)
         if stamp and getattr(locked, stamp) is None:
             changes[stamp] = now
-        previous = locked.status
-        _save_with_audit(acting_user, locked, changes)
+        found.update(assignments=assignments, previous=locked.status)
+
+    with transaction.atomic():
+        core_services.transition(
+            acting_user=acting_user,
+            instance=incident,
+            states=IncidentStatus,
+            to=to_status,
+            changes=changes,
+            check=gate,
+            expected_version=expected_version,
+            payload=_map_feature,
+        )
         line = _("Status: %(old)s → %(new)s.") % {
-            "old": IncidentStatus.label(previous),
+            "old": IncidentStatus.label(found["previous"]),
             "new": IncidentStatus.label(to_status),
         }
         if reason.strip():
             line = f"{line} {reason.strip()}"
-        _journal(locked, line, acting_user, now)
-        _move_units(acting_user, locked, assignments, to_status, now)
-    incident.refresh_from_db()
+        _journal(incident, line, acting_user, now)
+        _move_units(acting_user, incident, found["assignments"], to_status, now)
     return incident
 
 
@@ -622,35 +639,50 @@ def create_unit(*, acting_user: Any, **fields: Any) -> Unit:
     return core_services.create(acting_user=acting_user, instance=unit, payload=_unit_payload)
 
 
-def update_unit(*, acting_user: Any, unit: Unit, **changes: Any) -> Unit:
+def update_unit(
+    *, acting_user: Any, unit: Unit, expected_version: str | None = None, **changes: Any
+) -> Unit:
     """Change a unit's record; its status may be set by hand only between the manual states.
 
-    A unit on an incident cannot be made available by hand: the incident releases it. Taking
-    it out of service needs ``incidents.withdraw_unit`` and a reason, kept in
-    ``status_reason`` (and so in the audit trail) until it is back in service.
+    A unit on an incident cannot be made available by hand: the incident releases it. The
+    rule is checked against the stored status under the row lock, and only the fields in
+    ``changes`` are written, so editing the crew from a copy read before a dispatch leaves
+    the dispatch alone. Taking it out of service needs ``incidents.withdraw_unit`` and a
+    reason, kept in ``status_reason`` (and so in the audit trail) until it is back in service.
     """
     changes.pop("position_at", None)
     status = changes.get("status")
     if status is not None and status != unit.status:
+        if status == UnitStatus.OUT_OF_SERVICE:
+            changes["status_reason"] = str(changes.get("status_reason", "")).strip()
+            _require_withdrawal(acting_user, unit, changes["status_reason"])
+        else:
+            changes["status_reason"] = ""
+
+    def manual(locked: Unit) -> None:
+        stored = Unit.objects.filter(pk=locked.pk).values_list("status", flat=True).get()
+        if status is None or status == stored:
+            return
         if status not in UnitStatus.MANUAL:
             raise Conflict(
                 _("Only dispatching sends a unit; it cannot be set to %(status)s by hand.")
                 % {"status": UnitStatus.label(status)},
                 code="invalid_transition",
             )
-        if IncidentUnit.objects.filter(unit=unit, released_at=None).exists():
+        if IncidentUnit.objects.filter(unit=locked, released_at=None).exists():
             raise Conflict(
                 _("Unit %(unit)s is on an incident; close or release it there first.")
-                % {"unit": unit.call_sign},
+                % {"unit": locked.call_sign},
                 code="unit_assigned",
             )
-        if status == UnitStatus.OUT_OF_SERVICE:
-            changes["status_reason"] = str(changes.get("status_reason", "")).strip()
-            _require_withdrawal(acting_user, unit, changes["status_reason"])
-        else:
-            changes["status_reason"] = ""
+
     return core_services.update(
-        acting_user=acting_user, instance=unit, changes=changes, payload=_unit_payload
+        acting_user=acting_user,
+        instance=unit,
+        changes=changes,
+        payload=_unit_payload,
+        expected_version=expected_version,
+        check=manual,
     )
 
 
@@ -665,10 +697,14 @@ def delete_unit(*, acting_user: Any, unit: Unit) -> None:
 
 def record_position(
     *, acting_user: Any, unit: Unit, lat: float, lon: float, at: dt.datetime | None = None
-) -> Unit:
-    """Store a unit's latest position; an older fix than the stored one is ignored.
+) -> bool:
+    """Store a unit's position fix unless a newer one is stored; whether it was stored.
 
-    Positions are frequent telemetry, not decisions: they are pushed live but not audited.
+    Positions only move forward in time: the write is one compare-and-set ``UPDATE … WHERE
+    position_at IS NULL OR position_at < at``, so a late or replayed older fix never
+    overwrites a newer one, whatever the order in which concurrent fixes arrive. Positions are
+    frequent telemetry, not decisions: they are pushed live but not audited. ``unit`` shows
+    the stored position afterwards.
     """
     core_services.require_scope(acting_user, unit, "change")
     if not (-90 <= lat <= 90) or not (-180 <= lon <= 180):
@@ -676,14 +712,11 @@ def record_position(
     at = at or timezone.now()
     with transaction.atomic():
         stored = (
-            Unit.objects.filter(pk=unit.pk, position_at__isnull=False)
-            .values_list("position_at", flat=True)
-            .first()
+            Unit.objects.filter(pk=unit.pk)
+            .filter(Q(position_at__isnull=True) | Q(position_at__lt=at))
+            .update(lat=lat, lon=lon, position_at=at)
         )
-        if stored is not None and stored > at:
-            unit.refresh_from_db()
-            return unit
-        Unit.objects.filter(pk=unit.pk).update(lat=lat, lon=lon, position_at=at)
-        unit.lat, unit.lon, unit.position_at = lat, lon, at
-        _publish(unit)
-    return unit
+        unit.refresh_from_db(fields=["lat", "lon", "position_at", "status"])
+        if stored:
+            _publish(unit)
+    return bool(stored)

@@ -132,7 +132,7 @@ def _next_steps(
     """
     steps = []
     ending = {IncidentStatus.CLOSED: "close", IncidentStatus.CANCELLED: "cancel"}
-    for status in IncidentStatus.TRANSITIONS.get(incident.status, ()):
+    for status in IncidentStatus.targets(incident.status):
         if status == IncidentStatus.DISPATCHED:
             continue
         if status in ending and not services.may_end(request.user, incident, ending[status]):

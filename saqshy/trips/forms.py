@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from saqshy.core.forms import VersionedFormMixin
 from saqshy.facilities.models import Facility
 from saqshy.trips.choices import VehicleKind
 from saqshy.trips.models import Trip, driver_errors, vehicle_errors
@@ -53,7 +54,7 @@ def drivers_as_text(rows: list[dict[str, Any]]) -> str:
     return "\n".join(f"{r.get('name', '')}; {r.get('licence', '')}" for r in rows)
 
 
-class TripForm(forms.ModelForm):
+class TripForm(VersionedFormMixin, forms.ModelForm):
     """Region, status and escort are not typed by hand: the services set them."""
 
     departs_at = forms.DateTimeField(label=_("departure"), widget=_WHEN)
@@ -139,6 +140,7 @@ class TripForm(forms.ModelForm):
         data = dict(self.cleaned_data)
         data.pop("vehicles_text", None)
         data.pop("drivers_text", None)
+        data.pop("version", None)
         return data
 
     def changed_fields(self) -> dict[str, Any]:

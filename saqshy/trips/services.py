@@ -17,7 +17,6 @@ Live status (departed, arrived, returned) may be reported by the escort's linked
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -104,14 +103,14 @@ def register_trip(*, acting_user: Any, **fields: Any) -> Trip:
     return core_services.create(acting_user=acting_user, instance=trip, payload=_payload)
 
 
-def update_trip(*, acting_user: Any, trip: Trip, **changes: Any) -> Trip:
-    """Change a trip that is not yet decided; status is never set here."""
-    if trip.status not in TripStatus.EDITABLE:
-        raise Conflict(
-            _("This trip is %(status)s and can no longer be edited.")
-            % {"status": TripStatus.label(trip.status)},
-            code="not_editable",
-        )
+def update_trip(
+    *, acting_user: Any, trip: Trip, expected_version: str | None = None, **changes: Any
+) -> Trip:
+    """Change a trip that is not yet decided; status is never set here.
+
+    Whether it is still editable, and complete when submitted, is checked on the stored trip
+    under its row lock (``core.services.update``), never on the caller's copy.
+    """
     for name in ("status", "status_reason", "approved_by", "approved_at", "region"):
         changes.pop(name, None)
     if set(LOCATION) & changes.keys():
@@ -120,14 +119,24 @@ def update_trip(*, acting_user: Any, trip: Trip, **changes: Any) -> Trip:
         changes.update(located)
     if "organiser_facility" in changes:
         _organiser(changes)
-    candidate = copy.copy(trip)
-    for name, value in changes.items():
-        setattr(candidate, name, value)
-    candidate.full_clean()
-    if trip.status == TripStatus.SUBMITTED:
-        _ready(candidate)
+
+    def editable(locked: Trip) -> None:
+        if locked.status not in TripStatus.EDITABLE:
+            raise Conflict(
+                _("This trip is %(status)s and can no longer be edited.")
+                % {"status": TripStatus.label(locked.status)},
+                code="not_editable",
+            )
+        if locked.status == TripStatus.SUBMITTED:
+            _ready(locked)
+
     return core_services.update(
-        acting_user=acting_user, instance=trip, changes=changes, payload=_payload
+        acting_user=acting_user,
+        instance=trip,
+        changes=changes,
+        payload=_payload,
+        expected_version=expected_version,
+        check=editable,
     )
 
 
@@ -152,13 +161,23 @@ def _refuse_transition(trip: Trip, name: str) -> None:
         )
 
 
-def _transition(acting_user: Any, trip: Trip, name: str, **extra: Any) -> Trip:
-    _refuse_transition(trip, name)
-    target = TripStatus.TRANSITIONS[name][1]
-    return core_services.update(
+def _transition(
+    acting_user: Any,
+    trip: Trip,
+    name: str,
+    *,
+    scope_action: str | None = "change",
+    **extra: Any,
+) -> Trip:
+    """One step of ``TripStatus.TRANSITIONS`` under the row lock (``core.services``); the
+    callers check who may take it (approvers, the escort)."""
+    return core_services.transition(
         acting_user=acting_user,
         instance=trip,
-        changes={"status": target, **extra},
+        states=TripStatus,
+        name=name,
+        changes=extra,
+        scope_action=scope_action,
         payload=_payload,
     )
 
@@ -380,17 +399,10 @@ def report_status(*, acting_user: Any, trip: Trip, status: str) -> Trip:
         )
     if not may_report_status(acting_user, trip):
         raise PermissionDenied(_("Only the trip's escort or an approver may report its status."))
-    with transaction.atomic():
-        locked = _locked(trip)
-        _refuse_transition(locked, TripStatus.LIVE[status])
-        before = audit.snapshot(locked)
-        locked.status = status
-        setattr(locked, LIVE_FIELDS[status], timezone.now())
-        locked.save(update_fields=["status", LIVE_FIELDS[status], "updated_at"])
-        old, new = audit.diff(before, audit.snapshot(locked))
-        audit.record(
-            acting_user=acting_user,
-            changes=[audit.Change("update", locked, locked.region_id, before=old, after=new)],
-        )
-        _publish(locked, "updated")
-    return locked
+    return _transition(
+        acting_user,
+        trip,
+        TripStatus.LIVE[status],
+        scope_action=None,
+        **{LIVE_FIELDS[status]: timezone.now()},
+    )

@@ -221,7 +221,10 @@ def trip_edit(request: HttpRequest, pk: int) -> HttpResponse:
         saved = run_service(
             request,
             lambda: services.update_trip(
-                acting_user=request.user, trip=Trip.objects.get(pk=pk), **form.changed_fields()
+                acting_user=request.user,
+                trip=Trip.objects.get(pk=pk),
+                expected_version=form.expected_version(),
+                **form.changed_fields(),
             ),
             _("Trip saved."),
         )

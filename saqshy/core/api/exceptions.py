@@ -10,10 +10,12 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from saqshy.core.exceptions import Conflict
+from saqshy.core.exceptions import Conflict, PreconditionFailed
 
 
 def handle(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, PreconditionFailed):
+        return Response(exc.as_dict(), status=status.HTTP_412_PRECONDITION_FAILED)
     if isinstance(exc, Conflict):
         return Response(exc.as_dict(), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):

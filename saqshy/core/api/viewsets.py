@@ -1,16 +1,107 @@
-"""Base API views: restricted at the root, writes through the app's service functions."""
+"""Base API views: restricted at the root, writes through the app's service functions.
+
+Every write request (``POST``, ``PUT``, ``PATCH``, ``DELETE``) runs in one transaction:
+
+- the object it addresses is locked (``SELECT … FOR UPDATE``) and re-read before anything is
+  decided, so the app's own checks see the stored state and concurrent writes queue;
+- ``If-Match`` is compared with the locked row's version: a stale copy answers 412 and
+  nothing is written; every detail answer carries the version as ``ETag``;
+- a ``POST`` with ``Idempotency-Key`` stores its answer with its changes; a retry gets that
+  answer back (``core.idempotency``);
+- an answer that is not a success rolls the whole transaction back: a refused request
+  changes nothing.
+"""
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.http import Http404
 from rest_framework import mixins, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from saqshy.core import idempotency, versioning
+from saqshy.core.api.schema import WriteSafeAutoSchema
+from saqshy.core.idempotency_models import IdempotencyRecord
 from saqshy.core.scoping import ScopedQuerySet, restricted_prefetch
 
+WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
-class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+
+class WriteSafeMixin(viewsets.GenericViewSet):
+    """One transaction per write request, row lock and ``If-Match`` on the addressed object,
+    ``ETag`` on detail answers and ``Idempotency-Key`` on ``POST`` (see the module)."""
+
+    schema = WriteSafeAutoSchema()
+    _idempotency: IdempotencyRecord | None = None
+    _versioned: Any = None
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        if request.method not in WRITES:
+            return super().dispatch(request, *args, **kwargs)
+        with transaction.atomic():
+            response = super().dispatch(request, *args, **kwargs)
+            if not 200 <= response.status_code < 300:
+                transaction.set_rollback(True)
+            elif self._idempotency is not None and isinstance(response, Response):
+                idempotency.store(self._idempotency, response)
+        return response
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        key = idempotency.wanted(request)
+        body = idempotency.raw_body(request) if key else None
+        super().initial(request, *args, **kwargs)
+        if key is not None:
+            self._idempotency = idempotency.claim(
+                request=request, key=key, digest=idempotency.fingerprint(request, body)
+            )
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, idempotency.Replay):
+            return exc.response
+        response: Response = super().handle_exception(exc)
+        return response
+
+    def get_object(self) -> Any:
+        writing = self.request.method in WRITES
+        if writing:
+            self._lock_addressed()
+        obj = super().get_object()
+        if writing:
+            versioning.check(obj, versioning.parse_if_match(self.request.headers.get("If-Match")))
+        self._versioned = obj
+        return obj
+
+    def _lock_addressed(self) -> None:
+        """Lock the addressed row before reading it, so the read is the stored state."""
+        lookup = self.lookup_url_kwarg or self.lookup_field
+        if lookup not in self.kwargs:
+            return
+        model = self.get_queryset().model
+        rows = model._default_manager.select_for_update().filter(
+            **{self.lookup_field: self.kwargs[lookup]}
+        )
+        try:
+            list(rows.values_list("pk", flat=True))
+        except (TypeError, ValueError, DjangoValidationError):
+            raise Http404 from None
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        current = self._versioned
+        if current is not None and 200 <= response.status_code < 300:
+            if request.method in WRITES:
+                current = type(current)._default_manager.filter(pk=current.pk).first()
+            if current is not None and not response.has_header("ETag"):
+                response["ETag"] = versioning.etag(current)
+        return response
+
+
+class ScopedReadOnlyViewSet(WriteSafeMixin, viewsets.ReadOnlyModelViewSet):
     """Lists and details only what the caller's grants let them view.
 
     ``related_rows`` names the relations the serializer nests (``{"needs": PostNeed.objects
@@ -49,6 +140,7 @@ class ScopedModelViewSet(
 
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         serializer.instance = self.create_object(dict(serializer.validated_data))
+        self._versioned = serializer.instance
 
     def perform_update(self, serializer: BaseSerializer[Any]) -> None:
         serializer.instance = self.update_object(
@@ -56,4 +148,5 @@ class ScopedModelViewSet(
         )
 
     def perform_destroy(self, instance: Any) -> None:
+        self._versioned = None
         self.delete_object(instance)

@@ -31,6 +31,7 @@ Choices made here:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -134,6 +135,9 @@ class RegionInput:
     planned_rows: dict[tuple[str, str | None, int, int, str], list[int]] = field(
         default_factory=dict
     )
+    # Digest of the stored shifts the plan was computed from (``shift_fingerprint``): the
+    # roster is written only if they are unchanged when it is (``plans.write_shifts``).
+    shifts_read: str = ""
 
     def staffing_problem(self, time_limit_s: float) -> opt.StaffingProblem:
         return opt.StaffingProblem(
@@ -341,15 +345,32 @@ def _pools_and_budgets(
     return tuple(pools), budgets
 
 
+def shift_rows(region: Region, horizon: Horizon) -> Any:
+    """The stored shifts a plan of ``region`` over ``horizon`` reads and may rewrite."""
+    return Shift.objects.filter(
+        person__region=region,
+        starts_at__lt=horizon.end,
+        ends_at__gt=horizon.start,
+    )
+
+
+SHIFT_COLUMNS = ("pk", "person_id", "post_id", "starts_at", "ends_at", "skill", "plan_run_id")
+
+
+def shift_fingerprint(rows: Iterable[tuple[Any, ...]]) -> str:
+    """A digest of shift rows (``SHIFT_COLUMNS``), independent of their order."""
+    digest = hashlib.sha256()
+    for row in sorted(rows, key=lambda r: r[0]):
+        digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
 def _load_shifts(data: RegionInput) -> None:
     """Shifts of the region's people in the window: hand-made ones (fixed) and those a run
     wrote (the previous roster), by district, clipped to the window."""
     horizon = data.horizon
-    rows = Shift.objects.filter(
-        person__region=data.region,
-        starts_at__lt=horizon.end,
-        ends_at__gt=horizon.start,
-    ).values_list("pk", "person_id", "post_id", "starts_at", "ends_at", "skill", "plan_run_id")
+    rows = list(shift_rows(data.region, horizon).values_list(*SHIFT_COLUMNS))
+    data.shifts_read = shift_fingerprint(rows)
     for pk, person_id, post_id, starts, ends, skill, run_id in rows:
         key = str(person_id)
         if key not in data.people:

@@ -27,11 +27,19 @@ from saqshy.accounts.models import District, Region
 from saqshy.algorithms import optimise as opt
 from saqshy.core import audit
 from saqshy.core import services as core_services
+from saqshy.core.exceptions import Conflict
 from saqshy.core.realtime import publish_on_commit
 from saqshy.core.scoping import perm_name
 from saqshy.duty.choices import AbsenceKind, PlanKind, PlanStatus
 from saqshy.duty.models import Absence, Person, PlanRun, Shift
-from saqshy.duty.rosters.planning import Horizon, RegionInput, floor_hour
+from saqshy.duty.rosters.planning import (
+    SHIFT_COLUMNS,
+    Horizon,
+    RegionInput,
+    floor_hour,
+    shift_fingerprint,
+    shift_rows,
+)
 from saqshy.duty.services import add_absence
 
 logger = logging.getLogger(__name__)
@@ -311,7 +319,12 @@ def write_shifts(
     """Replace the planner's shifts of each rostered district in the window by ``rosters``
     (district key, shifts to store), touching only those that differ; hand-made shifts are
     never touched. One transaction, every created and deleted shift audited, one live
-    message. Returns the changes (counts, and the first rows for the page)."""
+    message. Returns the changes (counts, and the first rows for the page).
+
+    The diff was computed against the shifts read when the run started; if any of them has
+    been added, changed or removed since (a hand edit, another run), nothing is written and
+    ``Conflict`` is raised: the run must be repeated on the current roster. The shift rows
+    are locked while they are compared and rewritten."""
     horizon: Horizon = data.horizon
     districts = {district for district, _shifts in rosters}
     old: dict[ShiftKey, list[int]] = {}
@@ -338,6 +351,21 @@ def write_shifts(
         for _n in range(max(0, count))
     ]
     with transaction.atomic():
+        if data.shifts_read:
+            current = (
+                shift_rows(data.region, horizon)
+                .select_for_update(of=("self",))
+                .values_list(*SHIFT_COLUMNS)
+            )
+            if shift_fingerprint(current) != data.shifts_read:
+                raise Conflict(
+                    _(
+                        "The roster was changed while this plan was being computed (shifts "
+                        "were added, edited or removed); nothing was written. Run the plan "
+                        "again on the current roster."
+                    ),
+                    code="roster_changed",
+                )
         doomed = list(Shift.objects.filter(pk__in=delete_ids).select_related("person", "post"))
         removed = [_change_row(shift) for shift in doomed]
         changes = [

@@ -39,18 +39,20 @@ def run_plan(run_id: int) -> dict[str, Any]:
 
 
 def execute(run_id: int) -> dict[str, Any]:
-    run = PlanRun.objects.select_related("region", "district", "requested_by").get(pk=run_id)
-    if run.finished:
-        return {"run": run.pk, "status": run.status}
-    run.status = PlanStatus.RUNNING
-    run.started_at = timezone.now()
-    plans.progress(
-        run,
-        1,
-        _("Reading posts, personnel and absences."),
-        status=run.status,
-        started_at=run.started_at,
+    """Run ``run_id`` if this call claims it.
+
+    The claim is a compare-and-set (``UPDATE … SET status = 'running' WHERE status =
+    'queued'``): of two workers handed the same run (a re-delivered task, a second
+    ``execute``), exactly one computes and writes it; the other returns at once.
+    """
+    now = timezone.now()
+    claimed = PlanRun.objects.filter(pk=run_id, status=PlanStatus.QUEUED).update(
+        status=PlanStatus.RUNNING, started_at=now, updated_at=now
     )
+    run = PlanRun.objects.select_related("region", "district", "requested_by").get(pk=run_id)
+    if not claimed:
+        return {"run": run.pk, "status": run.status}
+    plans.progress(run, 1, _("Reading posts, personnel and absences."))
     try:
         if run.kind == PlanKind.PATROL:
             _patrol(run)

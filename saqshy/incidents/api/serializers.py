@@ -130,6 +130,16 @@ class UnitSerializer(serializers.ModelSerializer):
         validators: list[Any] = []
 
 
+class PositionResultSerializer(UnitSerializer):
+    """The unit after a position fix, and whether the fix was ignored as older than the
+    stored one (positions only move forward in time)."""
+
+    position_ignored = serializers.BooleanField(read_only=True)
+
+    class Meta(UnitSerializer.Meta):
+        fields = [*UnitSerializer.Meta.fields, "position_ignored"]
+
+
 class PositionSerializer(serializers.Serializer):
     lat = serializers.FloatField(min_value=-90, max_value=90)
     lon = serializers.FloatField(min_value=-180, max_value=180)

@@ -24,6 +24,7 @@ from saqshy.incidents.api.serializers import (
     IncidentSerializer,
     JournalEntrySerializer,
     NoteSerializer,
+    PositionResultSerializer,
     PositionSerializer,
     RecommendationsSerializer,
     ResponseIndicatorsSerializer,
@@ -172,16 +173,19 @@ class UnitViewSet(ScopedModelViewSet):
     def delete_object(self, instance: Unit) -> None:
         services.delete_unit(acting_user=self.request.user, unit=instance)
 
-    @extend_schema(request=PositionSerializer, responses={200: UnitSerializer})
+    @extend_schema(request=PositionSerializer, responses={200: PositionResultSerializer})
     @action(detail=True, methods=["post"])
     def position(self, request: Request, pk: str | None = None) -> Response:
-        """Record the unit's position (an older fix than the stored one is ignored)."""
+        """Record the unit's position. A fix older than the stored one is ignored: nothing is
+        written and the answer says `position_ignored: true` with the stored position."""
         body = PositionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        unit = services.record_position(
-            acting_user=request.user, unit=self.get_object(), **body.validated_data
+        unit = self.get_object()
+        stored = services.record_position(
+            acting_user=request.user, unit=unit, **body.validated_data
         )
-        return Response(self.get_serializer(unit).data)
+        setattr(unit, "position_ignored", not stored)  # noqa: B010 - read by the serializer
+        return Response(PositionResultSerializer(unit, context=self.get_serializer_context()).data)
 
 
 class ResponseIndicatorQuery(serializers.Serializer):

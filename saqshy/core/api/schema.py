@@ -1,0 +1,45 @@
+"""OpenAPI for the write path: the ``Idempotency-Key`` and ``If-Match`` request headers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "A unique key (1–255 characters) for this request. A retry with the same key and "
+        "the same body returns the first answer (header `Idempotent-Replayed: true`) and "
+        "creates nothing; the same key with another body answers 422. Keys are per user and "
+        "kept for 24 hours. Only successful answers are stored."
+    ),
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "The `ETag` of the object as you last read it. When the object has changed since, "
+        "the request answers 412 Precondition Failed (with `current_version`) and writes "
+        "nothing. `*` accepts any version."
+    ),
+)
+
+
+class WriteSafeAutoSchema(AutoSchema):
+    """Documents the headers ``core.api.viewsets.WriteSafeMixin`` honours on every write."""
+
+    def get_override_parameters(self) -> list[Any]:
+        parameters = list(super().get_override_parameters())
+        detail = "{" in self.path
+        if self.method == "POST":
+            parameters.append(IDEMPOTENCY_KEY)
+        if self.method in ("PUT", "PATCH", "DELETE") or (self.method == "POST" and detail):
+            parameters.append(IF_MATCH)
+        return parameters
