@@ -87,7 +87,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "saqshy.accounts.middleware.UserLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "saqshy.core.middleware.NullCharacterMiddleware",
+    "saqshy.core.middleware.InputEdgeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

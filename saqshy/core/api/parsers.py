@@ -15,20 +15,22 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.parsers import JSONParser as BaseJSONParser
 
-from saqshy.core.middleware import NULL_NOT_ALLOWED
+from saqshy.core.middleware import NULL_NOT_ALLOWED, refusal
 
 MAX_DEPTH = 64
 TOO_DEEP = _("JSON nested deeper than %(limit)s levels.")
 
 
 def check(value: Any) -> None:
-    """Raise for nesting deeper than ``MAX_DEPTH`` or a NUL in any string (iteratively)."""
+    """Raise for nesting deeper than ``MAX_DEPTH`` or a string refused at the edge (a NUL, an
+    impossible UTC offset; see ``core.middleware.refusal``), iteratively."""
     stack: list[tuple[Any, int, str]] = [(value, 0, "non_field_errors")]
     while stack:
         item, depth, field = stack.pop()
         if isinstance(item, str):
-            if "\x00" in item:
-                raise ValidationError({field: [NULL_NOT_ALLOWED]})
+            reason = refusal(item)
+            if reason is not None:
+                raise ValidationError({field: [reason]})
             continue
         if isinstance(item, dict):
             children: list[tuple[Any, str]] = []

@@ -10,6 +10,7 @@ the outer bound. Every failing operation is reported, not only the first.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -24,10 +25,23 @@ MAX_EXAMPLES = 8
 
 
 @pytest.fixture
-def api_schema(db: Any) -> Any:
-    from django.core.wsgi import get_wsgi_application
+def api_schema(db: Any) -> Iterator[Any]:
+    """The schema, served by the WSGI application inside the test's transaction.
 
-    return schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+    Like Django's test client, the requests must not close the database connection when they
+    finish (that would end the test's transaction on PostgreSQL).
+    """
+    from django.core.signals import request_finished, request_started
+    from django.core.wsgi import get_wsgi_application
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

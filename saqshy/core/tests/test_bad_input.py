@@ -148,3 +148,31 @@ class UnitPositionTests(PersonaTestCase):
         self.assertTrue({"lat", "lon"} & set(response.json()))
         unit.refresh_from_db()
         self.assertIsNone(unit.lat)
+
+
+class OffsetTests(PersonaTestCase):
+    """Python accepts UTC offsets up to ±24:00; PostgreSQL refuses beyond ±15:59 (a 500)."""
+
+    def setUp(self) -> None:
+        self.login(self.personas.admin)
+
+    def test_an_impossible_offset_in_a_filter_names_it(self) -> None:
+        response = self.client.get("/api/audit/", {"since": "0887-07-13T16:19:11.184+19:42"})
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("since", response.json())
+
+    def test_an_impossible_offset_in_a_body_names_the_field(self) -> None:
+        response = self.client.post(
+            "/api/duty/readiness/",
+            {"region": "astana", "level": "enhanced", "reason": "x",
+             "starts_at": "2026-12-01T10:00:00+19:42"},
+            format="json",
+        )  # fmt: skip
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("starts_at", response.json())
+
+    def test_real_offsets_and_free_text_pass(self) -> None:
+        response = self.client.get("/api/audit/", {"since": "2026-01-01T10:00:00-12:00"})
+        self.assertEqual(response.status_code, 200)
+        response = self.client.get("/api/facilities/", {"q": "Open 10:00-15:00"})
+        self.assertEqual(response.status_code, 200)
