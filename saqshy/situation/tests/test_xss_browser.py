@@ -124,7 +124,9 @@ def test_stored_markup_is_shown_as_text_everywhere(server: tuple[str, dict[str, 
         f"/equipment/hydrants/{ids['hydrant']}/",
         "/prevention/campaigns/",
         "/api/docs/",
+        "/api/facilities/",
         "/admin/",
+        f"/admin/facilities/facility/{ids['facility']}/change/",
     ]
     with browser_page(locale="en-GB") as page:
         sign_in(page, url, "admin", "pw-admin")
