@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,7 +55,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
+    "csp",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -84,11 +87,15 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "saqshy.accounts.middleware.UserLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "saqshy.core.middleware.InputEdgeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, so that it sees the flag the axes backend sets on a locked-out sign-in.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "saqshy.urls"
@@ -131,6 +138,33 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "situation:map"
 LOGOUT_REDIRECT_URL = "login"
+
+# The axes backend comes first: it refuses every sign-in (page, admin, API token) while the
+# username is locked out, before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "saqshy.core.security.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Sign-in lock-out (django-axes): this many failures for one username within the window lock
+# that username for the window, whatever the password; a success resets the count.
+AXES_FAILURE_LIMIT = int(os.environ.get("SAQSHY_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SAQSHY_LOGIN_LOCKOUT_MINUTES", "15")))
+# By username, not address: a whole police station or control room signs in from one NAT
+# address, and locking that would lock everyone; guessing one account from many is still capped.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "saqshy.core.security.lockout_response"
+AXES_VERBOSE = False
+
+# API tokens (django-rest-knox): only a hash is stored; each expires after this many hours
+# without use (every use extends it) and is revoked by /api/auth/logout/ and /logoutall/.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=float(os.environ.get("SAQSHY_TOKEN_TTL_HOURS", "12"))),
+    "AUTO_REFRESH": True,
+    "AUTH_HEADER_PREFIX": "Token",
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -202,10 +236,15 @@ TASKS = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["saqshy.core.api.permissions.ScopedActionPermission"],
+    "DEFAULT_PARSER_CLASSES": [
+        "saqshy.core.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "saqshy.core.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -222,7 +261,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Saqshy API",
     "DESCRIPTION": (
         "Operations platform for holiday periods and mass events. Authenticate with "
-        "`POST /api/auth/token/` and send `Authorization: Token <token>`. Every list is "
+        "`POST /api/auth/token/` (username and password) and send `Authorization: Token "
+        "<token>`; a token expires after hours without use and `POST /api/auth/logout/` "
+        "(this token) or `/api/auth/logoutall/` (all of yours) revokes it. Every list is "
         "paginated as {count, next, previous, results} and filtered to what your grants allow."
     ),
     "VERSION": "0.1.0",
@@ -249,13 +290,43 @@ SAQSHY_DEFAULT_REGION = os.environ.get("SAQSHY_DEFAULT_REGION", "astana")
 # Empty: derived from SECRET_KEY (fine for a demo; then whoever has SECRET_KEY can re-chain).
 SAQSHY_AUDIT_KEY = os.environ.get("SAQSHY_AUDIT_KEY", "")
 
+# Content-Security-Policy (django-csp): scripts only from our own static files, never inline,
+# never eval; styles may be inline (Leaflet and Chart.js set element styles). Data for scripts
+# travels in json_script blocks (type application/json, not executed) and data- attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'", "ws:", "wss:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# SAQSHY_TLS says the site is reached over HTTPS (at Django or at a proxy): browsers are then
+# told to use HTTPS only (HSTS). A proxy's scheme header is trusted only when named, because
+# any client can send X-Forwarded-Proto to a server that is not behind that proxy.
+SAQSHY_TLS = env_bool("SAQSHY_TLS")
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600) if SAQSHY_TLS else "0")
+)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+_PROXY_SSL_HEADER = os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip()
+if _PROXY_SSL_HEADER:
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + _PROXY_SSL_HEADER.upper().replace("-", "_"),
+        "https",
+    )
+
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
-    SECURE_CONTENT_TYPE_NOSNIFF = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
 
 LOGGING = {
     "version": 1,

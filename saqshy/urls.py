@@ -3,7 +3,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from saqshy.core.registry import page_urls
 
@@ -21,4 +23,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("saqshy.api_urls")),
     path("admin/", admin.site.urls),
+    # Browsers ask for it on pages that name no icon (the admin).
+    path("favicon.ico", RedirectView.as_view(url=static("saqshy/favicon.svg"), permanent=True)),
 ]

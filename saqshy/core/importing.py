@@ -111,6 +111,7 @@ def _csv_rows(
         header = _header(next(reader, []), required, one_of)
         for line, cells in enumerate(reader, start=2):
             if any(cell.strip() for cell in cells):
+                _refuse_nul(line, cells)
                 yield line, {k: v.strip() for k, v in zip(header, cells, strict=False)}
     except (UnicodeDecodeError, csv.Error) as error:
         raise ImportFileError(
@@ -136,7 +137,18 @@ def _xlsx_rows(
     header = _header(list(next(rows, [])), required, one_of)
     for line, cells in enumerate(rows, start=2):
         if any(cell not in (None, "") for cell in cells):
-            yield line, {k: cell_text(v) for k, v in zip(header, cells, strict=False)}
+            texts = [cell_text(v) for v in cells]
+            _refuse_nul(line, texts)
+            yield line, dict(zip(header, texts, strict=False))
+
+
+def _refuse_nul(line: int, cells: Sequence[str]) -> None:
+    """A NUL character means a binary or UTF-16 file saved as .csv; PostgreSQL cannot store it."""
+    if any("\x00" in cell for cell in cells):
+        raise ImportFileError(
+            _("Line %(line)s contains a NUL character: save the file as UTF-8 CSV or XLSX.")
+            % {"line": line}
+        )
 
 
 def cell_text(cell: Any) -> str:
@@ -167,7 +179,10 @@ class RowParser:
 
     def when(self, column: str) -> datetime | None:
         value = self.values.get(column, "")
-        parsed = parse_datetime(value.replace("T", " ")) if value else None
+        try:
+            parsed = parse_datetime(value.replace("T", " ")) if value else None
+        except ValueError:  # well formed but impossible, such as 2026-13-45 18:00
+            parsed = None
         if parsed is None:
             self.fail(column, _(self.bad_time) % {"value": value or "—"})
             return None

@@ -93,6 +93,8 @@ class Evaluation:
     study_cells: int
     results: list[ModelResult]
     margins: list[Margin] = field(default_factory=list)
+    # Test events outside the training grid (counted in test_events, and as misses).
+    test_outside: int = 0
 
     @property
     def study_km2(self) -> float:
@@ -119,11 +121,13 @@ def evaluate(
         raise ForecastInputError("No events in the training period.")
     if not test_mask.any():
         raise ForecastInputError("No events in the test period.")
-    used = events.select(train_mask | test_mask)
-    grid = Grid.covering(used.lon, used.lat, cell_m=cell_m, crs=grid_crs)
-    gridded = grid_events(used, grid)
-    history = gridded.between(None, train_until)
-    future = gridded.between(train_until + 1, test_until)
+    # The grid is laid over the training events only: its extent must not reveal where the
+    # test events are. A test event outside it counts as a miss for every model.
+    training = events.select(train_mask)
+    grid = Grid.covering(training.lon, training.lat, cell_m=cell_m, crs=grid_crs)
+    history = grid_events(training, grid)
+    future = grid_events(events.select(test_mask), grid)
+    outside = int(test_mask.sum()) - len(future)
     study = study_area(grid, history.cell)
     truth = future.counts()
     chosen = list(models) if models is not None else standard_models()
@@ -136,12 +140,17 @@ def evaluate(
         surface = model.fit(history, train_until)
         seconds = time.perf_counter() - started
         flagged = flag_map(surface.scores, study, grid)
-        metrics = metrics_of_flags(flagged, truth, study, grid)
+        metrics = metrics_of_flags(flagged, truth, study, grid, missed=outside)
         flags[surface.model] = [shares for _label, _cells, shares in flagged]
         results.append(ModelResult(surface.model, metrics, surface.params, seconds))
     block = (future.day - (train_until + 1)) // BLOCK_DAYS
-    margins = best_baseline_margins(results, flags, future.cell, block)
-    return Evaluation(grid, len(history), len(future), int(study.sum()), results, margins)
+    tested = events.select(test_mask)
+    on_grid = grid.cell_of(*grid.project(tested.lon, tested.lat)) >= 0
+    off_block = (tested.day[~on_grid] - (train_until + 1)) // BLOCK_DAYS
+    margins = best_baseline_margins(results, flags, future.cell, block, missed_blocks=off_block)
+    return Evaluation(
+        grid, len(history), len(future) + outside, int(study.sum()), results, margins, outside
+    )
 
 
 def best_baseline_margins(
@@ -153,6 +162,7 @@ def best_baseline_margins(
     better: str = BETTER_MODEL,
     baselines: Sequence[str] = BASELINES,
     seed: int = 0,
+    missed_blocks: IntArray | None = None,
 ) -> list[Margin]:
     """At every standard area, ``better``'s hit rate minus the best of ``baselines`` (the one
     with the highest hit rate there), with a paired block-bootstrap interval. Empty when the
@@ -165,7 +175,12 @@ def best_baseline_margins(
     for i, label in enumerate(LABELS):
         base = max(present, key=lambda b: (by_name[b].metrics[i].hit_rate, -present.index(b)))
         per_event = flags[better][i][test_cells] - flags[base][i][test_cells]
-        low, high = paired_bootstrap(per_event, block, seed=seed)
+        blocks = block
+        if missed_blocks is not None and len(missed_blocks):
+            # Off-grid test events: both models miss them, a difference of zero each.
+            per_event = np.concatenate([per_event, np.zeros(len(missed_blocks))])
+            blocks = np.concatenate([block, missed_blocks])
+        low, high = paired_bootstrap(per_event, blocks, seed=seed)
         margins.append(
             Margin(
                 label,

@@ -142,9 +142,12 @@ def metrics_of_flags(
     test_counts: FloatArray,
     study: BoolArray,
     grid: Grid,
+    *,
+    missed: int = 0,
 ) -> list[Metric]:
-    """Hit rate and PAI of the flagged cells of :func:`flag_map`."""
-    total = float(test_counts.sum())
+    """Hit rate and PAI of the flagged cells of :func:`flag_map`; ``missed`` test events lie
+    off the grid and count against every model."""
+    total = float(test_counts.sum()) + missed
     study_km2 = int(study.sum()) * grid.cell_km2
     results: list[Metric] = []
     for label, cells, shares in flags:

@@ -3,10 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -176,7 +177,10 @@ class ReadinessViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             agency = Agency.objects.filter(code=request.query_params["agency"]).first()
             if agency is None:
                 raise NotFound()
-        at = parse_datetime(request.query_params.get("at", "") or "") or None
+        try:
+            at = parse_datetime(request.query_params.get("at", "") or "") or None
+        except ValueError:  # well formed but impossible, such as 2026-13-45T18:00
+            raise ValidationError({"at": [_("Give a valid date and time.")]}) from None
         state = queries.readiness_at(region, agency, at)
         return Response(
             ReadinessNowSerializer(

@@ -22,7 +22,9 @@ def person_calendar(person: Person, shifts: Iterable[Shift]) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", _("Duty roster: %(name)s") % {"name": person.full_name})
+    # An X- property is written as is, so a line break in a name would break the file.
+    name = " ".join(person.full_name.split())
+    calendar.add("x-wr-calname", _("Duty roster: %(name)s") % {"name": name})
     stamp = timezone.now()
     for shift in shifts:
         event = Event()

@@ -257,7 +257,7 @@ class PatrolPlanTests(PersonaTestCase):
         crew = plan.stops.first().crew
         sheet = self.client.get(reverse("duty:patrol-sheet", args=[plan.pk]), {"crew": crew})
         self.assertContains(sheet, crew)
-        self.assertContains(sheet, "window.print()")
+        self.assertContains(sheet, 'data-widget="print"')
         self.assertEqual(
             self.client.get(
                 reverse("duty:patrol-sheet", args=[plan.pk]), {"crew": "nobody"}

@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -14,6 +15,9 @@ import pyarrow.parquet as pq
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+
+# The commands check the points against the regions in the database (swapped columns).
+pytestmark = pytest.mark.django_db
 
 SHARED = Path(__file__).resolve().parents[3].parent / "shared"
 ASTANA = SHARED / "data" / "incidents" / "astana_road_accidents_2011_2026.parquet"
@@ -128,6 +132,7 @@ def test_evaluate_reads_parquet_with_epoch_times_and_another_crs(tmp_path: Path)
         ([*COLUMNS, "--train-until", "31/12/2023"], "is not a date"),
         ([*COLUMNS, "--cell", "0"], "--cell"),
         (["--lat-col", "latitude", "--lon-col", "longitude", "--time-col", "note"], "Row 1"),
+        (["--lat-col", "longitude", "--lon-col", "when", "--time-col", "latitude"], "numeric"),
     ],
 )
 def test_bad_input_is_a_clear_error(events_csv: Path, args: list[str], message: str) -> None:
@@ -180,7 +185,7 @@ def test_forecast_with_bad_input_writes_nothing(events_csv: Path, tmp_path: Path
 
 @pytest.mark.skipif(not ASTANA.exists(), reason=f"shared data absent: {ASTANA} not found")
 def test_astana_accidents_end_to_end() -> None:
-    started = time.perf_counter()
+    """The reference hit rates (its run time is measured by benchmarks/evaluate_forecast.py)."""
     table = _evaluate(
         "--csv",
         str(ASTANA),
@@ -197,7 +202,6 @@ def test_astana_accidents_end_to_end() -> None:
         "--train-until",
         "2025-06-30",
     )
-    assert time.perf_counter() - started < 60
     rows = _rows(table)
     hr = {name: [float(c) for c in cells[:6]] for name, cells in rows.items()}
     # Reference (../shared/docs/NORMS.md, 1 % of the convex hull): Scott 0.325, counts 0.558.
@@ -218,3 +222,87 @@ def test_astana_accidents_end_to_end() -> None:
     low, high = (float(v) for v in interval.strip("[]").split(","))
     assert low <= float(difference) <= high
     assert low > 0  # at 5 % of the area the margin is more than noise
+
+
+def _write(path: Path, header: list[str], rows: Sequence[Sequence[object]]) -> Path:
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def _as_utc(when: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(when).replace(tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    "write_time",
+    [
+        pytest.param(lambda w: _as_utc(w).strftime("%Y/%m/%d %H:%M:%S+00"), id="slashes+00"),
+        pytest.param(
+            lambda w: _as_utc(w).astimezone(dt.timezone(dt.timedelta(hours=6))).isoformat(),
+            id="iso-offset",
+        ),
+        pytest.param(lambda w: str(int(_as_utc(w).timestamp())), id="epoch-s"),
+        pytest.param(lambda w: str(int(_as_utc(w).timestamp() * 1000)), id="epoch-ms"),
+    ],
+)
+def test_real_world_time_formats_read_alike(tmp_path: Path, write_time: Any) -> None:
+    rows = _synthetic_rows()
+    plain = _write(tmp_path / "plain.csv", ["latitude", "longitude", "when"], rows)
+    other = _write(
+        tmp_path / "other.csv",
+        ["latitude", "longitude", "when"],
+        [[lat, lon, write_time(when)] for lat, lon, when in rows],
+    )
+    args = [*COLUMNS, "--train-until", "2023-12-31", "--tz", "UTC"]
+    expected = _rows(_evaluate("--csv", str(plain), *args))
+    assert _rows(_evaluate("--csv", str(other), *args))["counts"] == expected["counts"]
+
+
+def test_dropped_rows_are_counted_by_reason(tmp_path: Path) -> None:
+    rows: list[list[object]] = [list(r) for r in _synthetic_rows()]
+    rows[0][0] = ""
+    rows[1][1] = "n/a"
+    rows[2][2] = ""
+    rows[3][2] = "yesterday"
+    rows[4][2] = "2023-02-30 10:00"
+    path = _write(tmp_path / "e.csv", ["latitude", "longitude", "when"], rows)
+    out = _evaluate("--csv", str(path), *COLUMNS, "--train-until", "2023-12-31")
+    assert (
+        "Dropped 5 of 900 rows: 2 missing or non-numeric coordinate, 1 missing time, "
+        "2 unreadable time." in out
+    )
+
+
+def test_swapped_coordinates_are_refused_naming_the_columns(tmp_path: Path) -> None:
+    from saqshy.demo import loader
+
+    loader.load_regions()
+    rows = _synthetic_rows()
+    path = _write(tmp_path / "e.csv", ["a", "b", "when"], [[lon, lat, w] for lat, lon, w in rows])
+    args = ["--lat-col", "a", "--lon-col", "b", "--time-col", "when"]
+    with pytest.raises(CommandError, match="--lat-col a and --lon-col b swapped"):
+        _evaluate("--csv", str(path), *args, "--train-until", "2023-12-31")
+    fixed = ["--lat-col", "b", "--lon-col", "a", "--time-col", "when"]
+    assert _rows(_evaluate("--csv", str(path), *fixed, "--train-until", "2023-12-31"))
+
+
+def test_the_grid_covers_the_training_events_only(tmp_path: Path) -> None:
+    rows = _synthetic_rows()
+    far = [(51.60, 72.20, f"2024-0{m}-10T10:00") for m in range(1, 7)]
+    path = _write(tmp_path / "e.csv", ["latitude", "longitude", "when"], [*rows, *far])
+    table = _evaluate("--csv", str(path), *COLUMNS, "--train-until", "2023-12-31")
+    alone = _evaluate(
+        "--csv",
+        str(_write(tmp_path / "t.csv", ["latitude", "longitude", "when"], rows)),
+        *COLUMNS,
+        "--train-until",
+        "2023-12-31",
+    )
+    grid_line = next(line for line in table.splitlines() if line.startswith("Grid"))
+    alone_line = next(line for line in alone.splitlines() if line.startswith("Grid"))
+    assert grid_line.split(".")[0] == alone_line.split(".")[0]  # same CRS, cells and size
+    assert "6 test events lie outside the grid" in table
+    assert float(_rows(table)["perfect"][5]) < float(_rows(alone)["perfect"][5])

@@ -145,6 +145,18 @@ class PositionSerializer(serializers.Serializer):
     lon = serializers.FloatField(min_value=-180, max_value=180)
     at = serializers.DateTimeField(required=False)
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """A fix outside every region is refused (on ``lat``), as an incident there is."""
+        from django.core.exceptions import ValidationError as DjangoValidationError
+
+        from saqshy.accounts.queries import region_id_containing
+
+        try:
+            region_id_containing(attrs["lat"], attrs["lon"])
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from None
+        return attrs
+
 
 class CandidateSerializer(serializers.Serializer):
     unit = serializers.IntegerField()

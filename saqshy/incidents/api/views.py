@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from saqshy.accounts.queries import regions_in_scope
+from saqshy.core.api.fields import CalendarDateField
 from saqshy.core.api.viewsets import ScopedModelViewSet
 from saqshy.core.scoping import restricted
 from saqshy.incidents import indicators, queries, services
@@ -191,8 +192,8 @@ class UnitViewSet(ScopedModelViewSet):
 class ResponseIndicatorQuery(serializers.Serializer):
     region = serializers.SlugField(required=False)
     type = serializers.SlugField(required=False)
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
+    date_from = CalendarDateField(required=False)
+    date_to = CalendarDateField(required=False)
 
 
 DEFAULT_PERIOD_DAYS = 30

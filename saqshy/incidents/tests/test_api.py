@@ -143,7 +143,7 @@ class UnitAPITests(_WithAlmatyDispatcher, RegionScopedAPITests):
         response = self.client.post(url, {"lat": 43.25, "lon": 76.95, "at": now.isoformat()})
         self.assertEqual(response.status_code, 200, response.content)
         older = (now - dt.timedelta(minutes=5)).isoformat()
-        response = self.client.post(url, {"lat": 43.0, "lon": 76.0, "at": older})
+        response = self.client.post(url, {"lat": 43.24, "lon": 76.94, "at": older})
         self.assertEqual((response.json()["lat"], response.json()["lon"]), (43.25, 76.95))
         self.assertEqual(self.client.post(url, {"lat": 95, "lon": 0}).status_code, 400)
 

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from saqshy.accounts.queries import regions_in_scope
+from saqshy.core.api.fields import CalendarDateField
 from saqshy.core.api.viewsets import ScopedModelViewSet
 from saqshy.gatherings.models import Gathering
 from saqshy.prevention import queries, services
@@ -73,8 +74,8 @@ class CampaignViewSet(ScopedModelViewSet):
 
 class IndicatorQuery(serializers.Serializer):
     region = serializers.SlugField(required=False)
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
+    date_from = CalendarDateField(required=False)
+    date_to = CalendarDateField(required=False)
 
 
 class PreventionIndicatorsView(APIView):

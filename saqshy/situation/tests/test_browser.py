@@ -77,11 +77,11 @@ def test_map_login_language_and_live_update(server: str, tmp_path: Path) -> None
         page.click('form[action$="/login/"] button[type=submit]')
         page.wait_for_url(f"{server}/")
         try:
-            page.wait_for_function("document.getElementById('map').dataset.markers === '4'")
+            page.wait_for_function("() => document.getElementById('map').dataset.markers === '4'")
         finally:
             assert not errors, errors
         expect(page.locator(".leaflet-tile-loaded").first).to_be_visible()
-        page.wait_for_function("document.body.dataset.live === '1'")
+        page.wait_for_function("() => document.body.dataset.live === '1'")
         page.screenshot(path=str(tmp_path / "map-en.png"))
 
         page.click("button[data-lang=kk]")
@@ -90,14 +90,14 @@ def test_map_login_language_and_live_update(server: str, tmp_path: Path) -> None
         expect(page).to_have_title(re.compile(re.escape(kazakh_title)))
         expect(page.locator(".mainnav")).to_contain_text(kazakh_title)
         expect(page.locator(".panel h2")).to_have_text(kazakh_panel)
-        page.wait_for_function("document.getElementById('map').dataset.markers === '4'")
-        page.wait_for_function("document.body.dataset.live === '1'")
+        page.wait_for_function("() => document.getElementById('map').dataset.markers === '4'")
+        page.wait_for_function("() => document.body.dataset.live === '1'")
 
         page.evaluate("window.__stillTheSamePage = true")
         token = _api_token(server, "planner_astana")
         _create_facility(server, token, "Astana Arena")
         page.wait_for_function(
-            "document.getElementById('map').dataset.markers === '5'", timeout=5000
+            "() => document.getElementById('map').dataset.markers === '5'", timeout=5000
         )
         expect(page.locator("#feed")).to_contain_text("Astana Arena")
         assert page.evaluate("window.__stillTheSamePage") is True

@@ -125,13 +125,13 @@ def test_an_incident_reported_while_the_socket_is_down_appears_when_it_returns(
         page.goto(f"{server}/")
         banner = page.locator("#live-stale")
         expect(banner).to_be_visible(timeout=10000)
-        page.wait_for_function("document.getElementById('map').dataset.opsLoaded === '1'")
+        page.wait_for_function("() => document.getElementById('map').dataset.opsLoaded === '1'")
         early = _report(server, token, "Before the socket opened")
         socket.down = False
         started = time.monotonic()
         _on_map_and_in_queue(page, early, CATCH_UP_MS)
         assert time.monotonic() - started < CATCH_UP_MS / 1000
-        page.wait_for_function("document.body.dataset.live === '1'")
+        page.wait_for_function("() => document.body.dataset.live === '1'")
         expect(banner).to_be_hidden()
         expect(page.locator("#as-of")).to_have_text(re.compile(r"^data as of \d\d:\d\d$"))
 
@@ -139,7 +139,7 @@ def test_an_incident_reported_while_the_socket_is_down_appears_when_it_returns(
         socket.cut()
         expect(banner).to_be_visible()
         expect(banner).to_contain_text(re.compile(r"Live connection lost — data as of \d\d:\d\d"))
-        page.wait_for_function("document.body.dataset.live === '0'")
+        page.wait_for_function("() => document.body.dataset.live === '0'")
         fire = _report(server, token, "Reported in the gap")
         page.wait_for_timeout(3000)
         assert not page.locator(f'.inc[data-incident-id="{fire}"]').count()
@@ -150,7 +150,7 @@ def test_an_incident_reported_while_the_socket_is_down_appears_when_it_returns(
         expect(page.locator(f'#queue .q-item[data-incident-id="{fire}"]')).to_contain_text(
             "Reported in the gap"
         )
-        page.wait_for_function("document.body.dataset.live === '1'")
+        page.wait_for_function("() => document.body.dataset.live === '1'")
         expect(banner).to_be_hidden()
 
         # And live again: the next call arrives by push.

@@ -86,8 +86,8 @@ def test_new_incident_appears_live_and_the_top_unit_is_dispatched(server: str) -
     with browser_page(locale="en-GB") as page:
         sign_in(page, server, "dispatcher_astana", "pw-dispatcher_astana")
         page.goto(f"{server}/")
-        page.wait_for_function("document.body.dataset.live === '1'")
-        page.wait_for_function("document.getElementById('map').dataset.opsLoaded === '1'")
+        page.wait_for_function("() => document.body.dataset.live === '1'")
+        page.wait_for_function("() => document.getElementById('map').dataset.opsLoaded === '1'")
         expect(page.locator("#queue-empty")).to_be_visible()
         expect(page.locator(f'.unit[data-unit-id="{units["P-NEAR"]}"]')).to_have_attribute(
             "data-status", "available"
@@ -128,7 +128,7 @@ def test_new_incident_appears_live_and_the_top_unit_is_dispatched(server: str) -
         expect(card.locator(".card-msg")).to_contain_text("P-NEAR")
         near = page.locator(f'.unit[data-unit-id="{units["P-NEAR"]}"]')
         expect(near).to_have_attribute("data-status", "dispatched")
-        page.wait_for_function("document.getElementById('map').dataset.routes === '1'")
+        page.wait_for_function("() => document.getElementById('map').dataset.routes === '1'")
         expect(page.locator("path.route-line")).to_have_count(1)
 
         # The crew reports en route from elsewhere: the map follows live.
@@ -138,10 +138,14 @@ def test_new_incident_appears_live_and_the_top_unit_is_dispatched(server: str) -
 
         # The hotspot forecast (from the shipped accident history) as a heat layer.
         page.check("#layer-forecast")
-        page.wait_for_function("Number(document.getElementById('map').dataset.forecastCells) > 0")
+        page.wait_for_function(
+            "() => Number(document.getElementById('map').dataset.forecastCells) > 0"
+        )
         expect(page.locator("#forecast-info")).to_contain_text("prospective")
         # The patrol plan from that forecast: each crew's stops in order.
         page.check("#layer-patrols")
-        page.wait_for_function("Number(document.getElementById('map').dataset.patrolStops) > 0")
+        page.wait_for_function(
+            "() => Number(document.getElementById('map').dataset.patrolStops) > 0"
+        )
         expect(page.locator("#patrol-info a")).to_have_count(1)
         assert not [e for e in page.errors if "favicon" not in e], page.errors

@@ -26,11 +26,7 @@
   let clearance = {};
   let byClearance = false;
 
-  function escapeHtml(value) {
-    return String(value ?? "").replace(/[&<>"']/g, (c) => ({
-      "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;",
-    })[c]);
-  }
+  const { escapeHtml } = window.saqshyHtml;
 
   async function getJson(url) {
     const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/geo+json, application/json" } });

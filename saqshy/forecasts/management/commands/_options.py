@@ -11,7 +11,13 @@ from django.conf import settings
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from saqshy.algorithms.forecast.events import Events, load_events
+from saqshy.algorithms.forecast.events import (
+    MISSING_COORDINATE,
+    MISSING_TIME,
+    UNREADABLE_TIME,
+    Events,
+    load_events,
+)
 from saqshy.algorithms.forecast.grid import DEFAULT_CELL_M, ForecastInputError
 
 
@@ -47,11 +53,13 @@ def parse_day(value: str | None, option: str) -> dt.date | None:
         ) from error
 
 
-def read_events(options: dict[str, Any]) -> Events:
+def read_events(options: dict[str, Any], stdout: Any = None) -> Events:
+    """The events of ``--csv``; says how many rows were dropped and why, and refuses
+    coordinates that look swapped."""
     if options["cell"] <= 0:
         raise CommandError(_("--cell must be a positive number of metres."))
     try:
-        events, _dropped = load_events(
+        events, dropped = load_events(
             options["csv"],
             lat_col=options["lat_col"],
             lon_col=options["lon_col"],
@@ -65,4 +73,58 @@ def read_events(options: dict[str, Any]) -> Events:
         if type(error).__name__ == "CRSError":
             raise CommandError(_("Unknown CRS: %(crs)s") % {"crs": options["crs"]}) from error
         raise
+    if stdout is not None:
+        total = sum(dropped.values())
+        if total:
+            labels = {
+                MISSING_COORDINATE: _("missing or non-numeric coordinate"),
+                MISSING_TIME: _("missing time"),
+                UNREADABLE_TIME: _("unreadable time"),
+            }
+            reasons = ", ".join(
+                f"{n} {labels.get(reason, reason)}" for reason, n in sorted(dropped.items())
+            )
+            stdout.write(
+                _("Dropped %(n)d of %(rows)d rows: %(reasons)s.")
+                % {"n": total, "rows": total + len(events), "reasons": reasons}
+            )
+        else:
+            stdout.write(_("Read %(rows)d rows, none dropped.") % {"rows": len(events)})
+    if looks_swapped(events.lon, events.lat):
+        raise CommandError(
+            _(
+                "Most points lie outside every known region, but would lie inside one with "
+                "latitude and longitude exchanged: are --lat-col %(lat)s and --lon-col "
+                "%(lon)s swapped?"
+            )
+            % {"lat": options["lat_col"], "lon": options["lon_col"]}
+        )
     return events
+
+
+SAMPLE = 2000
+
+
+def looks_swapped(lon: Any, lat: Any) -> bool:
+    """Whether most points fall outside every region with a boundary while most of them fall
+    inside one when latitude and longitude are exchanged (checked on a sample; no regions in
+    the database, no check)."""
+    from django.db import DatabaseError
+
+    from saqshy.accounts.models import Region
+    from saqshy.accounts.queries import region_locator
+
+    try:
+        known = Region.objects.exclude(boundary=None).exists()
+    except DatabaseError:  # the command reads files only; without a database, no regions
+        return False
+    if len(lon) == 0 or not known:
+        return False
+    step = max(1, len(lon) // SAMPLE)
+    xs, ys = lon[::step], lat[::step]
+    locate = region_locator()
+    inside = sum(locate(float(y), float(x)) is not None for x, y in zip(xs, ys, strict=True))
+    swapped = sum(
+        abs(x) <= 90 and locate(float(x), float(y)) is not None for x, y in zip(xs, ys, strict=True)
+    )
+    return inside < len(xs) / 2 < swapped

@@ -47,7 +47,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         train_until = parse_day(options["train_until"], "--train-until")
         test_until = parse_day(options["test_until"], "--test-until")
-        events = read_events(options)
+        events = read_events(options, self.stdout)
         if train_until is None:
             train_until = day_date(int(events.day.max()) - TEST_DAYS)
         if test_until is None:
@@ -92,8 +92,16 @@ class Command(BaseCommand):
                 "cells": result.study_cells,
                 "km2": result.study_km2,
             },
-            "",
         ]
+        if result.test_outside:
+            lines.append(
+                _(
+                    "%(n)d test events lie outside the grid laid over the training events; "
+                    "they count as misses for every model."
+                )
+                % {"n": result.test_outside}
+            )
+        lines.append("")
         header = [_("model"), *(f"HR {label}" for label in LABELS)]
         header += [*(f"PAI {label}" for label in LABELS), _("parameters")]
         lines.append("| " + " | ".join(header) + " |")

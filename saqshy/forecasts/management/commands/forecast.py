@@ -41,7 +41,7 @@ class Command(BaseCommand):
         out: Path = options["out"]
         if not out.parent.is_dir():
             raise CommandError(_("No such folder: %(path)s") % {"path": out.parent})
-        events = read_events(options)
+        events = read_events(options, self.stdout)
         try:
             history, surface = fit_surface(
                 events,

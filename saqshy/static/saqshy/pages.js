@@ -1,0 +1,128 @@
+/* The small scripts of the ordinary pages, kept out of the templates so the
+   Content-Security-Policy can forbid inline script. Each finds its element and reads its data
+   from a json_script block or data- attributes; text reaches the page only as text. */
+(function () {
+  "use strict";
+  const data = (id) => JSON.parse(document.getElementById(id).textContent);
+  const TILES = "/tiles/{z}/{x}/{y}.png";
+  const ATTRIBUTION = "© OpenStreetMap contributors";
+
+  function tiles(map, url) {
+    L.tileLayer(url || TILES, { maxZoom: 19, attribution: ATTRIBUTION }).addTo(map);
+  }
+
+  function facilityMap(box) {
+    const here = [parseFloat(box.dataset.lat), parseFloat(box.dataset.lon)];
+    const map = L.map(box).setView(here, 16);
+    tiles(map);
+    const footprint = data("footprint");
+    if (footprint) L.geoJSON(footprint, { style: { color: box.dataset.colour, weight: 2 } }).addTo(map);
+    L.circleMarker(here, { radius: 7, color: "#fff", fillColor: box.dataset.colour, fillOpacity: 1 }).addTo(map);
+    return map;
+  }
+
+  function hydrantMap(box) {
+    const here = [parseFloat(box.dataset.lat), parseFloat(box.dataset.lon)];
+    const map = L.map(box).setView(here, 17);
+    tiles(map);
+    L.circleMarker(here, { radius: 8, color: "#fff", fillColor: box.dataset.colour, fillOpacity: 1 }).addTo(map);
+    return map;
+  }
+
+  function patrolMap(box) {
+    const stops = data("patrol-stops-data");
+    const map = L.map(box).setView([parseFloat(box.dataset.lat), parseFloat(box.dataset.lon)], 12);
+    tiles(map);
+    const colours = ["#2166ac", "#d73027", "#1a9850", "#762a83", "#e08214", "#01665e", "#c51b7d", "#4d4d4d"];
+    const crews = [...new Set(stops.map((s) => s.crew))];
+    const bounds = [];
+    for (const stop of stops) {
+      const colour = colours[crews.indexOf(stop.crew) % colours.length];
+      const tip = document.createElement("span");
+      tip.textContent = `${stop.crew} #${stop.order} ${stop.arrive}–${stop.leave}`;
+      L.circleMarker([stop.lat, stop.lon], { radius: 6, color: "#fff", weight: 1, fillColor: colour, fillOpacity: 0.9 })
+        .bindTooltip(tip).addTo(map);
+      bounds.push([stop.lat, stop.lon]);
+    }
+    if (bounds.length) map.fitBounds(bounds, { padding: [20, 20] });
+    return map;
+  }
+
+  function locationPicker(box) {
+    const lat = document.getElementById("id_lat"), lon = document.getElementById("id_lon");
+    const config = data("picker-config");
+    const centre = config.centre || [48.0, 67.0];
+    const start = [parseFloat(lat.value) || centre[0], parseFloat(lon.value) || centre[1]];
+    const map = L.map(box).setView(start, config.centre ? 12 : 5);
+    tiles(map, config.tiles);
+    let marker = lat.value && lon.value ? L.marker(start).addTo(map) : null;
+    map.on("click", (e) => {
+      lat.value = e.latlng.lat.toFixed(6);
+      lon.value = e.latlng.lng.toFixed(6);
+      if (marker) marker.setLatLng(e.latlng); else marker = L.marker(e.latlng).addTo(map);
+    });
+  }
+
+  function burndownChart(canvas) {
+    const points = data("burndown-data");
+    new Chart(canvas, {
+      type: "line",
+      data: { labels: points.map((p) => p.day), datasets: [{ data: points.map((p) => p.remaining), borderColor: "#0b4f8a", fill: false, tension: 0.1 }] },
+      options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true } }, animation: false },
+    });
+  }
+
+  function responseChart(canvas) {
+    const chart = data("chart-data");
+    const colours = ["#0b4f8a", "#d73027"];
+    new Chart(canvas, {
+      type: "bar",
+      data: { labels: chart.hours, datasets: chart.series.map((s, i) => ({ label: s.label, data: s.median.map((v) => v === null ? null : v / 60), backgroundColor: colours[i % colours.length] })) },
+      options: { animation: false, scales: { y: { beginAtZero: true, title: { display: true, text: canvas.dataset.unit } } } },
+    });
+  }
+
+  function planRunProgress(box) {
+    if (box.dataset.finished === "1") return;
+    const bar = document.getElementById("run-bar"), message = document.getElementById("run-message"), status = document.getElementById("run-status");
+    async function poll() {
+      try {
+        const response = await fetch(box.dataset.statusUrl, { headers: { Accept: "application/json" } });
+        const run = await response.json();
+        bar.value = run.progress; message.textContent = run.message; status.textContent = run.status_label;
+        if (run.finished) { window.location.reload(); return; }
+      } catch (error) { /* the next poll tries again */ }
+      setTimeout(poll, 2000);
+    }
+    setTimeout(poll, 1000);
+  }
+
+  function printButton(button) {
+    button.addEventListener("click", () => window.print());
+  }
+
+  const WIDGETS = {
+    "facility-map": facilityMap,
+    "hydrant-map": hydrantMap,
+    "patrol-map": patrolMap,
+    "location-picker": locationPicker,
+    "burndown-chart": burndownChart,
+    "response-chart": responseChart,
+    "plan-run-progress": planRunProgress,
+    print: printButton,
+  };
+
+  function start() {
+    for (const element of document.querySelectorAll("[data-widget]")) {
+      const widget = WIDGETS[element.dataset.widget];
+      const needsLeaflet = element.dataset.widget.endsWith("-map") || element.dataset.widget === "location-picker";
+      const needsChart = element.dataset.widget.endsWith("-chart");
+      if (!widget || (needsLeaflet && typeof L === "undefined") || (needsChart && typeof Chart === "undefined")) continue;
+      const made = widget(element);
+      if (made) element.leafletMap = made; // lets a test open the map's tooltips
+    }
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
