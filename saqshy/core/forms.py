@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
+from django.db import models, transaction
 
 from saqshy.core import versioning
+
+M = TypeVar("M", bound=models.Model)
+T = TypeVar("T")
 
 
 class VersionedFormMixin(forms.Form):
@@ -26,7 +31,27 @@ class VersionedFormMixin(forms.Form):
         if instance is not None and instance.pk is not None:
             self.fields["version"].initial = versioning.version_of(instance)
 
+    _expected: str | None = None
+
+    def clean(self) -> dict[str, Any]:
+        """Keep the version apart, so ``cleaned_data`` holds only the record's own fields."""
+        data: dict[str, Any] = super().clean() or self.cleaned_data
+        self._expected = str(data.pop("version", "") or "") or None
+        return data
+
     def expected_version(self) -> str | None:
         """The version the user edited, or None on a form that did not carry one."""
-        value: str = self.cleaned_data.get("version") or ""
-        return value or None
+        return self._expected
+
+
+def versioned(form: VersionedFormMixin, instance: M, write: Callable[[M], T]) -> Callable[[], T]:
+    """A call that locks and re-reads ``instance``, refuses (``PreconditionFailed``) if it is no
+    longer at the version ``form`` showed, and runs ``write`` on the fresh copy, in one
+    transaction: an officer saving a stale form is told instead of overwriting the other change.
+    """
+
+    def run() -> T:
+        with transaction.atomic():
+            return write(versioning.guard(instance, form.expected_version()))
+
+    return run

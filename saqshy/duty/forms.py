@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from saqshy.accounts.models import Agency, District, Region
+from saqshy.core.forms import VersionedFormMixin
 from saqshy.duty.choices import AbsenceKind, PlanKind, ReadinessLevel
 from saqshy.duty.models import Person
 
@@ -18,7 +19,7 @@ def _when(label: Any, required: bool = True) -> forms.DateTimeField:
     )
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(VersionedFormMixin, forms.ModelForm):
     skills = forms.CharField(
         label=_("skills"),
         required=False,

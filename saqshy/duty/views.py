@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from saqshy.accounts.models import Agency, District
 from saqshy.accounts.queries import regions_in_scope
 from saqshy.core import audit
+from saqshy.core.forms import versioned
 from saqshy.core.scoping import restricted, restricted_prefetch, user_scope
 from saqshy.core.views import run_service
 from saqshy.duty import services
@@ -198,10 +199,16 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(_("You may view this person but not change them."))
     form = _person_form(request, Person.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
-        changed = {k: form.cleaned_data[k] for k in form.changed_data}
+        changed = {k: form.cleaned_data[k] for k in form.changed_data if k in form.cleaned_data}
         saved = run_service(
             request,
-            lambda: services.update_person(acting_user=request.user, person=person, **changed),
+            versioned(
+                form,
+                person,
+                lambda fresh: services.update_person(
+                    acting_user=request.user, person=fresh, **changed
+                ),
+            ),
             _("Person saved."),
         )
         if saved is not None:

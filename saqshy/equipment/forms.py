@@ -6,6 +6,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from saqshy.core.forms import VersionedFormMixin
 from saqshy.equipment.models import EquipmentCheck, FacilityEquipment, Hydrant, HydrantCheck
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -20,7 +21,7 @@ def _verdict(yes: Any, no: Any) -> forms.TypedChoiceField:
     )
 
 
-class HydrantForm(forms.ModelForm):
+class HydrantForm(VersionedFormMixin, forms.ModelForm):
     """Fields a person edits by hand; the region follows from the location and the state
     (operable, last checked) from the checks."""
 
@@ -47,7 +48,7 @@ class HydrantCheckForm(forms.ModelForm):
         self.fields["operable"].label = _("Result")
 
 
-class EquipmentForm(forms.ModelForm):
+class EquipmentForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = FacilityEquipment
         fields = ["kind", "quantity", "model_name", "next_check_due", "notes"]

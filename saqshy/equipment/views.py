@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from saqshy.accounts.queries import regions_in_scope
+from saqshy.core.exceptions import Conflict
+from saqshy.core.forms import versioned
 from saqshy.core.scoping import restricted, user_scope
 from saqshy.equipment import services
 from saqshy.equipment.choices import HydrantKind
@@ -47,6 +49,8 @@ def _call(form: BaseForm, call: Any) -> Any | None:
             form.add_error(None, error.messages)
     except PermissionDenied as error:
         form.add_error(None, str(error) or _("Your role does not allow this."))
+    except Conflict as refusal:
+        form.add_error(None, refusal.detail)
     return None
 
 
@@ -135,7 +139,12 @@ def _save_hydrant(request: HttpRequest, form: HydrantForm, hydrant: Hydrant | No
     if hydrant is None:
         return _call(form, lambda: services.create_hydrant(acting_user=request.user, **data))
     return _call(
-        form, lambda: services.update_hydrant(acting_user=request.user, hydrant=hydrant, **data)
+        form,
+        versioned(
+            form,
+            hydrant,
+            lambda fresh: services.update_hydrant(acting_user=request.user, hydrant=fresh, **data),
+        ),
     )
 
 
@@ -287,10 +296,15 @@ def equipment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = EquipmentForm(request.POST or None, instance=equipment)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        fresh = FacilityEquipment.objects.get(pk=equipment.pk)
         saved = _call(
             form,
-            lambda: services.update_equipment(acting_user=request.user, equipment=fresh, **data),
+            versioned(
+                form,
+                FacilityEquipment.objects.get(pk=equipment.pk),
+                lambda fresh: services.update_equipment(
+                    acting_user=request.user, equipment=fresh, **data
+                ),
+            ),
         )
         if saved is not None:
             messages.success(request, _("Equipment saved."))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from saqshy.accounts.models import Agency, Region
 from saqshy.accounts.queries import regions_in_scope
+from saqshy.core.forms import VersionedFormMixin
 from saqshy.facilities.models import Facility
 from saqshy.pyrotechnics.choices import RaidStatus, VisitResult
 from saqshy.pyrotechnics.models import Outlet, Raid
@@ -17,7 +18,7 @@ from saqshy.pyrotechnics.models import Outlet, Raid
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class OutletForm(forms.ModelForm):
+class OutletForm(VersionedFormMixin, forms.ModelForm):
     """Fields a person edits by hand; the region follows from the location."""
 
     class Meta:
@@ -45,7 +46,7 @@ class OutletForm(forms.ModelForm):
             self.fields[name].help_text = _("Leave empty to use the linked facility's location.")
 
 
-class RaidForm(forms.ModelForm):
+class RaidForm(VersionedFormMixin, forms.ModelForm):
     """A raid and the outlets on its route (all in the raid's region)."""
 
     outlets = forms.ModelMultipleChoiceField(

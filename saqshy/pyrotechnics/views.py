@@ -16,6 +16,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from saqshy.core.exceptions import Conflict
+from saqshy.core.forms import versioned
 from saqshy.core.scoping import restricted, restricted_prefetch, user_scope
 from saqshy.pyrotechnics import queries, services
 from saqshy.pyrotechnics.choices import OutletKind, RaidStatus, VisitResult
@@ -52,6 +54,8 @@ def _save(form: BaseForm, write: Callable[[], T], refusal: str) -> T | None:
             form.add_error(None, error.messages)
     except PermissionDenied as error:
         form.add_error(None, str(error) or refusal)
+    except Conflict as conflict:
+        form.add_error(None, conflict.detail)
     return None
 
 
@@ -153,10 +157,15 @@ def _outlet_form(request: HttpRequest, outlet: Outlet | None) -> HttpResponse:
                 _("You may not add an outlet at this location."),
             )
         else:
-            fresh = Outlet.objects.get(pk=outlet.pk)
             saved = _save(
                 form,
-                lambda: services.update_outlet(acting_user=request.user, outlet=fresh, **data),
+                versioned(
+                    form,
+                    outlet,
+                    lambda fresh: services.update_outlet(
+                        acting_user=request.user, outlet=fresh, **data
+                    ),
+                ),
                 _("You may not move the outlet to this location."),
             )
         if saved is not None:
@@ -248,11 +257,14 @@ def _raid_form(request: HttpRequest, raid: Raid | None) -> HttpResponse:
                 _("You may not plan a raid in this region."),
             )
         else:
-            fresh = Raid.objects.get(pk=raid.pk)
             saved = _save(
                 form,
-                lambda: services.update_raid(
-                    acting_user=request.user, raid=fresh, outlets=outlets, **data
+                versioned(
+                    form,
+                    raid,
+                    lambda fresh: services.update_raid(
+                        acting_user=request.user, raid=fresh, outlets=outlets, **data
+                    ),
                 ),
                 _("You may not move the raid to this region."),
             )
