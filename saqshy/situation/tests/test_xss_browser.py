@@ -38,7 +38,7 @@ from saqshy.trips.tests.factories import TripFactory
 from saqshy.pyrotechnics.tests.factories import OutletFactory
 from saqshy.equipment.tests.factories import HydrantFactory
 from saqshy.forecasts import services as forecasts
-from saqshy.duty import patrols
+from saqshy.duty.patrols import services as patrols
 BAD = {BAD!r}
 loader.load_regions()
 p = make_personas()
