@@ -373,7 +373,12 @@ def solve_roster(problem: RosterProblem) -> RosterResult:
         duty_class = _classes_from_flows(context, chosen, flow_values, segments, group_of)
         stats = SolveStats(status, solver.objective_value, solver.best_objective_bound, 0.0)
     else:
-        stats = SolveStats(status, math.inf, solver.best_objective_bound, 0.0)
+        # Nothing found within the limit (a loaded machine, a huge district): the greedy roster,
+        # which keeps every hard rule, labelled as the heuristic it is, rather than no roster.
+        for (i, start, end), klass in hint.items():
+            for hour in range(start, end):
+                duty_class[(i, hour)] = klass
+        stats = SolveStats(GREEDY, math.inf, solver.best_objective_bound, 0.0)
     result = _assemble(context, duty_class, stats)
     return replace(result, stats=replace(stats, wall_time_s=time.perf_counter() - started))
 
