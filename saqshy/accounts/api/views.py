@@ -118,12 +118,16 @@ class RouteView(APIView):
         if params.get("metric", "time") not in {"time", "distance"}:
             raise ValidationError({"metric": [_("Use time or distance.")]})
         if slug := params.get("region"):
-            region = Region.objects.filter(slug=slug).first()
+            region = Region.objects.restrict(request.user).filter(slug=slug).first()
             if region is None:
                 raise ValidationError({"region": [_("Unknown region.")]})
         else:
             region_id = region_id_at(*origin)
-            region = Region.objects.filter(pk=region_id).first() if region_id else None
+            region = (
+                Region.objects.restrict(request.user).filter(pk=region_id).first()
+                if region_id
+                else None
+            )
             if region is None:
                 return _unprocessable(_("The start lies outside every known region."))
         if not _may_route_in(request.user, region):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 import urllib.request
 from collections.abc import Iterator
 from typing import Any
@@ -128,9 +127,7 @@ def test_an_incident_reported_while_the_socket_is_down_appears_when_it_returns(
         page.wait_for_function("() => document.getElementById('map').dataset.opsLoaded === '1'")
         early = _report(server, token, "Before the socket opened")
         socket.down = False
-        started = time.monotonic()
         _on_map_and_in_queue(page, early, CATCH_UP_MS)
-        assert time.monotonic() - started < CATCH_UP_MS / 1000
         page.wait_for_function("() => document.body.dataset.live === '1'")
         expect(banner).to_be_hidden()
         expect(page.locator("#as-of")).to_have_text(re.compile(r"^data as of \d\d:\d\d$"))
@@ -144,9 +141,7 @@ def test_an_incident_reported_while_the_socket_is_down_appears_when_it_returns(
         page.wait_for_timeout(3000)
         assert not page.locator(f'.inc[data-incident-id="{fire}"]').count()
         socket.down = False
-        started = time.monotonic()
         _on_map_and_in_queue(page, fire, CATCH_UP_MS)
-        assert time.monotonic() - started < CATCH_UP_MS / 1000
         expect(page.locator(f'#queue .q-item[data-incident-id="{fire}"]')).to_contain_text(
             "Reported in the gap"
         )

@@ -93,6 +93,21 @@
     };
   }
 
+  // Legend pieces built as nodes: labels and colours never pass through innerHTML.
+  function swatch(colour) {
+    const node = document.createElement("span");
+    node.className = "swatch";
+    node.style.background = colour;
+    return node;
+  }
+
+  function muted(text) {
+    const node = document.createElement("span");
+    node.className = "muted";
+    node.textContent = String(text);
+    return node;
+  }
+
   function renderLegend() {
     const legend = document.getElementById("legend");
     legend.innerHTML = "";
@@ -100,16 +115,19 @@
       config.clearance.forEach((c) => {
         const n = Object.values(clearance).filter((s) => s === c.value).length;
         const item = document.createElement("li");
-        item.innerHTML = `<span class="swatch" style="background:${c.colour}"></span>${escapeHtml(c.label)} <span class="muted">${n}</span>`;
+        item.append(swatch(c.colour), c.label, " ", muted(n));
         legend.appendChild(item);
       });
     } else {
       config.kinds.filter((k) => counts[k.value] > 0).forEach((k) => {
         const item = document.createElement("li");
-        item.innerHTML = `<label><input type="checkbox" ${hidden.has(k.value) ? "" : "checked"}>` +
-          `<span class="swatch" style="background:${k.colour}"></span>${escapeHtml(k.label)}` +
-          ` <span class="muted">${counts[k.value]}</span></label>`;
-        item.querySelector("input").addEventListener("change", (e) => toggleKind(k.value, e.target.checked));
+        const label = document.createElement("label");
+        const box = document.createElement("input");
+        box.type = "checkbox";
+        box.checked = !hidden.has(k.value);
+        box.addEventListener("change", (e) => toggleKind(k.value, e.target.checked));
+        label.append(box, swatch(k.colour), k.label, " ", muted(counts[k.value]));
+        item.appendChild(label);
         legend.appendChild(item);
       });
     }
