@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -117,17 +117,15 @@ class RouteView(APIView):
         metric: Metric = "distance" if params.get("metric") == "distance" else "time"
         if params.get("metric", "time") not in {"time", "distance"}:
             raise ValidationError({"metric": [_("Use time or distance.")]})
+        regions: QuerySet[Region] = Region.objects.restrict(request.user)
+        region: Region | None
         if slug := params.get("region"):
-            region = Region.objects.restrict(request.user).filter(slug=slug).first()
+            region = regions.filter(slug=slug).first()
             if region is None:
                 raise ValidationError({"region": [_("Unknown region.")]})
         else:
             region_id = region_id_at(*origin)
-            region = (
-                Region.objects.restrict(request.user).filter(pk=region_id).first()
-                if region_id
-                else None
-            )
+            region = regions.filter(pk=region_id).first() if region_id else None
             if region is None:
                 return _unprocessable(_("The start lies outside every known region."))
         if not _may_route_in(request.user, region):
