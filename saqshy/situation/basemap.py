@@ -1,75 +1,76 @@
-"""Adapter from the stored basemap files to the pure tile renderer.
+"""Adapter from the stored basemap files to the vector-tile archives the map reads.
 
-The committed demo bundle (``data/basemap/*.geojson.gz``) and the basemaps written by
-``import_osm`` (``var/basemap/*.geojson.gz``) are read once per process, together with the
-region boundaries, into one index; rendered tiles are cached on disk under a key that changes
-whenever any of those inputs change.
+Each region's basemap file (the committed demo bundle ``data/basemap/<slug>.geojson.gz``, or
+the one ``import_osm`` wrote to ``var/basemap/<slug>.geojson.gz``, which replaces it) is
+encoded once into ``var/tiles/<slug>.pmtiles``, clipped to the region's extent; the regions'
+outlines go into ``var/tiles/_regions.pmtiles``. Each archive records the version of its
+inputs; ``manage.py render_tiles`` writes them ahead of time, and an archive whose inputs
+changed (a new import, an edited boundary) is written again on the next tile request.
 
-Tiles exist only over the regions' extent (the union of their bounding boxes): anything else
-is "no such tile". ``manage.py render_tiles`` fills the cache ahead of time; the tile view
-reads it, and draws a missing tile into it only for a signed-in user.
+Tiles exist only where some archive has one: anything else is "no content".
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import mmap
 import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Max
+from pmtiles.reader import Reader
 
 from saqshy.accounts.models import Region
-from saqshy.algorithms.basemap import BasemapIndex, lonlat_to_tile, render_tile
-from saqshy.algorithms.basemap.index import iter_geojson_features
+from saqshy.algorithms.basemap import (
+    MAX_DATA_ZOOM,
+    VectorBasemap,
+    iter_geojson_features,
+    lonlat_to_tile,
+    merge_tiles,
+    write_pmtiles,
+)
+
+ENCODER_VERSION = "mvt-1"
+"""Part of every archive's version: bump it when the encoding changes, to rebuild them."""
+REGIONS_ARCHIVE = "_regions"
+
+Extent = tuple[float, float, float, float]
 
 
 def basemap_dirs() -> list[Path]:
     return [settings.DATA_DIR / "basemap", settings.VAR_DIR / "basemap"]
 
 
-def basemap_files() -> list[Path]:
-    files: list[Path] = []
+def basemap_files() -> dict[str, Path]:
+    """Basemap file per region slug; an imported file replaces the bundle's."""
+    files: dict[str, Path] = {}
     for folder in basemap_dirs():
         if folder.is_dir():
-            files.extend(sorted(folder.glob("*.geojson.gz")))
+            for file in sorted(folder.glob("*.geojson.gz")):
+                files[file.name.removesuffix(".geojson.gz")] = file
     return files
 
 
-def _boundary_features() -> list[dict[str, Any]]:
-    return [
-        {"type": "Feature", "geometry": boundary, "properties": {"layer": "boundary"}}
-        for boundary in Region.objects.exclude(boundary=None).values_list("boundary", flat=True)
-    ]
+def archive_dir() -> Path:
+    return Path(settings.VAR_DIR) / "tiles"
 
 
-def _version(files: list[Path]) -> str:
-    stamp = hashlib.sha256()
-    for file in files:
-        info = file.stat()
-        stamp.update(f"{file}:{info.st_size}:{info.st_mtime_ns};".encode())
-    regions = Region.objects.aggregate(n=Count("id"), last=Max("updated_at"))
-    stamp.update(f"{regions['n']}:{regions['last']}".encode())
-    return stamp.hexdigest()[:16]
-
-
-Extent = tuple[float, float, float, float]
-
-
-def region_extents(slugs: list[str] | None = None) -> list[Extent]:
+def region_extents(slugs: list[str] | None = None) -> dict[str, Extent]:
     """(min lon, min lat, max lon, max lat) of every region with a boundary (or of those
-    named)."""
+    named), by slug."""
     regions = Region.objects.exclude(bbox=None)
     if slugs:
         regions = regions.filter(slug__in=slugs)
-    return [
-        (float(b[0]), float(b[1]), float(b[2]), float(b[3]))
-        for b in regions.values_list("bbox", flat=True)
+    return {
+        slug: (float(b[0]), float(b[1]), float(b[2]), float(b[3]))
+        for slug, b in regions.values_list("slug", "bbox")
         if b and len(b) == 4
-    ]
+    }
 
 
 def tile_range(extent: Extent, z: int) -> tuple[range, range]:
@@ -80,52 +81,157 @@ def tile_range(extent: Extent, z: int) -> tuple[range, range]:
     return range(x0, x1 + 1), range(y0, y1 + 1)
 
 
-def tile_in_extents(extents: list[Extent], z: int, x: int, y: int) -> bool:
-    """Whether tile z/x/y overlaps any region's extent."""
-    for extent in extents:
-        xs, ys = tile_range(extent, z)
-        if x in xs and y in ys:
-            return True
-    return False
+@dataclass(frozen=True)
+class Source:
+    """One archive to write: its name, the version of its inputs, extent and features."""
+
+    name: str
+    version: str
+    extent: Extent
+    features: Callable[[], Iterable[dict[str, Any]]]
+
+    @property
+    def path(self) -> Path:
+        return archive_dir() / f"{self.name}.pmtiles"
+
+
+def _stamp(*parts: object) -> str:
+    return hashlib.sha256(repr((ENCODER_VERSION, *parts)).encode()).hexdigest()[:16]
+
+
+def _boundary_features() -> Iterator[dict[str, Any]]:
+    for boundary in Region.objects.exclude(boundary=None).values_list("boundary", flat=True):
+        yield {"type": "Feature", "geometry": boundary, "properties": {"layer": "boundary"}}
+
+
+def sources(slugs: list[str] | None = None) -> list[Source]:
+    """The archives the map needs (or those of the regions named, and the outlines)."""
+    extents = region_extents()
+    out: list[Source] = []
+    for slug, file in basemap_files().items():
+        if slug not in extents or (slugs and slug not in slugs):
+            continue
+        info = file.stat()
+        out.append(
+            Source(
+                slug,
+                _stamp(str(file), info.st_size, info.st_mtime_ns, extents[slug]),
+                extents[slug],
+                lambda file=file: iter_geojson_features([file]),  # type: ignore[misc]
+            )
+        )
+    if extents:
+        boxes = list(extents.values())
+        union = (
+            min(b[0] for b in boxes),
+            min(b[1] for b in boxes),
+            max(b[2] for b in boxes),
+            max(b[3] for b in boxes),
+        )
+        regions = Region.objects.aggregate(n=Count("id"), last=Max("updated_at"))
+        out.append(
+            Source(
+                REGIONS_ARCHIVE,
+                _stamp(regions["n"], str(regions["last"]), union),
+                union,
+                _boundary_features,
+            )
+        )
+    return out
+
+
+def build(source: Source, zooms: Iterable[int] = range(MAX_DATA_ZOOM + 1)) -> dict[int, Any]:
+    """Encode ``source`` into its archive (written aside, then moved into place); returns
+    per zoom the number of tiles and their bytes."""
+    encoder = VectorBasemap.from_features(source.features())
+    source.path.parent.mkdir(parents=True, exist_ok=True)
+    partial = source.path.with_suffix(f".{threading.get_ident()}.tmp")
+    with partial.open("wb") as out:
+        stats = write_pmtiles(
+            out,
+            encoder.tiles(source.extent, zooms),
+            extent=source.extent,
+            metadata={"name": source.name, "saqshy_version": source.version},
+        )
+    partial.replace(source.path)
+    return stats
 
 
 @dataclass
-class _Loaded:
+class Archive:
+    """An open archive: its reader over a memory map and the version it was written for."""
+
+    path: Path
+    stamp: tuple[int, int]
     version: str
-    index: BasemapIndex
-    extents: list[Extent]
+    reader: Reader
+    min_zoom: int
+    max_zoom: int
+
+    @classmethod
+    def open(cls, path: Path) -> Archive:
+        info = path.stat()
+        with path.open("rb") as handle:
+            mapping = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+
+        def get_bytes(offset: int, length: int) -> bytes:
+            return mapping[offset : offset + length]
+
+        reader = Reader(get_bytes)
+        header = reader.header()
+        version = str(reader.metadata().get("saqshy_version", ""))
+        return cls(
+            path,
+            (info.st_size, info.st_mtime_ns),
+            version,
+            reader,
+            header["min_zoom"],
+            header["max_zoom"],
+        )
 
 
 _lock = threading.Lock()
-_loaded: _Loaded | None = None
+_open: dict[Path, Archive] = {}
 
 
-def current() -> _Loaded:
-    """The index for the files on disk now, rebuilt only when they change."""
-    global _loaded
-    files = basemap_files()
-    version = _version(files)
+def current_archive(path: Path) -> Archive | None:
+    """The archive at ``path``, opened once per file version."""
+    if not path.exists():
+        return None
+    info = path.stat()
+    known = _open.get(path)
+    if known is None or known.stamp != (info.st_size, info.st_mtime_ns):
+        known = _open[path] = Archive.open(path)
+    return known
+
+
+def fresh_archives() -> list[Archive]:
+    """The archives for the files and regions on disk now; one whose inputs changed is
+    written again first (uses the database: call from the request's sync thread)."""
+    archives = []
     with _lock:
-        if _loaded is None or _loaded.version != version:
-            features = chain(iter_geojson_features(files), _boundary_features())
-            index = BasemapIndex.from_features(features)
-            _loaded = _Loaded(version, index, region_extents())
-        return _loaded
+        for source in sources():
+            archive = current_archive(source.path)
+            if archive is None or archive.version != source.version:
+                build(source)
+                archive = current_archive(source.path)
+            if archive is not None:
+                archives.append(archive)
+    return archives
 
 
-def tile_path(loaded: _Loaded, z: int, x: int, y: int) -> Path:
-    return Path(settings.VAR_DIR) / "tiles" / loaded.version / str(z) / str(x) / f"{y}.png"
-
-
-def cached_tile(loaded: _Loaded, z: int, x: int, y: int) -> bytes:
-    """A rendered tile, from the disk cache when it is there, else drawn and stored (no
-    database access). Callers check the extent and the user first."""
-    cached = tile_path(loaded, z, x, y)
-    if cached.exists():
-        return cached.read_bytes()
-    png = render_tile(loaded.index, z, x, y)
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    partial = cached.with_suffix(f".{threading.get_ident()}.tmp")
-    partial.write_bytes(png)
-    partial.replace(cached)
-    return png
+def read_tile(archives: list[Archive], z: int, x: int, y: int) -> bytes | None:
+    """Tile z/x/y, gzip-compressed, from every archive that has it (merged), or None."""
+    found = [
+        data
+        for archive in archives
+        if archive.min_zoom <= z <= archive.max_zoom
+        for data in [archive.reader.get(z, x, y)]
+        if data
+    ]
+    if not found:
+        return None
+    if len(found) == 1:
+        return found[0]
+    merged = merge_tiles([gzip.decompress(data) for data in found])
+    return gzip.compress(merged, mtime=0)

@@ -6,5 +6,5 @@ app_name = "situation"
 
 urlpatterns = [
     path("", views.situation_map, name="map"),
-    path("tiles/<int:z>/<int:x>/<int:y>.png", views.tile, name="tile"),
+    path("tiles/<int:z>/<int:x>/<int:y>.mvt", views.tile, name="tile"),
 ]

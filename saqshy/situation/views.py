@@ -14,12 +14,11 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from saqshy.accounts.models import Region
+from saqshy.algorithms.basemap import MAX_DATA_ZOOM, MAX_ZOOM
 from saqshy.core import registry
 from saqshy.facilities.choices import FacilityKind
 from saqshy.inspections.choices import Clearance
 from saqshy.situation import basemap
-
-MAX_ZOOM = 19
 
 # The words ops.js shows, in the request's language.
 OPS_TEXT = {
@@ -92,7 +91,8 @@ def situation_map(request: HttpRequest) -> HttpResponse:
         "outletsUrl": "/api/pyrotechnics/outlets/?format=geojson&page_size=1000",
         "clearanceUrl": "/api/clearance/",
         "clearance": Clearance.legend(),
-        "tilesUrl": "/tiles/{z}/{x}/{y}.png",
+        "tilesUrl": "/tiles/{z}/{x}/{y}.mvt",
+        "tilesMaxDataZoom": MAX_DATA_ZOOM,
         "maxZoom": MAX_ZOOM,
         "socketPath": "/ws/situation/",
         "timeZone": settings.TIME_ZONE,
@@ -110,21 +110,21 @@ def situation_map(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 async def tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
-    """A basemap tile drawn from our own OSM data; no outside tile server is involved.
-
-    Signed-in users only (an anonymous request never reads or writes the cache), and only
-    over the regions' extent. Tiles pre-rendered by ``render_tiles`` are read; a missing one
-    within the extent is drawn into the cache."""
+    """A basemap vector tile (MVT, gzip) cut from our own OSM data; no outside tile server is
+    involved. Signed-in users only. Data tiles stop at ``MAX_DATA_ZOOM`` (the browser
+    over-zooms them); a tile no archive holds is 204 No Content, so the map draws nothing
+    there without an error."""
     user = await request.auser()
     if not user.is_authenticated:
         return HttpResponse(status=403)
-    if z > MAX_ZOOM or x >= 2**z or y >= 2**z:
+    if z > MAX_DATA_ZOOM or x >= 2**z or y >= 2**z:
         raise Http404("no such tile")
-    loaded = await sync_to_async(basemap.current)()
-    if not basemap.tile_in_extents(loaded.extents, z, x, y):
-        raise Http404("no such tile")
-    # Drawing is pure CPU work: keep it off the thread that serves database-bound views.
-    png = await sync_to_async(basemap.cached_tile, thread_sensitive=False)(loaded, z, x, y)
-    response = HttpResponse(png, content_type="image/png")
+    archives = await sync_to_async(basemap.fresh_archives)()
+    data = await sync_to_async(basemap.read_tile, thread_sensitive=False)(archives, z, x, y)
+    if data is None:
+        response = HttpResponse(status=204)
+    else:
+        response = HttpResponse(data, content_type="application/vnd.mapbox-vector-tile")
+        response["Content-Encoding"] = "gzip"
     response["Cache-Control"] = "private, max-age=86400"
     return response

@@ -1,34 +1,36 @@
-"""Offline basemap: render standard XYZ raster tiles (Web Mercator PNG) from our own OSM data.
+"""Offline basemap: our own OSM data cut into Mapbox vector tiles in PMTiles archives.
 
-The live map must work without internet access, so its background map is drawn by our own
-server from city GeoJSON extracts instead of an external tile server.  This package is the
-pure rendering engine (no Django): :class:`BasemapIndex` projects and indexes the features
-once, :func:`render_tile` turns an index into PNG tile bytes, and ``style`` holds the look.
+The live map must work without internet access, so its background map comes from our own
+server. ``tilemath`` holds the Web Mercator tile arithmetic; ``vector`` encodes the features
+into vector tiles (the browser draws them, street names and house numbers included).
 """
 
-from saqshy.algorithms.basemap.index import (
-    BasemapIndex,
-    BoundaryLayer,
-    Layer,
-    RoadLayer,
+from saqshy.algorithms.basemap.tilemath import (
+    MAX_ZOOM,
+    iter_geojson_features,
     lonlat_to_mercator,
     lonlat_to_tile,
     mercator_to_lonlat,
     tile_bounds,
     validate_tile,
 )
-from saqshy.algorithms.basemap.render import empty_tile, render_tile
+from saqshy.algorithms.basemap.vector import (
+    MAX_DATA_ZOOM,
+    VectorBasemap,
+    merge_tiles,
+    write_pmtiles,
+)
 
 __all__ = [
-    "BasemapIndex",
-    "BoundaryLayer",
-    "Layer",
-    "RoadLayer",
-    "empty_tile",
+    "MAX_DATA_ZOOM",
+    "MAX_ZOOM",
+    "VectorBasemap",
+    "iter_geojson_features",
     "lonlat_to_mercator",
     "lonlat_to_tile",
     "mercator_to_lonlat",
-    "render_tile",
+    "merge_tiles",
     "tile_bounds",
     "validate_tile",
+    "write_pmtiles",
 ]

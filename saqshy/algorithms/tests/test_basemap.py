@@ -1,4 +1,4 @@
-"""Tests for the offline basemap renderer: tile math, drawing, seams and input handling."""
+"""Tests for the offline basemap: tile math and the vector-tile (MVT/PMTiles) encoder."""
 
 from __future__ import annotations
 
@@ -8,35 +8,27 @@ import json
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+import mapbox_vector_tile
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from numpy.typing import NDArray
-from PIL import Image
+from pmtiles.reader import MemorySource, Reader
 
 from saqshy.algorithms.basemap import (
-    BasemapIndex,
-    empty_tile,
+    MAX_DATA_ZOOM,
+    VectorBasemap,
+    iter_geojson_features,
     lonlat_to_mercator,
     lonlat_to_tile,
-    mercator_to_lonlat,
-    render_tile,
-    style,
+    merge_tiles,
     tile_bounds,
+    write_pmtiles,
 )
-from saqshy.algorithms.basemap.index import ORIGIN_SHIFT_M, tile_size_m
+from saqshy.algorithms.basemap.tilemath import ORIGIN_SHIFT_M, tile_size_m
 
-# A tile in central Astana at z16 and its right-hand neighbour.
-Z, X, Y = 16, 45771, 21902
-PRIMARY = style.ROAD_STYLES[5]
-
-
-def _lonlat(z: int, x: int, y: int, px: float, py: float) -> tuple[float, float]:
-    """lon/lat of output pixel position (px, py) of tile z/x/y (may lie outside the tile)."""
-    minx, _, maxx, maxy = tile_bounds(z, x, y)
-    res = (maxx - minx) / 256
-    return mercator_to_lonlat(minx + px * res, maxy - py * res)
+# Central Astana: a residential street with names in three languages, a primary avenue, an
+# addressed building beside them, a lake and a named district.
+LON, LAT = 71.4300, 51.1280
 
 
 def _feature(layer: str, gtype: str, coords: Any, **props: Any) -> dict[str, Any]:
@@ -47,27 +39,182 @@ def _feature(layer: str, gtype: str, coords: Any, **props: Any) -> dict[str, Any
     }
 
 
-def _road(points: list[tuple[float, float]], highway: str = "primary") -> dict[str, Any]:
-    """A road through output-pixel positions of tile (Z, X, Y)."""
-    return _feature(
-        "road", "LineString", [_lonlat(Z, X, Y, px, py) for px, py in points], highway=highway
+def _box(lon: float, lat: float, d: float) -> list[Any]:
+    return [[[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]]]
+
+
+FEATURES = [
+    _feature(
+        "road",
+        "LineString",
+        [[LON - 0.004, LAT], [LON + 0.004, LAT]],
+        highway="residential",
+        name="Кенесары көшесі",
+        **{"name:kk": "Кенесары көшесі", "name:ru": "улица Кенесары", "name:en": "Kenesary St"},
+    ),
+    _feature(
+        "road",
+        "LineString",
+        [[LON, LAT - 0.004], [LON, LAT + 0.004]],
+        highway="primary",
+        name="Қабанбай батыр даңғылы",
+    ),
+    _feature("road", "LineString", [[LON, LAT], [LON + 0.001, LAT]], highway="construction"),
+    _feature(
+        "building",
+        "Polygon",
+        _box(LON + 0.0005, LAT + 0.0003, 0.0004),
+        housenumber="53",
+        street="Кенесары көшесі",
+    ),
+    _feature("building", "Polygon", _box(LON - 0.001, LAT + 0.0003, 0.0004)),
+    _feature("address", "Point", [LON - 0.002, LAT - 0.0005], housenumber="7А", street="X"),
+    _feature("water", "Polygon", _box(LON + 0.01, LAT + 0.01, 0.02), kind="lake", name="Көл"),
+    _feature(
+        "place",
+        "Point",
+        [LON + 0.002, LAT + 0.002],
+        kind="suburb",
+        name="Есіл",
+        **{"name:ru": "Есиль", "name:en": "Yesil"},
+    ),
+]
+
+
+def _decode(basemap: VectorBasemap, z: int, lon: float = LON, lat: float = LAT) -> dict[str, Any]:
+    x, y = lonlat_to_tile(lon, lat, z)
+    data = basemap.encode_tile(z, x, y)
+    assert data is not None, f"tile {z}/{x}/{y} is empty"
+    return mapbox_vector_tile.decode(data)
+
+
+def _props(tile: dict[str, Any], layer: str) -> list[dict[str, Any]]:
+    return [f["properties"] for f in tile.get(layer, {}).get("features", [])]
+
+
+def test_street_names_in_every_language_from_street_zoom_and_not_before() -> None:
+    basemap = VectorBasemap.from_features(FEATURES)
+    street = _props(_decode(basemap, 14), "roads")
+    residential = [p for p in street if p["kind"] == "residential"]
+    assert residential == [
+        {
+            "kind": "residential",
+            "rank": 4,
+            "name": "Кенесары көшесі",
+            "name:kk": "Кенесары көшесі",
+            "name:ru": "улица Кенесары",
+            "name:en": "Kenesary St",
+        }
+    ]
+    early = _props(_decode(basemap, 12), "roads")
+    assert [p for p in early if p["kind"] == "residential"] == [{"kind": "residential", "rank": 4}]
+    assert {"kind": "primary", "rank": 1, "name": "Қабанбай батыр даңғылы"} in early
+    assert [p["kind"] for p in _props(_decode(basemap, 9), "roads")] == ["primary"]
+    assert "construction" not in {p["kind"] for p in _props(_decode(basemap, 15), "roads")}
+
+
+def test_house_numbers_only_at_building_zoom() -> None:
+    basemap = VectorBasemap.from_features(FEATURES)
+    deepest = _decode(basemap, MAX_DATA_ZOOM)
+    numbers = sorted(p["housenumber"] for p in _props(deepest, "addresses"))
+    assert numbers == ["53", "7А"]
+    assert {"housenumber": "53", "street": "Кенесары көшесі"} in _props(deepest, "buildings")
+    below = _decode(basemap, MAX_DATA_ZOOM - 1)
+    assert "addresses" not in below
+    assert len(_props(below, "buildings")) == 2
+    assert all(p == {} for p in _props(below, "buildings"))
+    assert "buildings" not in _decode(basemap, 11)
+
+
+def test_house_number_point_lies_inside_its_building() -> None:
+    basemap = VectorBasemap.from_features(FEATURES)
+    tile = _decode(basemap, MAX_DATA_ZOOM)
+    buildings = [f for f in tile["buildings"]["features"] if f["properties"]]
+    point = next(f for f in tile["addresses"]["features"] if f["properties"]["housenumber"] == "53")
+    px, py = point["geometry"]["coordinates"]
+    ring = buildings[0]["geometry"]["coordinates"][0]
+    xs, ys = [c[0] for c in ring], [c[1] for c in ring]
+    assert min(xs) <= px <= max(xs) and min(ys) <= py <= max(ys)
+
+
+def test_places_carry_their_names_and_kind() -> None:
+    tile = _decode(VectorBasemap.from_features(FEATURES), 12)
+    assert _props(tile, "places") == [
+        {"kind": "suburb", "name": "Есіл", "name:ru": "Есиль", "name:en": "Yesil"}
+    ]
+    assert _props(tile, "water") == [{"kind": "lake", "name": "Көл"}]
+
+
+def test_tiles_cover_the_data_within_the_extent_only() -> None:
+    basemap = VectorBasemap.from_features(FEATURES)
+    extent = (LON - 0.05, LAT - 0.05, LON + 0.05, LAT + 0.05)
+    tiles = list(basemap.tiles(extent, range(10, 16)))
+    assert {z for z, _, _, _ in tiles} == set(range(10, 16))
+    assert (15, *lonlat_to_tile(LON, LAT, 15)) in {(z, x, y) for z, x, y, _ in tiles}
+    elsewhere = (LON + 1, LAT + 1, LON + 1.1, LAT + 1.1)
+    assert list(basemap.tiles(elsewhere, range(10, 16))) == []
+
+
+def test_low_zoom_geometry_is_simplified() -> None:
+    # a wiggly lake shore: 2,000 vertices a few metres apart
+    ring = [[LON + 0.01 * (i / 1000), LAT + 0.00003 * (i % 2)] for i in range(1000)] + [
+        [LON + 0.01 - 0.01 * (i / 1000), LAT + 0.005 + 0.00003 * (i % 2)] for i in range(1000)
+    ]
+    ring.append(ring[0])
+    basemap = VectorBasemap.from_features([_feature("water", "Polygon", [ring])])
+
+    def vertices(z: int) -> int:
+        geom = _decode(basemap, z, LON + 0.005, LAT + 0.0025)["water"]["features"][0]["geometry"]
+        return sum(len(r) for r in geom["coordinates"])
+
+    assert vertices(10) < 20 < 200 < vertices(MAX_DATA_ZOOM)
+
+
+def test_archive_round_trip_and_merge() -> None:
+    basemap = VectorBasemap.from_features(FEATURES)
+    extent = (LON - 0.05, LAT - 0.05, LON + 0.05, LAT + 0.05)
+    out = io.BytesIO()
+    stats = write_pmtiles(out, basemap.tiles(extent), extent=extent, metadata={"v": "x"})
+    reader = Reader(MemorySource(out.getvalue()))
+    assert reader.metadata()["v"] == "x"
+    assert reader.header()["max_zoom"] == MAX_DATA_ZOOM
+    x, y = lonlat_to_tile(LON, LAT, 14)
+    stored = reader.get(14, x, y)
+    assert stored is not None and sum(n for n, _ in stats.values()) > 10
+    tile = mapbox_vector_tile.decode(gzip.decompress(stored))
+    assert "roads" in tile
+    other = mapbox_vector_tile.encode(
+        [{"name": "roads", "features": [{"geometry": "POINT(1 1)", "properties": {"x": 2}}]}]
     )
+    merged = mapbox_vector_tile.decode(merge_tiles([gzip.decompress(stored), other]))
+    assert _props(merged, "roads")[:-1] == _props(tile, "roads")
+    assert _props(merged, "roads")[-1] == {"x": 2}
 
 
-def _square(z: int, x: int, y: int, x0: float, y0: float, x1: float, y1: float) -> list[Any]:
-    ring = [(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]
-    return [[_lonlat(z, x, y, px, py) for px, py in ring]]
+def test_skips_unusable_features() -> None:
+    basemap = VectorBasemap.from_features(
+        [
+            {"type": "Feature", "properties": {"layer": "road"}, "geometry": None},
+            _feature("road", "LineString", [[0, 0], [1, 1]], highway="platform"),
+            _feature("road", "Point", [0, 0], highway="primary"),
+            _feature("building", "Polygon", "garbage"),
+            _feature("place", "Point", [0, 0], kind="city"),  # no name
+            _feature("road", "LineString", [[0, 0], [1, 1]], highway="secondary"),
+        ]
+    )
+    assert basemap.counts["roads"] == 1
+    assert sum(basemap.counts.values()) == 1
 
 
-def _pixels(png: bytes) -> NDArray[np.int16]:
-    img = Image.open(io.BytesIO(png))
-    assert img.format == "PNG"
-    assert img.size == (256, 256)
-    return np.asarray(img.convert("RGB"), dtype=np.int16)
-
-
-def _is_background(pixels: NDArray[np.int16]) -> NDArray[np.bool_]:
-    return np.all(pixels == np.array(style.BACKGROUND), axis=-1)
+def test_iter_geojson_features_reads_plain_and_gzip(tmp_path: Path) -> None:
+    doc = {"type": "FeatureCollection", "features": FEATURES[:2]}
+    plain = tmp_path / "a.geojson"
+    plain.write_text(json.dumps(doc))
+    packed = tmp_path / "b.geojson.gz"
+    packed.write_bytes(gzip.compress(json.dumps(doc).encode()))
+    basemap = VectorBasemap.from_features(iter_geojson_features([plain, packed]))
+    assert basemap.counts["roads"] == 4
+    assert basemap.extent() is not None
 
 
 def test_tile_bounds_known_values() -> None:
@@ -90,7 +237,7 @@ def test_lonlat_to_tile_known_values() -> None:
 @given(
     lon=st.floats(-180.0, 179.999999, allow_nan=False),
     lat=st.floats(-85.0, 85.0, allow_nan=False),
-    z=st.integers(0, 20),
+    z=st.integers(0, 19),
 )
 def test_tile_of_point_contains_point(lon: float, lat: float, z: int) -> None:
     x, y = lonlat_to_tile(lon, lat, z)
@@ -103,12 +250,9 @@ def test_tile_of_point_contains_point(lon: float, lat: float, z: int) -> None:
 
 @pytest.mark.parametrize(
     ("z", "x", "y"),
-    [(-1, 0, 0), (21, 0, 0), (0, 1, 0), (0, 0, 1), (3, 8, 0), (3, 0, 8), (3, -1, 0), (3, 0, -1)],
+    [(-1, 0, 0), (20, 0, 0), (0, 1, 0), (0, 0, 1), (3, 8, 0), (3, 0, 8), (3, -1, 0), (3, 0, -1)],
 )
 def test_invalid_tile_raises(z: int, x: int, y: int) -> None:
-    index = BasemapIndex.from_features([])
-    with pytest.raises(ValueError, match="tile"):
-        render_tile(index, z, x, y)
     with pytest.raises(ValueError, match="tile"):
         tile_bounds(z, x, y)
 
@@ -117,153 +261,3 @@ def test_non_integer_tile_raises() -> None:
     half: Any = 0.5
     with pytest.raises(TypeError):
         tile_bounds(1, half, 0)
-
-
-def test_empty_tile_is_background_png() -> None:
-    index = BasemapIndex.from_features([])
-    png = render_tile(index, 5, 3, 7)
-    assert png == empty_tile(256)
-    assert _is_background(_pixels(png)).all()
-
-
-def test_road_pixels_follow_its_path() -> None:
-    index = BasemapIndex.from_features([_road([(-40, 128.0), (300, 128.0)])])
-    pixels = _pixels(render_tile(index, Z, X, Y))
-    assert np.abs(pixels[128, :] - np.array(PRIMARY.fill)).max() <= 2
-    rows = np.flatnonzero(~_is_background(pixels).all(axis=1))
-    half = style.road_width(PRIMARY.rank, Z) / 2 + style.casing_width(Z)
-    assert rows.tolist() == list(range(rows[0], rows[-1] + 1))
-    assert 128 - half - 1 <= rows[0] and rows[-1] <= 128 + half
-    assert (~_is_background(pixels[rows])).all()
-    assert abs(rows.mean() - 127.5) <= 0.5
-
-
-def test_minor_road_hidden_at_low_zoom() -> None:
-    index = BasemapIndex.from_features([_road([(-40, 128.0), (300, 128.0)], "footway")])
-    x, y = lonlat_to_tile(*_lonlat(Z, X, Y, 128, 128), 12)
-    assert _is_background(_pixels(render_tile(index, 12, x, y))).all()
-    assert not _is_background(_pixels(render_tile(index, Z, X, Y))).all()
-
-
-def test_feature_across_tile_edge_is_seamless() -> None:
-    road = _road([(100, 60.5), (400, 60.5)])
-    building = _feature("building", "Polygon", _square(Z, X, Y, 230, 150, 290, 200), levels=5)
-    index = BasemapIndex.from_features([road, building])
-    left = _pixels(render_tile(index, Z, X, Y))
-    right = _pixels(render_tile(index, Z, X + 1, Y))
-    edge_left, edge_right = left[:, -1], right[:, 0]
-    assert not _is_background(edge_left[55:66]).any()
-    assert not _is_background(edge_right[55:66]).any()
-    assert not _is_background(edge_left[155:195]).any()
-    assert not _is_background(edge_right[155:195]).any()
-    assert np.abs(edge_left - edge_right).max() <= 2
-
-
-def test_diagonal_road_crosses_vertical_seam_at_same_row() -> None:
-    index = BasemapIndex.from_features([_road([(0, 0), (512, 256)], "residential")])
-    left = _pixels(render_tile(index, Z, X, Y))
-    right = _pixels(render_tile(index, Z, X + 1, Y))
-    rows_left = np.flatnonzero(~_is_background(left[:, -1]))
-    rows_right = np.flatnonzero(~_is_background(right[:, 0]))
-    assert len(rows_left) and len(rows_right)
-    assert abs(rows_left.mean() - rows_right.mean()) < 1.0
-
-
-def test_stroke_of_road_just_beyond_edge_reaches_into_tile() -> None:
-    index = BasemapIndex.from_features([_road([(258.0, -50), (258.0, 300)])])
-    left = _pixels(render_tile(index, Z, X, Y))
-    right = _pixels(render_tile(index, Z, X + 1, Y))
-    assert not _is_background(left[:, -1]).any()
-    assert _is_background(left[:, :-6]).all()
-    assert np.abs(left[:, -1] - right[:, 0]).max() <= 40
-
-
-def test_buildings_hidden_at_z12_shown_at_z16() -> None:
-    building = _feature("building", "Polygon", _square(Z, X, Y, 40, 40, 216, 216))
-    index = BasemapIndex.from_features([building])
-    x12, y12 = lonlat_to_tile(*_lonlat(Z, X, Y, 128, 128), 12)
-    assert _is_background(_pixels(render_tile(index, 12, x12, y12))).all()
-    pixels = _pixels(render_tile(index, Z, X, Y))
-    assert np.abs(pixels[128, 128] - np.array(style.BUILDING_FILL)).max() <= 2
-    assert _is_background(pixels[:30, :]).all()
-
-
-def test_hole_in_water_stays_land() -> None:
-    outer = _square(Z, X, Y, 20, 20, 236, 236)[0]
-    hole = _square(Z, X, Y, 100, 100, 156, 156)[0]
-    index = BasemapIndex.from_features([_feature("water", "Polygon", [outer, hole])])
-    pixels = _pixels(render_tile(index, Z, X, Y))
-    assert np.abs(pixels[60, 60] - np.array(style.WATER_FILL)).max() <= 2
-    assert _is_background(pixels[120:136, 120:136]).all()
-
-
-def test_boundary_polygon_is_drawn_as_outline() -> None:
-    region = _feature("boundary", "Polygon", _square(Z, X, Y, 40, 40, 216, 216), name="r")
-    index = BasemapIndex.from_features([region])
-    pixels = _pixels(render_tile(index, Z, X, Y))
-    assert _is_background(pixels[100:156, 100:156]).all()
-    assert not _is_background(pixels[30:50, 60:200]).all()
-
-
-def test_boundary_dashes_continue_across_tiles() -> None:
-    line = [_lonlat(Z, X, Y, px, 100.5) for px in (-300.0, 37.0, 700.0)]
-    index = BasemapIndex.from_features([_feature("boundary", "LineString", line)])
-    row = np.concatenate([_pixels(render_tile(index, Z, X + dx, Y))[100] for dx in (0, 1)])
-    on = ~_is_background(row) & (row.sum(axis=-1) < sum(style.BACKGROUND) - 60)
-    starts = np.flatnonzero(on[1:] & ~on[:-1]) + 1
-    period = sum(style.BOUNDARY_DASH_PX)
-    assert len(starts) >= 40
-    assert np.all(np.abs(np.diff(starts) - period) <= 1)
-
-
-_pixel = st.floats(-400.0, 650.0, allow_nan=False)
-
-
-@settings(max_examples=25, deadline=None)
-@given(
-    line=st.lists(st.tuples(_pixel, _pixel), min_size=2, max_size=8),
-    ring=st.lists(st.tuples(_pixel, _pixel), min_size=3, max_size=7),
-    highway=st.sampled_from(["motorway_link", "primary", "residential", "footway", "steps"]),
-    z=st.integers(10, 20),
-)
-def test_arbitrary_geometry_always_renders(
-    line: list[tuple[float, float]], ring: list[tuple[float, float]], highway: str, z: int
-) -> None:
-    polygon = [[_lonlat(Z, X, Y, px, py) for px, py in [*ring, ring[0]]]]
-    index = BasemapIndex.from_features(
-        [
-            _road(line, highway),
-            _feature("building", "Polygon", polygon),
-            _feature("water", "Polygon", polygon),
-            _feature("boundary", "Polygon", polygon),
-        ]
-    )
-    x, y = lonlat_to_tile(*_lonlat(Z, X, Y, 128, 128), z)
-    for dx in (-1, 0):
-        img = Image.open(io.BytesIO(render_tile(index, z, x + dx, y)))
-        assert img.size == (256, 256)
-
-
-def test_skips_unusable_features() -> None:
-    index = BasemapIndex.from_features(
-        [
-            _road([(0, 0), (10, 10)], "construction"),
-            _feature("landuse", "Polygon", _square(Z, X, Y, 0, 0, 10, 10)),
-            {"type": "Feature", "properties": {"layer": "road", "highway": "primary"}},
-            _feature("road", "LineString", [[0.0, 0.0]], highway="primary"),
-            _road([(0, 0), (10, 10)]),
-        ]
-    )
-    assert index.counts["roads"] == 1
-    assert sum(index.counts.values()) == 1
-
-
-def test_from_geojson_files_reads_plain_and_gzip(tmp_path: Path) -> None:
-    doc = {"type": "FeatureCollection", "features": [_road([(0, 0), (100, 100)])]}
-    plain = tmp_path / "a.geojson"
-    plain.write_text(json.dumps(doc))
-    packed = tmp_path / "b.geojson.gz"
-    packed.write_bytes(gzip.compress(json.dumps(doc).encode()))
-    index = BasemapIndex.from_geojson_files([plain, packed])
-    assert index.counts["roads"] == 2
-    assert index.extent is not None

@@ -115,8 +115,9 @@ def test_a_helsinki_like_region_is_added_and_imported_through_the_admin(
     assert AuditEntry.objects.filter(object_type="facilities.facility").count() == 2
 
     x, y = lonlat_to_tile(24.944, 60.170, 13)
-    tile = admin_client.get(f"/tiles/13/{x}/{y}.png")
-    assert tile.status_code == 200 and tile["Content-Type"] == "image/png"
+    tile = admin_client.get(f"/tiles/13/{x}/{y}.mvt")
+    assert tile.status_code == 200
+    assert tile["Content-Type"] == "application/vnd.mapbox-vector-tile"
 
 
 def test_a_queued_import_page_refreshes_itself(admin_client: Client, tmp_path: Path) -> None:

@@ -1,15 +1,17 @@
 from __future__ import annotations
 
-import io
+import gzip
+import json
 from io import StringIO
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
+import mapbox_vector_tile
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
-from PIL import Image
 
 from saqshy.accounts.models import User
 from saqshy.algorithms.basemap import lonlat_to_tile
@@ -17,69 +19,140 @@ from saqshy.core.testing.geography import make_region
 
 pytestmark = pytest.mark.django_db
 
+LON, LAT = 71.43, 51.128
+STREET: dict[str, Any] = {
+    "type": "Feature",
+    "properties": {
+        "layer": "road",
+        "highway": "residential",
+        "name": "Кенесары көшесі",
+        "name:ru": "улица Кенесары",
+        "name:en": "Kenesary St",
+    },
+    "geometry": {"type": "LineString", "coordinates": [[LON - 0.003, LAT], [LON + 0.003, LAT]]},
+}
+AVENUE = {  # runs west out of the region's box, across its outline
+    "type": "Feature",
+    "properties": {"layer": "road", "highway": "primary", "name": "Тұран даңғылы"},
+    "geometry": {"type": "LineString", "coordinates": [[LON, LAT], [71.15, LAT]]},
+}
+HOUSE = {
+    "type": "Feature",
+    "properties": {"layer": "building", "housenumber": "53", "street": "Кенесары көшесі"},
+    "geometry": {
+        "type": "Polygon",
+        "coordinates": [
+            [
+                [LON, LAT + 0.0002],
+                [LON + 0.0004, LAT + 0.0002],
+                [LON + 0.0004, LAT + 0.0005],
+                [LON, LAT + 0.0002],
+            ]
+        ],
+    },
+}
+
 
 @pytest.fixture()
-def signed_in(client: Client, settings, tmp_path: Path) -> Client:
-    settings.VAR_DIR = tmp_path
+def basemap_dirs(settings, tmp_path: Path) -> Path:
+    """A small Astana basemap as the bundle, and an empty var directory."""
+    settings.VAR_DIR = tmp_path / "var"
+    settings.DATA_DIR = tmp_path / "data"
+    folder = settings.DATA_DIR / "basemap"
+    folder.mkdir(parents=True)
+    doc = {"type": "FeatureCollection", "features": [STREET, AVENUE, HOUSE]}
+    (folder / "astana.geojson.gz").write_bytes(gzip.compress(json.dumps(doc).encode()))
     make_region("astana")
+    return settings.VAR_DIR
+
+
+@pytest.fixture()
+def signed_in(client: Client, basemap_dirs: Path) -> Client:
     client.force_login(User.objects.create_user(username="viewer", password="pw-viewer"))
     return client
 
 
-def test_tile_is_a_png_drawn_from_our_own_data(signed_in: Client, tmp_path: Path) -> None:
-    x, y = lonlat_to_tile(71.43, 51.128, 12)
-    response = signed_in.get(f"/tiles/12/{x}/{y}.png")
+def _decode(response: Any) -> dict[str, Any]:
     assert response.status_code == 200
-    assert response["Content-Type"] == "image/png"
-    image = Image.open(
-        io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content)
-    )
-    assert image.size == (256, 256)
-    assert len(image.convert("RGB").getcolors(maxcolors=1 << 16) or []) > 1, "the tile is blank"
-    assert list(tmp_path.glob("tiles/*/12/*/*.png")), "the tile was not cached"
+    assert response["Content-Type"] == "application/vnd.mapbox-vector-tile"
+    assert response["Content-Encoding"] == "gzip"
+    assert "max-age" in response["Cache-Control"]
+    return mapbox_vector_tile.decode(gzip.decompress(response.content))
+
+
+def test_tile_is_a_vector_tile_with_street_names_and_house_numbers(
+    signed_in: Client, basemap_dirs: Path
+) -> None:
+    x, y = lonlat_to_tile(LON, LAT, 15)
+    tile = _decode(signed_in.get(f"/tiles/15/{x}/{y}.mvt"))
+    roads = [f["properties"] for f in tile["roads"]["features"]]
+    assert roads[0]["name:ru"] == "улица Кенесары" and roads[0]["name:en"] == "Kenesary St"
+    numbers = [f["properties"]["housenumber"] for f in tile["addresses"]["features"]]
+    assert numbers == ["53"]
+    assert (basemap_dirs / "tiles" / "astana.pmtiles").exists(), "the archive was not written"
+    x, y = lonlat_to_tile(LON, LAT, 12)
+    assert "addresses" not in _decode(signed_in.get(f"/tiles/12/{x}/{y}.mvt"))
+    x, y = lonlat_to_tile(71.2, LAT, 10)  # on the region's western edge
+    tile = _decode(signed_in.get(f"/tiles/10/{x}/{y}.mvt"))
+    assert [f["properties"]["name"] for f in tile["roads"]["features"]] == ["Тұран даңғылы"]
+    assert tile["boundary"]["features"], "the region outline is merged into the tile"
 
 
 def test_anonymous_requests_get_no_tile_and_write_nothing(
-    client: Client, settings, tmp_path: Path
+    client: Client, basemap_dirs: Path
 ) -> None:
-    settings.VAR_DIR = tmp_path
-    make_region("astana")
-    x, y = lonlat_to_tile(71.43, 51.128, 12)
-    assert client.get(f"/tiles/12/{x}/{y}.png").status_code == 403
-    assert not (tmp_path / "tiles").exists()
+    x, y = lonlat_to_tile(LON, LAT, 12)
+    assert client.get(f"/tiles/12/{x}/{y}.mvt").status_code == 403
+    assert not (basemap_dirs / "tiles").exists()
 
 
-def test_tile_outside_the_grid_or_the_regions_is_404(signed_in: Client, tmp_path: Path) -> None:
-    assert signed_in.get("/tiles/3/8/0.png").status_code == 404
-    assert signed_in.get("/tiles/25/0/0.png").status_code == 404
+def test_tile_outside_the_grid_is_404_and_outside_the_regions_204(signed_in: Client) -> None:
+    assert signed_in.get("/tiles/3/8/0.mvt").status_code == 404
+    assert signed_in.get("/tiles/16/0/0.mvt").status_code == 404, "over-zoomed by the browser"
+    assert signed_in.get("/tiles/12/0/0.png").status_code == 404
     x, y = lonlat_to_tile(2.35, 48.86, 12)  # Paris: no region there
-    assert signed_in.get(f"/tiles/12/{x}/{y}.png").status_code == 404
+    assert signed_in.get(f"/tiles/12/{x}/{y}.mvt").status_code == 204
     x, y = lonlat_to_tile(76.9, 43.2, 12)  # Almaty: not loaded in this test
-    assert signed_in.get(f"/tiles/12/{x}/{y}.png").status_code == 404
-    assert not (tmp_path / "tiles").exists()
+    assert signed_in.get(f"/tiles/12/{x}/{y}.mvt").status_code == 204
 
 
-def test_render_tiles_fills_the_cache_and_the_view_only_reads_it(
-    signed_in: Client, tmp_path: Path
+def test_render_tiles_writes_the_archives_and_the_view_only_reads_them(
+    signed_in: Client, basemap_dirs: Path
 ) -> None:
     out = StringIO()
-    call_command("render_tiles", region=["astana"], zooms="9-11", no_progress=True, stdout=out)
-    files = list(tmp_path.glob("tiles/*/*/*/*.png"))
-    assert f"tiles: {len(files)} over zooms 9-11, {len(files)} drawn" in out.getvalue()
-    assert {p.parts[-3] for p in files} == {"9", "10", "11"}
-    x, y = lonlat_to_tile(71.43, 51.128, 11)
-    with mock.patch("saqshy.situation.basemap.render_tile") as render:
-        response = signed_in.get(f"/tiles/11/{x}/{y}.png")
-    assert response.status_code == 200 and not render.called
+    call_command("render_tiles", region=["astana"], stdout=out)
+    assert "astana.pmtiles" in out.getvalue() and "_regions.pmtiles" in out.getvalue()
+    assert "tile archives: 2 written, 0 unchanged" in out.getvalue()
+    x, y = lonlat_to_tile(LON, LAT, 14)
+    with mock.patch("saqshy.situation.basemap.build") as build:
+        response = signed_in.get(f"/tiles/14/{x}/{y}.mvt")
+    assert response.status_code == 200 and not build.called
     out = StringIO()
-    call_command("render_tiles", zooms="9-11", no_progress=True, stdout=out)
-    assert ", 0 drawn" in out.getvalue()
+    call_command("render_tiles", stdout=out)
+    assert "tile archives: 0 written, 2 unchanged" in out.getvalue()
+
+
+def test_a_new_import_rewrites_the_archive_on_the_next_request(
+    signed_in: Client, basemap_dirs: Path
+) -> None:
+    call_command("render_tiles", stdout=StringIO())
+    imported = basemap_dirs / "basemap" / "astana.geojson.gz"
+    imported.parent.mkdir(parents=True)
+    renamed = {**STREET, "properties": {**STREET["properties"], "name": "Жаңа көше"}}
+    doc = {"type": "FeatureCollection", "features": [renamed]}
+    imported.write_bytes(gzip.compress(json.dumps(doc).encode()))
+    x, y = lonlat_to_tile(LON, LAT, 15)
+    tile = _decode(signed_in.get(f"/tiles/15/{x}/{y}.mvt"))
+    assert [f["properties"].get("name") for f in tile["roads"]["features"]] == ["Жаңа көше"]
+    assert "addresses" not in tile
 
 
 def test_render_tiles_names_a_bad_region_or_zoom_range(signed_in: Client) -> None:
     with pytest.raises(CommandError, match="no region with a boundary named narnia"):
-        call_command("render_tiles", region=["narnia"], no_progress=True)
+        call_command("render_tiles", region=["narnia"])
     with pytest.raises(CommandError, match="expected A-B"):
-        call_command("render_tiles", zooms="ten", no_progress=True)
+        call_command("render_tiles", zooms="ten")
     with pytest.raises(CommandError, match="low first"):
-        call_command("render_tiles", zooms="12-3", no_progress=True)
+        call_command("render_tiles", zooms="12-3")
+    with pytest.raises(CommandError, match="low first"):
+        call_command("render_tiles", zooms="10-17")
