@@ -188,6 +188,7 @@ STATICFILES_DIRS = [
     ("vendor/markercluster", NODE_MODULES / "leaflet.markercluster" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/chartjs", NODE_MODULES / "chart.js" / "dist"),
+    ("vendor/protomaps-leaflet", NODE_MODULES / "protomaps-leaflet" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

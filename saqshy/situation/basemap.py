@@ -5,15 +5,18 @@ the one ``import_osm`` wrote to ``var/basemap/<slug>.geojson.gz``, which replace
 encoded once into ``var/tiles/<slug>.pmtiles``, clipped to the region's extent; the regions'
 outlines go into ``var/tiles/_regions.pmtiles``. Each archive records the version of its
 inputs; ``manage.py render_tiles`` writes them ahead of time, and an archive whose inputs
-changed (a new import, an edited boundary) is written again on the next tile request.
+changed (a new import, an edited boundary) is written again, in the background, when a tile
+over it is next asked for; the old one is served meanwhile.
 
 Tiles exist only where some archive has one: anything else is "no content".
 """
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import hashlib
+import logging
 import mmap
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -34,6 +37,8 @@ from saqshy.algorithms.basemap import (
     merge_tiles,
     write_pmtiles,
 )
+
+logger = logging.getLogger(__name__)
 
 ENCODER_VERSION = "mvt-1"
 """Part of every archive's version: bump it when the encoding changes, to rebuild them."""
@@ -190,8 +195,9 @@ class Archive:
         )
 
 
-_lock = threading.Lock()
+_lock = threading.RLock()
 _open: dict[Path, Archive] = {}
+_building: dict[str, threading.Thread] = {}
 
 
 def current_archive(path: Path) -> Archive | None:
@@ -205,19 +211,52 @@ def current_archive(path: Path) -> Archive | None:
     return known
 
 
-def fresh_archives() -> list[Archive]:
-    """The archives for the files and regions on disk now; one whose inputs changed is
-    written again first (uses the database: call from the request's sync thread)."""
+def _build_quietly(source: Source) -> None:
+    try:
+        build(source)
+    except Exception:
+        logger.exception("basemap archive %s could not be written", source.name)
+    finally:
+        with _lock:
+            _building.pop(source.name, None)
+
+
+def fresh_archives(z: int, x: int, y: int) -> list[Archive]:
+    """The archives that may hold tile z/x/y. One that is missing, or whose inputs changed
+    (a new import, an edited boundary), is written again in a background thread; meanwhile
+    the old archive, if any, is served. Reads the database: call from the sync thread."""
     archives = []
-    with _lock:
-        for source in sources():
+    for source in sources():
+        xs, ys = tile_range(source.extent, z)
+        if x not in xs or y not in ys:
+            continue
+        with _lock:
             archive = current_archive(source.path)
-            if archive is None or archive.version != source.version:
-                build(source)
-                archive = current_archive(source.path)
-            if archive is not None:
-                archives.append(archive)
+            stale = archive is None or archive.version != source.version
+            if stale and source.name not in _building:
+                # read the database here, in the request's thread, not in the builder's
+                frozen = list(source.features()) if source.name == REGIONS_ARCHIVE else None
+                if frozen is not None:
+                    source = dataclasses.replace(source, features=lambda frozen=frozen: frozen)
+                worker = threading.Thread(
+                    target=_build_quietly, args=(source,), name=f"tiles-{source.name}", daemon=True
+                )
+                _building[source.name] = worker
+                worker.start()
+        if archive is not None:
+            archives.append(archive)
     return archives
+
+
+def wait_for_builds(timeout: float = 120.0) -> None:
+    """Wait until no archive is being written (tests, the benchmark)."""
+    while True:
+        with _lock:
+            workers = list(_building.values())
+        if not workers:
+            return
+        for worker in workers:
+            worker.join(timeout)
 
 
 def read_tile(archives: list[Archive], z: int, x: int, y: int) -> bytes | None:
@@ -235,3 +274,9 @@ def read_tile(archives: list[Archive], z: int, x: int, y: int) -> bytes | None:
         return found[0]
     merged = merge_tiles([gzip.decompress(data) for data in found])
     return gzip.compress(merged, mtime=0)
+
+
+def building() -> bool:
+    """Whether an archive is being written now."""
+    with _lock:
+        return bool(_building)

@@ -119,10 +119,13 @@ async def tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
         return HttpResponse(status=403)
     if z > MAX_DATA_ZOOM or x >= 2**z or y >= 2**z:
         raise Http404("no such tile")
-    archives = await sync_to_async(basemap.fresh_archives)()
+    archives = await sync_to_async(basemap.fresh_archives)(z, x, y)
     data = await sync_to_async(basemap.read_tile, thread_sensitive=False)(archives, z, x, y)
     if data is None:
         response = HttpResponse(status=204)
+        if basemap.building():
+            response["Cache-Control"] = "no-store"  # an archive is being written: ask again
+            return response
     else:
         response = HttpResponse(data, content_type="application/vnd.mapbox-vector-tile")
         response["Content-Encoding"] = "gzip"

@@ -16,6 +16,7 @@ from django.test import Client
 from saqshy.accounts.models import User
 from saqshy.algorithms.basemap import lonlat_to_tile
 from saqshy.core.testing.geography import make_region
+from saqshy.situation import basemap
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +85,9 @@ def test_tile_is_a_vector_tile_with_street_names_and_house_numbers(
     signed_in: Client, basemap_dirs: Path
 ) -> None:
     x, y = lonlat_to_tile(LON, LAT, 15)
+    first = signed_in.get(f"/tiles/15/{x}/{y}.mvt")
+    assert first.status_code == 204 and first["Cache-Control"] == "no-store", "being written"
+    basemap.wait_for_builds()
     tile = _decode(signed_in.get(f"/tiles/15/{x}/{y}.mvt"))
     roads = [f["properties"] for f in tile["roads"]["features"]]
     assert roads[0]["name:ru"] == "улица Кенесары" and roads[0]["name:en"] == "Kenesary St"
@@ -112,6 +116,7 @@ def test_tile_outside_the_grid_is_404_and_outside_the_regions_204(signed_in: Cli
     assert signed_in.get("/tiles/12/0/0.png").status_code == 404
     x, y = lonlat_to_tile(2.35, 48.86, 12)  # Paris: no region there
     assert signed_in.get(f"/tiles/12/{x}/{y}.mvt").status_code == 204
+    basemap.wait_for_builds()
     x, y = lonlat_to_tile(76.9, 43.2, 12)  # Almaty: not loaded in this test
     assert signed_in.get(f"/tiles/12/{x}/{y}.mvt").status_code == 204
 
@@ -142,6 +147,9 @@ def test_a_new_import_rewrites_the_archive_on_the_next_request(
     doc = {"type": "FeatureCollection", "features": [renamed]}
     imported.write_bytes(gzip.compress(json.dumps(doc).encode()))
     x, y = lonlat_to_tile(LON, LAT, 15)
+    stale = _decode(signed_in.get(f"/tiles/15/{x}/{y}.mvt"))
+    assert "addresses" in stale, "the old archive is served while the new one is written"
+    basemap.wait_for_builds()
     tile = _decode(signed_in.get(f"/tiles/15/{x}/{y}.mvt"))
     assert [f["properties"].get("name") for f in tile["roads"]["features"]] == ["Жаңа көше"]
     assert "addresses" not in tile

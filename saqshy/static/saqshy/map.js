@@ -1,4 +1,4 @@
-/* The situation map: our own basemap tiles; facilities, mass events and pyrotechnics outlets;
+/* The situation map: our own basemap (situation/basemap.js); facilities, mass events and pyrotechnics outlets;
    live changes over a WebSocket. */
 (function () {
   "use strict";
@@ -9,10 +9,7 @@
 
   const map = L.map("map", { preferCanvas: true, zoomControl: true })
     .setView([config.start.lat, config.start.lon], config.start.zoom);
-  L.tileLayer(config.tilesUrl, {
-    maxZoom: config.maxZoom,
-    attribution: "© OpenStreetMap contributors (ODbL)",
-  }).addTo(map);
+  window.saqshyBasemap.create(map, config);
 
   const cluster = L.markerClusterGroup({ chunkedLoading: true, disableClusteringAtZoom: 17 });
   map.addLayer(cluster);
