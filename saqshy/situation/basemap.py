@@ -235,9 +235,9 @@ def fresh_archives(z: int, x: int, y: int) -> list[Archive]:
             stale = archive is None or archive.version != source.version
             if stale and source.name not in _building:
                 # read the database here, in the request's thread, not in the builder's
-                frozen = list(source.features()) if source.name == REGIONS_ARCHIVE else None
-                if frozen is not None:
-                    source = dataclasses.replace(source, features=lambda frozen=frozen: frozen)
+                if source.name == REGIONS_ARCHIVE:
+                    frozen: list[dict[str, Any]] = list(source.features())
+                    source = dataclasses.replace(source, features=frozen.copy)
                 worker = threading.Thread(
                     target=_build_quietly, args=(source,), name=f"tiles-{source.name}", daemon=True
                 )
