@@ -1,8 +1,10 @@
-"""Offline-basemap GeoJSON features (water, buildings, roads) from an ``OsmExtract``.
+"""Offline-basemap GeoJSON features (water, buildings, roads, places, addresses).
 
-The features carry a ``layer`` property (``water``, ``building``, ``road``) that the basemap
-renderer (``saqshy.algorithms.basemap``) selects on, and come in drawing order: water, then
-buildings, then roads. Coordinates are rounded (6 decimals, ~0.1 m) to keep files small.
+The features carry a ``layer`` property (``water``, ``building``, ``road``, ``place``,
+``address``) that the basemap and the geocoder select on, and come in drawing order: water,
+then buildings, then roads, then the labelled points. Buildings carry ``housenumber``,
+``street`` and ``name`` when tagged; roads and places ``name:kk``/``name:ru``/``name:en``.
+Coordinates are rounded (6 decimals, ~0.1 m) to keep files small.
 """
 
 from __future__ import annotations
@@ -50,14 +52,17 @@ def basemap_features(extract: OsmExtract, digits: int = BASEMAP_DIGITS) -> list[
             "type": water.geometry["type"],
             "coordinates": rounded_coords(water.geometry["coordinates"], digits),
         }
-        props = {"layer": "water", "kind": water.kind, "name": water.name}
+        props: dict[str, Any] = {"layer": "water", "kind": water.kind, "name": water.name}
         features.append(_feature(geometry, props))
     for building in extract.buildings:
         geometry = {
             "type": building.geometry["type"],
             "coordinates": rounded_coords(building.geometry["coordinates"], digits),
         }
-        features.append(_feature(geometry, {"layer": "building", "levels": building.levels}))
+        props = {"layer": "building", "levels": building.levels}
+        props.update(_present(housenumber=building.housenumber, street=building.street))
+        props.update(_present(name=building.name))
+        features.append(_feature(geometry, props))
     for road in extract.roads:
         line = _line(road.coords, digits)
         if len(line) < 2:
@@ -72,5 +77,26 @@ def basemap_features(extract: OsmExtract, digits: int = BASEMAP_DIGITS) -> list[
             "maxspeed": road.maxspeed,
             "lanes": road.lanes,
         }
+        road_props.update({f"name:{lang}": name for lang, name in sorted(road.names.items())})
         features.append(_feature({"type": "LineString", "coordinates": line}, road_props))
+    for place in extract.places:
+        place_props: dict[str, Any] = {"layer": "place", "kind": place.kind, "name": place.name}
+        place_props.update({f"name:{lang}": name for lang, name in sorted(place.names.items())})
+        features.append(_feature(_point(place.lon, place.lat, digits), place_props))
+    for address in extract.addresses:
+        address_props = {
+            "layer": "address",
+            "street": address.street,
+            "housenumber": address.housenumber,
+        }
+        features.append(_feature(_point(address.lon, address.lat, digits), address_props))
     return features
+
+
+def _present(**values: str) -> dict[str, str]:
+    """The non-empty ones of ``values`` (absent properties keep the files small)."""
+    return {key: value for key, value in values.items() if value}
+
+
+def _point(lon: float, lat: float, digits: int) -> dict[str, Any]:
+    return {"type": "Point", "coordinates": [round(lon, digits), round(lat, digits)]}

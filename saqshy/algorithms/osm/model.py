@@ -72,15 +72,47 @@ class RoadRecord:
     maxspeed: str
     lanes: str
     coords: tuple[tuple[float, float], ...]
+    names: dict[str, str] = field(default_factory=dict, hash=False)
+    """``name:kk``/``name:ru``/``name:en`` as tagged (keys are the language codes)."""
 
 
 @dataclass(frozen=True)
 class BuildingRecord:
-    """A building footprint (GeoJSON Polygon/MultiPolygon, 6 decimals) and its storey count."""
+    """A building footprint (GeoJSON Polygon/MultiPolygon, 6 decimals) and its storey count.
+
+    ``street`` and ``housenumber`` are its ``addr:street``/``addr:housenumber`` (empty when
+    untagged), ``name`` its display name.
+    """
 
     osm_ref: str
     geometry: GeoJSON = field(hash=False)
     levels: int | None
+    street: str = ""
+    housenumber: str = ""
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class PlaceRecord:
+    """A named place (``place=suburb``, ``neighbourhood``, ``square`` ...) as a point."""
+
+    osm_ref: str
+    kind: str
+    name: str
+    names: dict[str, str] = field(hash=False)
+    lon: float
+    lat: float
+
+
+@dataclass(frozen=True)
+class AddressRecord:
+    """An address that is not a building outline: an entrance or address node, a plot."""
+
+    osm_ref: str
+    street: str
+    housenumber: str
+    lon: float
+    lat: float
 
 
 @dataclass(frozen=True)
@@ -106,6 +138,8 @@ class OsmExtract:
     buildings: list[BuildingRecord] = field(hash=False)
     water: list[WaterRecord] = field(hash=False)
     source: str
+    places: list[PlaceRecord] = field(default_factory=list, hash=False)
+    addresses: list[AddressRecord] = field(default_factory=list, hash=False)
 
 
 @dataclass(frozen=True)

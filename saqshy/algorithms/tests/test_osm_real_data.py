@@ -120,3 +120,14 @@ def test_one_corrupt_tile_among_good_ones(tmp_path: Path) -> None:
     (folder / "12-2859-1367.mvt").write_bytes(b"\x1a\xff\xff\xff garbage")
     with pytest.raises(OsmReadError, match=r"12-2859-1367\.mvt"):
         read_osm(folder)
+
+
+def test_astana_addresses_and_names(astana: OsmExtract) -> None:
+    """Buildings keep ``addr:street``/``addr:housenumber``; roads their names per language."""
+    addressed = [b for b in astana.buildings if b.housenumber and b.street]
+    assert len(addressed) > 20000
+    assert any(b.street == "проспект Кабанбай Батыра" for b in addressed)
+    assert all(not b.housenumber or b.housenumber.strip() == b.housenumber for b in addressed)
+    languages = collections.Counter(lang for road in astana.roads for lang in road.names)
+    assert languages["ru"] > 100 and languages["en"] > 50 and languages["kk"] > 10
+    assert astana.places and all(p.name for p in astana.places)

@@ -174,3 +174,41 @@ def test_attach_footprints_only_to_a_lone_point_in_a_plain_building() -> None:
     assert by_ref["node/3"].capacity_source == "estimated"
     assert by_ref["node/4"].footprint is None
     assert attach_footprints(result, buildings) == result
+
+
+def test_addresses_places_and_names_are_assembled() -> None:
+    from saqshy.algorithms.osm.assemble import assemble, road_record
+    from saqshy.algorithms.osm.layers import basemap_features
+    from saqshy.algorithms.osm.model import RawFeature
+
+    square = Polygon([(71.40, 51.10), (71.4003, 51.10), (71.4003, 51.1002), (71.40, 51.1002)])
+    features = [
+        RawFeature(
+            "way/1",
+            {"building": "yes", "addr:street": "улица Абая", "addr:housenumber": "53А"},
+            square,
+        ),
+        RawFeature(
+            "node/2", {"addr:street": "улица Абая", "addr:housenumber": "55"}, Point(71.41, 51.1)
+        ),
+        RawFeature(
+            "node/3", {"place": "suburb", "name": "Самал", "name:kk": "Самал"}, Point(71.42, 51.1)
+        ),
+        RawFeature("node/4", {"place": "suburb"}, Point(71.43, 51.1)),
+    ]
+    road = road_record(
+        9,
+        {"highway": "primary", "name": "улица Абая", "name:en": "Abay St"},
+        [(71.40, 51.10), (71.41, 51.10)],
+    )
+    extract = assemble(features, [road], "test")
+    assert (extract.buildings[0].street, extract.buildings[0].housenumber) == ("улица Абая", "53А")
+    assert [(a.street, a.housenumber) for a in extract.addresses] == [("улица Абая", "55")]
+    assert [(p.kind, p.name, p.names) for p in extract.places] == [
+        ("suburb", "Самал", {"kk": "Самал"})
+    ]
+    by_layer = {f["properties"]["layer"]: f["properties"] for f in basemap_features(extract)}
+    assert by_layer["building"]["housenumber"] == "53А"
+    assert by_layer["road"]["name:en"] == "Abay St" and "name:kk" not in by_layer["road"]
+    assert by_layer["place"]["name:kk"] == "Самал"
+    assert by_layer["address"] == {"layer": "address", "street": "улица Абая", "housenumber": "55"}
