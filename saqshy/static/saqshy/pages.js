@@ -4,11 +4,11 @@
 (function () {
   "use strict";
   const data = (id) => JSON.parse(document.getElementById(id).textContent);
-  const TILES = "/tiles/{z}/{x}/{y}.png";
-  const ATTRIBUTION = "© OpenStreetMap contributors";
+  const TILES = "/tiles/{z}/{x}/{y}.mvt";
 
+  // The labelled vector basemap (situation/basemap.js, loaded by the page's template).
   function tiles(map, url) {
-    L.tileLayer(url || TILES, { maxZoom: 19, attribution: ATTRIBUTION }).addTo(map);
+    window.saqshyBasemap.create(map, { tilesUrl: url || TILES, tilesMaxDataZoom: 15, maxZoom: 19 });
   }
 
   function facilityMap(box) {
