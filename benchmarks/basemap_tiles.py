@@ -302,7 +302,13 @@ def main(argv: list[str] | None = None) -> int:
             + ", ".join(f"z{z} {n} tiles {b / 1024:.0f} KiB" for z, (n, b) in sorted(stats.items()))
         )
 
-        ref = args.old_ref or old_ref()
+        ref = subprocess.run(
+            ["git", "rev-parse", "--verify", args.old_ref or old_ref()],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
         wanted = {t for z in BYTE_ZOOMS for t in tiles_over(BOX, z)}
         wanted |= {t for z in FRAME_ZOOMS for t in tiles_over(view_box(z), z)}
         old_dir = work / "old"

@@ -19,7 +19,7 @@
       building: "#ddd6ce",
       buildingLine: "#c7bdb2",
       casing: "#c4bcb0",
-      roads: ["#f5b041", "#fcd68a", "#fff3b0", "#ffffff", "#ffffff", "#ffffff", "#ffffff", "#e07a5f"],
+      roads: ["#f5b041", "#fcd68a", "#fff3b0", "#ffffff", "#ffffff", "#ffffff", "#ffffff", "#c9a99c"],
       boundary: "#8e5ea2",
       text: "#2b2b2b",
       minorText: "#555555",
@@ -34,7 +34,7 @@
       building: "#2c3138",
       buildingLine: "#3a4049",
       casing: "#14171b",
-      roads: ["#a8743a", "#8a6d3b", "#6f6a4a", "#565d66", "#474d55", "#40464e", "#3b4048", "#7a5a4e"],
+      roads: ["#a8743a", "#8a6d3b", "#6f6a4a", "#565d66", "#474d55", "#40464e", "#3b4048", "#5a4d48"],
       boundary: "#b48ed0",
       text: "#e8e8e8",
       minorText: "#c9c9c9",
@@ -102,7 +102,7 @@
         symbolizer: new P.LineSymbolizer({
           color: t.roads[r],
           width: (z) => roadWidth(r, z),
-          dash: r === 7 ? [2, 2] : undefined,
+          dash: r === 7 ? [3, 2] : undefined,
           lineCap: "round",
         }),
       });
