@@ -18,6 +18,7 @@ import gzip
 import hashlib
 import logging
 import mmap
+import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Max
 from pmtiles.reader import Reader
+from pmtiles.tile import deserialize_directory, find_tile, zxy_to_tileid
 
 from saqshy.accounts.models import Region
 from saqshy.algorithms.basemap import (
@@ -150,7 +152,7 @@ def build(source: Source, zooms: Iterable[int] = range(MAX_DATA_ZOOM + 1)) -> di
     per zoom the number of tiles and their bytes."""
     encoder = VectorBasemap.from_features(source.features())
     source.path.parent.mkdir(parents=True, exist_ok=True)
-    partial = source.path.with_suffix(f".{threading.get_ident()}.tmp")
+    partial = source.path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")
     with partial.open("wb") as out:
         stats = write_pmtiles(
             out,
@@ -162,42 +164,53 @@ def build(source: Source, zooms: Iterable[int] = range(MAX_DATA_ZOOM + 1)) -> di
     return stats
 
 
-@dataclass
 class Archive:
-    """An open archive: its reader over a memory map and the version it was written for."""
+    """An open archive: a memory map, its header, its directories parsed once, and the version
+    it was written for."""
 
-    path: Path
-    stamp: tuple[int, int]
-    version: str
-    reader: Reader
-    min_zoom: int
-    max_zoom: int
-
-    @classmethod
-    def open(cls, path: Path) -> Archive:
+    def __init__(self, path: Path) -> None:
         info = path.stat()
         with path.open("rb") as handle:
-            mapping = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+            self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        self.path = path
+        self.stamp = (info.st_size, info.st_mtime_ns)
+        reader = Reader(self._get_bytes)
+        self.header = reader.header()
+        self.version = str(reader.metadata().get("saqshy_version", ""))
+        self.min_zoom: int = self.header["min_zoom"]
+        self.max_zoom: int = self.header["max_zoom"]
+        self._directories: dict[tuple[int, int], list[Any]] = {}
 
-        def get_bytes(offset: int, length: int) -> bytes:
-            return mapping[offset : offset + length]
+    def _get_bytes(self, offset: int, length: int) -> bytes:
+        return self._map[offset : offset + length]
 
-        reader = Reader(get_bytes)
-        header = reader.header()
-        version = str(reader.metadata().get("saqshy_version", ""))
-        return cls(
-            path,
-            (info.st_size, info.st_mtime_ns),
-            version,
-            reader,
-            header["min_zoom"],
-            header["max_zoom"],
-        )
+    def _directory(self, offset: int, length: int) -> list[Any]:
+        key = (offset, length)
+        if key not in self._directories:
+            self._directories[key] = deserialize_directory(self._get_bytes(offset, length))
+        return self._directories[key]
+
+    def get(self, z: int, x: int, y: int) -> bytes | None:
+        """The stored (gzip) bytes of tile z/x/y, or None."""
+        tile_id = zxy_to_tileid(z, x, y)
+        offset, length = self.header["root_offset"], self.header["root_length"]
+        for _depth in range(4):
+            entry = find_tile(self._directory(offset, length), tile_id)
+            if entry is None:
+                return None
+            if entry.run_length == 0:
+                offset = self.header["leaf_directory_offset"] + entry.offset
+                length = entry.length
+                continue
+            return self._get_bytes(self.header["tile_data_offset"] + entry.offset, entry.length)
+        return None
 
 
 _lock = threading.RLock()
 _open: dict[Path, Archive] = {}
 _building: dict[str, threading.Thread] = {}
+_failed: set[str] = set()
+"""Versions whose archive could not be written: not tried again by this process."""
 
 
 def current_archive(path: Path) -> Archive | None:
@@ -207,7 +220,7 @@ def current_archive(path: Path) -> Archive | None:
     info = path.stat()
     known = _open.get(path)
     if known is None or known.stamp != (info.st_size, info.st_mtime_ns):
-        known = _open[path] = Archive.open(path)
+        known = _open[path] = Archive(path)
     return known
 
 
@@ -216,6 +229,8 @@ def _build_quietly(source: Source) -> None:
         build(source)
     except Exception:
         logger.exception("basemap archive %s could not be written", source.name)
+        with _lock:
+            _failed.add(source.version)
     finally:
         with _lock:
             _building.pop(source.name, None)
@@ -233,7 +248,7 @@ def fresh_archives(z: int, x: int, y: int) -> list[Archive]:
         with _lock:
             archive = current_archive(source.path)
             stale = archive is None or archive.version != source.version
-            if stale and source.name not in _building:
+            if stale and source.name not in _building and source.version not in _failed:
                 # read the database here, in the request's thread, not in the builder's
                 if source.name == REGIONS_ARCHIVE:
                     frozen: list[dict[str, Any]] = list(source.features())
@@ -265,7 +280,7 @@ def read_tile(archives: list[Archive], z: int, x: int, y: int) -> bytes | None:
         data
         for archive in archives
         if archive.min_zoom <= z <= archive.max_zoom
-        for data in [archive.reader.get(z, x, y)]
+        for data in [archive.get(z, x, y)]
         if data
     ]
     if not found:

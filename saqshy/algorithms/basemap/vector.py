@@ -90,8 +90,8 @@ PLACE_ZOOM = {
     "locality": 13,
     "isolated_dwelling": 14,
 }
-BUILDING_ZOOM = 13
-"""Buildings appear at display zoom 14; house numbers only at the deepest data zoom."""
+BUILDING_ZOOM = 14
+"""Buildings appear at display zoom 15; house numbers only at the deepest data zoom."""
 WATER_LINE_ZOOM = 9
 BOUNDARY_MAX_ZOOM = 12
 MIN_AREA_PX = 2.0

@@ -123,7 +123,7 @@ def test_house_numbers_only_at_building_zoom() -> None:
     assert "addresses" not in below
     assert len(_props(below, "buildings")) == 2
     assert all(p == {} for p in _props(below, "buildings"))
-    assert "buildings" not in _decode(basemap, 11)
+    assert "buildings" not in _decode(basemap, 13)
 
 
 def test_house_number_point_lies_inside_its_building() -> None:
