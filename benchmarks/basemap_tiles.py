@@ -100,6 +100,7 @@ HARNESS_HTML = (
 
 HARNESS_JS = """
 const params = new URLSearchParams(location.hash.slice(1));
+document.documentElement.lang = params.get("lang") || "en";
 const map = L.map("map", { zoomAnimation: false, fadeAnimation: false })
   .setView([+params.get("lat"), +params.get("lon")], +params.get("z"));
 function done(labels) {

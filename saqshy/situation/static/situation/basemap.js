@@ -46,9 +46,10 @@
 
   // Road width in CSS pixels by rank (0 = motorway … 7 = path) at display zoom z.
   const BASE_WIDTH = [3.2, 2.8, 2.4, 2.0, 1.5, 1.0, 0.8, 0.6];
+  const MAX_WIDTH = [28, 24, 20, 16, 12, 8, 5, 2];
   function roadWidth(rank, z) {
     const grow = Math.pow(2, Math.max(0, Math.min(z, 19) - 12) * 0.55);
-    return Math.max(0.5, BASE_WIDTH[rank] * grow * (z < 12 ? 0.6 : 1));
+    return Math.min(MAX_WIDTH[rank], Math.max(0.5, BASE_WIDTH[rank] * grow * (z < 12 ? 0.6 : 1)));
   }
 
   function language() {
