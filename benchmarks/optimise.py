@@ -48,6 +48,7 @@ from saqshy.algorithms.optimise import (
     solve_roster,
     solve_staffing,
 )
+from saqshy.algorithms.optimise.score import score_roster
 
 DISTRICTS = ("almaty", "baikonur", "yesil", "saryarka", "nura")
 # (skill, share of the agency holding it); every member also serves needs with no skill.
@@ -246,9 +247,13 @@ def main() -> None:
             "coverage",
             "short person-hours",
             "short post-hours",
+            "post-hours below half",
+            "worst post-hour",
         )
     ]
     for name, result in (("CP-SAT", best), ("greedy", greedy)):
+        below_half = sum(1 for s in result.shortfalls if 2 * s.staffed < s.needed)
+        worst = min(result.shortfalls, key=lambda s: s.staffed / s.needed, default=None)
         rows.append(
             (
                 name,
@@ -261,6 +266,8 @@ def main() -> None:
                 f"{result.coverage:.4f}",
                 str(result.needed_person_hours - result.staffed_person_hours),
                 str(len(result.shortfalls)),
+                str(below_half),
+                f"{worst.staffed}/{worst.needed}" if worst else "—",
             )
         )
     _table(rows)
@@ -302,16 +309,16 @@ def main() -> None:
             "method",
             "status",
             "time s",
-            "objective",
+            "solver objective",
             "bound",
             "gap",
             "violations",
             "coverage",
-            "unmet person-hours",
             "shifts",
             "night h max/mean",
         )
     ]
+    scores = {}
     for name, roster_result in (("CP-SAT", solved), ("greedy", baseline)):
         nights: dict[str, int] = defaultdict(int)
         for shift in roster_result.shifts:
@@ -319,6 +326,7 @@ def main() -> None:
                 1 for h in range(shift.start, shift.end) if h in roster.night_hours
             )
         worked = [nights.get(p.id, 0) for p in roster.people]
+        scores[name] = score_roster(roster, roster_result.shifts)
         rows.append(
             (
                 name,
@@ -329,12 +337,25 @@ def main() -> None:
                 _gap(roster_result.stats.gap),
                 str(len(check_roster(roster, roster_result.shifts))),
                 f"{roster_result.coverage_ratio:.4f}",
-                str(roster_result.needed_person_hours - roster_result.staffed_person_hours),
                 str(len(roster_result.shifts)),
                 f"{max(worked)}/{sum(worked) / len(worked):.1f}",
             )
         )
     _table(rows)
+    weights = roster.weights
+    print(
+        f"\nThe same score for both (score_roster; weights: unmet person-hour {weights.short} "
+        f"x priority, change {weights.change}, hop {weights.hop}, short stint "
+        f"{weights.short_stint} (< {roster.rules.min_stint_hours} h), night/holiday excess "
+        f"hour {weights.fairness}, away hour {weights.home_district}, duty hour {weights.hour}):"
+    )
+    names = list(scores)
+    parts = list(scores[names[0]].parts())
+    score_rows: list[tuple[str, ...]] = [("method", *parts, "total score")]
+    for name in names:
+        score = scores[name]
+        score_rows.append((name, *(str(v) for v in score.parts().values()), str(score.total)))
+    _table(score_rows)
 
 
 if __name__ == "__main__":

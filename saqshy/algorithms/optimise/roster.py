@@ -310,6 +310,7 @@ def solve_roster(problem: RosterProblem) -> RosterResult:
             hinted[(group_of[i], klass, seg)] += 1
     objective: list[tuple[int, cp_model.IntVar]] = []
     flows: dict[tuple[int, _Class, int], cp_model.IntVar] = {}
+    flow_hint: dict[tuple[int, _Class, int], int] = {}
     for seg, (a, b) in enumerate(segments):
         length = b - a
         out_of: dict[int, list[cp_model.IntVar]] = defaultdict(list)
@@ -328,6 +329,7 @@ def solve_roster(problem: RosterProblem) -> RosterResult:
                 flow = model.new_int_var(0, min(need, len(available)), "")
                 given = min(need - sum(hinted_into), hinted.get((g, klass, seg), 0))
                 model.add_hint(flow, given)
+                flow_hint[(g, klass, seg)] = given
                 hinted_into.append(given)
                 flows[(g, klass, seg)] = flow
                 into.append(flow)
@@ -340,6 +342,10 @@ def solve_roster(problem: RosterProblem) -> RosterResult:
             objective.append((weights.short * klass[3] * length, short))
         for g, variables in out_of.items():
             model.add(sum(variables) <= sum(on_duty[(g, seg)]))
+    if weights.hop:
+        objective.extend(
+            _hop_terms(model, context, patterns, points, group_of, on_duty, flows, flow_hint, hint)
+        )
     constant = 0
     for i, start, end, var in patterns:
         objective.append((weights.hour * (end - start), var))
@@ -381,6 +387,74 @@ def solve_roster(problem: RosterProblem) -> RosterResult:
         stats = SolveStats(GREEDY, math.inf, solver.best_objective_bound, 0.0)
     result = _assemble(context, duty_class, stats)
     return replace(result, stats=replace(stats, wall_time_s=time.perf_counter() - started))
+
+
+def _hop_terms(
+    model: cp_model.CpModel,
+    context: _Context,
+    patterns: list[tuple[int, int, int, cp_model.IntVar]],
+    points: list[int],
+    group_of: list[int],
+    on_duty: dict[tuple[int, int], list[cp_model.IntVar]],
+    flows: dict[tuple[int, _Class, int], cp_model.IntVar],
+    flow_hint: dict[tuple[int, _Class, int], int],
+    hint: dict[tuple[int, int, int], _Class],
+) -> list[tuple[int, cp_model.IntVar]]:
+    """A lower bound on the people who change class (or go to or leave the reserve) inside a
+    duty period, per group and segment boundary: whoever fills a class's increase either just
+    started duty or moved from elsewhere, so moves >= sum of increases - starts. The post
+    assignment afterwards keeps people in their class where the flows allow, which reaches the
+    bound, so this is what the solver pays ``weights.hop`` for."""
+    weight = context.problem.weights.hop
+    by_group_seg: dict[tuple[int, int], dict[_Class, cp_model.IntVar]] = defaultdict(dict)
+    for (g, klass, seg), var in flows.items():
+        by_group_seg[(g, seg)][klass] = var
+    starting: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
+    hinted_starts: dict[tuple[int, int], int] = defaultdict(int)
+    chosen = {var.index for i, start, end, var in patterns if (i, start, end) in hint}
+    for i, start, _end, var in patterns:
+        seg = bisect_left(points, start)
+        starting[(group_of[i], seg)].append(var)
+        if var.index in chosen:
+            hinted_starts[(group_of[i], seg)] += 1
+    hinted_duty = {
+        key: sum(1 for var in variables if var.index in chosen)
+        for key, variables in on_duty.items()
+    }
+    terms: list[tuple[int, cp_model.IntVar]] = []
+    for (g, seg), classes in by_group_seg.items():
+        before = by_group_seg.get((g, seg - 1), {})
+        if seg == 0 or not on_duty.get((g, seg - 1)):
+            continue
+        rises = []
+        hinted_rise = 0
+        for klass, var in classes.items():
+            old = before.get(klass)
+            rise = model.new_int_var(0, len(on_duty[(g, seg)]), "")
+            model.add(rise >= var - old) if old is not None else model.add(rise >= var)
+            now_hint = flow_hint.get((g, klass, seg), 0)
+            old_hint = flow_hint.get((g, klass, seg - 1), 0) if old is not None else 0
+            model.add_hint(rise, max(0, now_hint - old_hint))
+            hinted_rise += max(0, now_hint - old_hint)
+            rises.append(rise)
+        # The reserve (on duty, in no class) is a class too.
+        now_reserve = sum(on_duty[(g, seg)]) - sum(classes.values())
+        old_reserve = sum(on_duty[(g, seg - 1)]) - sum(before.values())
+        reserve_rise = model.new_int_var(0, len(on_duty[(g, seg)]), "")
+        model.add(reserve_rise >= now_reserve - old_reserve)
+        hint_now = hinted_duty.get((g, seg), 0) - sum(
+            flow_hint.get((g, k, seg), 0) for k in classes
+        )
+        hint_old = hinted_duty.get((g, seg - 1), 0) - sum(
+            flow_hint.get((g, k, seg - 1), 0) for k in before
+        )
+        model.add_hint(reserve_rise, max(0, hint_now - hint_old))
+        hinted_rise += max(0, hint_now - hint_old)
+        moves = model.new_int_var(0, len(on_duty[(g, seg)]), "")
+        model.add(moves >= sum(rises) + reserve_rise - sum(starting.get((g, seg), [])))
+        model.add_hint(moves, max(0, hinted_rise - hinted_starts.get((g, seg), 0)))
+        terms.append((weight, moves))
+    return terms
 
 
 def _fairness_terms(
@@ -496,6 +570,8 @@ def _assemble(
     for i, hour in sorted(duty_class):
         by_hour[hour].append(i)
     where: dict[tuple[int, int], _Slot | None] = {}
+    stint: dict[int, int] = {}  # hours person i has been at where[(i, hour - 1)]
+    minimum = max(1, problem.rules.min_stint_hours)
 
     def take(i: int, hour: int, slot: _Slot | None) -> None:
         where[(i, hour)] = slot
@@ -505,8 +581,29 @@ def _assemble(
     def wants(slot: _Slot | None, hour: int) -> bool:
         return slot is not None and need_left.get((slot, hour), 0) > 0
 
+    def lasting(slot: _Slot, hour: int) -> int:
+        """Hours from ``hour`` (up to the minimum stint) that the post keeps a need."""
+        run = 0
+        while run < minimum and context.slot_need.get((slot, hour + run), 0) > 0:
+            run += 1
+        return run
+
+    def best_post(options: list[_Slot], hour: int) -> _Slot | None:
+        """A post that needs people now, preferring one that keeps needing them for a whole
+        minimum stint (so whoever goes there is not moved on after an hour), then the most
+        short."""
+        open_now = [s for s in options if need_left.get((s, hour), 0) > 0]
+        return max(
+            open_now,
+            key=lambda s: (lasting(s, hour), need_left.get((s, hour), 0)),
+            default=None,
+        )
+
     for hour in sorted(by_hour):
-        on_duty = by_hour[hour]
+        # Whoever has been at their post for less than the minimum stint keeps it first.
+        on_duty = sorted(
+            by_hour[hour], key=lambda i: (stint.get(i, 0) >= minimum, stint.get(i, 0), i)
+        )
         placed: set[int] = set()
         for i in on_duty:  # stay at the post of the hour before, or of the previous roster
             klass = duty_class[(i, hour)]
@@ -526,8 +623,7 @@ def _assemble(
             klass = duty_class[(i, hour)]
             if i in placed or klass is None:
                 continue
-            options = slots_at[hour].get(klass, [])
-            best = max(options, key=lambda s: need_left.get((s, hour), 0), default=None)
+            best = best_post(slots_at[hour].get(klass, []), hour)
             if wants(best, hour):
                 take(i, hour, best)
                 placed.add(i)
@@ -538,7 +634,7 @@ def _assemble(
             for klass, options in slots_at[hour].items():
                 if not _serves(person, klass):
                     continue
-                best = max(options, key=lambda s: need_left.get((s, hour), 0), default=None)
+                best = best_post(options, hour)
                 if wants(best, hour):
                     take(i, hour, best)
                     placed.add(i)
@@ -549,6 +645,9 @@ def _assemble(
             before = where.get((i, hour - 1))
             open_here = before is not None and (before, hour) in context.slot_need
             take(i, hour, before if open_here else None)
+        for i in on_duty:
+            same = (i, hour - 1) in where and where[(i, hour - 1)] == where[(i, hour)]
+            stint[i] = stint.get(i, 0) + 1 if same else 1
     shifts = list(problem.fixed)
     per_person: dict[int, list[int]] = defaultdict(list)
     for i, hour in where:
