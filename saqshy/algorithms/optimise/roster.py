@@ -21,6 +21,18 @@ a hint, so the solver starts from the baseline and improves it.
 
 Afterwards, people are put at posts hour by hour: each stays at the post of the previous hour
 (or of the previous roster) while it still needs them, so shifts mostly stay at one post.
+Whoever must move goes to a post that keeps needing people for a whole minimum stint
+(``RosterRules.min_stint_hours``) where there is one, and when a post sheds people, whoever
+arrived last stays, so nobody is moved on after an hour unless a post would stay short.
+
+**Moves.** The model counts, per group and segment boundary, a lower bound on the people who
+change class (or go to or leave the reserve) inside a duty period — increases of the classes
+minus the people starting duty — at ``weights.hop`` each. It does not see posts: people of one
+class are put at posts afterwards. So the solver's roster, put at posts, is scored against the
+greedy roster it was hinted with by the one yardstick both share (:func:`.score.score_roster`:
+shortage, changes, post hops, short stints, fairness, home district, hours); if the greedy
+roster scores better, that one is returned, labelled ``GREEDY``. The solver never hands back a
+roster worse than the baseline on that score.
 """
 
 from __future__ import annotations
@@ -28,7 +40,7 @@ from __future__ import annotations
 import math
 import time
 from bisect import bisect_left
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from itertools import accumulate, pairwise
@@ -45,6 +57,7 @@ from saqshy.algorithms.optimise.model import (
     Window,
     duty_periods,
 )
+from saqshy.algorithms.optimise.score import score_roster
 from saqshy.algorithms.optimise.staffing import Need
 
 # (agency, skill, post district, priority): demands that are interchangeable for the solver.
@@ -378,15 +391,43 @@ def solve_roster(problem: RosterProblem) -> RosterResult:
         flow_values = {key: int(solver.value(var)) for key, var in flows.items()}
         duty_class = _classes_from_flows(context, chosen, flow_values, segments, group_of)
         stats = SolveStats(status, solver.objective_value, solver.best_objective_bound, 0.0)
+    greedy_classes: dict[tuple[int, int], _Class | None] = {}
+    for (i, start, end), klass in hint.items():
+        for hour in range(start, end):
+            greedy_classes[(i, hour)] = klass
+    # Nothing found within the limit (a loaded machine, a huge district): the greedy roster,
+    # which keeps every hard rule, labelled as the heuristic it is, rather than no roster.
+    fallback = SolveStats(GREEDY, math.inf, solver.best_objective_bound, 0.0)
+    if status in (OPTIMAL, FEASIBLE):
+        # The model sees classes, not posts. The solver's duty periods are put at posts twice:
+        # following its flows segment by segment, and with one class per duty period (the one
+        # the flows give it most), which moves fewer people. The better of the two is kept if
+        # it scores no worse than the greedy roster the solver started from, on the same score.
+        rosters = [
+            _assemble(context, duty_class, stats),
+            _assemble(context, _one_class_per_period(chosen, duty_class), stats),
+            _assemble(context, greedy_classes, fallback),
+        ]
+        scores = [score_roster(problem, roster.shifts).total for roster in rosters]
+        result = rosters[scores.index(min(scores))]
     else:
-        # Nothing found within the limit (a loaded machine, a huge district): the greedy roster,
-        # which keeps every hard rule, labelled as the heuristic it is, rather than no roster.
-        for (i, start, end), klass in hint.items():
-            for hour in range(start, end):
-                duty_class[(i, hour)] = klass
-        stats = SolveStats(GREEDY, math.inf, solver.best_objective_bound, 0.0)
-    result = _assemble(context, duty_class, stats)
-    return replace(result, stats=replace(stats, wall_time_s=time.perf_counter() - started))
+        result = _assemble(context, greedy_classes, fallback)
+    return replace(result, stats=replace(result.stats, wall_time_s=time.perf_counter() - started))
+
+
+def _one_class_per_period(
+    chosen: set[tuple[int, int, int]], duty_class: dict[tuple[int, int], _Class | None]
+) -> dict[tuple[int, int], _Class | None]:
+    """Each duty period in the class its person serves most hours of it (by the flows)."""
+    single: dict[tuple[int, int], _Class | None] = {}
+    for i, start, end in chosen:
+        served = Counter(
+            duty_class[(i, h)] for h in range(start, end) if duty_class.get((i, h)) is not None
+        )
+        klass = served.most_common(1)[0][0] if served else None
+        for hour in range(start, end):
+            single[(i, hour)] = klass
+    return single
 
 
 def _hop_terms(

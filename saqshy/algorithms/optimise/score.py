@@ -11,7 +11,8 @@
   period long enough to allow one (a period shorter than the minimum is not counted, nor a
   stay cut by the horizon's start or end);
 * ``night_excess`` / ``holiday_excess`` — night (holiday) hours worked above each person's
-  fair share, the share being proportional to the contracted hours;
+  fair share: the agency's needed person-hours at night (on holidays) in proportion to the
+  person's contracted hours, rounded up (as the solver counts it);
 * ``away_hours`` — person-hours at posts outside the person's home district;
 * ``changes`` — duty periods added or removed against ``problem.previous`` (from
   ``not_before``);
@@ -26,6 +27,7 @@ part of it.
 from __future__ import annotations
 
 import itertools
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -64,19 +66,24 @@ class RosterScore:
         }
 
 
-def _excess(problem: RosterProblem, worked: dict[str, int]) -> int:
-    """Hours above each person's share of their agency's total in ``worked``, shares by
-    contracted hours."""
-    total: dict[str, int] = defaultdict(int)
+def _excess(problem: RosterProblem, worked: dict[str, int], hours: frozenset[int]) -> int:
+    """Hours of ``hours`` worked above each person's fair share: the agency's needed
+    person-hours in them times the person's share of the agency's contracted hours, rounded up
+    (the solver's own definition)."""
+    demand: dict[str, int] = defaultdict(int)
+    for need in problem.demands:
+        if need.people > 0 and need.hour in hours:
+            demand[need.agency] += need.people
     contracted: dict[str, int] = defaultdict(int)
     for person in problem.people:
-        total[person.agency] += worked.get(person.id, 0)
         contracted[person.agency] += person.weekly_hours
-    excess = 0.0
+    excess = 0
     for person in problem.people:
-        share = total[person.agency] * person.weekly_hours / max(1, contracted[person.agency])
-        excess += max(0.0, worked.get(person.id, 0) - share)
-    return round(excess)
+        share = math.ceil(
+            demand[person.agency] * person.weekly_hours / max(1, contracted[person.agency])
+        )
+        excess += max(0, worked.get(person.id, 0) - share)
+    return excess
 
 
 def _runs(shifts: Sequence[Shift]) -> list[list[Shift]]:
@@ -162,8 +169,8 @@ def score_roster(problem: RosterProblem, shifts: Iterable[Shift]) -> RosterScore
             if w.start >= problem.not_before
         }
         changes = len(old ^ new)
-    night_excess = _excess(problem, nights)
-    holiday_excess = _excess(problem, holidays)
+    night_excess = _excess(problem, nights, problem.night_hours)
+    holiday_excess = _excess(problem, holidays, problem.holiday_hours)
     total = (
         weights.short * weighted
         + weights.change * changes

@@ -1,15 +1,19 @@
-"""Minimum stints at posts, post hops and the shared roster score (``score_roster``)."""
+"""Minimum stints at posts, post hops, the shared roster score (``score_roster``), and stage
+one leaving no post empty while another has more than one."""
 
 from __future__ import annotations
 
 from saqshy.algorithms.optimise import (
     Need,
     Person,
+    Pool,
     RosterProblem,
     RosterRules,
     Shift,
+    StaffingProblem,
     greedy_roster,
     solve_roster,
+    solve_staffing,
 )
 from saqshy.algorithms.optimise.score import score_roster
 
@@ -102,3 +106,32 @@ def test_whoever_arrived_last_keeps_their_post_when_a_post_sheds_people() -> Non
         score = score_roster(problem, roster.shifts)
         assert score.unmet_person_hours == 0
         assert score.short_stints == 0, roster.shifts
+
+
+def test_stage_one_leaves_no_post_empty_while_another_has_more_than_one() -> None:
+    # Three posts of one kind need 4, 1 and 1 paramedics in hour 0; three are free. Shared in
+    # proportion (2, 1, 0) one post would have nobody; one each leaves every post manned.
+    needs = (
+        Need("stadium", 0, "health", 4, "paramedic", "yesil"),
+        Need("fair", 0, "health", 1, "paramedic", "yesil"),
+        Need("school", 0, "health", 1, "paramedic", "yesil"),
+    )
+    pools = (Pool("health", 0, 3, frozenset({"paramedic"}), "yesil"),)
+    problem = StaffingProblem(hours=1, needs=needs, pools=pools)
+    result = solve_staffing(problem)
+    staffed = dict.fromkeys(("stadium", "fair", "school"), 0)
+    for row in result.staffing:
+        staffed[row.post] += row.people
+    assert staffed == {"stadium": 1, "fair": 1, "school": 1}
+    assert result.coverage == 0.5
+    # The same shortage across two kinds of need competing for the same people: the solver
+    # leaves one post empty at most, not two.
+    needs = (
+        Need("stadium", 0, "health", 2, "paramedic", "yesil"),
+        Need("fair", 0, "health", 1, "", "yesil"),
+        Need("school", 0, "health", 1, "", "yesil"),
+    )
+    pools = (Pool("health", 0, 2, frozenset({"paramedic"}), "yesil"),)
+    result = solve_staffing(StaffingProblem(hours=1, needs=needs, pools=pools))
+    manned = {row.post for row in result.staffing if row.people}
+    assert len(manned) == 2 and result.coverage == 0.5
