@@ -60,6 +60,10 @@ from saqshy.algorithms.optimise.model import (
 from saqshy.algorithms.optimise.score import score_roster
 from saqshy.algorithms.optimise.staffing import Need
 
+# Above this many candidate periods presolve is skipped, so the search starts from the (complete)
+# hint within a second even on a loaded machine; smaller models are presolved and often proven.
+LIGHT_PRESOLVE_PATTERNS = 3000
+
 # (agency, skill, post district, priority): demands that are interchangeable for the solver.
 _Class = tuple[str, str, str | None, int]
 # (post, agency, skill): one post's need for one kind of person.
@@ -200,11 +204,17 @@ def _allowed(context: _Context, person: Person, allowance: list[int], start: int
     return all(hours <= allowance[w] for w, hours in _week_hours(context, start, end).items())
 
 
-def _greedy_periods(context: _Context) -> dict[tuple[int, int, int], _Class]:
+def _greedy_periods(
+    context: _Context, keep_previous: bool = False
+) -> dict[tuple[int, int, int], _Class]:
     """The baseline's choice of duty periods: walk the start times; while a class still needs
     people in the next ``start_step`` hours, give the next period to the eligible person with
     the home district of the post and the fewest hours so far, choosing the length that covers
-    the most still-uncovered hours."""
+    the most still-uncovered hours.
+
+    ``keep_previous`` (the solver's warm start when re-planning): first keep every duty period
+    of ``problem.previous`` that the rules still allow, in the class of its post, then fill
+    what is left the same way."""
     problem = context.problem
     rest = problem.rules.min_rest_hours
     uncovered = {klass: list(hours) for klass, hours in context.residual.items()}
@@ -223,6 +233,29 @@ def _greedy_periods(context: _Context) -> dict[tuple[int, int, int], _Class]:
         for klass in uncovered
     }
     classes = sorted(uncovered, key=lambda k: (-k[3], k[0], k[1], str(k[2])))
+    if keep_previous:
+        for i, person in enumerate(context.people):
+            for start, end in sorted(context.previous_periods.get(person.id, ())):
+                if end not in by_start[i].get(start, []):
+                    continue
+                if any(start < e + rest and s < end + rest for s, e in taken[i]):
+                    continue
+                spread = _week_hours(context, start, end)
+                if any(n > allowance[i][w] for w, n in spread.items()):
+                    continue
+                post, skill = context.previous_post.get((i, start), (None, ""))
+                klass = context.slot_class.get((post or "", person.agency, skill))
+                if klass is None:
+                    klass = next((k for k in classes if k in eligible and i in eligible[k]), None)
+                if klass is None:
+                    continue
+                for w, n in spread.items():
+                    allowance[i][w] -= n
+                taken[i].append((start, end))
+                worked[i] += end - start
+                for h in range(start, end):
+                    uncovered[klass][h] -= 1
+                chosen[(i, start, end)] = klass
     step = problem.rules.start_step
     for start in context.starts:
         window = range(start, min(problem.hours, start + step))
@@ -260,11 +293,13 @@ def _greedy_periods(context: _Context) -> dict[tuple[int, int, int], _Class]:
     return chosen
 
 
-def greedy_roster(problem: RosterProblem) -> RosterResult:
-    """The baseline roster (see :func:`_greedy_periods`), put at posts like the solver's."""
+def greedy_roster(problem: RosterProblem, *, keep_previous: bool = False) -> RosterResult:
+    """The baseline roster (see :func:`_greedy_periods`), put at posts like the solver's.
+    ``keep_previous``: keep the roster in force where the rules allow and fill the rest (the
+    solver's warm start when re-planning); the plain baseline ignores ``problem.previous``."""
     started = time.perf_counter()
     context = _prepare(problem)
-    chosen = _greedy_periods(context)
+    chosen = _greedy_periods(context, keep_previous=keep_previous)
     duty_class: dict[tuple[int, int], _Class | None] = {}
     for (i, start, end), klass in chosen.items():
         for hour in range(start, end):
@@ -278,7 +313,7 @@ def solve_roster(problem: RosterProblem) -> RosterResult:
     """The district's roster by CP-SAT within ``problem.time_limit_s``, with its gap."""
     started = time.perf_counter()
     context = _prepare(problem)
-    hint = _greedy_periods(context)
+    hint = _greedy_periods(context, keep_previous=bool(problem.previous))
     model = cp_model.CpModel()
     weights = problem.weights
     rest = problem.rules.min_rest_hours
@@ -383,7 +418,7 @@ def solve_roster(problem: RosterProblem) -> RosterResult:
         time_limit_s=time_left,
         workers=problem.workers,
         seed=problem.seed,
-        light_presolve=len(patterns) > 20000,
+        light_presolve=len(patterns) > LIGHT_PRESOLVE_PATTERNS,
     )
     duty_class: dict[tuple[int, int], _Class | None] = {}
     if status in (OPTIMAL, FEASIBLE):
@@ -760,6 +795,18 @@ def replan(
     ``at`` on, the needs in ``added`` join. Duty periods that began before ``at`` stay as they
     are (a sick person's is cut at ``at``); later ones change only where they must, since
     every change costs ``weights.change``."""
+    return solve_roster(replan_problem(problem, previous, at=at, sick=sick, added=added))
+
+
+def replan_problem(
+    problem: RosterProblem,
+    previous: Sequence[Shift],
+    *,
+    at: int,
+    sick: Sequence[str] = (),
+    added: Sequence[Need] = (),
+) -> RosterProblem:
+    """The problem :func:`replan` solves (see there)."""
     sick_set = set(sick)
     people = tuple(
         replace(person, absences=(*person.absences, Window(at, problem.hours)))
@@ -781,13 +828,11 @@ def replan(
                 fixed.append(replace(shift, end=min(shift.end, at)))
         else:
             fixed.append(shift)
-    return solve_roster(
-        replace(
-            problem,
-            people=people,
-            demands=(*problem.demands, *added),
-            previous=tuple(previous),
-            fixed=tuple(fixed),
-            not_before=max(problem.not_before, at),
-        )
+    return replace(
+        problem,
+        people=people,
+        demands=(*problem.demands, *added),
+        previous=tuple(previous),
+        fixed=tuple(fixed),
+        not_before=max(problem.not_before, at),
     )
