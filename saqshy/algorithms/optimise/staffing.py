@@ -334,21 +334,23 @@ def _solve_component(
         for (pool, klass), var in edges.items()
         if klass.district is not None and pool.district != klass.district
     ]
-    # Lexicographic: short person-hours (by priority), then posts left with nobody, then
-    # district mismatch. ``empty`` counts a class's posts that its people cannot give one
+    # Short person-hours (by priority) first, then posts left with nobody, then district
+    # mismatch. ``empty`` counts a class's posts that its people cannot give one
     # person each (they go back one per post first, see ``_presence_first``): a convex cost on
     # the class's inflow, so the model stays a network flow.
     empties = []
     for klass, short in shorts:
         count = min((posts or {}).get(klass, 0), demand[klass])
-        if count > 1:
+        if count >= 1:
             empty = model.new_int_var(0, count, "")
             model.add(empty >= short - (demand[klass] - count))
             empties.append(empty)
+    # One short person-hour outweighs any amount of district mismatch, and an empty post
+    # too: one more person can man at most one empty post, so a short person-hour at twice
+    # the cost of an empty post is never traded for emptier posts.
     big = 1 + problem.district_mismatch_cost * sum(pools[pool] for pool in component.pools)
-    bigger = 1 + big * sum(min((posts or {}).get(k, 0), demand[k]) for k in component.classes)
     model.minimize(
-        sum(bigger * klass.priority * short for klass, short in shorts)
+        sum(2 * big * klass.priority * short for klass, short in shorts)
         + big * sum(empties)
         + problem.district_mismatch_cost * sum(mismatch)
     )
