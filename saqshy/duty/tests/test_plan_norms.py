@@ -1,5 +1,6 @@
 """Patrol plans: foot patrols walk at the region's speed norm, and stops carry addresses from
-the ``DUTY_DESCRIBE_POINT`` hook (empty, shown as coordinates, without one)."""
+the ``DUTY_DESCRIBE_POINT`` hook (empty, shown as coordinates, without one). Rosters: the
+region's minimum stint at a post reaches the optimiser."""
 
 from __future__ import annotations
 
@@ -11,12 +12,15 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from saqshy.accounts.models import Agency, Norm, Region
+from saqshy.algorithms import optimise as opt
 from saqshy.algorithms.geo import haversine_m
 from saqshy.core.testing.mixins import PersonaTestCase
 from saqshy.duty.models import PatrolPlan
 from saqshy.duty.patrols import services as patrols
+from saqshy.duty.rosters import planning
 from saqshy.duty.tests.factories import hour
 from saqshy.duty.tests.test_plan_pages import make_forecast, make_units
+from saqshy.duty.tests.test_plans import make_region_staff
 from saqshy.incidents.models import Unit
 
 CALLS: list[tuple[float, float]] = []
@@ -54,7 +58,7 @@ class PatrolStopAddressTests(PersonaTestCase):
         make_forecast(self.personas.almaty)
         make_units(self.personas.almaty)
 
-    @override_settings(DUTY_DESCRIBE_POINT="saqshy.duty.tests.test_patrol_addresses.describe")
+    @override_settings(DUTY_DESCRIBE_POINT="saqshy.duty.tests.test_plan_norms.describe")
     def test_stops_store_the_providers_address_and_pages_show_it(self) -> None:
         plan = _plan(self.personas.almaty)
         stops = list(plan.stops.all())
@@ -91,7 +95,7 @@ class PatrolStopAddressTests(PersonaTestCase):
         page = self.client.get(reverse("duty:patrol-plan", args=[plan.pk]))
         self.assertContains(page, f"{stop.lat:.5f}, {stop.lon:.5f}")
 
-    @override_settings(DUTY_DESCRIBE_POINT="saqshy.duty.tests.test_patrol_addresses.broken")
+    @override_settings(DUTY_DESCRIBE_POINT="saqshy.duty.tests.test_plan_norms.broken")
     def test_a_failing_geocoder_does_not_lose_the_plan(self) -> None:
         with self.assertLogs("saqshy.duty.addresses", "ERROR"):
             plan = _plan(self.personas.almaty)
@@ -131,3 +135,17 @@ class FootPatrolSpeedTests(PersonaTestCase):
         Norm.objects.create(code="patrol_foot_speed_kmh", region=self.personas.almaty, value=3.0)
         plan = self._foot_plan(hours=4)
         self.assertLessEqual(self._fastest_leg_kmh(plan), 3.0 + 1e-9)
+
+
+class MinimumStintNormTests(PersonaTestCase):
+    def test_the_roster_problem_takes_the_regions_minimum_stint(self) -> None:
+        region = self.personas.almaty
+        staff = make_region_staff(region)
+        data = planning.load_region(region, staff["start"], staff["end"])
+        staffing = opt.solve_staffing(data.staffing_problem(5))
+        district = data.district_keys()[0]
+        problem = data.roster_problem(district, staffing, time_limit_s=5)
+        self.assertEqual(problem.rules.min_stint_hours, 2)  # the national default
+        Norm.objects.create(code="duty_min_post_stint_hours", region=region, value=3)
+        problem = data.roster_problem(district, staffing, time_limit_s=5)
+        self.assertEqual(problem.rules.min_stint_hours, 3)
