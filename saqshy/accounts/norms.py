@@ -203,6 +203,22 @@ DEFAULT_NORMS: dict[str, tuple[float, str, str, str]] = {
         "A children's trip escort must be free this long before departure and after return",
         "assumption: time to meet the group and hand over; set per region",
     ),
+    # Patrol plans and rosters (issue 10).
+    "patrol_foot_speed_kmh": (
+        4.5,
+        "km/h",
+        "Foot patrols: no planned leg between two stops is faster than this walking speed "
+        "(road distance taken as 1.3 times the straight line)",
+        "pedestrian walking speed 1.2-1.4 m/s (4.3-5.0 km/h), e.g. HCM's 1.2 m/s; a walking "
+        "patrol covers about 3-5 km/h including stops",
+    ),
+    "duty_min_post_stint_hours": (
+        2,
+        "hours",
+        "Rosters: once at a post, an officer stays there at least this long (unless the duty "
+        "ends sooner), so nobody is moved between posts hourly",
+        "assumption (no public norm found); set per region",
+    ),
 }
 
 

@@ -450,6 +450,13 @@ class PatrolStop(BaseModel):
     cell = models.CharField(_("cell"), max_length=40)
     lat = models.FloatField(_("latitude"))
     lon = models.FloatField(_("longitude"))
+    address = models.CharField(
+        _("address"),
+        max_length=200,
+        blank=True,
+        default="",
+        help_text=_("The nearest address when the plan was made; empty when none is known."),
+    )
     risk = models.FloatField(_("risk score"), default=0.0)
     arrive_at = models.DateTimeField(_("arrive"))
     leave_at = models.DateTimeField(_("leave"))

@@ -32,7 +32,9 @@ Stage two, one district's roster (:mod:`.roster`, records in :mod:`.model`)::
   what began before ``at`` and changes as little as it can after.
   ``check_roster(problem, shifts) -> [Violation(kind, person, start, end, value, limit)]``
   lists every hard-rule violation. ``greedy_staffing`` and ``greedy_roster`` are the
-  baselines.
+  baselines. ``score_roster(problem, shifts) -> RosterScore`` scores any roster by the one
+  yardstick both are compared on (unmet hours, post hops, short stints under
+  ``RosterRules.min_stint_hours``, night/holiday excess, hours away, changes, duty hours).
 
 Patrols (:mod:`.patrol`)::
 
@@ -70,7 +72,8 @@ from saqshy.algorithms.optimise.patrol import (
     largest_remainder,
     plan_patrols,
 )
-from saqshy.algorithms.optimise.roster import greedy_roster, replan, solve_roster
+from saqshy.algorithms.optimise.roster import greedy_roster, replan, replan_problem, solve_roster
+from saqshy.algorithms.optimise.score import RosterScore, score_roster
 from saqshy.algorithms.optimise.staffing import (
     HoursBudget,
     Need,
@@ -97,6 +100,7 @@ __all__ = [
     "RosterProblem",
     "RosterResult",
     "RosterRules",
+    "RosterScore",
     "Shift",
     "ShortReason",
     "Shortfall",
@@ -118,6 +122,8 @@ __all__ = [
     "night_hours",
     "plan_patrols",
     "replan",
+    "replan_problem",
+    "score_roster",
     "solve_roster",
     "solve_staffing",
 ]

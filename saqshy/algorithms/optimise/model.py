@@ -62,18 +62,23 @@ class RosterRules:
     week_hours: int = 168
     shift_lengths: tuple[int, ...] = (8, 10, 12)
     start_step: int = 2
+    min_stint_hours: int = 2  # once at a post, stay this long (norm duty_min_post_stint_hours)
 
 
 @dataclass(frozen=True)
 class Weights:
     """Objective weights, in cost per person-hour (``change``: per duty period added or
-    removed against ``previous``). Shortage dominates, then stability, then the soft goals."""
+    removed against ``previous``; ``hop``: per move between posts inside a duty period;
+    ``short_stint``: per stay at a post shorter than ``RosterRules.min_stint_hours``).
+    Shortage dominates, then stability, then the soft goals."""
 
     short: int = 1000
     change: int = 100
     fairness: int = 4
     home_district: int = 2
     hour: int = 1
+    hop: int = 10
+    short_stint: int = 40
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,12 @@ so tours stay short without being predictable. Stops last ``min_stop``–``max_s
 drawn per stop (Koper: 10–15 minutes, unpredictably). If the tours do not fit in the slot the
 number of stops is reduced until they do.
 
+**A unit's night is one walk.** A unit carries its last stop and the minute it left it into the
+next slot: the areas of a slot go to the units nearest to them (fewest minutes from where each
+stands), and the first stop of a slot is reached at the planned speed from the last one, so
+no leg between two stops, within a slot or across slots, is faster than ``speed_kmh`` (for
+foot patrols, the walking-speed norm).
+
 Everything random comes from ``seed``: the same seed gives the same plan, so the app draws a
 fresh secret seed per night, stores it and can always rebuild the printed sheets.
 """
@@ -122,6 +128,7 @@ def plan_patrols(
     travel = travel or straight_line_travel(rules)
     by_id = {cell.id: cell for cell in cells}
     plans = []
+    positions: dict[str, tuple[str, int]] = {}  # unit -> (last cell, minute it left it)
     for number, slot in enumerate(slots):
         risk = {key: score for key, score in slot.risk.items() if key in by_id and score > 0}
         rng_label = f"{seed}:{number}"
@@ -131,7 +138,7 @@ def plan_patrols(
         stops = len(slot.units) * (slot.minutes // rules.min_stop)
         while True:
             quotas, allocation = largest_remainder(stops, risk)
-            visits, longest = _tours(by_id, slot, allocation, rules, travel, rng_label)
+            visits, longest = _tours(by_id, slot, allocation, rules, travel, rng_label, positions)
             if longest <= slot.minutes or stops <= 1:
                 break
             shrink = math.floor(stops * slot.minutes / longest)
@@ -139,6 +146,8 @@ def plan_patrols(
         if longest > slot.minutes:
             quotas, allocation, visits = dict.fromkeys(risk, 0.0), dict.fromkeys(risk, 0), ()
         plans.append(SlotPlan(slot.start_minute, slot.minutes, quotas, allocation, visits))
+        for visit in visits:  # sorted by unit and arrival: the last one per unit wins
+            positions[visit.unit] = (visit.cell, visit.depart_minute)
     return PatrolPlan(seed, tuple(plans))
 
 
@@ -149,8 +158,11 @@ def _tours(
     rules: PatrolRules,
     travel: Travel,
     label: str,
+    positions: Mapping[str, tuple[str, int]] | None = None,
 ) -> tuple[tuple[Visit, ...], int]:
-    """Each unit's visits and the longest tour in minutes (from the slot start)."""
+    """Each unit's visits and the longest tour in minutes (from the slot start). A unit with a
+    position (its last cell and the minute it left it) walks or drives from there."""
+    positions = positions or {}
     rng = random.Random(label)
     stops = [key for key in sorted(allocation) for _ in range(allocation[key])]
     lat = sum(cells[k].lat for k in stops) / len(stops)
@@ -166,21 +178,29 @@ def _tours(
     units = list(slot.units)
     rng.shuffle(units)
     base, extra = divmod(len(stops), len(units))
+    groups: list[list[str]] = []
+    cursor = 0
+    for n in range(len(units)):
+        take = base + (1 if n < extra else 0)
+        groups.append(stops[cursor : cursor + take])
+        cursor += take
     visits: list[Visit] = []
     longest = 0
-    cursor = 0
-    for n, unit in enumerate(units):
-        take = base + (1 if n < extra else 0)
-        own = stops[cursor : cursor + take]
-        cursor += take
+    for unit, own in _match(units, groups, cells, travel, positions):
         if not own:
             continue
         clock = slot.start_minute
-        order = _random_tour(own, cells, travel, rules.temperature, rng)
+        start = positions.get(unit)
+        order = _random_tour(
+            own, cells, travel, rules.temperature, rng, start[0] if start else None
+        )
         previous: str | None = None
         for key in order:
             if previous is not None:
                 clock += math.ceil(travel(cells[previous], cells[key]))
+            elif start is not None:
+                reach = start[1] + math.ceil(travel(cells[start[0]], cells[key]))
+                clock = max(clock, reach)
             stop = rng.randint(rules.min_stop, rules.max_stop)
             visits.append(Visit(unit, key, clock, clock + stop))
             clock += stop
@@ -190,19 +210,62 @@ def _tours(
     return tuple(visits), longest
 
 
+def _match(
+    units: list[str],
+    groups: list[list[str]],
+    cells: Mapping[str, Cell],
+    travel: Travel,
+    positions: Mapping[str, tuple[str, int]],
+) -> list[tuple[str, list[str]]]:
+    """Units paired with the areas (groups of stops) nearest to where they stand: the closest
+    (unit, area) pair first, then the next among the rest. Units without a position yet take
+    the areas left, in the (random) order given."""
+    placed = [u for u in units if u in positions]
+    pairs = sorted(
+        (
+            min(travel(cells[positions[unit][0]], cells[key]) for key in group),
+            u,
+            g,
+        )
+        for u, unit in enumerate(units)
+        if unit in positions
+        for g, group in enumerate(groups)
+        if group
+    )
+    taken_units: set[int] = set()
+    taken_groups: set[int] = set()
+    matched: list[tuple[str, list[str]]] = []
+    for _minutes, u, g in pairs:
+        if u in taken_units or g in taken_groups or len(taken_units) == len(placed):
+            continue
+        taken_units.add(u)
+        taken_groups.add(g)
+        matched.append((units[u], groups[g]))
+    rest = [g for g in range(len(groups)) if g not in taken_groups]
+    free = [u for u in range(len(units)) if u not in taken_units]
+    matched += [(units[u], groups[g]) for u, g in zip(free, rest, strict=False)]
+    return matched
+
+
 def _random_tour(
     stops: list[str],
     cells: Mapping[str, Cell],
     travel: Travel,
     temperature: float,
     rng: random.Random,
+    start: str | None = None,
 ) -> list[str]:
+    """A random order of ``stops``; from ``start`` (the unit's last cell) when given."""
     left = list(stops)
-    current = left.pop(rng.randrange(len(left)))
-    order = [current]
-    distinct = sorted(set(stops))
+    distinct = sorted(set(stops) | ({start} if start else set()))
     pairs = [travel(cells[a], cells[b]) for a in distinct for b in distinct if a != b]
     scale = max(1e-6, temperature * (sum(pairs) / len(pairs) if pairs else 1.0))
+    order: list[str] = []
+    if start is None:
+        current = left.pop(rng.randrange(len(left)))
+        order.append(current)
+    else:
+        current = start
     while left:
         # Prefer another cell over staying: a repeat visit right away is no new stop.
         options = [i for i, key in enumerate(left) if key != current] or list(range(len(left)))

@@ -21,6 +21,18 @@ a hint, so the solver starts from the baseline and improves it.
 
 Afterwards, people are put at posts hour by hour: each stays at the post of the previous hour
 (or of the previous roster) while it still needs them, so shifts mostly stay at one post.
+Whoever must move goes to a post that keeps needing people for a whole minimum stint
+(``RosterRules.min_stint_hours``) where there is one, and when a post sheds people, whoever
+arrived last stays, so nobody is moved on after an hour unless a post would stay short.
+
+**Moves.** The model counts, per group and segment boundary, a lower bound on the people who
+change class (or go to or leave the reserve) inside a duty period — increases of the classes
+minus the people starting duty — at ``weights.hop`` each. It does not see posts: people of one
+class are put at posts afterwards. So the solver's roster, put at posts, is scored against the
+greedy roster it was hinted with by the one yardstick both share (:func:`.score.score_roster`:
+shortage, changes, post hops, short stints, fairness, home district, hours); if the greedy
+roster scores better, that one is returned, labelled ``GREEDY``. The solver never hands back a
+roster worse than the baseline on that score.
 """
 
 from __future__ import annotations
@@ -28,7 +40,7 @@ from __future__ import annotations
 import math
 import time
 from bisect import bisect_left
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from itertools import accumulate, pairwise
@@ -45,7 +57,12 @@ from saqshy.algorithms.optimise.model import (
     Window,
     duty_periods,
 )
+from saqshy.algorithms.optimise.score import score_roster
 from saqshy.algorithms.optimise.staffing import Need
+
+# Above this many candidate periods presolve is skipped, so the search starts from the (complete)
+# hint within a second even on a loaded machine; smaller models are presolved and often proven.
+LIGHT_PRESOLVE_PATTERNS = 3000
 
 # (agency, skill, post district, priority): demands that are interchangeable for the solver.
 _Class = tuple[str, str, str | None, int]
@@ -187,11 +204,17 @@ def _allowed(context: _Context, person: Person, allowance: list[int], start: int
     return all(hours <= allowance[w] for w, hours in _week_hours(context, start, end).items())
 
 
-def _greedy_periods(context: _Context) -> dict[tuple[int, int, int], _Class]:
+def _greedy_periods(
+    context: _Context, keep_previous: bool = False
+) -> dict[tuple[int, int, int], _Class]:
     """The baseline's choice of duty periods: walk the start times; while a class still needs
     people in the next ``start_step`` hours, give the next period to the eligible person with
     the home district of the post and the fewest hours so far, choosing the length that covers
-    the most still-uncovered hours."""
+    the most still-uncovered hours.
+
+    ``keep_previous`` (the solver's warm start when re-planning): first keep every duty period
+    of ``problem.previous`` that the rules still allow, in the class of its post, then fill
+    what is left the same way."""
     problem = context.problem
     rest = problem.rules.min_rest_hours
     uncovered = {klass: list(hours) for klass, hours in context.residual.items()}
@@ -210,6 +233,29 @@ def _greedy_periods(context: _Context) -> dict[tuple[int, int, int], _Class]:
         for klass in uncovered
     }
     classes = sorted(uncovered, key=lambda k: (-k[3], k[0], k[1], str(k[2])))
+    if keep_previous:
+        for i, person in enumerate(context.people):
+            for start, end in sorted(context.previous_periods.get(person.id, ())):
+                if end not in by_start[i].get(start, []):
+                    continue
+                if any(start < e + rest and s < end + rest for s, e in taken[i]):
+                    continue
+                spread = _week_hours(context, start, end)
+                if any(n > allowance[i][w] for w, n in spread.items()):
+                    continue
+                post, skill = context.previous_post.get((i, start), (None, ""))
+                klass = context.slot_class.get((post or "", person.agency, skill))
+                if klass is None:
+                    klass = next((k for k in classes if k in eligible and i in eligible[k]), None)
+                if klass is None:
+                    continue
+                for w, n in spread.items():
+                    allowance[i][w] -= n
+                taken[i].append((start, end))
+                worked[i] += end - start
+                for h in range(start, end):
+                    uncovered[klass][h] -= 1
+                chosen[(i, start, end)] = klass
     step = problem.rules.start_step
     for start in context.starts:
         window = range(start, min(problem.hours, start + step))
@@ -247,11 +293,13 @@ def _greedy_periods(context: _Context) -> dict[tuple[int, int, int], _Class]:
     return chosen
 
 
-def greedy_roster(problem: RosterProblem) -> RosterResult:
-    """The baseline roster (see :func:`_greedy_periods`), put at posts like the solver's."""
+def greedy_roster(problem: RosterProblem, *, keep_previous: bool = False) -> RosterResult:
+    """The baseline roster (see :func:`_greedy_periods`), put at posts like the solver's.
+    ``keep_previous``: keep the roster in force where the rules allow and fill the rest (the
+    solver's warm start when re-planning); the plain baseline ignores ``problem.previous``."""
     started = time.perf_counter()
     context = _prepare(problem)
-    chosen = _greedy_periods(context)
+    chosen = _greedy_periods(context, keep_previous=keep_previous)
     duty_class: dict[tuple[int, int], _Class | None] = {}
     for (i, start, end), klass in chosen.items():
         for hour in range(start, end):
@@ -265,7 +313,7 @@ def solve_roster(problem: RosterProblem) -> RosterResult:
     """The district's roster by CP-SAT within ``problem.time_limit_s``, with its gap."""
     started = time.perf_counter()
     context = _prepare(problem)
-    hint = _greedy_periods(context)
+    hint = _greedy_periods(context, keep_previous=bool(problem.previous))
     model = cp_model.CpModel()
     weights = problem.weights
     rest = problem.rules.min_rest_hours
@@ -310,6 +358,7 @@ def solve_roster(problem: RosterProblem) -> RosterResult:
             hinted[(group_of[i], klass, seg)] += 1
     objective: list[tuple[int, cp_model.IntVar]] = []
     flows: dict[tuple[int, _Class, int], cp_model.IntVar] = {}
+    flow_hint: dict[tuple[int, _Class, int], int] = {}
     for seg, (a, b) in enumerate(segments):
         length = b - a
         out_of: dict[int, list[cp_model.IntVar]] = defaultdict(list)
@@ -328,6 +377,7 @@ def solve_roster(problem: RosterProblem) -> RosterResult:
                 flow = model.new_int_var(0, min(need, len(available)), "")
                 given = min(need - sum(hinted_into), hinted.get((g, klass, seg), 0))
                 model.add_hint(flow, given)
+                flow_hint[(g, klass, seg)] = given
                 hinted_into.append(given)
                 flows[(g, klass, seg)] = flow
                 into.append(flow)
@@ -340,6 +390,10 @@ def solve_roster(problem: RosterProblem) -> RosterResult:
             objective.append((weights.short * klass[3] * length, short))
         for g, variables in out_of.items():
             model.add(sum(variables) <= sum(on_duty[(g, seg)]))
+    if weights.hop:
+        objective.extend(
+            _hop_terms(model, context, patterns, points, group_of, on_duty, flows, flow_hint, hint)
+        )
     constant = 0
     for i, start, end, var in patterns:
         objective.append((weights.hour * (end - start), var))
@@ -364,7 +418,7 @@ def solve_roster(problem: RosterProblem) -> RosterResult:
         time_limit_s=time_left,
         workers=problem.workers,
         seed=problem.seed,
-        light_presolve=len(patterns) > 20000,
+        light_presolve=len(patterns) > LIGHT_PRESOLVE_PATTERNS,
     )
     duty_class: dict[tuple[int, int], _Class | None] = {}
     if status in (OPTIMAL, FEASIBLE):
@@ -372,15 +426,111 @@ def solve_roster(problem: RosterProblem) -> RosterResult:
         flow_values = {key: int(solver.value(var)) for key, var in flows.items()}
         duty_class = _classes_from_flows(context, chosen, flow_values, segments, group_of)
         stats = SolveStats(status, solver.objective_value, solver.best_objective_bound, 0.0)
+    greedy_classes: dict[tuple[int, int], _Class | None] = {}
+    for (i, start, end), klass in hint.items():
+        for hour in range(start, end):
+            greedy_classes[(i, hour)] = klass
+    # Nothing found within the limit (a loaded machine, a huge district): the greedy roster,
+    # which keeps every hard rule, labelled as the heuristic it is, rather than no roster.
+    fallback = SolveStats(GREEDY, math.inf, solver.best_objective_bound, 0.0)
+    if status in (OPTIMAL, FEASIBLE):
+        # The model sees classes, not posts. The solver's duty periods are put at posts twice:
+        # following its flows segment by segment, and with one class per duty period (the one
+        # the flows give it most), which moves fewer people. The better of the two is kept if
+        # it scores no worse than the greedy roster the solver started from, on the same score.
+        rosters = [
+            _assemble(context, duty_class, stats),
+            _assemble(context, _one_class_per_period(chosen, duty_class), stats),
+            _assemble(context, greedy_classes, fallback),
+        ]
+        scores = [score_roster(problem, roster.shifts).total for roster in rosters]
+        result = rosters[scores.index(min(scores))]
     else:
-        # Nothing found within the limit (a loaded machine, a huge district): the greedy roster,
-        # which keeps every hard rule, labelled as the heuristic it is, rather than no roster.
-        for (i, start, end), klass in hint.items():
-            for hour in range(start, end):
-                duty_class[(i, hour)] = klass
-        stats = SolveStats(GREEDY, math.inf, solver.best_objective_bound, 0.0)
-    result = _assemble(context, duty_class, stats)
-    return replace(result, stats=replace(stats, wall_time_s=time.perf_counter() - started))
+        result = _assemble(context, greedy_classes, fallback)
+    return replace(result, stats=replace(result.stats, wall_time_s=time.perf_counter() - started))
+
+
+def _one_class_per_period(
+    chosen: set[tuple[int, int, int]], duty_class: dict[tuple[int, int], _Class | None]
+) -> dict[tuple[int, int], _Class | None]:
+    """Each duty period in the class its person serves most hours of it (by the flows)."""
+    single: dict[tuple[int, int], _Class | None] = {}
+    for i, start, end in chosen:
+        served = Counter(
+            duty_class[(i, h)] for h in range(start, end) if duty_class.get((i, h)) is not None
+        )
+        klass = served.most_common(1)[0][0] if served else None
+        for hour in range(start, end):
+            single[(i, hour)] = klass
+    return single
+
+
+def _hop_terms(
+    model: cp_model.CpModel,
+    context: _Context,
+    patterns: list[tuple[int, int, int, cp_model.IntVar]],
+    points: list[int],
+    group_of: list[int],
+    on_duty: dict[tuple[int, int], list[cp_model.IntVar]],
+    flows: dict[tuple[int, _Class, int], cp_model.IntVar],
+    flow_hint: dict[tuple[int, _Class, int], int],
+    hint: dict[tuple[int, int, int], _Class],
+) -> list[tuple[int, cp_model.IntVar]]:
+    """A lower bound on the people who change class (or go to or leave the reserve) inside a
+    duty period, per group and segment boundary: whoever fills a class's increase either just
+    started duty or moved from elsewhere, so moves >= sum of increases - starts. The post
+    assignment afterwards keeps people in their class where the flows allow, which reaches the
+    bound, so this is what the solver pays ``weights.hop`` for."""
+    weight = context.problem.weights.hop
+    by_group_seg: dict[tuple[int, int], dict[_Class, cp_model.IntVar]] = defaultdict(dict)
+    for (g, klass, seg), var in flows.items():
+        by_group_seg[(g, seg)][klass] = var
+    starting: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
+    hinted_starts: dict[tuple[int, int], int] = defaultdict(int)
+    chosen = {var.index for i, start, end, var in patterns if (i, start, end) in hint}
+    for i, start, _end, var in patterns:
+        seg = bisect_left(points, start)
+        starting[(group_of[i], seg)].append(var)
+        if var.index in chosen:
+            hinted_starts[(group_of[i], seg)] += 1
+    hinted_duty = {
+        key: sum(1 for var in variables if var.index in chosen)
+        for key, variables in on_duty.items()
+    }
+    terms: list[tuple[int, cp_model.IntVar]] = []
+    for (g, seg), classes in by_group_seg.items():
+        before = by_group_seg.get((g, seg - 1), {})
+        if seg == 0 or not on_duty.get((g, seg - 1)):
+            continue
+        rises = []
+        hinted_rise = 0
+        for klass, var in classes.items():
+            old = before.get(klass)
+            rise = model.new_int_var(0, len(on_duty[(g, seg)]), "")
+            model.add(rise >= var - old) if old is not None else model.add(rise >= var)
+            now_hint = flow_hint.get((g, klass, seg), 0)
+            old_hint = flow_hint.get((g, klass, seg - 1), 0) if old is not None else 0
+            model.add_hint(rise, max(0, now_hint - old_hint))
+            hinted_rise += max(0, now_hint - old_hint)
+            rises.append(rise)
+        # The reserve (on duty, in no class) is a class too.
+        now_reserve = sum(on_duty[(g, seg)]) - sum(classes.values())
+        old_reserve = sum(on_duty[(g, seg - 1)]) - sum(before.values())
+        reserve_rise = model.new_int_var(0, len(on_duty[(g, seg)]), "")
+        model.add(reserve_rise >= now_reserve - old_reserve)
+        hint_now = hinted_duty.get((g, seg), 0) - sum(
+            flow_hint.get((g, k, seg), 0) for k in classes
+        )
+        hint_old = hinted_duty.get((g, seg - 1), 0) - sum(
+            flow_hint.get((g, k, seg - 1), 0) for k in before
+        )
+        model.add_hint(reserve_rise, max(0, hint_now - hint_old))
+        hinted_rise += max(0, hint_now - hint_old)
+        moves = model.new_int_var(0, len(on_duty[(g, seg)]), "")
+        model.add(moves >= sum(rises) + reserve_rise - sum(starting.get((g, seg), [])))
+        model.add_hint(moves, max(0, hinted_rise - hinted_starts.get((g, seg), 0)))
+        terms.append((weight, moves))
+    return terms
 
 
 def _fairness_terms(
@@ -496,6 +646,8 @@ def _assemble(
     for i, hour in sorted(duty_class):
         by_hour[hour].append(i)
     where: dict[tuple[int, int], _Slot | None] = {}
+    stint: dict[int, int] = {}  # hours person i has been at where[(i, hour - 1)]
+    minimum = max(1, problem.rules.min_stint_hours)
 
     def take(i: int, hour: int, slot: _Slot | None) -> None:
         where[(i, hour)] = slot
@@ -505,8 +657,29 @@ def _assemble(
     def wants(slot: _Slot | None, hour: int) -> bool:
         return slot is not None and need_left.get((slot, hour), 0) > 0
 
+    def lasting(slot: _Slot, hour: int) -> int:
+        """Hours from ``hour`` (up to the minimum stint) that the post keeps a need."""
+        run = 0
+        while run < minimum and context.slot_need.get((slot, hour + run), 0) > 0:
+            run += 1
+        return run
+
+    def best_post(options: list[_Slot], hour: int) -> _Slot | None:
+        """A post that needs people now, preferring one that keeps needing them for a whole
+        minimum stint (so whoever goes there is not moved on after an hour), then the most
+        short."""
+        open_now = [s for s in options if need_left.get((s, hour), 0) > 0]
+        return max(
+            open_now,
+            key=lambda s: (lasting(s, hour), need_left.get((s, hour), 0)),
+            default=None,
+        )
+
     for hour in sorted(by_hour):
-        on_duty = by_hour[hour]
+        # Whoever has been at their post for less than the minimum stint keeps it first.
+        on_duty = sorted(
+            by_hour[hour], key=lambda i: (stint.get(i, 0) >= minimum, stint.get(i, 0), i)
+        )
         placed: set[int] = set()
         for i in on_duty:  # stay at the post of the hour before, or of the previous roster
             klass = duty_class[(i, hour)]
@@ -526,8 +699,7 @@ def _assemble(
             klass = duty_class[(i, hour)]
             if i in placed or klass is None:
                 continue
-            options = slots_at[hour].get(klass, [])
-            best = max(options, key=lambda s: need_left.get((s, hour), 0), default=None)
+            best = best_post(slots_at[hour].get(klass, []), hour)
             if wants(best, hour):
                 take(i, hour, best)
                 placed.add(i)
@@ -538,7 +710,7 @@ def _assemble(
             for klass, options in slots_at[hour].items():
                 if not _serves(person, klass):
                     continue
-                best = max(options, key=lambda s: need_left.get((s, hour), 0), default=None)
+                best = best_post(options, hour)
                 if wants(best, hour):
                     take(i, hour, best)
                     placed.add(i)
@@ -549,6 +721,9 @@ def _assemble(
             before = where.get((i, hour - 1))
             open_here = before is not None and (before, hour) in context.slot_need
             take(i, hour, before if open_here else None)
+        for i in on_duty:
+            same = (i, hour - 1) in where and where[(i, hour - 1)] == where[(i, hour)]
+            stint[i] = stint.get(i, 0) + 1 if same else 1
     shifts = list(problem.fixed)
     per_person: dict[int, list[int]] = defaultdict(list)
     for i, hour in where:
@@ -620,6 +795,18 @@ def replan(
     ``at`` on, the needs in ``added`` join. Duty periods that began before ``at`` stay as they
     are (a sick person's is cut at ``at``); later ones change only where they must, since
     every change costs ``weights.change``."""
+    return solve_roster(replan_problem(problem, previous, at=at, sick=sick, added=added))
+
+
+def replan_problem(
+    problem: RosterProblem,
+    previous: Sequence[Shift],
+    *,
+    at: int,
+    sick: Sequence[str] = (),
+    added: Sequence[Need] = (),
+) -> RosterProblem:
+    """The problem :func:`replan` solves (see there)."""
     sick_set = set(sick)
     people = tuple(
         replace(person, absences=(*person.absences, Window(at, problem.hours)))
@@ -641,13 +828,11 @@ def replan(
                 fixed.append(replace(shift, end=min(shift.end, at)))
         else:
             fixed.append(shift)
-    return solve_roster(
-        replace(
-            problem,
-            people=people,
-            demands=(*problem.demands, *added),
-            previous=tuple(previous),
-            fixed=tuple(fixed),
-            not_before=max(problem.not_before, at),
-        )
+    return replace(
+        problem,
+        people=people,
+        demands=(*problem.demands, *added),
+        previous=tuple(previous),
+        fixed=tuple(fixed),
+        not_before=max(problem.not_before, at),
     )

@@ -13,7 +13,10 @@ over a span, the way shifts tie hours together) couples the hours of its agency,
 solved as one problem. Needs that are interchangeable for the objective (same agency, hour,
 skill, district and priority) are merged into one demand class before solving and split back
 across their posts afterwards (largest remainder on the people asked for), which leaves the
-optimum unchanged and makes the models a few hundred variables each.
+optimum unchanged and makes the models a few hundred variables each. A class's people go back to
+its posts one per post first, then in proportion to what each still needs, so a shortage leaves
+as few posts empty as the class allows (the greedy baseline, first come first served, empties
+the posts it reaches last).
 
 **Why a post-hour stays short.** At an optimum no augmenting path reaches a short demand class,
 so the alternating search from it (pools that can serve it, the classes those pools already
@@ -237,6 +240,7 @@ def solve_staffing(problem: StaffingProblem) -> StaffingResult:
     started = time.perf_counter()
     classes, pools = _classes_and_pools(problem)
     demand = {klass: sum(need.people for need in needs) for klass, needs in classes.items()}
+    posts = {klass: len(needs) for klass, needs in classes.items()}
     flows: dict[tuple[_PoolKey, _Class], int] = {}
     statuses: list[str] = []
     objective = bound = 0.0
@@ -245,7 +249,7 @@ def solve_staffing(problem: StaffingProblem) -> StaffingResult:
     deadline = started + problem.time_limit_s
     for _key, component in sorted(components.items(), key=lambda item: item[0]):
         status, comp_objective, comp_bound, comp_flows = _solve_component(
-            problem, component, pools, demand, deadline - time.perf_counter()
+            problem, component, pools, demand, deadline - time.perf_counter(), posts
         )
         statuses.append(status)
         objective += comp_objective
@@ -290,6 +294,7 @@ def _solve_component(
     pools: dict[_PoolKey, int],
     demand: dict[_Class, int],
     time_left: float,
+    posts: dict[_Class, int] | None = None,
 ) -> tuple[str, float, float, dict[tuple[_PoolKey, _Class], int]]:
     model = cp_model.CpModel()
     pools_by_hour: dict[int, list[_PoolKey]] = defaultdict(list)
@@ -329,10 +334,24 @@ def _solve_component(
         for (pool, klass), var in edges.items()
         if klass.district is not None and pool.district != klass.district
     ]
-    # One short person-hour must outweigh any amount of district mismatch.
+    # Short person-hours (by priority) first, then posts left with nobody, then district
+    # mismatch. ``empty`` counts a class's posts that its people cannot give one
+    # person each (they go back one per post first, see ``_presence_first``): a convex cost on
+    # the class's inflow, so the model stays a network flow.
+    empties = []
+    for klass, short in shorts:
+        count = min((posts or {}).get(klass, 0), demand[klass])
+        if count >= 1:
+            empty = model.new_int_var(0, count, "")
+            model.add(empty >= short - (demand[klass] - count))
+            empties.append(empty)
+    # One short person-hour outweighs any amount of district mismatch, and an empty post
+    # too: one more person can man at most one empty post, so a short person-hour at twice
+    # the cost of an empty post is never traded for emptier posts.
     big = 1 + problem.district_mismatch_cost * sum(pools[pool] for pool in component.pools)
     model.minimize(
-        sum(big * klass.priority * short for klass, short in shorts)
+        sum(2 * big * klass.priority * short for klass, short in shorts)
+        + big * sum(empties)
         + problem.district_mismatch_cost * sum(mismatch)
     )
     solver, status = solve(model, time_limit_s=time_left, workers=problem.workers, network=True)
@@ -355,6 +374,21 @@ def _largest_remainder(total: int, weights: Sequence[int]) -> list[int]:
     return shares
 
 
+def _presence_first(total: int, weights: Sequence[int]) -> list[int]:
+    """Split ``total`` (at most ``sum(weights)``) so that first every post gets one person
+    (the largest needs first while people last), then the rest in proportion to what each
+    still needs: no post is left empty while another has more than one."""
+    order = sorted(range(len(weights)), key=lambda i: (-weights[i], i))
+    base = [0] * len(weights)
+    for i in order[:total]:
+        if weights[i] > 0:
+            base[i] = 1
+    extra = _largest_remainder(
+        total - sum(base), [w - b for w, b in zip(weights, base, strict=True)]
+    )
+    return [b + e for b, e in zip(base, extra, strict=True)]
+
+
 def _split_back(
     problem: StaffingProblem,
     classes: dict[_Class, list[Need]],
@@ -370,7 +404,7 @@ def _split_back(
         # Same-district people first, so the split keeps them at their own district's posts.
         sources = sorted(covered.get(klass, []), key=lambda s: (s[0] != klass.district, str(s[0])))
         total = sum(amount for _district, amount in sources)
-        shares = _largest_remainder(total, [need.people for need in needs])
+        shares = _presence_first(total, [need.people for need in needs])
         cursor = 0
         for need, share in zip(needs, shares, strict=True):
             left = share

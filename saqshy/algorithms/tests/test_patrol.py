@@ -7,6 +7,7 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from saqshy.algorithms.geo import haversine_m
 from saqshy.algorithms.optimise import (
     Cell,
     PatrolRules,
@@ -16,10 +17,11 @@ from saqshy.algorithms.optimise import (
 )
 
 
-def _city(n: int = 12, seed: int = 3) -> list[Cell]:
+def _city(n: int = 12, seed: int = 3, span: float = 1.0) -> list[Cell]:
     rng = random.Random(seed)
     return [
-        Cell(f"c{i}", 51.10 + rng.uniform(0, 0.08), 71.38 + rng.uniform(0, 0.12)) for i in range(n)
+        Cell(f"c{i}", 51.10 + rng.uniform(0, 0.08 * span), 71.38 + rng.uniform(0, 0.12 * span))
+        for i in range(n)
     ]
 
 
@@ -106,3 +108,62 @@ def test_largest_remainder_is_exact_and_within_one(total: int, weights: dict[str
     if positive:
         assert sum(counts.values()) == total
     assert all(abs(counts[k] - quotas[k]) < 1 for k in positive)
+
+
+WALK = PatrolRules(speed_kmh=4.5)  # the foot-patrol pace norm (NORMS.md: 1.2-1.4 m/s)
+
+
+def _legs(plan):
+    """Every unit's consecutive visits over the whole night, across slots."""
+    by_unit: dict[str, list] = {}
+    for slot in plan.slots:
+        for visit in slot.visits:
+            by_unit.setdefault(visit.unit, []).append(visit)
+    for visits in by_unit.values():
+        visits.sort(key=lambda v: v.arrive_minute)
+        yield from itertools.pairwise(visits)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(2, 14),
+    st.integers(0, 10_000),
+    st.lists(st.tuples(st.integers(15, 120), st.integers(1, 3)), min_size=1, max_size=5),
+    st.integers(0, 2**31),
+)
+def test_no_foot_leg_is_faster_than_the_walking_norm(
+    n_cells: int, city_seed: int, shape: list[tuple[int, int]], seed: int
+) -> None:
+    cells = _city(n_cells, city_seed)  # a ~9 x 8 km city: far more than an hour's walk across
+    rng = random.Random(city_seed)
+    slots, start = [], 0
+    for minutes, units in shape:
+        risk = {cell.id: rng.choice([0.0, 1.0, 2.0, 5.0]) for cell in cells}
+        slots.append(PatrolSlot(start, minutes, tuple(f"foot-{u}" for u in range(units)), risk))
+        start += minutes
+    plan = plan_patrols(cells, slots, seed=seed, rules=WALK)
+    at = {cell.id: cell for cell in cells}
+    metres_per_minute = WALK.speed_kmh * 1000 / 60
+    for a, b in _legs(plan):
+        metres = haversine_m(at[a.cell].lat, at[a.cell].lon, at[b.cell].lat, at[b.cell].lon)
+        metres *= WALK.detour
+        assert b.arrive_minute >= a.depart_minute
+        assert metres <= metres_per_minute * (b.arrive_minute - a.depart_minute) + 1e-6
+    for slot, slot_plan in zip(slots, plan.slots, strict=True):
+        end = slot.start_minute + slot.minutes
+        assert all(
+            slot.start_minute <= v.arrive_minute and v.depart_minute <= end
+            for v in slot_plan.visits
+        )
+
+
+def test_a_walking_crew_keeps_walking_from_where_it_stopped_between_slots() -> None:
+    cells = _city(20, 7, span=0.2)  # a 1.8 x 1.7 km beat
+    slots = [
+        PatrolSlot(h * 60, 60, ("foot-1", "foot-2"), {c.id: 1.0 for c in cells}) for h in range(6)
+    ]
+    plan = plan_patrols(cells, slots, seed=3, rules=WALK)
+    legs = list(_legs(plan))
+    assert sum(len(s.visits) for s in plan.slots) >= 2 * 6 * 2  # two stops an hour each, or more
+    crossings = [(a, b) for a, b in legs if a.arrive_minute // 60 != b.arrive_minute // 60]
+    assert crossings  # the night continues across slots, each leg walkable (above)

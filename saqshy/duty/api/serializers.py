@@ -286,6 +286,7 @@ class PatrolStopSerializer(serializers.ModelSerializer):
             "cell",
             "lat",
             "lon",
+            "address",
             "risk",
             "arrive_at",
             "leave_at",

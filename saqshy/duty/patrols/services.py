@@ -6,7 +6,9 @@ night), takes the region's patrol units (police patrol cars and foot patrols tha
 out of service) — or, with none, pairs of police officers with the ``patrol`` skill on shift
 in the window — and calls the pure ``plan_patrols``: visits in proportion to risk, stops of
 10-15 minutes, an order drawn from a fresh secret seed stored with the plan. Cars and foot
-patrols are planned separately at their own speeds.
+patrols are planned separately at their own speeds: foot patrols at the region's walking-speed
+norm (``patrol_foot_speed_kmh``), so no foot leg is faster than a person walks. Each stop
+stores the address of its point (``duty.addresses``, empty without a geocoder).
 """
 
 from __future__ import annotations
@@ -23,9 +25,11 @@ from django.utils.translation import gettext as _
 
 from saqshy.accounts.choices import AgencyKind
 from saqshy.accounts.models import Region
+from saqshy.accounts.queries import norm
 from saqshy.algorithms import optimise as opt
 from saqshy.core import audit
 from saqshy.core import services as core_services
+from saqshy.duty.addresses import describe_points
 from saqshy.duty.models import PatrolPlan, PatrolStop, Shift
 from saqshy.forecasts.queries import latest_forecast, top_cells
 from saqshy.incidents.choices import UnitKind, UnitStatus
@@ -33,7 +37,8 @@ from saqshy.incidents.models import Unit
 
 MAX_WINDOW = dt.timedelta(hours=24)
 DEFAULT_CELLS = 30
-SPEED_KMH = {UnitKind.PATROL_CAR: 30.0, UnitKind.FOOT_PATROL: 5.0}
+SPEED_KMH = {UnitKind.PATROL_CAR: 30.0, UnitKind.FOOT_PATROL: 4.5}  # foot: the norm's default
+FOOT_SPEED_NORM = "patrol_foot_speed_kmh"
 PATROL_SKILL = "patrol"
 
 
@@ -128,6 +133,9 @@ def create_patrol_plan(
             risk[key] = top.score
         risks.append(risk)
     by_key = {crew.key: crew for crew in crews}
+    addresses = describe_points((cell.lat, cell.lon) for cell in cell_at.values())
+    speeds = dict(SPEED_KMH)
+    speeds[UnitKind.FOOT_PATROL] = norm(FOOT_SPEED_NORM, region.pk)
     stops: list[PatrolStop] = []
     for number, kind in enumerate(sorted({crew.kind for crew in crews})):
         units = tuple(crew.key for crew in crews if crew.kind == kind)
@@ -139,7 +147,7 @@ def create_patrol_plan(
             list(cell_at.values()),
             slots,
             seed=seed + number,
-            rules=opt.PatrolRules(speed_kmh=SPEED_KMH.get(kind, 30.0)),
+            rules=opt.PatrolRules(speed_kmh=speeds.get(kind, 30.0)),
         )
         order: dict[str, int] = {}
         for slot_number, slot_plan in enumerate(plan.slots):
@@ -154,6 +162,7 @@ def create_patrol_plan(
                         cell=visit.cell,
                         lat=cell.lat,
                         lon=cell.lon,
+                        address=addresses.get((cell.lat, cell.lon), ""),
                         risk=risks[slot_number].get(visit.cell, 0.0),
                         arrive_at=starts_at + dt.timedelta(minutes=visit.arrive_minute),
                         leave_at=starts_at + dt.timedelta(minutes=visit.depart_minute),

@@ -77,6 +77,7 @@ def patrol_plan(request: HttpRequest, pk: int) -> HttpResponse:
             "crew": s.crew,
             "lat": s.lat,
             "lon": s.lon,
+            "address": s.address,
             "order": s.order,
             "arrive": timezone.localtime(s.arrive_at).strftime("%H:%M"),
             "leave": timezone.localtime(s.leave_at).strftime("%H:%M"),

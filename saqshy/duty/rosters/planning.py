@@ -43,6 +43,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from saqshy.accounts.models import Agency, District, Region
+from saqshy.accounts.queries import norm
 from saqshy.algorithms import optimise as opt
 from saqshy.algorithms.optimise.staffing import BUDGET, CAPACITY, UNRESOLVED
 from saqshy.duty.choices import PostKind
@@ -51,6 +52,7 @@ from saqshy.duty.readiness.queries import requirements
 
 HOUR = dt.timedelta(hours=1)
 NO_DISTRICT = ""
+MIN_STINT_NORM = "duty_min_post_stint_hours"
 """The group of people with no home district (a district key like the slugs)."""
 
 PRIORITY = {PostKind.STRATEGIC: 3, PostKind.UTILITY: 3, PostKind.EVENT: 2}
@@ -182,6 +184,9 @@ class RegionInput:
             demands=demands,
             night_hours=self.horizon.night_hours(),
             holiday_hours=self.horizon.holiday_hours(),
+            rules=opt.RosterRules(
+                min_stint_hours=max(1, round(norm(MIN_STINT_NORM, self.region.pk)))
+            ),
             previous=tuple(self.planned_shifts.get(district, ())),
             fixed=tuple(self.hand_shifts.get(district, ())),
             time_limit_s=time_limit_s,

@@ -39,7 +39,7 @@
     for (const stop of stops) {
       const colour = colours[crews.indexOf(stop.crew) % colours.length];
       const tip = document.createElement("span");
-      tip.textContent = `${stop.crew} #${stop.order} ${stop.arrive}–${stop.leave}`;
+      tip.textContent = `${stop.crew} #${stop.order} ${stop.arrive}–${stop.leave}${stop.address ? ` · ${stop.address}` : ""}`;
       L.circleMarker([stop.lat, stop.lon], { radius: 6, color: "#fff", weight: 1, fillColor: colour, fillOpacity: 0.9 })
         .bindTooltip(tip).addTo(map);
       bounds.push([stop.lat, stop.lon]);
