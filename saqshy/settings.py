@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "saqshy.prevention",
     "saqshy.duty",
     "saqshy.trips",
+    "saqshy.geocoding",
     "saqshy.situation",
     "saqshy.demo",
 ]

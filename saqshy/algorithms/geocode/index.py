@@ -186,7 +186,7 @@ def _street_identity(name: str) -> tuple[str, str]:
 
 
 def address_label(street: str, housenumber: str, language: str) -> str:
-    """"проспект Кабанбай батыра, 53" (kk, ru); "Kabanbay Batyr Avenue 53" (en)."""
+    """ "проспект Кабанбай батыра, 53" (kk, ru); "Kabanbay Batyr Avenue 53" (en)."""
     if not housenumber:
         return street
     if language == "en":
@@ -495,9 +495,7 @@ class RegionIndex:
         return None
 
     @staticmethod
-    def _nearest(
-        tree: shapely.STRtree, here: Point, radius: float
-    ) -> tuple[int, float] | None:
+    def _nearest(tree: shapely.STRtree, here: Point, radius: float) -> tuple[int, float] | None:
         """The nearest geometry within ``radius`` (lowest index among equals)."""
         positions, distances = tree.query_nearest(
             here, max_distance=radius, return_distance=True, all_matches=True

@@ -96,7 +96,9 @@ def test_fold_reaches_a_fixed_point(word: str) -> None:
 
 # --- a small synthetic city ---------------------------------------------------------------
 
-KABANBAY = Names("проспект Кабанбай Батыра", kk="Қабанбай батыр даңғылы", en="Kabanbay Batyr Avenue")
+KABANBAY = Names(
+    "проспект Кабанбай Батыра", kk="Қабанбай батыр даңғылы", en="Kabanbay Batyr Avenue"
+)
 
 
 def small_index() -> RegionIndex:
@@ -106,8 +108,13 @@ def small_index() -> RegionIndex:
         StreetRecord(Names("улица Кенесары"), ((71.40, 51.11), (71.41, 51.11))),
     ]
     addresses = [
-        AddressRecord("проспект Кабанбай Батыра", "53", 71.4005, 51.0903,
-                      box(71.4002, 51.0901, 71.4008, 51.0905)),  # fmt: skip
+        AddressRecord(
+            "проспект Кабанбай Батыра",
+            "53",
+            71.4005,
+            51.0903,
+            box(71.4002, 51.0901, 71.4008, 51.0905),
+        ),
         AddressRecord("проспект Кабанбай Батыра", "53/1", 71.4025, 51.0903),
         AddressRecord("проспект Богенбай батыра", "53", 71.4005, 51.1003),
         AddressRecord("улица Кенесары", "40", 71.4005, 51.1103),
