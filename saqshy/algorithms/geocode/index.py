@@ -376,24 +376,19 @@ class RegionIndex:
     def _street_hits(
         self, street_index: int, similarity: float, parsed: Any, language: str
     ) -> list[Hit]:
+        """The street's answers for a query: the house asked for (or, lacking it, its
+        nearest relatives on the street, labelled with their own numbers), then the street.
+
+        Name similarity enters squared, so an exact street name without the house number
+        outranks a merely similar name that has it."""
         street = self.streets[street_index]
-        base = similarity / 100.0
+        base = (similarity / 100.0) ** 2
         if parsed.street_type and street.street_type and parsed.street_type != street.street_type:
             base *= 0.9
         name = street.names.label(language)
         hits: list[Hit] = []
         if parsed.house:
-            exact = self._medoid_first(street.addresses.get(parsed.house, []))
-            found = [(i, 1.0) for i in exact]
-            if not found:
-                wanted = house_base(parsed.house)
-                found = [
-                    (i, 0.85)
-                    for number, members in street.addresses.items()
-                    if house_base(number) == wanted
-                    for i in members[:1]
-                ]
-            for address_index, weight in found:
+            for address_index, weight in self._house_candidates(street, parsed.house):
                 address = self.addresses[address_index]
                 hits.append(
                     Hit(
@@ -408,7 +403,7 @@ class RegionIndex:
                     )
                 )
         if street.point is not None:
-            weight = 0.7 if parsed.house else 0.95
+            weight = 0.75 if parsed.house else 0.95
             hits.append(
                 Hit(
                     label=name,
@@ -421,6 +416,34 @@ class RegionIndex:
                 )
             )
         return hits
+
+    def _house_candidates(self, street: _Street, house: str) -> list[tuple[int, float]]:
+        """(address index, weight): the exact number (1.0); else the numbers sharing its
+        digits, "53/1" or "53a" for "53" (0.9); else the numerically nearest number on the
+        street, the other side (parity) counting as four numbers farther (0.8): a real
+        building, not an interpolated point."""
+        exact = self._medoid_first(street.addresses.get(house, []))
+        if exact:
+            return [(i, 1.0) for i in exact]
+        wanted = house_base(house)
+        relatives = [
+            (members[0], 0.9)
+            for number, members in street.addresses.items()
+            if house_base(number) == wanted and members
+        ]
+        if relatives or not wanted.isdigit():
+            return relatives
+        target = int(wanted)
+        best: tuple[int, int] | None = None
+        for number, members in street.addresses.items():
+            digits = house_base(number)
+            if not digits.isdigit() or not members:
+                continue
+            value = int(digits)
+            rank_key = abs(value - target) + 4 * ((value - target) % 2)
+            if best is None or rank_key < best[0]:
+                best = (rank_key, members[0])
+        return [(best[1], 0.8)] if best is not None else []
 
     def _medoid_first(self, members: list[int]) -> list[int]:
         """Buildings sharing one address, the one nearest their median first (a campus's
