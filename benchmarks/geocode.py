@@ -142,15 +142,20 @@ def main() -> None:
     buildings = [a for a in records.addresses if a.footprint is not None]
     points = [a for a in records.addresses if a.footprint is None]
     rng = random.Random(options.seed)
-    held_out_positions = set(rng.sample(range(len(buildings)), round(options.share * len(buildings))))
+    count = round(options.share * len(buildings))
+    held_out_positions = set(rng.sample(range(len(buildings)), count))
     held_out = [b for i, b in enumerate(buildings) if i in held_out_positions]
     kept = [b for i, b in enumerate(buildings) if i not in held_out_positions]
     read_s = time.perf_counter() - started
     started = time.perf_counter()
     index = RegionIndex.build("astana", records.streets, kept + points, records.places)
     build_s = time.perf_counter() - started
-    indexed_keys = {(split_street(b.street)[0], house_key(b.housenumber)) for b in kept + points}
-    twins = sum((split_street(b.street)[0], house_key(b.housenumber)) in indexed_keys for b in held_out)
+
+    def identity(b: AddressRecord) -> tuple[str, str]:
+        return split_street(b.street)[0], house_key(b.housenumber)
+
+    indexed_keys = {identity(b) for b in kept + points}
+    twins = sum(identity(b) in indexed_keys for b in held_out)
     print(
         f"Astana bundle: {len(buildings)} addressed buildings, {len(points)} address points, "
         f"{len(records.streets)} named street lines, {len(records.places)} places; "
