@@ -16,6 +16,7 @@ know the administrative hierarchy (district, city) of a result, or rank by impor
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -42,6 +43,8 @@ MATCH_CUTOFF = 72.0
 """The least rapidfuzz WRatio (0-100) for a name to count as a match."""
 MATCH_LIMIT = 40
 """Names considered per query and kind before house numbers are looked up."""
+
+_CYRILLIC_LETTER = re.compile("[\u0400-\u04ff]")
 
 METRES_PER_DEGREE_LAT = 110_574.0
 METRES_PER_DEGREE_LON_EQUATOR = 111_320.0
@@ -186,10 +189,11 @@ def _street_identity(name: str) -> tuple[str, str]:
 
 
 def address_label(street: str, housenumber: str, language: str) -> str:
-    """ "проспект Кабанбай батыра, 53" (kk, ru); "Kabanbay Batyr Avenue 53" (en)."""
+    """The kk and ru form "проспект Кабанбай Батыра, 53"; in English "Kabanbay Batyr Avenue
+    53", or with the comma for a street that has no English name."""
     if not housenumber:
         return street
-    if language == "en":
+    if language == "en" and not _CYRILLIC_LETTER.search(street):
         return f"{street} {housenumber}"
     return f"{street}, {housenumber}"
 

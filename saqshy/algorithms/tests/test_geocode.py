@@ -218,3 +218,13 @@ def test_real_astana(astana: RegionIndex) -> None:
     back = astana.reverse(best.lat, best.lon, "ru")
     assert back is not None and back.street == "проспект Кабанбай Батыра"
     assert astana.search("Kenesary 40", "ru")[0].label == "улица Кенесары, 40"
+
+
+def test_labels() -> None:
+    from saqshy.algorithms.geocode import address_label
+
+    assert address_label("Kabanbay Batyr Avenue", "53", "en") == "Kabanbay Batyr Avenue 53"
+    assert address_label("улица Кенесары", "40", "en") == "улица Кенесары, 40"
+    assert address_label("проспект Кабанбай Батыра", "53", "ru") == "проспект Кабанбай Батыра, 53"
+    assert address_label("Қабанбай батыр даңғылы", "53", "kk") == "Қабанбай батыр даңғылы, 53"
+    assert address_label("улица Кенесары", "", "ru") == "улица Кенесары"

@@ -163,7 +163,7 @@ def test_an_imported_basemap_replaces_the_committed_one(people: Personas, settin
     client = client_for("dispatcher_astana")
     assert (
         client.get(reverse("api:geocode-search"), {"q": "Новая 1"}).json()["results"][0]["label"]
-        == "улица Новая 1"
+        == "улица Новая, 1"
     )
     assert client.get(reverse("api:geocode-search"), {"q": "Kabanbay 53"}).json()["results"] == []
     loader.clear()
