@@ -228,3 +228,15 @@ def test_labels() -> None:
     assert address_label("проспект Кабанбай Батыра", "53", "ru") == "проспект Кабанбай Батыра, 53"
     assert address_label("Қабанбай батыр даңғылы", "53", "kk") == "Қабанбай батыр даңғылы, 53"
     assert address_label("улица Кенесары", "", "ru") == "улица Кенесары"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60), st.sampled_from(["kk", "ru", "en", "de"]), st.integers(-3, 60))
+def test_search_takes_any_text(text: str, language: str, limit: int) -> None:
+    """Whatever is typed, the search answers a ranked list within the limit (never raises)."""
+    hits = _SMALL.search(text, language, limit)
+    assert len(hits) <= max(0, limit)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+_SMALL = small_index()
