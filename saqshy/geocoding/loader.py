@@ -4,13 +4,15 @@ Each region's index comes from its basemap file (``var/basemap/<slug>.geojson.gz
 OSM import, else the committed ``data/basemap/<slug>.geojson.gz``) and is rebuilt when that
 file changes (size or modification time); its named facilities form a second, small index
 rebuilt when any facility changes. Nothing is stored in the database, so it works the same on
-SQLite and PostgreSQL; a process builds an index on first use (about 3 s for Astana's 22,000
-addresses) and ``manage.py geocode_index`` builds them ahead of time (``load_demo`` and an OSM
-import call it).
+SQLite and PostgreSQL. A process builds an index on first use (3-9 s for Astana's 22,000
+addresses); a page offering address search (the intake form, the situation map) starts
+building the file indexes in a background thread first. ``manage.py geocode_index`` builds
+them all once and says what they hold.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,6 +27,8 @@ from saqshy.algorithms.geocode import Names, PlaceRecord, RegionIndex, records_f
 from saqshy.facilities.models import Facility
 
 SUFFIX = ".geojson.gz"
+
+logger = logging.getLogger(__name__)
 
 
 def basemap_files() -> dict[str, Path]:
@@ -108,6 +112,29 @@ def address_indexes(regions: Iterable[Region]) -> list[RegionIndex]:
     return [file_index(r.slug, files[r.slug]) for r in regions if r.slug in files]
 
 
+_warming: threading.Thread | None = None
+
+
+def warm_files_in_background() -> None:
+    """Start building every basemap file's index in a thread, once per process, so the first
+    search typed on a page that offers one does not wait for it (files only: no database)."""
+    global _warming
+    with _lock:
+        if _warming is not None or _files:
+            return
+        files = basemap_files()
+
+        def build() -> None:
+            for slug, path in files.items():
+                try:
+                    file_index(slug, path)
+                except Exception:  # the first real look-up builds it again and reports
+                    logger.exception("building the geocoding index of %s failed", slug)
+
+        _warming = threading.Thread(target=build, name="geocode-warm", daemon=True)
+        _warming.start()
+
+
 def warm() -> dict[str, int]:
     """Build every region's indexes now; the number of addresses indexed per region."""
     counts: dict[str, int] = {}
@@ -118,6 +145,8 @@ def warm() -> dict[str, int]:
 
 def clear() -> None:
     """Forget every index (tests)."""
+    global _warming
     with _lock:
         _files.clear()
         _facilities.clear()
+        _warming = None

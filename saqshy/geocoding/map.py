@@ -7,10 +7,11 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from saqshy.geocoding.queries import kind_names
+from saqshy.geocoding.queries import kind_names, prepare
 
 
 def layer_config(user: Any, region: Any) -> dict[str, Any]:
+    prepare()
     return {
         "geocode": {
             "searchUrl": reverse("api:geocode-search"),

@@ -83,6 +83,11 @@ def describe_point(lat: float, lon: float) -> str:
     return describe(hit) if hit is not None else ""
 
 
+def prepare() -> None:
+    """Called by a page that offers address search: the indexes start building now."""
+    loader.warm_files_in_background()
+
+
 def kind_names() -> dict[str, str]:
     """The kinds of geocoding results in the active language (for the search widget)."""
     return {

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from saqshy.geocoding.queries import kind_names
+from saqshy.geocoding.queries import kind_names, prepare
 from saqshy.incidents.choices import Priority
 from saqshy.incidents.models import Incident, IncidentType
 
@@ -48,6 +48,7 @@ class IncidentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # The address field searches the geocoder as the operator types (geocoding/address.js)
         # and a picked suggestion fills the latitude and longitude.
+        prepare()
         address = self.fields["address"]
         address.help_text = _(
             "Type an address, street or place and pick a suggestion, e.g. Kabanbay 53; left "
