@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "saqshy.prevention",
     "saqshy.duty",
     "saqshy.trips",
+    "saqshy.geocoding",
     "saqshy.situation",
     "saqshy.demo",
 ]
@@ -286,6 +287,9 @@ SAQSHY_SNAP_MAX_M = float(os.environ.get("SAQSHY_SNAP_MAX_M", "500"))
 
 # Map defaults: the demo city.
 SAQSHY_DEFAULT_REGION = os.environ.get("SAQSHY_DEFAULT_REGION", "astana")
+
+# Patrol stops are named by the offline geocoder when a plan is made (saqshy/duty/addresses.py).
+DUTY_DESCRIBE_POINT = "saqshy.geocoding.queries.describe_point"
 
 # Key of the audit chain's HMAC and of published heads; keep it out of the database's reach.
 # Empty: derived from SECRET_KEY (fine for a demo; then whoever has SECRET_KEY can re-chain).

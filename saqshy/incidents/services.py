@@ -27,6 +27,7 @@ from saqshy.core import services as core_services
 from saqshy.core.exceptions import Conflict
 from saqshy.core.realtime import publish_on_commit
 from saqshy.core.scoping import perm_name, user_scope
+from saqshy.geocoding.queries import describe_point
 from saqshy.incidents.choices import IncidentSource, IncidentStatus, JournalKind, UnitStatus
 from saqshy.incidents.models import Incident, IncidentType, IncidentUnit, JournalEntry, Unit
 
@@ -134,11 +135,14 @@ def report_incident(
     """Record a new incident; its region follows its location.
 
     A report of the same type near an open incident within the type's window is kept, marked
-    ``duplicate_of`` that incident, and both journals say so.
+    ``duplicate_of`` that incident, and both journals say so. A report without an address gets
+    the nearest one from the geocoder (``describe_point``), in the reporter's language.
     """
     fields.pop("region", None)
     fields.pop("status", None)
     region_id = region_id_containing(float(lat), float(lon))
+    if not str(fields.get("address") or "").strip():
+        fields["address"] = describe_point(float(lat), float(lon))[:255]
     at = reported_at or timezone.now()
     incident = Incident(
         type=type,

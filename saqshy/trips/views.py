@@ -23,6 +23,7 @@ from saqshy.core.scoping import user_scope
 from saqshy.core.views import run_service
 from saqshy.duty.models import Person
 from saqshy.facilities.models import Facility
+from saqshy.geocoding.queries import describe_point
 from saqshy.incidents.models import Unit
 from saqshy.trips import importer, queries, services
 from saqshy.trips.choices import TripStatus
@@ -110,6 +111,9 @@ def trip_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "escort_changeable": trip.status in (*TripStatus.EDITABLE, TripStatus.APPROVED),
             "escort_form": EscortForm(persons=persons, units=units) if can_approve else None,
             "next_live": _next_live(trip),
+            # Addresses from the geocoder instead of bare coordinates ("" when none is near).
+            "departure_address": describe_point(trip.departure_lat, trip.departure_lon),
+            "destination_address": describe_point(trip.destination_lat, trip.destination_lon),
         },
     )
 

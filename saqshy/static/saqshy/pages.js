@@ -61,6 +61,16 @@
       lon.value = e.latlng.lng.toFixed(6);
       if (marker) marker.setLatLng(e.latlng); else marker = L.marker(e.latlng).addTo(map);
     });
+    // Typed or filled in (an address picked in the search field): the marker follows.
+    const follow = () => {
+      const here = [parseFloat(lat.value), parseFloat(lon.value)];
+      if (!Number.isFinite(here[0]) || !Number.isFinite(here[1])) return;
+      if (marker) marker.setLatLng(here); else marker = L.marker(here).addTo(map);
+      map.setView(here, Math.max(map.getZoom(), 16));
+    };
+    lat.addEventListener("change", follow);
+    lon.addEventListener("change", follow);
+    return map;
   }
 
   function burndownChart(canvas) {
