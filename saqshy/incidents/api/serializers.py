@@ -73,12 +73,16 @@ class IncidentSerializer(serializers.ModelSerializer):
 
 
 class JournalEntrySerializer(serializers.ModelSerializer):
+    """``text`` is the line in the request's language; an automatic line also carries its
+    ``code`` and ``params`` (``core.messages``), a note an empty code."""
+
     author = serializers.CharField(source="author.username", read_only=True, default=None)
+    text = serializers.CharField(source="display_text", read_only=True)
 
     class Meta:
         model = JournalEntry
-        fields = ["id", "at", "author", "kind", "text"]
-        read_only_fields = ["id", "at", "author", "kind"]
+        fields = ["id", "at", "author", "kind", "text", "code", "params"]
+        read_only_fields = ["id", "at", "author", "kind", "text", "code", "params"]
 
 
 class NoteSerializer(serializers.Serializer):
