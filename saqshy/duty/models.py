@@ -10,7 +10,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from saqshy.accounts.models import Agency, District, Region
+from saqshy.core import messages
 from saqshy.core.models import BaseModel
+from saqshy.duty import names as _post_names  # noqa: F401  (defines the name codes)
 from saqshy.duty.choices import AbsenceKind, PlanKind, PlanStatus, PostKind, ReadinessLevel
 
 
@@ -105,6 +107,8 @@ class Post(BaseModel):
 
     kind = models.CharField(_("kind"), max_length=12, choices=PostKind.choices())
     name = models.CharField(_("name"), max_length=200)
+    name_code = models.CharField(_("name code"), max_length=40, blank=True)
+    name_params = models.JSONField(_("name parameters"), default=dict, blank=True)
     region = models.ForeignKey(
         Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="posts"
     )
@@ -169,8 +173,13 @@ class Post(BaseModel):
     def colour(self) -> str:
         return PostKind.colour(self.kind)
 
+    @property
+    def display_name(self) -> str:
+        """A generated name in the active language; a name given by hand as written."""
+        return messages.render(self.name_code, self.name_params, fallback=self.name)
+
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
 
 
 class PostNeed(BaseModel):

@@ -92,6 +92,10 @@ class StaffingSerializer(serializers.Serializer):
 
 
 class PostSerializer(serializers.ModelSerializer):
+    """``name`` is in the request's language; a generated name also carries its
+    ``name_code`` and ``name_params`` (``core.messages``)."""
+
+    name = serializers.CharField(source="display_name", read_only=True)
     region = serializers.CharField(source="region.slug", read_only=True)
     needs = PostNeedSerializer(many=True, read_only=True)
     staffing = serializers.SerializerMethodField()
@@ -102,6 +106,8 @@ class PostSerializer(serializers.ModelSerializer):
             "id",
             "kind",
             "name",
+            "name_code",
+            "name_params",
             "region",
             "district",
             "facility",

@@ -1,0 +1,83 @@
+"""Generated post names, skills and solver results in the reader's language."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from django.utils import translation
+
+from saqshy.duty import names, posts, wording
+from saqshy.duty.models import Post
+from saqshy.duty.tests.factories import hour
+from saqshy.duty.tests.test_services import DutyTestCase
+
+
+class PostNameTests(DutyTestCase):
+    def test_a_hotspot_post_is_named_by_code_and_read_in_each_language(self) -> None:
+        cells = [posts.HotspotCell("c7", 43.24, 76.94, hour(2), hour(3), officers=2)]
+        with translation.override("kk"):  # the writer's language does not matter
+            posts.hotspot_posts(
+                acting_user=None,
+                region=self.almaty,
+                cells=cells,
+                starts_at=hour(0),
+                ends_at=hour(6),
+            )
+        post = Post.objects.get(derived_from__startswith="hotspot:c7")
+        self.assertEqual((post.name_code, post.name_params), ("post.hotspot", {"cell": "c7"}))
+        self.assertEqual(post.name, "Hotspot c7")
+        shown = {}
+        for language in ("en", "kk", "ru"):
+            with translation.override(language):
+                shown[language] = post.display_name
+        self.assertEqual(shown["en"], "Hotspot c7")
+        self.assertNotIn("Hotspot", shown["kk"])
+        self.assertNotIn("Hotspot", shown["ru"])
+        self.assertIn("c7", shown["ru"])
+        # Re-deriving in another language changes nothing.
+        with translation.override("ru"):
+            result = posts.hotspot_posts(
+                acting_user=None,
+                region=self.almaty,
+                cells=cells,
+                starts_at=hour(0),
+                ends_at=hour(6),
+            )
+        self.assertEqual(result.unchanged, 1)
+
+    def test_old_generated_names_are_recognised(self) -> None:
+        self.assertEqual(
+            names.parse_name("Repair crew: TPP-2"),
+            ("post.repair_crew", {"site": {"kk": "TPP-2", "ru": "TPP-2", "en": "TPP-2"}}),
+        )
+        self.assertEqual(names.parse_name("Hotspot 812"), ("post.hotspot", {"cell": "812"}))
+        self.assertIsNone(names.parse_name("Baiterek, north gate"))
+
+
+class WordingTests(DutyTestCase):
+    def test_skill_codes_read_as_words(self) -> None:
+        with translation.override("ru"):
+            label = wording.skill_label("heating_fitter")
+        self.assertNotIn("_", label)
+        self.assertNotEqual(label, "heating fitter")
+        self.assertEqual(wording.skill_label("forklift_b2"), "forklift_b2")
+
+    def test_solver_results_in_planners_words(self) -> None:
+        run = SimpleNamespace(
+            needed_hours=500, staffed_hours=490, solver_status="FEASIBLE", gap=0.03
+        )
+        self.assertEqual(
+            wording.plan_result(run),
+            "All posts staffed except 10 person-hours; "
+            "the best possible plan is at most 3 % better.",
+        )
+        optimal = SimpleNamespace(needed_hours=5, staffed_hours=5, solver_status="OPTIMAL", gap=0)
+        self.assertEqual(wording.plan_result(optimal), "All posts staffed; no better plan exists.")
+        for language in ("kk", "ru"):
+            with translation.override(language):
+                text = wording.plan_result(run)
+                status = wording.solver_status_label("FEASIBLE")
+            self.assertIn("10", text)
+            self.assertIn("3", text)
+            self.assertNotIn("posts", text)
+            self.assertNotIn("FEASIBLE", status)
