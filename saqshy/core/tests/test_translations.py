@@ -269,3 +269,19 @@ def test_every_generated_text_is_translated(language: str) -> None:
         if theirs == english or left:
             problems.append(f"{code}: {theirs!r}")
     assert problems == [], f"{language}: {problems}"
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_default_norm_descriptions_and_sources_are_translated(language: str) -> None:
+    """The norms' descriptions and sources shown on the pages (the defaults, as data)."""
+    from django.utils import translation
+
+    from saqshy.accounts.norms import DEFAULT_NORMS, in_reader_language
+
+    missing = []
+    with translation.override(language):
+        for code, (_value, _unit, description, source) in DEFAULT_NORMS.items():
+            for text in (description, source):
+                if in_reader_language(text) == text:
+                    missing.append(f"{code}: {text!r}")
+    assert missing == [], f"{language}: {missing}"
