@@ -56,6 +56,11 @@ class Message:
                 values[name] = pick_language(values[name])
         return values
 
+    def text(self, **params: Any) -> Coded:
+        """This message with ``params`` as a string (its English rendering) that still
+        carries its code and params, for a field stored as code + params."""
+        return Coded(english(self.code, params), self.code, params)
+
     def render(self, params: Params) -> str:
         if self.render_with is not None:
             return self.render_with(params)
@@ -66,6 +71,27 @@ class Message:
             text = str(self.template)
         extra = [str(params[name]).strip() for name in self.free if str(params.get(name) or "")]
         return " ".join([text, *[e for e in extra if e]])
+
+
+class Coded(str):
+    """A generated text: its English rendering as the string value, with ``code`` and
+    ``params`` to store beside it (``Message.text`` makes one)."""
+
+    code: str
+    params: dict[str, Any]
+
+    def __new__(cls, value: str, code: str, params: Params) -> Coded:
+        made = super().__new__(cls, value)
+        made.code = code
+        made.params = dict(params)
+        return made
+
+
+def coded(text: str) -> tuple[str, dict[str, Any]]:
+    """(code, params) of a text made by ``Message.text``; ("", {}) for any other string."""
+    if isinstance(text, Coded):
+        return text.code, text.params
+    return "", {}
 
 
 _REGISTRY: dict[str, Message] = {}

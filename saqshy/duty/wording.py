@@ -15,6 +15,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from saqshy.core import messages
+
 SKILLS: dict[str, str | Promise] = {
     "patrol": gettext_lazy("patrol"),
     "driver": gettext_lazy("driver"),
@@ -81,3 +83,32 @@ def plan_result(run: Any) -> str:
     else:
         quality = ""
     return f"{staffed}; {quality}." if quality else f"{staffed}."
+
+
+# --- a plan run's progress and result lines, stored as code + params (core.messages) ----------
+
+RUN_QUEUED = messages.define("planrun.queued", gettext_lazy("Queued."))
+RUN_READING = messages.define(
+    "planrun.reading", gettext_lazy("Reading posts, personnel and absences.")
+)
+RUN_STAGE_ONE = messages.define(
+    "planrun.stage_one", gettext_lazy("Stage one: staffing per post and hour for the region.")
+)
+RUN_STAGE_ONE_DONE = messages.define(
+    "planrun.stage_one_done",
+    gettext_lazy("Stage one done: %(coverage).1f %% of the person-hours can be staffed."),
+)
+RUN_STAGE_TWO = messages.define(
+    "planrun.stage_two",
+    gettext_lazy("Stage two: the roster of %(district)s (%(n)s of %(total)s)."),
+    localized=("district",),
+)
+RUN_WRITING = messages.define("planrun.writing", gettext_lazy("Writing the roster."))
+RUN_PATROLS = messages.define(
+    "planrun.patrols", gettext_lazy("Planning patrols from the hotspot forecast.")
+)
+RUN_DONE = messages.define("planrun.done", gettext_lazy("Done."))
+RUN_FAILED = messages.define("planrun.failed", gettext_lazy("The run failed: %(error)s"))
+RUN_NOT_QUEUED = messages.define(
+    "planrun.not_queued", gettext_lazy("Could not queue the run: %(error)s")
+)

@@ -224,7 +224,7 @@ def _sample(message: Any) -> dict[str, Any]:
     params: dict[str, Any] = {}
     template = str(message.template)
     for name in re.findall(r"%\((\w+)\)", template):
-        params[name] = "Q7"
+        params[name] = 7  # a number fits %s, %d and %.1f alike
     for name, choice_set in message.choices.items():
         params[name] = choice_set.values()[0]
     for name in message.localized:
@@ -266,7 +266,7 @@ def test_every_generated_text_is_translated(language: str) -> None:
         with translation.override("en"):
             english_words = set(WORD.findall(re.sub(r"%\(\w+\)[sd]", "", str(message.template))))
         left = [w for w in WORD.findall(theirs) if w in english_words and len(w) > 2]
-        if theirs == english or left:
+        if theirs == english or left or "%(" in theirs:
             problems.append(f"{code}: {theirs!r}")
     assert problems == [], f"{language}: {problems}"
 

@@ -81,3 +81,33 @@ class WordingTests(DutyTestCase):
             self.assertIn("3", text)
             self.assertNotIn("posts", text)
             self.assertNotIn("FEASIBLE", status)
+
+
+class PlanRunLineTests(DutyTestCase):
+    def test_progress_lines_are_stored_as_codes_and_read_in_each_language(self) -> None:
+        from saqshy.duty.models import PlanRun
+        from saqshy.duty.rosters import plans
+
+        run = PlanRun.objects.create(region=self.almaty, starts_at=hour(0), ends_at=hour(24))
+        district = {"kk": "Медеу ауданы", "ru": "Медеуский район", "en": "Medeu District"}
+        with translation.override("kk"):
+            plans.progress(run, 40, wording.RUN_STAGE_TWO.text(district=district, n=2, total=8))
+        run.refresh_from_db()
+        self.assertEqual(run.message_code, "planrun.stage_two")
+        self.assertEqual(run.message, "Stage two: the roster of Medeu District (2 of 8).")
+        with translation.override("ru"):
+            russian = run.display_message
+            payload = plans.run_payload(run)
+        self.assertIn("Медеуский район", russian)
+        self.assertNotIn("Stage", russian)
+        self.assertEqual(payload["message"], russian)
+        self.assertEqual(payload["message_params"]["n"], 2)
+
+    def test_an_older_runs_english_line_is_translated_through_the_catalogue(self) -> None:
+        from saqshy.duty.models import PlanRun
+
+        run = PlanRun.objects.create(
+            region=self.almaty, starts_at=hour(0), ends_at=hour(24), message="Done."
+        )
+        with translation.override("kk"):
+            self.assertNotEqual(run.display_message, "Done.")
