@@ -166,3 +166,13 @@ def pick_language(names: Mapping[str, Any]) -> str:
         if names.get(lang):
             return str(names[lang])
     return ""
+
+
+def in_each_language(make: Callable[[], Any]) -> dict[str, str]:
+    """``make()`` rendered under each interface language, as a ``localized`` param (for a
+    name built from translated parts, e.g. "Water utility #440")."""
+    names = {}
+    for language in ("kk", "ru", "en"):
+        with translation.override(language):
+            names[language] = str(make())
+    return names

@@ -163,8 +163,8 @@ def _facility_specs(
     facilities = Facility.objects.filter(region=region, kind__in=[*strategic, *utility])
     for facility in facilities.order_by("pk"):
         site = messages.localized_name(facility)
-        if not any(site.values()):
-            site = dict.fromkeys(site, str(facility))
+        if not any(site.values()):  # an unnamed site: its kind and number, translated
+            site = messages.in_each_language(facility.__str__)
         common: dict[str, Any] = {
             "lat": facility.lat,
             "lon": facility.lon,

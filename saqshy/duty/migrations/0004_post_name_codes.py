@@ -19,6 +19,13 @@ def codes_from_names(apps: Any, schema_editor: Any) -> None:
             facility = Facility.objects.filter(pk=post.facility_id).first()
             if facility is not None:
                 site = messages.localized_name(facility)
+                if not any(site.values()):  # unnamed: "Water utility #440" in each language
+                    from saqshy.facilities.choices import FacilityKind
+
+                    def unnamed(f: Any = facility) -> str:
+                        return f"{FacilityKind.label(f.kind)} #{f.pk}"
+
+                    site = messages.in_each_language(unnamed)
                 message = (
                     names.SITE if post.derived_from.endswith(":strategic") else names.REPAIR_CREW
                 )

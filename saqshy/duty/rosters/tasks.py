@@ -14,7 +14,7 @@ import math
 from collections import defaultdict
 from typing import Any
 
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -237,11 +237,7 @@ def _district_names(data: planning.RegionInput, key: str) -> dict[str, str]:
     district = data.districts.get(key)
     if district is not None:
         return messages.localized_name(district)
-    names = {}
-    for language in ("kk", "ru", "en"):
-        with translation.override(language):
-            names[language] = _("No home district")
-    return names
+    return messages.in_each_language(lambda: _("No home district"))
 
 
 def _district_name(data: planning.RegionInput, key: str) -> str:

@@ -45,6 +45,41 @@ class PostNameTests(DutyTestCase):
             )
         self.assertEqual(result.unchanged, 1)
 
+    def test_an_unnamed_utility_site_gets_a_translated_repair_crew_name(self) -> None:
+        from saqshy.facilities.tests.factories import FacilityFactory
+
+        site = FacilityFactory(region=self.almaty, kind="water_utility", name="")
+        with translation.override("kk"):
+            posts.derive_posts(
+                acting_user=None, region=self.almaty, starts_at=hour(0), ends_at=hour(24)
+            )
+        post = Post.objects.get(derived_from=f"facility:{site.pk}:utility")
+        self.assertEqual(post.name_code, "post.repair_crew")
+        self.assertEqual(post.name, f"Repair crew: Water utility #{site.pk}")
+        with translation.override("ru"):
+            russian = post.display_name
+        self.assertIn(f"#{site.pk}", russian)
+        self.assertNotIn("Water", russian)
+        self.assertNotIn("Repair", russian)
+
+    def test_the_data_step_codes_old_generated_names(self) -> None:
+        import importlib
+
+        from django.apps import apps as django_apps
+
+        from saqshy.duty.tests.factories import PostFactory
+
+        step = importlib.import_module("saqshy.duty.migrations.0004_post_name_codes")
+        hotspot = PostFactory(name="Hotspot 8812", derived_from="hotspot:8812:2026120100")
+        by_hand = PostFactory(name="Hotspot 8812 (by hand)")
+        step.codes_from_names(django_apps, None)
+        hotspot.refresh_from_db()
+        by_hand.refresh_from_db()
+        self.assertEqual(
+            (hotspot.name_code, hotspot.name_params), ("post.hotspot", {"cell": "8812"})
+        )
+        self.assertEqual(by_hand.name_code, "")
+
     def test_old_generated_names_are_recognised(self) -> None:
         self.assertEqual(
             names.parse_name("Repair crew: TPP-2"),
