@@ -79,3 +79,23 @@
     dateTime: (value) => parts("dateTime", value),
   };
 })();
+
+/* Leaflet writes its controls' titles in English ("Zoom in"): on a page whose i18n blob
+   carries them (the map's #map-i18n), they are put in the page's language once the page's
+   scripts have made their maps. */
+document.addEventListener("DOMContentLoaded", () => {
+  "use strict";
+  const blob = document.getElementById("map-i18n");
+  if (!blob) return;
+  const text = JSON.parse(blob.textContent);
+  const label = (selector, value) => {
+    if (!value) return;
+    document.querySelectorAll(selector).forEach((el) => {
+      el.title = value;
+      el.setAttribute("aria-label", value);
+    });
+  };
+  label(".leaflet-control-zoom-in", text.zoomIn);
+  label(".leaflet-control-zoom-out", text.zoomOut);
+  document.querySelectorAll(".leaflet-control-attribution a[title]").forEach((a) => { a.title = text.leafletTitle || ""; });
+});
