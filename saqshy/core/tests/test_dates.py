@@ -43,7 +43,8 @@ def test_browser_formatting_is_day_month_year_and_24_hours(language: str) -> Non
     script = f"""
       globalThis.window = globalThis;
       globalThis.document = {{ documentElement: {{ lang: {json.dumps(language)},
-                                                  dataset: {{ timeZone: "Asia/Almaty" }} }} }};
+                                                  dataset: {{ timeZone: "Asia/Almaty" }} }},
+                                  addEventListener() {{}} }};
       require({json.dumps(str(HTML_JS))});
       const at = "2026-12-31T13:05:09Z";  // 18:05 in Almaty (UTC+5)
       const f = window.saqshyFormat;
@@ -75,3 +76,32 @@ def test_no_script_formats_dates_by_itself() -> None:
             ):
                 offenders.append(f"{path.name}:{number}")
     assert offenders == []
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_time_since_is_in_the_readers_language(language: str) -> None:
+    """Django's own catalogue lacks Kazakh for these; ours supplies them."""
+    from django.utils.timesince import timesince
+
+    then = dt.datetime(2026, 12, 31, 18, 0, tzinfo=dt.UTC)
+    with translation.override(language):
+        for delta in (dt.timedelta(minutes=6), dt.timedelta(hours=3), dt.timedelta(days=2)):
+            text = timesince(then, then + delta)
+            assert not WORDS.search(text), text
+
+
+WORDS = __import__("re").compile(r"[A-Za-z]{2,}")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_pyrotechnics_certificate_date_is_day_month_year(language: str) -> None:
+    """It read 12/31/2026 in Kazakh (Django has no Kazakh formats of its own)."""
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    outlet = SimpleNamespace(certificate_expired=False, certificate_expires=dt.date(2026, 12, 31))
+    with translation.override(language):
+        html = render_to_string("pyrotechnics/_certificate.html", {"outlet": outlet})
+    assert "31.12.2026" in html
+    assert "12/31" not in html

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from types import SimpleNamespace
 
 from django.utils import translation
@@ -146,3 +147,62 @@ class PlanRunLineTests(DutyTestCase):
         )
         with translation.override("kk"):
             self.assertNotEqual(run.display_message, "Done.")
+
+
+class ExportTests(DutyTestCase):
+    """The roster's PDF and iCalendar speak the reader's language and write dd.mm.yyyy, 24 h."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        from saqshy.duty.tests.factories import PostFactory, ShiftFactory
+
+        self.post = PostFactory(
+            name="Hotspot 77", name_code="post.hotspot", name_params={"cell": "77"}
+        )
+        # 31.12.2026 18:00 – 01.01.2027 02:00 in Almaty (UTC+5)
+        start = dt.datetime(2026, 12, 31, 13, 0, tzinfo=dt.UTC)
+        self.shift = ShiftFactory(
+            post=self.post,
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=8),
+            skill="heating_fitter",
+        )
+
+    def test_pdf_page_in_kazakh(self) -> None:
+        from django.template.loader import render_to_string
+        from django.utils import timezone
+
+        from saqshy.duty.rosters import exports
+
+        with translation.override("kk"):
+            html = render_to_string(
+                "duty/post_roster_print.html",
+                {
+                    "post": self.post,
+                    "days": exports.post_roster_days(self.post, [self.shift]),
+                    "now": timezone.now(),
+                },
+            )
+            name, skill = self.post.display_name, wording.skill_label("heating_fitter")
+        self.assertIn(name, html)
+        self.assertIn("31.12.2026", html)
+        self.assertIn("31.12 18:00", html)
+        self.assertIn(skill, html)
+        self.assertNotIn("heating_fitter", html)
+        self.assertNotIn("Hotspot", html)
+        self.assertNotRegex(html, r"\b(AM|PM)\b")
+
+    def test_calendar_in_russian(self) -> None:
+        from icalendar import Calendar
+
+        from saqshy.duty.rosters import exports
+
+        with translation.override("ru"):
+            data = exports.person_calendar(self.shift.person, [self.shift])
+            name = self.post.display_name
+        event = next(iter(Calendar.from_ical(data).walk("VEVENT")))
+        self.assertIn(name, str(event["summary"]))
+        self.assertNotIn("Hotspot", str(event["summary"]))
+        description = str(event["description"])
+        self.assertIn("31.12.2026 18:00 – 01.01.2027 02:00", description)
+        self.assertNotIn("heating_fitter", description)
