@@ -152,3 +152,21 @@ class DataStepTests(_WithAlmatyDispatcher):
         for line in (note, odd):
             line.refresh_from_db()
             self.assertEqual(line.code, "")
+
+
+class AgencyNameTests(_WithAlmatyDispatcher):
+    def test_recommendations_name_the_agency_in_the_readers_language(self) -> None:
+        lat, lon = CENTRES["almaty"]
+        incident = services.report_incident(
+            acting_user=self.dispatcher_almaty, type=incident_type("crime"), lat=lat, lon=lon
+        )
+        unit = UnitFactory(region=incident.region, lat=lat, lon=lon)
+        unit.agency.name_kk, unit.agency.name_en = "Алматы полициясы", "Almaty police"
+        unit.agency.save()
+        self.login(self.dispatcher_almaty)
+        url = reverse("api:incident-recommendations", args=[incident.pk])
+        body = self.client.get(url, HTTP_ACCEPT_LANGUAGE="kk").json()
+        rows = [*body["recommended"], *body["others"]]
+        row = next(r for r in rows if r["unit"] == unit.pk)
+        self.assertEqual(row["agency"], unit.agency.code)
+        self.assertEqual(row["agency_name"], "Алматы полициясы")
