@@ -415,6 +415,8 @@ class PatrolPlan(BaseModel):
         Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="patrol_plans"
     )
     name = models.CharField(_("name"), max_length=200)
+    name_code = models.CharField(_("name code"), max_length=40, blank=True)
+    name_params = models.JSONField(_("name parameters"), default=dict, blank=True)
     starts_at = models.DateTimeField(_("from"))
     ends_at = models.DateTimeField(_("until"))
     slot_minutes = models.PositiveSmallIntegerField(_("slot length, minutes"), default=60)
@@ -445,8 +447,13 @@ class PatrolPlan(BaseModel):
         verbose_name_plural = _("patrol plans")
         ordering = ["-starts_at", "-id"]
 
+    @property
+    def display_name(self) -> str:
+        """A generated name in the active language; a name given by hand as written."""
+        return messages.render(self.name_code, self.name_params, fallback=self.name)
+
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
 
     def clean(self) -> None:
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:

@@ -263,6 +263,7 @@ class PatrolPlanSerializer(serializers.ModelSerializer):
         slug_field="slug", queryset=Region.objects.all()
     )
     slot_minutes = serializers.IntegerField(required=False, min_value=15, max_value=240)
+    name = serializers.CharField(source="display_name", read_only=True)
 
     class Meta:
         model = PatrolPlan
@@ -270,6 +271,8 @@ class PatrolPlanSerializer(serializers.ModelSerializer):
             "id",
             "region",
             "name",
+            "name_code",
+            "name_params",
             "starts_at",
             "ends_at",
             "slot_minutes",
@@ -278,7 +281,16 @@ class PatrolPlanSerializer(serializers.ModelSerializer):
             "crews",
             "created_at",
         ]
-        read_only_fields = ["id", "name", "forecast", "cells", "crews", "created_at"]
+        read_only_fields = [
+            "id",
+            "name",
+            "name_code",
+            "name_params",
+            "forecast",
+            "cells",
+            "crews",
+            "created_at",
+        ]
 
 
 class PatrolStopSerializer(serializers.ModelSerializer):

@@ -206,3 +206,38 @@ class ExportTests(DutyTestCase):
         description = str(event["description"])
         self.assertIn("31.12.2026 18:00 – 01.01.2027 02:00", description)
         self.assertNotIn("heating_fitter", description)
+
+
+class PatrolPlanNameTests(DutyTestCase):
+    def test_a_generated_patrol_plan_name_reads_in_each_language(self) -> None:
+        import importlib
+
+        from django.apps import apps as django_apps
+
+        from saqshy.duty.models import PatrolPlan
+
+        old = PatrolPlan.objects.create(
+            region=self.almaty,
+            name="Patrols from 31.12.2026 22:00",
+            starts_at=hour(0),
+            ends_at=hour(8),
+            seed=1,
+        )
+        given = PatrolPlan.objects.create(
+            region=self.almaty,
+            name="Night of the derby",
+            starts_at=hour(0),
+            ends_at=hour(8),
+            seed=2,
+        )
+        step = importlib.import_module("saqshy.duty.migrations.0006_patrol_plan_name_codes")
+        step.codes_from_names(django_apps, None)
+        old.refresh_from_db()
+        given.refresh_from_db()
+        self.assertEqual(old.name_code, "patrolplan.from")
+        self.assertEqual(old.name, "Patrols from 31.12.2026 22:00")
+        self.assertEqual(given.name_code, "")
+        with translation.override("ru"):
+            self.assertNotIn("Patrols", old.display_name)
+            self.assertIn("31.12.2026 22:00", old.display_name)
+            self.assertEqual(given.display_name, "Night of the derby")
