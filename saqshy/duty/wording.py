@@ -56,13 +56,21 @@ def solver_status_label(status: str) -> str:
     return str(SOLVER_STATUSES.get(status, status or "—"))
 
 
+MOSTLY_STAFFED = 0.1  # up to this share short, the plan is "all staffed except …"
+
+
 def plan_result(run: Any) -> str:
     """A finished roster run in planners' words, e.g. "All posts staffed except 10
     person-hours; the best possible plan is at most 3 % better."."""
     needed = int(run.needed_hours or 0)
     short = max(0, needed - int(run.staffed_hours or 0))
-    if short:
+    if short and short <= needed * MOSTLY_STAFFED:
         staffed = _("All posts staffed except %(hours)s person-hours") % {"hours": short}
+    elif short:
+        staffed = _("Only %(staffed)s of %(needed)s person-hours staffed") % {
+            "staffed": needed - short,
+            "needed": needed,
+        }
     else:
         staffed = _("All posts staffed")
     status = run.solver_status or ""

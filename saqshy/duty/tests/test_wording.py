@@ -241,3 +241,14 @@ class PatrolPlanNameTests(DutyTestCase):
             self.assertNotIn("Patrols", old.display_name)
             self.assertIn("31.12.2026 22:00", old.display_name)
             self.assertEqual(given.display_name, "Night of the derby")
+
+
+class ShortPlanWordingTests(DutyTestCase):
+    def test_a_plan_far_from_staffed_is_not_called_all_staffed(self) -> None:
+        run = SimpleNamespace(
+            needed_hours=7764, staffed_hours=144, solver_status="UNKNOWN", gap=None
+        )
+        self.assertEqual(
+            wording.plan_result(run),
+            "Only 144 of 7764 person-hours staffed; no plan found in time.",
+        )
