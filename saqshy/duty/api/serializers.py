@@ -250,9 +250,11 @@ class PlanRunSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_gaps(self, run: PlanRun) -> list[dict[str, Any]]:
+        from saqshy.duty.rosters.display import in_reader_language
         from saqshy.duty.rosters.planning import gap_text
 
-        return [{**row, "reason_text": gap_text(row)} for row in run.gaps]
+        gaps, _summary, _changes = in_reader_language(run)
+        return [{**row, "reason_text": gap_text(row)} for row in gaps]
 
 
 class PatrolPlanSerializer(serializers.ModelSerializer):

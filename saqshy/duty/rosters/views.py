@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from saqshy.accounts.models import Agency, District
 from saqshy.accounts.queries import regions_in_scope
 from saqshy.core import audit
 from saqshy.core.scoping import user_scope
@@ -25,7 +24,7 @@ from saqshy.duty import wording
 from saqshy.duty.choices import PlanKind
 from saqshy.duty.forms import PlanRunForm, SickForm
 from saqshy.duty.models import Absence, Person, PlanRun, Post, Shift
-from saqshy.duty.rosters import exports, planning, plans
+from saqshy.duty.rosters import display, exports, planning, plans
 
 NAMES_PER_CELL = 12
 
@@ -153,67 +152,11 @@ def _roster_tables(
     return days, post_rows, person_page
 
 
-def _in_reader_language(run: PlanRun) -> tuple[list[dict[str, Any]], dict[str, Any], Any]:
-    """The run's stored gaps, summary and changes with names in the reader's language: the
-    worker stored codes, ids and English names; agencies, districts, posts and skills are
-    looked up again here."""
-    agencies = {
-        a.code: a.display_name
-        for a in Agency.objects.filter(
-            code__in={row.get("agency") for row in [*run.gaps, *run.summary.get("agencies", [])]}
-        )
-    }
-    districts = {
-        d.slug: d.display_name
-        for d in District.objects.filter(
-            slug__in={row.get("district") for row in run.summary.get("districts", [])}
-        )
-    }
-    changes = run.changes or {}
-    change_rows = [*changes.get("added_rows", []), *changes.get("removed_rows", [])]
-    post_ids = {row.get("post") for row in [*run.gaps, *change_rows] if row.get("post")}
-    posts = {p.pk: p.display_name for p in Post.objects.filter(pk__in=post_ids)}
-
-    def named(row: dict[str, Any]) -> dict[str, Any]:
-        out = dict(row)
-        if row.get("agency") in agencies:
-            out["agency_name"] = agencies[row["agency"]]
-            if "needed_hours" in row and "district" not in row:
-                out["name"] = agencies[row["agency"]]
-        if row.get("post") in posts:
-            out["post_name"] = posts[row["post"]]
-        if "district" in row and row.get("district") in districts and "people" in row:
-            out["name"] = districts[row["district"]]
-        if row.get("skill"):
-            out["skill"] = wording.skill_label(row["skill"])
-        if row.get("skills"):
-            out["skills"] = [wording.skill_label(skill) for skill in row["skills"]]
-        if "status" in row:
-            out["status"] = wording.solver_status_label(row["status"])
-        return out
-
-    gaps = []
-    for row in run.gaps:
-        row = named(row)
-        gaps.append({**row, "text": planning.gap_text(row)})
-    summary = {
-        **run.summary,
-        "agencies": [named(row) for row in run.summary.get("agencies", [])],
-        "districts": [named(row) for row in run.summary.get("districts", [])],
-    }
-    if changes:
-        changes = {
-            **changes,
-            "added_rows": [named(row) for row in changes.get("added_rows", [])],
-            "removed_rows": [named(row) for row in changes.get("removed_rows", [])],
-        }
-    return gaps, summary, changes
-
-
 @login_required
 def plan_run(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
-    gaps, summary, changes = _in_reader_language(run)
+    gaps, summary, changes = display.in_reader_language(run)
+    gaps = [{**row, "text": planning.gap_text(row)} for row in gaps]
     days: list[dt.date] = []
     post_rows: list[dict[str, Any]] = []
     person_page = None

@@ -252,3 +252,79 @@ class ShortPlanWordingTests(DutyTestCase):
             wording.plan_result(run),
             "Only 144 of 7764 person-hours staffed; no plan found in time.",
         )
+
+
+class PlanRunPageTests(DutyTestCase):
+    def test_a_finished_run_reads_in_russian(self) -> None:
+        from django.urls import reverse
+
+        from saqshy.algorithms.optimise.staffing import CAPACITY
+        from saqshy.duty.models import PlanRun
+        from saqshy.duty.tests.factories import PostFactory
+
+        self.police.name_ru, self.police.name_en = "Полиция Алматы", "Almaty police"
+        self.police.save()
+        post = PostFactory(name="Hotspot 5", name_code="post.hotspot", name_params={"cell": "5"})
+        gap = {
+            "source": "roster",
+            "district": None,
+            "post": post.pk,
+            "post_name": "Hotspot 5",
+            "agency": self.police.code,
+            "agency_name": "Almaty police",
+            "skill": "heating_fitter",
+            "starts_at": hour(2).isoformat(),
+            "ends_at": hour(3).isoformat(),
+            "needed": 2,
+            "staffed": 1,
+            "short_hours": 1,
+            "reason": CAPACITY,
+            "available": 1,
+            "asked": 2,
+            "skills": ["heating_fitter"],
+        }
+        run = PlanRun.objects.create(
+            region=self.almaty,
+            starts_at=hour(0),
+            ends_at=hour(24),
+            status="done",
+            progress=100,
+            message="Done.",
+            message_code="planrun.done",
+            solver_status="FEASIBLE",
+            gap=0.03,
+            objective=100,
+            best_bound=97,
+            needed_hours=500,
+            staffed_hours=490,
+            coverage=0.98,
+            gaps=[gap],
+            gap_spans=1,
+            summary={
+                "agencies": [
+                    {
+                        "agency": self.police.code,
+                        "name": "Almaty police",
+                        "needed_hours": 500,
+                        "staffed_hours": 490,
+                        "people_rostered": 9,
+                    }
+                ],
+                "districts": [],
+            },
+        )
+        self.client.force_login(self.p.planner_almaty)
+        page = self.client.get(
+            reverse("duty:plan-run", args=[run.pk]), HTTP_ACCEPT_LANGUAGE="ru"
+        ).content.decode()
+        with translation.override("ru"):
+            expected = [
+                wording.plan_result(run),
+                post.display_name,
+                wording.skill_label("heating_fitter"),
+                wording.solver_status_label("FEASIBLE"),
+            ]
+        for text in [*expected, "Полиция Алматы"]:
+            self.assertIn(text, page)
+        for english in ("Almaty police", "heating_fitter", "FEASIBLE", "Hotspot", "Optimality"):
+            self.assertNotIn(english, page)
