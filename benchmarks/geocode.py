@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from saqshy.algorithms.basemap.index import iter_geojson_features  # noqa: E402
+from saqshy.algorithms.basemap.tilemath import iter_geojson_features  # noqa: E402
 from saqshy.algorithms.geocode import (  # noqa: E402
     AddressRecord,
     RegionIndex,

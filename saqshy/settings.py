@@ -176,6 +176,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en")
 LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "saqshy" / "locale"]
+# dd.mm.yyyy and 24-hour times in kk, ru and en (saqshy/core/formats).
+FORMAT_MODULE_PATH = ["saqshy.core.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Almaty")
 USE_I18N = True
 USE_TZ = True

@@ -237,3 +237,14 @@ def sync_norms() -> int:
 def sync_norms_after_migrate(sender: Any, **kwargs: Any) -> None:
     if getattr(sender, "label", "") == "accounts":
         sync_norms()
+
+
+def in_reader_language(text: str) -> str:
+    """A norm's stored description or source in the reader's language.
+
+    The defaults above are English and their texts are msgids of the .po files, so a
+    default shows translated; a text someone wrote in the admin has no entry and shows as
+    written."""
+    from django.utils.translation import gettext
+
+    return gettext(text) if text else ""

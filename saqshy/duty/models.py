@@ -7,10 +7,14 @@ from typing import ClassVar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from saqshy.accounts.models import Agency, District, Region
+from saqshy.core import messages
 from saqshy.core.models import BaseModel
+from saqshy.duty import names as _post_names  # noqa: F401  (defines the name codes)
+from saqshy.duty import wording as _run_lines  # noqa: F401  (defines the plan run lines)
 from saqshy.duty.choices import AbsenceKind, PlanKind, PlanStatus, PostKind, ReadinessLevel
 
 
@@ -105,6 +109,8 @@ class Post(BaseModel):
 
     kind = models.CharField(_("kind"), max_length=12, choices=PostKind.choices())
     name = models.CharField(_("name"), max_length=200)
+    name_code = models.CharField(_("name code"), max_length=40, blank=True)
+    name_params = models.JSONField(_("name parameters"), default=dict, blank=True)
     region = models.ForeignKey(
         Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="posts"
     )
@@ -169,8 +175,13 @@ class Post(BaseModel):
     def colour(self) -> str:
         return PostKind.colour(self.kind)
 
+    @property
+    def display_name(self) -> str:
+        """A generated name in the active language; a name given by hand as written."""
+        return messages.render(self.name_code, self.name_params, fallback=self.name)
+
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
 
 
 class PostNeed(BaseModel):
@@ -330,6 +341,8 @@ class PlanRun(BaseModel):
     )
     progress = models.PositiveSmallIntegerField(_("progress, %"), default=0)
     message = models.CharField(_("message"), max_length=500, blank=True)
+    message_code = models.CharField(_("message code"), max_length=40, blank=True)
+    message_params = models.JSONField(_("message parameters"), default=dict, blank=True)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     time_limit_s = models.FloatField(_("solver time limit per district, s"), default=10.0)
     solver_status = models.CharField(_("solver status"), max_length=20, blank=True)
@@ -368,6 +381,14 @@ class PlanRun(BaseModel):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
 
+    @property
+    def display_message(self) -> str:
+        """The progress or result line in the active language (stored as code + params;
+        an older run's English line through the catalogue)."""
+        if self.message_code:
+            return messages.render(self.message_code, self.message_params, self.message)
+        return gettext(self.message) if self.message else ""
+
     def clean(self) -> None:
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": [_("The end must be after the start.")]})
@@ -394,6 +415,8 @@ class PatrolPlan(BaseModel):
         Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="patrol_plans"
     )
     name = models.CharField(_("name"), max_length=200)
+    name_code = models.CharField(_("name code"), max_length=40, blank=True)
+    name_params = models.JSONField(_("name parameters"), default=dict, blank=True)
     starts_at = models.DateTimeField(_("from"))
     ends_at = models.DateTimeField(_("until"))
     slot_minutes = models.PositiveSmallIntegerField(_("slot length, minutes"), default=60)
@@ -424,8 +447,13 @@ class PatrolPlan(BaseModel):
         verbose_name_plural = _("patrol plans")
         ordering = ["-starts_at", "-id"]
 
+    @property
+    def display_name(self) -> str:
+        """A generated name in the active language; a name given by hand as written."""
+        return messages.render(self.name_code, self.name_params, fallback=self.name)
+
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
 
     def clean(self) -> None:
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:

@@ -35,10 +35,11 @@ from django.utils.translation import gettext as _
 from saqshy.accounts.choices import AgencyKind
 from saqshy.accounts.models import Agency, Norm, Region
 from saqshy.accounts.queries import norm
-from saqshy.core import audit
+from saqshy.core import audit, messages
 from saqshy.core import services as core_services
 from saqshy.core.realtime import publish_on_commit
 from saqshy.core.scoping import perm_name
+from saqshy.duty import names
 from saqshy.duty import needs as rules
 from saqshy.duty.choices import PostKind
 from saqshy.duty.models import Post, PostNeed, Shift
@@ -49,6 +50,8 @@ from saqshy.gatherings.models import Gathering
 POST_FIELDS = (
     "kind",
     "name",
+    "name_code",
+    "name_params",
     "district_id",
     "facility_id",
     "gathering_id",
@@ -76,6 +79,18 @@ class PostSpec:
     facility_id: int | None = None
     gathering_id: int | None = None
     keep_start: bool = False  # a 24/7 post keeps the start it was first made with
+    # A generated name: its code and params (``duty.names``); ``name`` is then its English.
+    name_code: str = ""
+    name_params: dict[str, Any] = field(default_factory=dict)
+
+
+def _named(message: messages.Message, params: dict[str, Any]) -> dict[str, Any]:
+    """The name fields of a spec with a generated name."""
+    return {
+        "name": messages.english(message.code, params),
+        "name_code": message.code,
+        "name_params": params,
+    }
 
 
 @dataclass
@@ -147,7 +162,9 @@ def _facility_specs(
     specs = []
     facilities = Facility.objects.filter(region=region, kind__in=[*strategic, *utility])
     for facility in facilities.order_by("pk"):
-        name = facility.name or str(facility)
+        site = messages.localized_name(facility)
+        if not any(site.values()):  # an unnamed site: its kind and number, translated
+            site = messages.in_each_language(facility.__str__)
         common: dict[str, Any] = {
             "lat": facility.lat,
             "lon": facility.lon,
@@ -162,7 +179,7 @@ def _facility_specs(
                 PostSpec(
                     key=f"facility:{facility.pk}:strategic",
                     kind=PostKind.STRATEGIC,
-                    name=name,
+                    **_named(names.SITE, {"site": site}),
                     needs=[(police.pk, "", round(strategic[facility.kind]))],
                     **common,
                 )
@@ -172,7 +189,7 @@ def _facility_specs(
                 PostSpec(
                     key=f"facility:{facility.pk}:utility",
                     kind=PostKind.UTILITY,
-                    name=_("Repair crew: %(site)s") % {"site": name},
+                    **_named(names.REPAIR_CREW, {"site": site}),
                     needs=[
                         (
                             energy.pk,
@@ -308,7 +325,7 @@ def hotspot_posts(
         PostSpec(
             key=f"hotspot:{cell.cell_id}:{cell.starts_at.astimezone(dt.UTC):%Y%m%d%H}",
             kind=PostKind.HOTSPOT,
-            name=_("Hotspot %(cell)s") % {"cell": cell.cell_id},
+            **_named(names.HOTSPOT, {"cell": cell.cell_id}),
             lat=cell.lat,
             lon=cell.lon,
             starts_at=cell.starts_at,
@@ -332,6 +349,8 @@ def _spec_values(spec: PostSpec, region: Region) -> dict[str, Any]:
     return {
         "kind": spec.kind,
         "name": spec.name[:200],
+        "name_code": spec.name_code,
+        "name_params": spec.name_params,
         "district_id": spec.district_id,
         "facility_id": spec.facility_id,
         "gathering_id": spec.gathering_id,

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db.models import Count, Max
 
 from saqshy.accounts.models import Region
-from saqshy.algorithms.basemap.index import iter_geojson_features
+from saqshy.algorithms.basemap.tilemath import iter_geojson_features
 from saqshy.algorithms.geocode import Names, PlaceRecord, RegionIndex, records_from_features
 from saqshy.facilities.models import Facility
 

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from saqshy.accounts.models import Agency, Norm, Region
-from saqshy.accounts.norms import DEFAULT_NORMS
+from saqshy.accounts.norms import DEFAULT_NORMS, in_reader_language
 from saqshy.algorithms.response import Summary, summarise
 from saqshy.incidents.models import Incident, IncidentType, IncidentUnit
 
@@ -102,8 +102,12 @@ def norms_in_use(norms: _Norms) -> list[dict[str, Any]]:
             {
                 "code": code,
                 "national_seconds": row.value if row else (default[0] if default else None),
-                "description": row.description if row else (default[2] if default else ""),
-                "source": row.source if row else (default[3] if default else ""),
+                "description": in_reader_language(
+                    row.description if row else (default[2] if default else "")
+                ),
+                "source": in_reader_language(
+                    row.source if row else (default[3] if default else "")
+                ),
                 "regional_overrides": sorted(
                     region for (c, region) in norms.values if c == code and region is not None
                 ),

@@ -11,8 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from saqshy.accounts.models import Agency, Region
+from saqshy.core import messages
 from saqshy.core.models import BaseModel, TranslatedNameMixin, latitude_field, longitude_field
 from saqshy.facilities.models import Facility
+from saqshy.incidents import journal as _journal_codes  # noqa: F401  (defines the line codes)
 from saqshy.incidents.choices import (
     IncidentSource,
     IncidentStatus,
@@ -314,7 +316,15 @@ class JournalEntry(BaseModel):
     kind = models.CharField(
         _("kind"), max_length=8, choices=JournalKind.choices(), default=JournalKind.NOTE
     )
-    text = models.TextField(_("text"))
+    text = models.TextField(
+        _("text"),
+        help_text=_(
+            "A person's note as written; for an automatic line, its English rendering "
+            "(the line itself is its code and parameters)."
+        ),
+    )
+    code = models.CharField(_("message code"), max_length=40, blank=True)
+    params = models.JSONField(_("message parameters"), default=dict, blank=True)
 
     scope_region_field: ClassVar[str | None] = "incident__region"
 
@@ -324,4 +334,9 @@ class JournalEntry(BaseModel):
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
-        return self.text[:60]
+        return self.display_text[:60]
+
+    @property
+    def display_text(self) -> str:
+        """The line in the active language (a coded line), or the note as written."""
+        return messages.render(self.code, self.params, fallback=self.text)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from saqshy.accounts.models import Agency
 from saqshy.accounts.roads import NoRoadGraph, graph_for
 from saqshy.algorithms.routing import rank_sources
 from saqshy.incidents.choices import UnitKind, UnitStatus
@@ -43,6 +44,7 @@ class Candidate:
     suggested: bool = False
     why_not: str | None = None
     reason: str = ""
+    agency_name: str = ""  # the agency in the reader's language (``agency`` is its code)
 
     def as_dict(self) -> dict[str, Any]:
         # Flat fields only: a plain copy of __dict__ (dataclasses.asdict deep-copies each value
@@ -159,6 +161,7 @@ def recommendations(incident: Incident, user: Any) -> dict[str, Any]:
         if taken.get(candidate.kind, 0) < needs.get(candidate.kind, 0):
             candidate.suggested = True
             taken[candidate.kind] = taken.get(candidate.kind, 0) + 1
+    _name_agencies([*recommended, *others])
     return {
         "incident": incident.pk,
         "needs": needs,
@@ -172,6 +175,18 @@ def recommendations(incident: Incident, user: Any) -> dict[str, Any]:
         "recommended": [c.as_dict() for c in recommended],
         "others": [c.as_dict() for c in others],
     }
+
+
+def _name_agencies(candidates: list[Candidate]) -> None:
+    """Each candidate's agency in the reader's language (one query for all of them)."""
+    names = {
+        agency.code: agency.display_name
+        for agency in Agency.objects.filter(code__in={c.agency for c in candidates}).only(
+            "code", "name_kk", "name_ru", "name_en"
+        )
+    }
+    for candidate in candidates:
+        candidate.agency_name = names.get(candidate.agency, candidate.agency)
 
 
 def _rank(incident: Incident, candidates: list[Candidate]) -> float | None:

@@ -22,13 +22,14 @@ from django.utils.translation import gettext_lazy
 from saqshy.accounts.models import Grant
 from saqshy.accounts.queries import region_id_containing
 from saqshy.algorithms.routing import haversine_m
-from saqshy.core import audit
+from saqshy.core import audit, messages
 from saqshy.core import services as core_services
 from saqshy.core.exceptions import Conflict
 from saqshy.core.realtime import publish_on_commit
 from saqshy.core.scoping import perm_name, user_scope
 from saqshy.geocoding.queries import describe_point
-from saqshy.incidents.choices import IncidentSource, IncidentStatus, JournalKind, UnitStatus
+from saqshy.incidents import journal
+from saqshy.incidents.choices import IncidentStatus, JournalKind, UnitStatus
 from saqshy.incidents.models import Incident, IncidentType, IncidentUnit, JournalEntry, Unit
 
 # The timestamp each status stamps on the incident when it is reached.
@@ -63,14 +64,21 @@ def _publish(instance: Incident | Unit, op: str = "updated") -> None:
 
 
 def _journal(
-    incident: Incident, text: str, acting_user: Any, at: dt.datetime | None = None
+    incident: Incident,
+    message: messages.Message,
+    params: dict[str, Any],
+    acting_user: Any,
+    at: dt.datetime | None = None,
 ) -> JournalEntry:
+    """An automatic line: stored as ``message``'s code and ``params``, rendered when read."""
     return JournalEntry.objects.create(
         incident=incident,
         at=at or timezone.now(),
         author=_actor(acting_user),
         kind=JournalKind.AUTO,
-        text=text,
+        code=message.code,
+        params=params,
+        text=messages.english(message.code, params),
     )
 
 
@@ -169,18 +177,12 @@ def report_incident(
                 )
             ],
         )
-        _journal(incident, _("Reported: %(type)s.") % {"type": type.display_name}, acting_user, at)
+        _journal(
+            incident, journal.REPORTED, {"type": messages.localized_name(type)}, acting_user, at
+        )
         if original is not None:
-            _journal(
-                incident,
-                _("Possible duplicate of incident #%(id)s.") % {"id": original.pk},
-                acting_user,
-            )
-            _journal(
-                original,
-                _("Reported again as incident #%(id)s.") % {"id": incident.pk},
-                acting_user,
-            )
+            _journal(incident, journal.POSSIBLE_DUPLICATE, {"id": original.pk}, acting_user)
+            _journal(original, journal.REPORTED_AGAIN, {"id": incident.pk}, acting_user)
         _publish(incident, "created")
     return incident
 
@@ -238,25 +240,6 @@ def _lock_pair(incident: Incident) -> tuple[Incident, Incident]:
     return duplicate, original
 
 
-def _details_line(incident: Incident) -> str:
-    """What the duplicate's caller said, for the original's journal."""
-    parts = [
-        _("Incident #%(id)s merged into this one (reported %(at)s, %(source)s).")
-        % {
-            "id": incident.pk,
-            "at": timezone.localtime(incident.reported_at).strftime("%d.%m.%Y %H:%M"),
-            "source": IncidentSource.label(incident.source),
-        }
-    ]
-    if incident.address:
-        parts.append(_("Address: %(address)s.") % {"address": incident.address})
-    if incident.description:
-        parts.append(_("Description: %(text)s") % {"text": incident.description})
-    if incident.reporter:
-        parts.append(_("Reporter: %(reporter)s.") % {"reporter": incident.reporter})
-    return "\n".join(parts)
-
-
 def merge_duplicate(*, acting_user: Any, incident: Incident) -> Incident:
     """Merge a probable duplicate into its original.
 
@@ -287,13 +270,14 @@ def merge_duplicate(*, acting_user: Any, incident: Incident) -> Incident:
             duplicate,
             {"status": IncidentStatus.CANCELLED, "closed_at": now, "merged_at": now},
         )
+        _journal(duplicate, journal.MERGED, {"id": original.pk}, acting_user, now)
         _journal(
-            duplicate,
-            _("Merged into incident #%(id)s as a duplicate; closed.") % {"id": original.pk},
+            original,
+            journal.MERGED_DETAILS,
+            journal.merged_details_params(duplicate),
             acting_user,
             now,
         )
-        _journal(original, _details_line(duplicate), acting_user, now)
         _publish(original)
     incident.refresh_from_db()
     return incident
@@ -306,20 +290,8 @@ def keep_separate(*, acting_user: Any, incident: Incident) -> Incident:
         duplicate, original = _lock_pair(incident)
         now = timezone.now()
         _save_with_audit(acting_user, duplicate, {"duplicate_of": None})
-        _journal(
-            duplicate,
-            _("Kept as a separate incident: not a duplicate of incident #%(id)s.")
-            % {"id": original.pk},
-            acting_user,
-            now,
-        )
-        _journal(
-            original,
-            _("Incident #%(id)s is a separate incident, not a duplicate of this one.")
-            % {"id": duplicate.pk},
-            acting_user,
-            now,
-        )
+        _journal(duplicate, journal.KEPT_SEPARATE, {"id": original.pk}, acting_user, now)
+        _journal(original, journal.OTHER_KEPT_SEPARATE, {"id": duplicate.pk}, acting_user, now)
         _publish(original)
     incident.refresh_from_db()
     return incident
@@ -463,13 +435,10 @@ def advance(
             expected_version=expected_version,
             payload=_map_feature,
         )
-        line = _("Status: %(old)s → %(new)s.") % {
-            "old": IncidentStatus.label(found["previous"]),
-            "new": IncidentStatus.label(to_status),
-        }
+        params = {"old": found["previous"], "new": to_status}
         if reason.strip():
-            line = f"{line} {reason.strip()}"
-        _journal(incident, line, acting_user, now)
+            params["reason"] = reason.strip()
+        _journal(incident, journal.STATUS, params, acting_user, now)
         _move_units(acting_user, incident, found["assignments"], to_status, now)
     return incident
 
@@ -490,15 +459,13 @@ def _move_units(
             assignment.save(update_fields=["released_at", "updated_at"])
             if unit.status in UnitStatus.BUSY:
                 _save_with_audit(acting_user, unit, {"status": UnitStatus.RETURNING})
-            _journal(
-                incident, _("Unit %(unit)s released.") % {"unit": unit.call_sign}, acting_user, now
-            )
+            _journal(incident, journal.UNIT_RELEASED, {"unit": unit.call_sign}, acting_user, now)
         elif _behind(unit.status, follow):
             _save_with_audit(acting_user, unit, {"status": follow})
             _journal(
                 incident,
-                _("Unit %(unit)s: %(status)s.")
-                % {"unit": unit.call_sign, "status": UnitStatus.label(follow or "")},
+                journal.UNIT_STATUS,
+                {"unit": unit.call_sign, "status": follow or ""},
                 acting_user,
                 now,
             )
@@ -594,9 +561,7 @@ def dispatch(*, acting_user: Any, incident: Incident, units: Iterable[Unit]) -> 
                 ],
             )
             _publish(unit)
-            _journal(
-                locked, _("Unit %(unit)s dispatched.") % {"unit": unit.call_sign}, acting_user, now
-            )
+            _journal(locked, journal.UNIT_DISPATCHED, {"unit": unit.call_sign}, acting_user, now)
             taken.append(unit.call_sign)
         if locked.status == IncidentStatus.NEW:
             _save_with_audit(
@@ -606,11 +571,8 @@ def dispatch(*, acting_user: Any, incident: Incident, units: Iterable[Unit]) -> 
             )
             _journal(
                 locked,
-                _("Status: %(old)s → %(new)s.")
-                % {
-                    "old": IncidentStatus.label(IncidentStatus.NEW),
-                    "new": IncidentStatus.label(IncidentStatus.DISPATCHED),
-                },
+                journal.STATUS,
+                {"old": IncidentStatus.NEW, "new": IncidentStatus.DISPATCHED},
                 acting_user,
                 now,
             )

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import box
 
-from saqshy.algorithms.basemap.index import iter_geojson_features
+from saqshy.algorithms.basemap.tilemath import iter_geojson_features
 from saqshy.algorithms.geocode import (
     AddressRecord,
     Names,

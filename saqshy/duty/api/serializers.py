@@ -92,6 +92,10 @@ class StaffingSerializer(serializers.Serializer):
 
 
 class PostSerializer(serializers.ModelSerializer):
+    """``name`` is in the request's language; a generated name also carries its
+    ``name_code`` and ``name_params`` (``core.messages``)."""
+
+    name = serializers.CharField(source="display_name", read_only=True)
     region = serializers.CharField(source="region.slug", read_only=True)
     needs = PostNeedSerializer(many=True, read_only=True)
     staffing = serializers.SerializerMethodField()
@@ -102,6 +106,8 @@ class PostSerializer(serializers.ModelSerializer):
             "id",
             "kind",
             "name",
+            "name_code",
+            "name_params",
             "region",
             "district",
             "facility",
@@ -244,9 +250,11 @@ class PlanRunSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_gaps(self, run: PlanRun) -> list[dict[str, Any]]:
+        from saqshy.duty.rosters.display import in_reader_language
         from saqshy.duty.rosters.planning import gap_text
 
-        return [{**row, "reason_text": gap_text(row)} for row in run.gaps]
+        gaps, _summary, _changes = in_reader_language(run)
+        return [{**row, "reason_text": gap_text(row)} for row in gaps]
 
 
 class PatrolPlanSerializer(serializers.ModelSerializer):
@@ -257,6 +265,7 @@ class PatrolPlanSerializer(serializers.ModelSerializer):
         slug_field="slug", queryset=Region.objects.all()
     )
     slot_minutes = serializers.IntegerField(required=False, min_value=15, max_value=240)
+    name = serializers.CharField(source="display_name", read_only=True)
 
     class Meta:
         model = PatrolPlan
@@ -264,6 +273,8 @@ class PatrolPlanSerializer(serializers.ModelSerializer):
             "id",
             "region",
             "name",
+            "name_code",
+            "name_params",
             "starts_at",
             "ends_at",
             "slot_minutes",
@@ -272,7 +283,16 @@ class PatrolPlanSerializer(serializers.ModelSerializer):
             "crews",
             "created_at",
         ]
-        read_only_fields = ["id", "name", "forecast", "cells", "crews", "created_at"]
+        read_only_fields = [
+            "id",
+            "name",
+            "name_code",
+            "name_params",
+            "forecast",
+            "cells",
+            "crews",
+            "created_at",
+        ]
 
 
 class PatrolStopSerializer(serializers.ModelSerializer):

@@ -20,7 +20,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from saqshy.accounts.choices import AgencyKind
@@ -29,6 +28,7 @@ from saqshy.accounts.queries import norm
 from saqshy.algorithms import optimise as opt
 from saqshy.core import audit
 from saqshy.core import services as core_services
+from saqshy.duty import names
 from saqshy.duty.addresses import describe_points
 from saqshy.duty.models import PatrolPlan, PatrolStop, Shift
 from saqshy.forecasts.queries import latest_forecast, top_cells
@@ -169,10 +169,11 @@ def create_patrol_plan(
                         order=order[visit.unit],
                     )
                 )
-    local = timezone.localtime(starts_at)
     record = PatrolPlan(
         region=region,
-        name=name or _("Patrols from %(when)s") % {"when": local.strftime("%d.%m.%Y %H:%M")},
+        name=name or names.PATROLS_FROM.text(when=starts_at.isoformat()),
+        name_code="" if name else names.PATROLS_FROM.code,
+        name_params={} if name else {"when": starts_at.isoformat()},
         starts_at=starts_at,
         ends_at=ends_at,
         slot_minutes=slot_minutes,

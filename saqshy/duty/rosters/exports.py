@@ -8,10 +8,11 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from saqshy.duty import wording
 from saqshy.duty.models import Person, Post, Shift
 
 PRODID = "-//Saqshy//duty roster//EN"
@@ -32,11 +33,16 @@ def person_calendar(person: Person, shifts: Iterable[Shift]) -> bytes:
         event.add("dtstamp", stamp)
         event.add("dtstart", shift.starts_at.astimezone(dt.UTC))
         event.add("dtend", shift.ends_at.astimezone(dt.UTC))
-        event.add("summary", _("Duty: %(post)s") % {"post": shift.post.name})
+        event.add("summary", _("Duty: %(post)s") % {"post": shift.post.display_name})
         event.add("location", f"{shift.post.lat:.6f}, {shift.post.lon:.6f}")
         event.add("geo", (shift.post.lat, shift.post.lon))
+        # The times in the reader's words (dd.mm.yyyy, 24 h, local), beside the UTC fields.
+        start = formats.date_format(timezone.localtime(shift.starts_at), "SHORT_DATETIME_FORMAT")
+        end = formats.date_format(timezone.localtime(shift.ends_at), "SHORT_DATETIME_FORMAT")
+        lines = [f"{start} – {end}"]
         if shift.skill:
-            event.add("description", _("Serving as: %(skill)s") % {"skill": shift.skill})
+            lines.append(_("Serving as: %(skill)s") % {"skill": wording.skill_label(shift.skill)})
+        event.add("description", "\n".join(lines))
         calendar.add_component(event)
     data: bytes = calendar.to_ical()
     return data

@@ -46,6 +46,7 @@ from saqshy.accounts.models import Agency, District, Region
 from saqshy.accounts.queries import norm
 from saqshy.algorithms import optimise as opt
 from saqshy.algorithms.optimise.staffing import BUDGET, CAPACITY, UNRESOLVED
+from saqshy.duty import wording
 from saqshy.duty.choices import PostKind
 from saqshy.duty.models import Absence, Person, Post, Shift
 from saqshy.duty.readiness.queries import requirements
@@ -579,7 +580,10 @@ def _local(text: str | None) -> str:
 
 def gap_text(row: dict[str, Any]) -> str:
     """Why a stored gap is short, as a translated sentence built from its fields."""
-    skills = ", ".join(skill or _("any skill") for skill in row.get("skills") or [""])
+    skills = ", ".join(
+        wording.skill_label(skill) if skill else _("any skill")
+        for skill in row.get("skills") or [""]
+    )
     agency = row.get("agency_name") or row.get("agency") or ""
     reason = row.get("reason")
     if reason == CAPACITY:

@@ -25,11 +25,12 @@ from django.utils.translation import gettext as _
 
 from saqshy.accounts.models import District, Region
 from saqshy.algorithms import optimise as opt
-from saqshy.core import audit
+from saqshy.core import audit, messages
 from saqshy.core import services as core_services
 from saqshy.core.exceptions import Conflict
 from saqshy.core.realtime import publish_on_commit
 from saqshy.core.scoping import perm_name
+from saqshy.duty import wording
 from saqshy.duty.choices import AbsenceKind, PlanKind, PlanStatus
 from saqshy.duty.models import Absence, Person, PlanRun, Shift
 from saqshy.duty.rosters.planning import (
@@ -56,7 +57,9 @@ def run_payload(run: PlanRun) -> dict[str, Any]:
         "status": run.status,
         "status_label": str(PlanStatus.label(run.status)),
         "progress": run.progress,
-        "message": run.message,
+        "message": run.display_message,
+        "message_code": run.message_code,
+        "message_params": run.message_params,
         "coverage": run.coverage,
         "gap": run.gap,
     }
@@ -106,7 +109,8 @@ def request_run(
         time_limit_s=limit,
         params=params or {},
         requested_by=acting_user if getattr(acting_user, "pk", None) else None,
-        message=_("Queued."),
+        message=wording.RUN_QUEUED.text(),
+        message_code=wording.RUN_QUEUED.code,
     )
     with transaction.atomic():
         run = core_services.create(acting_user=acting_user, instance=run, payload=run_payload)
@@ -136,7 +140,7 @@ def enqueue(run_id: int) -> None:
         result = _runner(run_id)
     except Exception as error:  # the queue is down: say so on the run instead of losing it
         logger.exception("could not queue plan run %s", run_id)
-        fail(run_id, _("Could not queue the run: %(error)s") % {"error": error})
+        fail(run_id, wording.RUN_NOT_QUEUED.text(error=str(error)))
         return
     PlanRun.objects.filter(pk=run_id, task_id="").update(task_id=str(result.id)[:64])
 
@@ -216,11 +220,17 @@ def progress(run: PlanRun, percent: int, message: str, **fields: Any) -> None:
     """Note progress on a running run (its own small commit) and push it live."""
     run.progress = max(0, min(100, percent))
     run.message = message[:500]
+    run.message_code, run.message_params = messages.coded(message)
     for name, value in fields.items():
         setattr(run, name, value)
     with transaction.atomic():
         PlanRun.objects.filter(pk=run.pk).update(
-            progress=run.progress, message=run.message, updated_at=timezone.now(), **fields
+            progress=run.progress,
+            message=run.message,
+            message_code=run.message_code,
+            message_params=run.message_params,
+            updated_at=timezone.now(),
+            **fields,
         )
         _push(run)
 
@@ -231,8 +241,18 @@ def fail(run_id: int, message: str) -> None:
         before = {"status": run.status}
         run.status = PlanStatus.FAILED
         run.message = message[:500]
+        run.message_code, run.message_params = messages.coded(message)
         run.finished_at = timezone.now()
-        run.save(update_fields=["status", "message", "finished_at", "updated_at"])
+        run.save(
+            update_fields=[
+                "status",
+                "message",
+                "message_code",
+                "message_params",
+                "finished_at",
+                "updated_at",
+            ]
+        )
         audit.record(
             acting_user=run.requested_by,
             changes=[
@@ -252,6 +272,8 @@ RESULT_FIELDS = (
     "status",
     "progress",
     "message",
+    "message_code",
+    "message_params",
     "solver_status",
     "objective",
     "best_bound",
@@ -287,6 +309,7 @@ def finish(run: PlanRun) -> None:
     with transaction.atomic():
         run.status = PlanStatus.DONE
         run.progress = 100
+        run.message_code, run.message_params = messages.coded(run.message)
         run.finished_at = timezone.now()
         run.save(update_fields=[*RESULT_FIELDS, "updated_at"])
         audit.record(

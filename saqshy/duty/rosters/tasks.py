@@ -20,6 +20,8 @@ from django_tasks import task
 
 from saqshy.algorithms import optimise as opt
 from saqshy.algorithms.optimise.common import worst_status
+from saqshy.core import messages
+from saqshy.duty import wording
 from saqshy.duty.choices import PlanKind, PlanStatus
 from saqshy.duty.models import PlanRun
 from saqshy.duty.patrols.services import create_patrol_plan
@@ -52,7 +54,7 @@ def execute(run_id: int) -> dict[str, Any]:
     run = PlanRun.objects.select_related("region", "district", "requested_by").get(pk=run_id)
     if not claimed:
         return {"run": run.pk, "status": run.status}
-    plans.progress(run, 1, _("Reading posts, personnel and absences."))
+    plans.progress(run, 1, wording.RUN_READING.text())
     try:
         if run.kind == PlanKind.PATROL:
             _patrol(run)
@@ -60,7 +62,7 @@ def execute(run_id: int) -> dict[str, Any]:
             _roster(run)
     except Exception as error:
         logger.exception("plan run %s failed", run.pk)
-        plans.fail(run.pk, _("The run failed: %(error)s") % {"error": error})
+        plans.fail(run.pk, wording.RUN_FAILED.text(error=str(error)))
         raise
     return {"run": run.pk, "status": PlanStatus.DONE, "coverage": run.coverage}
 
@@ -90,7 +92,7 @@ def _roster(run: PlanRun) -> None:
         ignore_absences=[absence.pk] if absence else [],
     )
     horizon = data.horizon
-    plans.progress(run, 4, _("Stage one: staffing per post and hour for the region."))
+    plans.progress(run, 4, wording.RUN_STAGE_ONE.text())
     stage_one = opt.solve_staffing(data.staffing_problem(run.time_limit_s))
     gaps = [planning.gap_row(data, span) for span in planning.staffing_gaps(stage_one)]
     summary: dict[str, Any] = {
@@ -131,8 +133,7 @@ def _roster(run: PlanRun) -> None:
     plans.progress(
         run,
         STAGE_ONE_SHARE,
-        _("Stage one done: %(coverage).1f %% of the person-hours can be staffed.")
-        % {"coverage": 100 * stage_one.coverage},
+        wording.RUN_STAGE_ONE_DONE.text(coverage=100 * stage_one.coverage),
     )
     rosters: list[tuple[str, list[opt.Shift]]] = []
     stats = [stage_one.stats]
@@ -145,8 +146,9 @@ def _roster(run: PlanRun) -> None:
             run,
             STAGE_ONE_SHARE
             + (100 - STAGE_ONE_SHARE - WRITE_SHARE) * number // max(1, len(districts)),
-            _("Stage two: the roster of %(district)s (%(n)s of %(total)s).")
-            % {"district": name, "n": number + 1, "total": len(districts)},
+            wording.RUN_STAGE_TWO.text(
+                district=_district_names(data, district), n=number + 1, total=len(districts)
+            ),
         )
         problem = data.roster_problem(district, stage_one, time_limit_s=run.time_limit_s)
         if replanning:
@@ -203,7 +205,7 @@ def _roster(run: PlanRun) -> None:
         }
         for agency, numbers in sorted(by_agency.items())
     ]
-    plans.progress(run, 100 - WRITE_SHARE, _("Writing the roster."))
+    plans.progress(run, 100 - WRITE_SHARE, wording.RUN_WRITING.text())
     changes = plans.write_shifts(run, data, rosters)
     run.changes = changes
     run.shift_count = sum(len(shifts) for _d, shifts in rosters)
@@ -230,6 +232,14 @@ def _as_sick(problem: opt.RosterProblem, sick: list[str], at: int) -> opt.Roster
     )
 
 
+def _district_names(data: planning.RegionInput, key: str) -> dict[str, str]:
+    """The district's name in each language, for a line rendered in the reader's."""
+    district = data.districts.get(key)
+    if district is not None:
+        return messages.localized_name(district)
+    return messages.in_each_language(lambda: _("No home district"))
+
+
 def _district_name(data: planning.RegionInput, key: str) -> str:
     district = data.districts.get(key)
     return district.name_en if district else _("No home district")
@@ -248,11 +258,11 @@ def _store(
     run.best_bound = _finite(bound)
     run.gap = None if status in ("GREEDY", "UNKNOWN") else _finite(gap)
     run.wall_time_s = wall
-    run.message = _("Done.")
+    run.message = wording.RUN_DONE.text()
 
 
 def _patrol(run: PlanRun) -> None:
-    plans.progress(run, 10, _("Planning patrols from the hotspot forecast."))
+    plans.progress(run, 10, wording.RUN_PATROLS.text())
     plan = create_patrol_plan(
         acting_user=run.requested_by,
         region=run.region,
@@ -262,5 +272,5 @@ def _patrol(run: PlanRun) -> None:
     )
     run.summary = {"patrol_plan": plan.pk, "stops": plan.stops.count(), "crews": plan.crews}
     run.solver_status = "GREEDY"
-    run.message = _("Done.")
+    run.message = wording.RUN_DONE.text()
     plans.finish(run)

@@ -20,10 +20,11 @@ from saqshy.accounts.queries import regions_in_scope
 from saqshy.core import audit
 from saqshy.core.scoping import user_scope
 from saqshy.core.views import run_service
+from saqshy.duty import wording
 from saqshy.duty.choices import PlanKind
 from saqshy.duty.forms import PlanRunForm, SickForm
 from saqshy.duty.models import Absence, Person, PlanRun, Post, Shift
-from saqshy.duty.rosters import exports, planning, plans
+from saqshy.duty.rosters import display, exports, planning, plans
 
 NAMES_PER_CELL = 12
 
@@ -121,7 +122,7 @@ def _roster_tables(
         posts[shift.post_id] = shift.post
         by_person[shift.person_id].append(shift)
     post_rows = []
-    for post_id, cells in sorted(by_post.items(), key=lambda item: posts[item[0]].name):
+    for post_id, cells in sorted(by_post.items(), key=lambda item: posts[item[0]].display_name):
         row = []
         for day in days:
             names = sorted({s.person.last_name for s in cells.get(day, [])})
@@ -154,7 +155,8 @@ def _roster_tables(
 @login_required
 def plan_run(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
-    gaps = [{**row, "text": planning.gap_text(row)} for row in run.gaps]
+    gaps, summary, changes = display.in_reader_language(run)
+    gaps = [{**row, "text": planning.gap_text(row)} for row in gaps]
     days: list[dt.date] = []
     post_rows: list[dict[str, Any]] = []
     person_page = None
@@ -167,6 +169,9 @@ def plan_run(request: HttpRequest, pk: int) -> HttpResponse:
             "tab": "plan",
             "run": run,
             "gaps": gaps,
+            "summary": summary,
+            "changes": changes,
+            "result_text": wording.plan_result(run) if run.finished else "",
             "days": days,
             "post_rows": post_rows,
             "person_page": person_page,

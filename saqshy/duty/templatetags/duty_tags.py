@@ -32,3 +32,27 @@ def iso_local(value: object) -> object:
     except ValueError:
         return value
     return timezone.localtime(parsed) if timezone.is_aware(parsed) else parsed
+
+
+@register.filter
+def skill_label(value: str) -> str:
+    """A skill code (``heating_fitter``) in the reader's language."""
+    from saqshy.duty import wording
+
+    return wording.skill_label(str(value or ""))
+
+
+@register.filter
+def skills_label(value: Any) -> str:
+    """A list of skill codes, labelled and joined."""
+    from saqshy.duty import wording
+
+    return wording.skills_label(value or [])
+
+
+@register.filter
+def solver_status(value: str) -> str:
+    """A solver status (``FEASIBLE``) in planners' words."""
+    from saqshy.duty import wording
+
+    return wording.solver_status_label(str(value or ""))

@@ -73,12 +73,16 @@ class IncidentSerializer(serializers.ModelSerializer):
 
 
 class JournalEntrySerializer(serializers.ModelSerializer):
+    """``text`` is the line in the request's language; an automatic line also carries its
+    ``code`` and ``params`` (``core.messages``), a note an empty code."""
+
     author = serializers.CharField(source="author.username", read_only=True, default=None)
+    text = serializers.CharField(source="display_text", read_only=True)
 
     class Meta:
         model = JournalEntry
-        fields = ["id", "at", "author", "kind", "text"]
-        read_only_fields = ["id", "at", "author", "kind"]
+        fields = ["id", "at", "author", "kind", "text", "code", "params"]
+        read_only_fields = ["id", "at", "author", "kind", "text", "code", "params"]
 
 
 class NoteSerializer(serializers.Serializer):
@@ -163,7 +167,8 @@ class CandidateSerializer(serializers.Serializer):
     call_sign = serializers.CharField()
     kind = serializers.CharField()
     status = serializers.CharField()
-    agency = serializers.CharField()
+    agency = serializers.CharField(help_text="The agency's code.")
+    agency_name = serializers.CharField(help_text="The agency's name in the request's language.")
     lat = serializers.FloatField(allow_null=True)
     lon = serializers.FloatField(allow_null=True)
     eta_seconds = serializers.FloatField(allow_null=True)

@@ -180,7 +180,7 @@
         iconSize: [18, 18],
       }),
     }).bindPopup(() => `<strong>${escapeHtml(p.name)}</strong><br>${escapeHtml(text.event)} · ` +
-      `${escapeHtml(new Date(p.starts_at).toLocaleString())}<br>${p.expected_attendance} ` +
+      `${escapeHtml(window.saqshyFormat.dateTime(p.starts_at))}<br>${p.expected_attendance} ` +
       `${state.failing ? `<br><span style="color:#d73027">✗ ${state.failing} ${escapeHtml(text.gatesFail)}</span>` : ""}` +
       `<br><a href="/events/${f.id}/">${escapeHtml(text.details)}</a>`);
     events.set(f.id, marker);
@@ -230,7 +230,7 @@
     const empty = document.getElementById("feed-empty");
     if (empty) empty.remove();
     const item = document.createElement("li");
-    const when = new Date().toLocaleTimeString();
+    const when = window.saqshyFormat.timeSeconds(new Date());
     const what = label || (message.data && message.data.name ? message.data.name : `${message.topic} #${message.id}`);
     item.innerHTML = `<span class="muted">${when}</span> ${escapeHtml(what)} — ${escapeHtml(text[message.op] || message.op)}`;
     feed.prepend(item);

@@ -329,7 +329,7 @@
       `<strong style="color:${type.colour}">#${detail.id} ${escapeHtml(detail.type_name || type.label)}</strong>` +
       `<button type="button" class="x" title="${escapeHtml(text.close)}" aria-label="${escapeHtml(text.close)}">×</button></div>` +
       `<p class="small"><span class="st st-${escapeHtml(detail.status)}" id="card-status">${escapeHtml(label(statuses, detail.status))}</span> · ` +
-      `${escapeHtml(new Date(detail.reported_at).toLocaleTimeString())} (${ageText(detail.reported_at)} ${escapeHtml(text.ago)})</p>` +
+      `${escapeHtml(window.saqshyFormat.time(detail.reported_at))} (${ageText(detail.reported_at)} ${escapeHtml(text.ago)})</p>` +
       `<p>${escapeHtml(detail.address || "")}${detail.description ? `<br><span class="small">${escapeHtml(detail.description)}</span>` : ""}</p>` +
       dup +
       (message ? `<p class="card-msg ${message.ok ? "ok" : "bad"}" role="status">${escapeHtml(message.text)}</p>` : "") +
@@ -523,7 +523,7 @@
     if (!stops) return;
     const crews = new Map();
     stops.forEach((s) => { if (!crews.has(s.crew)) crews.set(s.crew, []); crews.get(s.crew).push(s); });
-    const time = (iso) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    const time = (iso) => window.saqshyFormat.time(iso);
     /* Stops only, coloured by crew; clicking a stop draws that crew's night in order (all
        routes at once would cover the city in lines). */
     const route = L.layerGroup().addTo(patrolLayer);

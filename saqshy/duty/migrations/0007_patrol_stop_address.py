@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("duty", "0003_plan_runs_patrol_plans"),
+        ("duty", "0006_patrol_plan_name_codes"),
     ]
 
     operations = [
