@@ -63,6 +63,7 @@ class ViolationSerializer(serializers.ModelSerializer):
             "deadline",
             "status",
             "eliminated_on",
+            "eliminated_by",
             "verified_in",
             "blocks_clearance",
             "created_at",

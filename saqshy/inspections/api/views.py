@@ -6,6 +6,7 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -98,16 +99,22 @@ class ViolationViewSet(ScopedReadOnlyViewSet):
     @extend_schema(request=VerifySerializer, responses=ViolationSerializer)
     @action(detail=True, methods=["post"])
     def verify(self, request: Request, pk: str | None = None) -> Response:
-        """A re-inspection on ``inspected_on`` confirms the elimination."""
+        """A re-inspection on ``inspected_on`` confirms the elimination.
+
+        403 when the caller marked the violation eliminated and the region separates the two
+        duties (norm ``violation_verifier_independent``)."""
         violation = self.get_object()
         body = VerifySerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        services.verify_eliminations(
-            acting_user=request.user,
-            facility=violation.facility,
-            violations=[violation],
-            **body.validated_data,
-        )
+        try:
+            services.verify_eliminations(
+                acting_user=request.user,
+                facility=violation.facility,
+                violations=[violation],
+                **body.validated_data,
+            )
+        except services.DutiesSeparated as refusal:
+            raise PermissionDenied(str(refusal), code="separation_of_duties") from None
         violation.refresh_from_db()
         return Response(ViolationSerializer(violation).data, status=status.HTTP_200_OK)
 
