@@ -347,16 +347,50 @@ def escort_candidates(persons: Any, trip: Trip, text: str = "", limit: int = 20)
     busy ones with their reasons; each group by last and first name.
 
     Free means what approval checks (``check``): no absence, shift or other trip holding the
-    officer within the trip's buffered window. A fixed number of queries for any number of
-    officers matched.
+    officer within the trip's buffered window. Which officers are busy is asked of the database
+    in three queries without reading their commitments; only the officers shown are checked in
+    full, with the reasons. A fixed number of queries for any number of officers matched.
     """
-    matched = list(persons.filter(_matches(text.strip()))) if text.strip() else list(persons)
-    checks = _check_many(trip, matched)
-    ranked = sorted(
-        matched,
-        key=lambda p: (bool(checks[p.pk]), p.last_name.casefold(), p.first_name.casefold(), p.pk),
+    matched = persons.filter(_matches(text.strip())) if text.strip() else persons
+    busy = _busy_ids(matched, trip)
+    rows = matched.values_list("pk", "last_name", "first_name")
+    ranked = sorted(rows, key=lambda r: (r[0] in busy, r[1].casefold(), r[2].casefold(), r[0]))
+    shown_ids = [pk for pk, _last, _first in ranked[:limit]]
+    shown = {p.pk: p for p in persons.filter(pk__in=shown_ids)}
+    checks = _check_many(trip, list(shown.values()))
+    return [Candidate(shown[pk], not checks[pk], checks[pk]) for pk in shown_ids]
+
+
+def _busy_ids(persons: Any, trip: Trip) -> set[int]:
+    """Ids among ``persons`` with any commitment overlapping the trip's buffered window (the
+    same overlap ``check`` applies, without building its reasons)."""
+    buffer = escort_buffers([trip.region_id]).get(trip.region_id, dt.timedelta(0))
+    lo, hi = trip.departs_at - buffer, trip.returns_at + buffer
+    ids = persons.values("pk")
+    busy: set[int] = set()
+    busy.update(
+        Absence.objects.filter(person__in=ids, starts_at__lt=hi, ends_at__gt=lo).values_list(
+            "person_id", flat=True
+        )
     )
-    return [Candidate(p, not checks[p.pk], checks[p.pk]) for p in ranked[:limit]]
+    busy.update(
+        Shift.objects.filter(person__in=ids, starts_at__lt=hi, ends_at__gt=lo).values_list(
+            "person_id", flat=True
+        )
+    )
+    busy.update(
+        pk
+        for pk in TripEscort.objects.filter(
+            person__in=ids,
+            trip__status__in=TripStatus.HOLDS_ESCORT,
+            trip__departs_at__lt=hi,
+            trip__returns_at__gt=lo,
+        )
+        .exclude(trip_id=trip.pk)
+        .values_list("person_id", flat=True)
+        if pk is not None
+    )
+    return busy
 
 
 def _check_many(trip: Trip, persons: list[Person]) -> dict[int, list[EscortConflict]]:

@@ -265,3 +265,45 @@ class StartPageTests(PersonaTestCase):
             follow=True,
         )
         self.assertEqual(response.redirect_chain[-1][0], reverse("situation:map"))
+
+
+class PhotoAPITests(MediaTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.inspection = InspectionFactory(facility=FacilityFactory(region=self.personas.almaty))
+        self.url = reverse("api:inspection-photos", args=[self.inspection.pk])
+
+    def test_upload_then_listed_with_the_inspection(self) -> None:
+        self.login(self.personas.inspector_almaty)
+        response = self.client.post(
+            self.url, {"photos": [upload(jpeg_with_gps((800, 600)))]}, format="multipart"
+        )
+        self.assertEqual(response.status_code, 201, response.content)
+        [photo] = response.json()
+        self.assertEqual((photo["width"], photo["height"]), (800, 600))
+        stored = InspectionPhoto.objects.get(pk=photo["id"])
+        with stored.image.open("rb") as handle:
+            self.assertNotIn(b"Phone X", handle.read())
+        detail = self.client.get(reverse("api:inspection-detail", args=[self.inspection.pk]))
+        self.assertEqual([p["url"] for p in detail.json()["photos"]], [photo["url"]])
+
+    def test_bad_file_is_a_400_naming_the_field_and_stores_nothing(self) -> None:
+        self.login(self.personas.inspector_almaty)
+        good, bad = upload(jpeg_with_gps((80, 60))), upload(b"not an image", "x.jpg")
+        response = self.client.post(self.url, {"photos": [good, bad]}, format="multipart")
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("photos", response.json())
+        self.assertFalse(InspectionPhoto.objects.exists())
+
+    def test_readers_and_other_regions_may_not_upload(self) -> None:
+        self.login(self.personas.analyst_national)
+        response = self.client.post(
+            self.url, {"photos": [upload(jpeg_with_gps((80, 60)))]}, format="multipart"
+        )
+        self.assertEqual(response.status_code, 403)
+        self.login(self.personas.viewer_other_region)
+        response = self.client.post(
+            self.url, {"photos": [upload(jpeg_with_gps((80, 60)))]}, format="multipart"
+        )
+        self.assertIn(response.status_code, (403, 404))
+        self.assertFalse(InspectionPhoto.objects.exists())
