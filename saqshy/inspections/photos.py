@@ -19,7 +19,8 @@ MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 MAX_DIMENSION = 2048
 # A decompression bomb is a small file that decodes to a huge image; refuse before decoding.
 MAX_PIXELS = 50_000_000
-ACCEPTED_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
+# MPO is how Pillow names the multi-picture JPEG many phone cameras write.
+ACCEPTED_FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP"})
 JPEG_QUALITY = 85
 
 
