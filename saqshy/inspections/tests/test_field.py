@@ -307,3 +307,32 @@ class PhotoAPITests(MediaTestCase):
         )
         self.assertIn(response.status_code, (403, 404))
         self.assertFalse(InspectionPhoto.objects.exists())
+
+
+class BackfillTests(PersonaTestCase):
+    def test_the_eliminating_user_is_read_back_from_the_audit_trail(self) -> None:
+        import importlib
+
+        from django.apps import apps
+
+        from saqshy.inspections import services
+
+        migration = importlib.import_module(
+            "saqshy.inspections.migrations.0004_backfill_eliminated_by"
+        )
+        inspection = InspectionFactory(facility=FacilityFactory(region=self.personas.almaty))
+        by_person, by_system = (
+            ViolationFactory(inspection=inspection),
+            ViolationFactory(inspection=inspection),
+        )
+        services.mark_eliminated(
+            acting_user=self.personas.inspector_almaty, violation=by_person, eliminated_on=TODAY
+        )
+        services.mark_eliminated(acting_user=None, violation=by_system, eliminated_on=TODAY)
+        # As the rows stood before the column existed.
+        Violation.objects.update(eliminated_by=None)
+        migration.backfill(apps, None)
+        self.assertEqual(
+            Violation.objects.get(pk=by_person.pk).eliminated_by, self.personas.inspector_almaty
+        )
+        self.assertIsNone(Violation.objects.get(pk=by_system.pk).eliminated_by)
