@@ -47,6 +47,8 @@
     }
 
     function show(results) {
+      // A later answer must not drop the officer the keyboard is on.
+      const kept = active >= 0 ? options[active].dataset.id : null;
       list.replaceChildren();
       options = results.map((officer, i) => {
         const li = document.createElement("li");
@@ -68,6 +70,8 @@
       list.hidden = !results.length;
       input.setAttribute("aria-expanded", results.length ? "true" : "false");
       active = -1;
+      const again = options.findIndex((li) => li.dataset.id === kept);
+      if (again >= 0) highlight(again);
     }
 
     async function search() {
@@ -78,7 +82,10 @@
         const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
         if (!response.ok) throw new Error(String(response.status));
         const body = await response.json();
-        if (ticket === asked) show(body.results || []);
+        if (ticket === asked) {
+          list.dataset.query = url.searchParams.get("q");
+          show(body.results || []);
+        }
       } catch (error) {
         if (ticket === asked) { close(); status.textContent = box.dataset.failed; }
       }
