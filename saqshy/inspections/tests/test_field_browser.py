@@ -140,6 +140,8 @@ def test_inspector_on_a_phone(server: str, tmp_path: Path) -> None:
 
         page.goto(f"{server}/inspections/")
         fits_the_phone(page, "violations list")
+        page.goto(f"{server}/inspections/records/inspections/")
+        fits_the_phone(page, "inspection records")
         page.goto(f"{server}/prevention/campaigns/")
         fits_the_phone(page, "campaign list")
         page.click("text=Schools before the holidays")
