@@ -43,6 +43,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # Where run-time files live (tiles cache, imported basemaps); never inside the package.
 VAR_DIR = Path(os.environ.get("SAQSHY_VAR_DIR", BASE_DIR / "var"))
+# Uploaded evidence (inspection photos); served only through views that check scope.
+MEDIA_ROOT = Path(os.environ.get("SAQSHY_MEDIA_ROOT", VAR_DIR / "media"))
 # The committed demo bundle derived from open data (see data/ATTRIBUTION.md).
 DATA_DIR = Path(os.environ.get("SAQSHY_DATA_DIR", BASE_DIR / "data"))
 
@@ -137,7 +139,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "situation:map"
+# The role's start page (Role.home_page), else the map.
+LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # The axes backend comes first: it refuses every sign-in (page, admin, API token) while the

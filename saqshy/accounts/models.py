@@ -101,6 +101,15 @@ class Role(TranslatedNameMixin, BaseModel):
         help_text=_("Reaches records of every agency in the granted region, not only its own."),
     )
     permissions = models.ManyToManyField(Permission, blank=True, verbose_name=_("permissions"))
+    home_page = models.CharField(
+        _("start page"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Name of the page people with this role land on after signing in "
+            "(e.g. prevention:queue); empty for the situation map."
+        ),
+    )
 
     class Meta:
         verbose_name = _("role")

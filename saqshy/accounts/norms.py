@@ -15,6 +15,13 @@ DEFAULT_NORMS: dict[str, tuple[float, str, str, str]] = {
         "An inspection clears a venue for events within this many days after it",
         "issue 3 (season practice)",
     ),
+    "violation_verifier_independent": (
+        1,
+        "flag",
+        "Separation of duties: 1 = whoever marked a violation eliminated may not verify it; "
+        "0 = allowed (a region with a single inspector)",
+        "issue 10 (four-eyes principle)",
+    ),
     "fire_standby_attendance": (
         1000,
         "people",

@@ -51,6 +51,8 @@ DEFAULT_ROLES: dict[str, dict[str, Any]] = {
         "names": (_("Inspector"), "Инспектор", "Инспектор"),
         "all_agencies": True,
         "rules": [("view", "*")],
+        # Inspectors start their day on the risk-ranked work queue, not the dispatch map.
+        "home": "prevention:queue",
     },
     "field-officer": {
         "names": (_("Field officer"), "Далалық қызметкер", "Полевой сотрудник"),
@@ -116,6 +118,7 @@ def sync_roles() -> int:
                 "name_kk": name_kk,
                 "name_ru": name_ru,
                 "all_agencies": spec["all_agencies"],
+                "home_page": spec.get("home", ""),
             },
         )
         role.permissions.set(permissions_for(slug))

@@ -4,4 +4,7 @@ from saqshy.accounts import views
 
 app_name = "accounts"
 
-urlpatterns = [path("language/", views.set_language, name="language")]
+urlpatterns = [
+    path("language/", views.set_language, name="language"),
+    path("home/", views.home, name="home"),
+]

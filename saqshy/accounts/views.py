@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from saqshy.accounts import services
+from saqshy.accounts.models import Grant
 
 
 @require_POST
@@ -28,3 +34,25 @@ def set_language(request: HttpRequest) -> HttpResponse:
         secure=settings.SESSION_COOKIE_SECURE,
     )
     return response
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Where a user lands after signing in: the start page of their role, else the map.
+
+    The start page is data (``Role.home_page``); with several grants the first one whose role
+    names a page wins.
+    """
+    user: Any = request.user
+    pages = (
+        Grant.objects.filter(user=user)
+        .exclude(role__home_page="")
+        .order_by("pk")
+        .values_list("role__home_page", flat=True)
+    )
+    for page in pages:
+        try:
+            return HttpResponseRedirect(reverse(page))
+        except NoReverseMatch:
+            continue
+    return redirect("situation:map")

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core import checks
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from saqshy.core.audit_models import AuditChainHead, AuditEntry, AuditError
@@ -88,6 +89,8 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     for name, value in data.items():
         if isinstance(value, datetime) and value.tzinfo is not None:
             data[name] = value.astimezone(UTC)
+        elif isinstance(value, FieldFile):
+            data[name] = value.name or ""
     for name in SECRET_FIELDS & data.keys():
         digest = hashlib.sha256(str(data[name]).encode()).hexdigest()[:12]
         data[name] = f"sha256:{digest}"

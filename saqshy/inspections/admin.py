@@ -21,7 +21,7 @@ class InspectionAdmin(AuditedModelAdmin):
 class ViolationAdmin(AuditedModelAdmin):
     list_display = ["facility", "severity", "status", "deadline"]
     list_filter = ["status", "severity", "facility__region"]
-    raw_id_fields = ["facility", "inspection", "verified_in"]
+    raw_id_fields = ["facility", "inspection", "verified_in", "eliminated_by"]
 
 
 @admin.register(Briefing)

@@ -7,7 +7,8 @@ violation that is not yet verified as eliminated.
 
 from __future__ import annotations
 
-from typing import ClassVar
+import uuid
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -125,6 +126,15 @@ class Violation(BaseModel):
         default=ViolationStatus.OPEN,
     )
     eliminated_on = models.DateField(_("eliminated on"), null=True, blank=True)
+    eliminated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("marked eliminated by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Who reported the violation put right; empty for the facility or the system."),
+    )
     verified_in = models.ForeignKey(
         Inspection,
         verbose_name=_("verified in re-inspection"),
@@ -148,6 +158,55 @@ class Violation(BaseModel):
     @property
     def blocks_clearance(self) -> bool:
         return self.severity in Severity.BLOCKING and self.status != ViolationStatus.VERIFIED
+
+
+def _photo_path(instance: Any, filename: str) -> str:
+    # Never the uploaded name: it is the uploader's text, and the bytes are re-encoded anyway.
+    return f"inspections/{instance.inspection_id}/{uuid.uuid4().hex}.jpg"
+
+
+class InspectionPhoto(BaseModel):
+    """Photo evidence of an inspection or of one of its violations.
+
+    Stored under ``MEDIA_ROOT`` but never served from a public URL: the photo page checks the
+    viewer's scope and audits the read. The bytes are a re-encoded JPEG (``photos.clean``), so
+    no EXIF or GPS metadata of the phone survives.
+    """
+
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("inspection"), on_delete=models.CASCADE, related_name="photos"
+    )
+    violation = models.ForeignKey(
+        Violation,
+        verbose_name=_("violation"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="photos",
+    )
+    image = models.FileField(_("photo"), upload_to=_photo_path)
+    width = models.PositiveIntegerField(_("width (px)"))
+    height = models.PositiveIntegerField(_("height (px)"))
+    size_bytes = models.PositiveIntegerField(_("size (bytes)"))
+    caption = models.CharField(_("caption"), max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    scope_region_field: ClassVar[str | None] = "inspection__facility__region"
+
+    class Meta:
+        verbose_name = _("inspection photo")
+        verbose_name_plural = _("inspection photos")
+        ordering = ["inspection", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.inspection} · {self.pk}"
 
 
 class Briefing(BaseModel):

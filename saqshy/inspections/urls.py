@@ -11,4 +11,5 @@ urlpatterns = [
     path("facility/<int:pk>/inspect/", views.record_inspection, name="record"),
     path("facility/<int:pk>/<slug:kind>/", views.add_record, name="add"),
     path("violation/<int:pk>/<slug:action>/", views.violation_action, name="violation"),
+    path("photo/<int:pk>/", views.photo, name="photo"),
 ]

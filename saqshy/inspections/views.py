@@ -9,16 +9,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from saqshy.accounts.queries import regions_in_scope
+from saqshy.core import audit
 from saqshy.core.scoping import restricted, user_scope
 from saqshy.core.views import run_service
 from saqshy.facilities.models import Facility
+from saqshy.inspections import photos as photo_rules
 from saqshy.inspections import services
 from saqshy.inspections.choices import Severity, ViolationStatus
 from saqshy.inspections.filtersets import (
@@ -28,7 +30,14 @@ from saqshy.inspections.filtersets import (
     ViolationFilterSet,
 )
 from saqshy.inspections.forms import BriefingForm, DateForm, DrillForm
-from saqshy.inspections.models import Briefing, ChecklistItem, Drill, Inspection, Violation
+from saqshy.inspections.models import (
+    Briefing,
+    ChecklistItem,
+    Drill,
+    Inspection,
+    InspectionPhoto,
+    Violation,
+)
 from saqshy.inspections.queries import clearance_of
 
 
@@ -64,22 +73,46 @@ def violation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _uploads(request: HttpRequest) -> list[services.PhotoUpload]:
+    return [services.PhotoUpload(f, f.size or 0) for f in request.FILES.getlist("photos")]
+
+
 @login_required
 def facility_safety(request: HttpRequest, pk: int) -> HttpResponse:
     facility = _facility(request, pk)
     today = dt.date.today()
+    violations = list(
+        restricted(request.user, facility.violations)
+        .select_related("item")
+        .order_by("status", "deadline")
+    )
+    photos: Any = restricted(request.user, InspectionPhoto.objects).filter(
+        inspection__facility=facility
+    )
+    by_violation: dict[int, list[InspectionPhoto]] = {}
+    by_inspection: dict[int, list[InspectionPhoto]] = {}
+    for photo in photos.select_related("inspection").order_by("-inspection__inspected_on", "id"):
+        if photo.violation_id:
+            by_violation.setdefault(photo.violation_id, []).append(photo)
+        by_inspection.setdefault(photo.inspection_id, []).append(photo)
+    for violation in violations:
+        found_in = [p for p in by_inspection.get(violation.inspection_id, []) if not p.violation_id]
+        violation.evidence = found_in + by_violation.get(violation.pk, [])
+        violation.verify_refusal = services.verification_refusal(request.user, violation)
+    inspections = list(
+        restricted(request.user, facility.inspections).select_related("inspector")[:10]
+    )
+    for inspection in inspections:
+        inspection.evidence = by_inspection.get(inspection.pk, [])
     return render(
         request,
         "inspections/facility.html",
         {
             "facility": facility,
             "clearance": clearance_of(facility.pk, today, region_id=facility.region_id),
-            "violations": restricted(request.user, facility.violations)
-            .select_related("item")
-            .order_by("status", "deadline"),
-            "inspections": restricted(request.user, facility.inspections).select_related(
-                "inspector"
-            )[:10],
+            "violations": violations,
+            "inspections": inspections,
+            "max_photo_mb": photo_rules.MAX_UPLOAD_BYTES // 2**20,
             "briefings": restricted(request.user, facility.briefings)[:10],
             "drills": restricted(request.user, facility.drills)[:10],
             "checklist": ChecklistItem.objects.filter(active=True),
@@ -110,7 +143,11 @@ def record_inspection(request: HttpRequest, pk: int) -> HttpResponse:
     run_service(
         request,
         lambda: services.record_inspection(
-            acting_user=request.user, facility=facility, inspected_on=inspected_on, results=results
+            acting_user=request.user,
+            facility=facility,
+            inspected_on=inspected_on,
+            results=results,
+            photos=_uploads(request),
         ),
         _("Inspection recorded."),
     )
@@ -133,7 +170,11 @@ def violation_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
     def call() -> Any:
         if action == "eliminate":
             return services.mark_eliminated(
-                acting_user=request.user, violation=violation, eliminated_on=on, note=note
+                acting_user=request.user,
+                violation=violation,
+                eliminated_on=on,
+                note=note,
+                photos=_uploads(request),
             )
         return services.verify_eliminations(
             acting_user=request.user,
@@ -143,6 +184,15 @@ def violation_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
             notes=note,
         )
 
+    refusal = services.verification_refusal(request.user, violation) if action == "verify" else ""
+    if refusal:
+        # Refused outright, not flashed: the same answer as the API (403 with the reason).
+        return render(
+            request,
+            "inspections/refused.html",
+            {"reason": refusal, "facility": violation.facility},
+            status=403,
+        )
     done = (
         _("Violation marked eliminated; it still blocks until verified.")
         if action == "eliminate"
@@ -172,6 +222,25 @@ def add_record(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             for error in errors:
                 messages.error(request, f"{label}: {error}" if label else error)
     return redirect("inspections:facility", pk=facility.pk)
+
+
+@login_required
+def photo(request: HttpRequest, pk: int) -> FileResponse:
+    """A photo of evidence, only to those who may see its inspection; every view is audited."""
+    visible: Any = InspectionPhoto.objects.restrict(request.user, "view").select_related(
+        "inspection__facility"
+    )
+    found = get_object_or_404(visible, pk=pk)
+    audit.record_read(acting_user=request.user, instances=[found], via="inspections:photo")
+    try:
+        handle = found.image.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The photo file is missing.")) from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = f'inline; filename="photo-{found.pk}.jpg"'
+    return response
 
 
 RECORD_LISTS: dict[str, tuple[Any, Any, str, Any]] = {

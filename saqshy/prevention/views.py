@@ -57,6 +57,41 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _queue_rows(queue: list[Any], limit: int) -> list[tuple[Any, ...]]:
+    return [
+        (
+            n,
+            facility,
+            score,
+            [
+                (FACTOR_LABELS.get(f.code, f.code), FACTOR_VALUES.get(f.value, f.value), f)
+                for f in score.factors
+            ],
+        )
+        for n, (facility, score) in enumerate(queue[:limit], start=1)
+    ]
+
+
+QUEUE_ON_PHONE = 30
+
+
+@login_required
+def work_queue(request: HttpRequest) -> HttpResponse:
+    """The inspector's start page: what to inspect next in each running campaign they see."""
+    today = timezone.localdate()
+    campaigns: Any = (
+        Campaign.objects.restrict(request.user, "view")
+        .filter(starts_on__lte=today, deadline__gte=today)
+        .select_related("region")
+        .order_by("deadline", "id")
+    )
+    running = []
+    for campaign in campaigns:
+        queue = queries.work_queue(campaign, today)
+        running.append((campaign, _queue_rows(queue, QUEUE_ON_PHONE), len(queue)))
+    return render(request, "prevention/queue.html", {"running": running, "today": today})
+
+
 @login_required
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     visible: Any = Campaign.objects.restrict(request.user, "view").select_related("region")
@@ -76,18 +111,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 {"day": day.isoformat(), "remaining": left}
                 for day, left in queries.burndown(campaign, today)
             ],
-            "queue": [
-                (
-                    n,
-                    facility,
-                    score,
-                    [
-                        (FACTOR_LABELS.get(f.code, f.code), FACTOR_VALUES.get(f.value, f.value), f)
-                        for f in score.factors
-                    ],
-                )
-                for n, (facility, score) in enumerate(queue[:100], start=1)
-            ],
+            "queue": _queue_rows(queue, 100),
             "queue_size": len(queue),
         },
     )

@@ -156,8 +156,17 @@ class TripForm(VersionedFormMixin, forms.ModelForm):
 class EscortForm(forms.Form):
     """Choose an officer from the roster or a unit; optionally the escort's own account."""
 
+    # Picked in the search box (``escort.js``); over a thousand officers make a select useless.
     person: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        queryset=None, required=False, label=_("police officer")
+        queryset=None, required=False, label=_("police officer"), widget=forms.HiddenInput
+    )
+    person_query = forms.CharField(
+        required=False,
+        max_length=100,
+        label=_("police officer"),
+        help_text=_(
+            "Type a name or a personnel number; officers free for the whole trip come first."
+        ),
     )
     unit: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         queryset=None, required=False, label=_("police unit")
@@ -177,6 +186,16 @@ class EscortForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        typed = (data.get("person_query") or "").strip()
+        if not data.get("person") and typed:
+            # Without the script the box still works: an exact personnel number picks the officer.
+            person_field: Any = self.fields["person"]
+            found = list(person_field.queryset.filter(personnel_number=typed)[:2])
+            if len(found) != 1:
+                raise forms.ValidationError(
+                    gettext("Choose an officer from the list, or type their personnel number.")
+                )
+            data["person"] = found[0]
         if bool(data.get("person")) == bool(data.get("unit")):
             raise forms.ValidationError(gettext("Choose either a police officer or a police unit."))
         return data

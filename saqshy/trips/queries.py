@@ -212,20 +212,31 @@ def check(
         if escort is None:
             checks[trip.pk] = EscortCheck(None, [], buffer)
             continue
-        found = _standing(escort)
-        if trip.departs_at and trip.returns_at and trip.returns_at > trip.departs_at:
-            window = Window(trip.departs_at, trip.returns_at)
-            own = [
-                c
-                for c in commitments.get(_key(escort), [])
-                if not (c.kind == ConflictKind.TRIP and c.ref == trip.pk)
-            ]
-            found.extend(
-                EscortConflict(c.kind, c.label, c.ref, c.start, c.end)
-                for c in conflicts(window, own, buffer)
-            )
+        found = _problems(trip, escort, commitments, buffer)
         checks[trip.pk] = EscortCheck(_describe(escort), found, buffer)
     return checks
+
+
+def _problems(
+    trip: Trip,
+    escort: Escort,
+    commitments: dict[tuple[str, int], list[Commitment]],
+    buffer: dt.timedelta,
+) -> list[EscortConflict]:
+    """Why ``escort`` cannot take ``trip``: its standing, then what overlaps the trip."""
+    found = _standing(escort)
+    if trip.departs_at and trip.returns_at and trip.returns_at > trip.departs_at:
+        window = Window(trip.departs_at, trip.returns_at)
+        own = [
+            c
+            for c in commitments.get(_key(escort), [])
+            if not (c.kind == ConflictKind.TRIP and c.ref == trip.pk)
+        ]
+        found.extend(
+            EscortConflict(c.kind, c.label, c.ref, c.start, c.end)
+            for c in conflicts(window, own, buffer)
+        )
+    return found
 
 
 def _describe(escort: Escort) -> dict[str, Any]:
@@ -282,3 +293,109 @@ def escort_commitments(
             trip__returns_at__gt=starts_at,
         ).values_list("person_id", "trip__departs_at", "trip__returns_at")
     )
+
+
+def escort_persons(user: Any, trip: Trip) -> Any:
+    """The police officers in service in the trip's region that ``user`` may see."""
+    return (
+        Person.objects.restrict(user, "view")
+        .filter(agency__kind=AgencyKind.POLICE, active=True, region_id=trip.region_id)
+        .select_related("agency")
+        .order_by("last_name", "first_name", "id")
+    )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An officer offered for a trip's escort, with whether they are free for all of it."""
+
+    person: Person
+    free: bool
+    conflicts: list[EscortConflict]
+
+    def as_dict(self) -> dict[str, Any]:
+        person = self.person
+        return {
+            "id": person.pk,
+            "name": person.full_name,
+            "personnel_number": person.personnel_number,
+            "rank": person.position,
+            "agency": person.agency.display_name,
+            "free": self.free,
+            "conflicts": [c.reason for c in self.conflicts],
+        }
+
+
+def _matches(text: str) -> Q:
+    """Every word is part of the first or last name, or starts the personnel number.
+
+    SQLite folds case for ASCII only, so a Cyrillic word is also tried capitalised and in
+    lower case (names are stored capitalised); PostgreSQL folds all of them.
+    """
+    query = Q()
+    for word in text.split():
+        spellings = {word, word.lower(), word.capitalize()}
+        either = Q(personnel_number__istartswith=word)
+        for spelling in spellings:
+            either |= Q(first_name__icontains=spelling) | Q(last_name__icontains=spelling)
+        query &= either
+    return query
+
+
+def escort_candidates(persons: Any, trip: Trip, text: str = "", limit: int = 20) -> list[Candidate]:
+    """Officers among ``persons`` matching ``text``: free for the whole trip first, then the
+    busy ones with their reasons; each group by last and first name.
+
+    Free means what approval checks (``check``): no absence, shift or other trip holding the
+    officer within the trip's buffered window. Which officers are busy is asked of the database
+    in three queries without reading their commitments; only the officers shown are checked in
+    full, with the reasons. A fixed number of queries for any number of officers matched.
+    """
+    matched = persons.filter(_matches(text.strip())) if text.strip() else persons
+    busy = _busy_ids(matched, trip)
+    rows = matched.values_list("pk", "last_name", "first_name")
+    ranked = sorted(rows, key=lambda r: (r[0] in busy, r[1].casefold(), r[2].casefold(), r[0]))
+    shown_ids = [pk for pk, _last, _first in ranked[:limit]]
+    shown = {p.pk: p for p in persons.filter(pk__in=shown_ids)}
+    checks = _check_many(trip, list(shown.values()))
+    return [Candidate(shown[pk], not checks[pk], checks[pk]) for pk in shown_ids]
+
+
+def _busy_ids(persons: Any, trip: Trip) -> set[int]:
+    """Ids among ``persons`` with any commitment overlapping the trip's buffered window (the
+    same overlap ``check`` applies, without building its reasons)."""
+    buffer = escort_buffers([trip.region_id]).get(trip.region_id, dt.timedelta(0))
+    lo, hi = trip.departs_at - buffer, trip.returns_at + buffer
+    ids = persons.values("pk")
+    busy: set[int] = set()
+    busy.update(
+        Absence.objects.filter(person__in=ids, starts_at__lt=hi, ends_at__gt=lo).values_list(
+            "person_id", flat=True
+        )
+    )
+    busy.update(
+        Shift.objects.filter(person__in=ids, starts_at__lt=hi, ends_at__gt=lo).values_list(
+            "person_id", flat=True
+        )
+    )
+    busy.update(
+        pk
+        for pk in TripEscort.objects.filter(
+            person__in=ids,
+            trip__status__in=TripStatus.HOLDS_ESCORT,
+            trip__departs_at__lt=hi,
+            trip__returns_at__gt=lo,
+        )
+        .exclude(trip_id=trip.pk)
+        .values_list("person_id", flat=True)
+        if pk is not None
+    )
+    return busy
+
+
+def _check_many(trip: Trip, persons: list[Person]) -> dict[int, list[EscortConflict]]:
+    """``check`` for one trip and many officers (``check`` keys its answer by trip)."""
+    buffer = escort_buffers([trip.region_id]).get(trip.region_id, dt.timedelta(0))
+    lo, hi = trip.departs_at - buffer, trip.returns_at + buffer
+    commitments = _commitments(persons, lo, hi, TripStatus.HOLDS_ESCORT)
+    return {person.pk: _problems(trip, person, commitments, buffer) for person in persons}

@@ -21,7 +21,6 @@ from saqshy.accounts.models import User
 from saqshy.core.importing import import_page
 from saqshy.core.scoping import user_scope
 from saqshy.core.views import run_service
-from saqshy.duty.models import Person
 from saqshy.facilities.models import Facility
 from saqshy.geocoding.queries import describe_point
 from saqshy.incidents.models import Unit
@@ -69,12 +68,7 @@ def _approval_blocker(trip: Trip, check: queries.EscortCheck) -> str:
 
 
 def _escort_choices(request: HttpRequest, trip: Trip) -> tuple[Any, Any]:
-    persons: Any = (
-        Person.objects.restrict(request.user, "view")
-        .filter(agency__kind=AgencyKind.POLICE, active=True, region_id=trip.region_id)
-        .select_related("agency")
-        .order_by("last_name", "first_name")
-    )
+    persons = queries.escort_persons(request.user, trip)
     units: Any = (
         Unit.objects.restrict(request.user, "view")
         .filter(agency__kind=AgencyKind.POLICE, region_id=trip.region_id)

@@ -21,6 +21,8 @@ from saqshy.gatherings import services as gatherings
 from saqshy.inspections import services as inspections
 from saqshy.inspections.models import ChecklistItem
 p = make_personas()
+from saqshy.inspections.tests.factories import second_inspector
+second_inspector()
 venue = facilities.create_facility(
     acting_user=None, kind="school", name="School 42", lat=43.24, lon=76.94
 )
@@ -69,6 +71,12 @@ def test_blocked_approval_then_fix_then_approve(server: str, tmp_path: Path) -> 
         expect(page.locator("#clearance")).to_have_attribute("data-status", "blocked")
         page.click("button.eliminate")
         expect(page.locator(".messages")).to_contain_text("still blocks until verified")
+        # Separation of duties: another inspector verifies.
+        expect(page.locator("[data-refusal=separation]")).to_be_visible()
+        page.click("text=Sign out")
+        sign_in(page, server, "verifier_almaty", "pw-verifier_almaty")
+        page.goto(event_url)
+        page.click("text=School 42")
         page.click("button.verify")
         expect(page.locator(".messages")).to_contain_text("verified")
         expect(page.locator("#clearance")).to_have_attribute("data-status", "cleared")

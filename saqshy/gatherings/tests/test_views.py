@@ -10,7 +10,11 @@ from saqshy.facilities.tests.factories import FacilityFactory
 from saqshy.gatherings.models import Gathering
 from saqshy.gatherings.tests.factories import GatheringFactory, soon
 from saqshy.inspections.models import Violation
-from saqshy.inspections.tests.factories import InspectionFactory, ViolationFactory
+from saqshy.inspections.tests.factories import (
+    InspectionFactory,
+    ViolationFactory,
+    second_inspector,
+)
 
 TODAY = dt.date.today()
 
@@ -46,8 +50,12 @@ class GatheringPageTests(TestCase):
         self.assertContains(response, "Venue cleared for operation: The venue has 1 open")
         self.assertEqual(Gathering.objects.get(pk=self.event.pk).status, "submitted")
 
-        self.client.force_login(self.personas.inspector_almaty)
-        for action in ("eliminate", "verify"):
+        # Two inspectors: whoever marks a violation eliminated may not verify it.
+        for user, action in (
+            (self.personas.inspector_almaty, "eliminate"),
+            (second_inspector(), "verify"),
+        ):
+            self.client.force_login(user)
             response = self.client.post(
                 reverse("inspections:violation", args=[self.violation.pk, action]),
                 {"on": str(TODAY)},

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -11,6 +12,7 @@ from saqshy.inspections.models import (
     ChecklistItem,
     Drill,
     Inspection,
+    InspectionPhoto,
     InspectionResult,
     Violation,
 )
@@ -63,6 +65,7 @@ class ViolationSerializer(serializers.ModelSerializer):
             "deadline",
             "status",
             "eliminated_on",
+            "eliminated_by",
             "verified_in",
             "blocks_clearance",
             "created_at",
@@ -70,10 +73,34 @@ class ViolationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class PhotoSerializer(serializers.ModelSerializer):
+    """Photo evidence; ``url`` is served only to those who may see the inspection (audited)."""
+
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = InspectionPhoto
+        fields = ["id", "violation", "url", "width", "height", "size_bytes", "caption"]
+        read_only_fields = fields
+
+    def get_url(self, photo: InspectionPhoto) -> str:
+        return reverse("inspections:photo", args=[photo.pk])
+
+
+class PhotoUploadSerializer(serializers.Serializer):
+    """``photos``: one or more JPEG, PNG or WebP files (at most 8 MB each); ``violation``: the
+    violation of this inspection they show (optional)."""
+
+    photos = serializers.ListField(child=serializers.FileField(), allow_empty=False)
+    violation = serializers.IntegerField(required=False)
+    caption = serializers.CharField(required=False, allow_blank=True, max_length=255)
+
+
 class InspectionSerializer(serializers.ModelSerializer):
     facility = VisibleFacilityField()
     results = ResultSerializer(many=True)
     violations = ViolationSerializer(many=True, read_only=True)
+    photos = PhotoSerializer(many=True, read_only=True)
     inspector = serializers.CharField(source="inspector.username", read_only=True, default="")
 
     class Meta:
@@ -87,6 +114,7 @@ class InspectionSerializer(serializers.ModelSerializer):
             "notes",
             "results",
             "violations",
+            "photos",
             "created_at",
         ]
         read_only_fields = ["is_reinspection", "inspector", "created_at"]

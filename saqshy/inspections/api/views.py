@@ -3,9 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,6 +23,8 @@ from saqshy.inspections.api.serializers import (
     DrillSerializer,
     EliminateSerializer,
     InspectionSerializer,
+    PhotoSerializer,
+    PhotoUploadSerializer,
     VerifySerializer,
     ViolationSerializer,
 )
@@ -35,6 +39,7 @@ from saqshy.inspections.models import (
     ChecklistItem,
     Drill,
     Inspection,
+    InspectionPhoto,
     InspectionResult,
     Violation,
 )
@@ -57,9 +62,34 @@ class InspectionViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     related_rows = {
         "results": InspectionResult.objects.select_related("item"),
         "violations": Violation.objects.select_related("item"),
+        "photos": InspectionPhoto.objects.all(),
     }
     serializer_class = InspectionSerializer
     filterset_class = InspectionFilterSet
+    scoped_actions = {"photos": "add"}
+
+    @extend_schema(request=PhotoUploadSerializer, responses={201: PhotoSerializer(many=True)})
+    @action(detail=True, methods=["post"])
+    def photos(self, request: Request, pk: str | None = None) -> Response:
+        """Add photo evidence (multipart). Each photo is checked, shrunk to 2048 px and
+        re-encoded without its EXIF/GPS metadata; a bad one refuses them all (400)."""
+        inspection = self.get_object()
+        body = PhotoUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        violation = None
+        if "violation" in data:
+            violation = inspection.violations.filter(pk=data["violation"]).first()
+            if violation is None:
+                raise ValidationError({"violation": [_("Not a violation of this inspection.")]})
+        caption = data.get("caption", "")
+        stored = services.attach_photos(
+            acting_user=request.user,
+            inspection=inspection,
+            violation=violation,
+            photos=[services.PhotoUpload(f, f.size or 0, caption) for f in data["photos"]],
+        )
+        return Response(PhotoSerializer(stored, many=True).data, status=status.HTTP_201_CREATED)
 
     def perform_create(self, serializer: Any) -> None:
         data = serializer.validated_data
@@ -98,16 +128,22 @@ class ViolationViewSet(ScopedReadOnlyViewSet):
     @extend_schema(request=VerifySerializer, responses=ViolationSerializer)
     @action(detail=True, methods=["post"])
     def verify(self, request: Request, pk: str | None = None) -> Response:
-        """A re-inspection on ``inspected_on`` confirms the elimination."""
+        """A re-inspection on ``inspected_on`` confirms the elimination.
+
+        403 when the caller marked the violation eliminated and the region separates the two
+        duties (norm ``violation_verifier_independent``)."""
         violation = self.get_object()
         body = VerifySerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        services.verify_eliminations(
-            acting_user=request.user,
-            facility=violation.facility,
-            violations=[violation],
-            **body.validated_data,
-        )
+        try:
+            services.verify_eliminations(
+                acting_user=request.user,
+                facility=violation.facility,
+                violations=[violation],
+                **body.validated_data,
+            )
+        except services.DutiesSeparated as refusal:
+            raise PermissionDenied(str(refusal), code="separation_of_duties") from None
         violation.refresh_from_db()
         return Response(ViolationSerializer(violation).data, status=status.HTTP_200_OK)
 

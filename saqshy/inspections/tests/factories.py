@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import factory
 
@@ -51,3 +52,17 @@ class DrillFactory(factory.django.DjangoModelFactory):
     people_evacuated = 310
     evacuation_seconds = 260
     norm_seconds = 480
+
+
+def second_inspector(username: str = "verifier_almaty") -> Any:
+    """Another inspector of Almaty's emergency department (personas have only one)."""
+    from saqshy.accounts.models import Agency, Grant, Region, Role, User
+
+    user = User.objects.create_user(username=username, password="pw-" + username)
+    Grant.objects.create(
+        user=user,
+        agency=Agency.objects.get(code="des-almaty"),
+        role=Role.objects.get(slug="inspector"),
+        region=Region.objects.get(slug="almaty"),
+    )
+    return user

@@ -16,6 +16,7 @@ from saqshy.inspections.tests.factories import (
     DrillFactory,
     InspectionFactory,
     ViolationFactory,
+    second_inspector,
 )
 
 TODAY = dt.date.today()
@@ -116,6 +117,7 @@ class ViolationAPITests(RegionScopedAPITests):
         self.assertEqual(response.status_code, 200, response.content)
         self.assertEqual(response.json()["status"], "eliminated")
         self.assertEqual(clearance_of(facility.pk, TODAY).status, "blocked")
+        self.login(second_inspector())
         response = self.client.post(url, {"inspected_on": str(TODAY)})
         self.assertEqual(response.status_code, 200, response.content)
         self.assertEqual(response.json()["status"], "verified")

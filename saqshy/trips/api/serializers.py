@@ -179,3 +179,19 @@ class TripStatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(
         choices=[(value, TripStatus.label(value)) for value in TripStatus.LIVE]
     )
+
+
+class EscortCandidateSerializer(serializers.Serializer):
+    """One officer offered for a trip's escort (documentation of the search's answer)."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    personnel_number = serializers.CharField()
+    rank = serializers.CharField()
+    agency = serializers.CharField()
+    free = serializers.BooleanField(help_text="Free for the whole trip, buffer included")
+    conflicts = serializers.ListField(child=serializers.CharField())
+
+
+class EscortCandidatesSerializer(serializers.Serializer):
+    results = EscortCandidateSerializer(many=True)

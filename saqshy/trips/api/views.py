@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -11,6 +11,7 @@ from saqshy.core.api.viewsets import ScopedModelViewSet
 from saqshy.trips import queries, services
 from saqshy.trips.api.serializers import (
     AssignEscortSerializer,
+    EscortCandidatesSerializer,
     TripReasonSerializer,
     TripRejectSerializer,
     TripSerializer,
@@ -39,6 +40,7 @@ class TripViewSet(ScopedModelViewSet):
         "cancel": "change",
         "reopen": "change",
         "escort": "approve",
+        "escort_candidates": "approve",
         "status": "view",
     }
 
@@ -52,6 +54,12 @@ class TripViewSet(ScopedModelViewSet):
         if page is not None:
             self._escorts = queries.evaluate(page)
         return page
+
+    def filter_queryset(self, queryset: Any) -> Any:
+        # The officer search's ``q`` is not the trip list's ``q``.
+        if self.action == "escort_candidates":
+            return queryset
+        return super().filter_queryset(queryset)
 
     def get_object(self) -> Trip:
         trip: Trip = super().get_object()
@@ -135,6 +143,28 @@ class TripViewSet(ScopedModelViewSet):
         body.is_valid(raise_exception=True)
         services.assign_escort(acting_user=request.user, trip=trip, **body.validated_data)
         return self._respond(trip)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="Words of the name, or the personnel number"),
+            OpenApiParameter("limit", int, description="At most this many (1-50, default 20)"),
+        ],
+        responses={200: EscortCandidatesSerializer},
+        description="Police officers of the trip's region for its escort, searched by name or "
+        "personnel number: those free for the whole trip (buffer included) first, then the "
+        "busy ones with the reasons.",
+    )
+    @action(detail=True, methods=["get"], url_path="escort-candidates")
+    def escort_candidates(self, request: Request, pk: str | None = None) -> Response:
+        trip = self.get_object()
+        try:
+            limit = min(max(int(request.query_params.get("limit", 20)), 1), 50)
+        except ValueError:
+            limit = 20
+        text = request.query_params.get("q", "")[:100]
+        persons = queries.escort_persons(request.user, trip)
+        found = queries.escort_candidates(persons, trip, text, limit=limit)
+        return Response({"results": [c.as_dict() for c in found]})
 
     @extend_schema(
         request=TripStatusSerializer,
