@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from types import SimpleNamespace
+from typing import Any
 
 from django.utils import translation
 
@@ -161,7 +162,7 @@ class ExportTests(DutyTestCase):
         )
         # 31.12.2026 18:00 – 01.01.2027 02:00 in Almaty (UTC+5)
         start = dt.datetime(2026, 12, 31, 13, 0, tzinfo=dt.UTC)
-        self.shift = ShiftFactory(
+        self.shift: Any = ShiftFactory(
             post=self.post,
             starts_at=start,
             ends_at=start + dt.timedelta(hours=8),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 from django.apps import apps as django_apps
 from django.urls import reverse
@@ -24,10 +25,9 @@ class JournalCodeTests(_WithAlmatyDispatcher):
         self.incident = services.report_incident(
             acting_user=self.dispatcher_almaty, type=incident_type("fire"), lat=lat, lon=lon
         )
-        self.unit = UnitFactory(region=self.incident.region, lat=lat, lon=lon)
-        services.dispatch(
-            acting_user=self.dispatcher_almaty, incident=self.incident, units=[self.unit]
-        )
+        unit: Any = UnitFactory(region=self.incident.region, lat=lat, lon=lon)
+        self.unit = unit
+        services.dispatch(acting_user=self.dispatcher_almaty, incident=self.incident, units=[unit])
 
     def lines(self) -> list[JournalEntry]:
         return list(JournalEntry.objects.filter(incident=self.incident).order_by("at", "id"))
