@@ -20,7 +20,7 @@ DEFAULT_NORMS: dict[str, tuple[float, str, str, str]] = {
         "flag",
         "Separation of duties: 1 = whoever marked a violation eliminated may not verify it; "
         "0 = allowed (a region with a single inspector)",
-        "issue 10 (four-eyes principle)",
+        "four-eyes principle: the person who checks a fix is not the one who made it",
     ),
     "fire_standby_attendance": (
         1000,

@@ -87,6 +87,15 @@ class PatrolStopAddressTests(PersonaTestCase):
         self.assertIn(named.address, {row["address"] for row in rows})
         self.assertEqual(CALLS, [])
 
+    def test_the_configured_geocoder_names_the_stops(self) -> None:
+        make_forecast(self.personas.astana)
+        make_units(self.personas.astana)
+        plan = _plan(self.personas.astana)
+        addresses = [stop.address for stop in plan.stops.all()]
+        self.assertTrue(addresses)
+        self.assertTrue(all(addresses), addresses)
+
+    @override_settings(DUTY_DESCRIBE_POINT="")
     def test_without_a_provider_stops_have_no_address_and_show_coordinates(self) -> None:
         plan = _plan(self.personas.almaty)
         stop = plan.stops.first()
