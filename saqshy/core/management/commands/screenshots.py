@@ -30,7 +30,7 @@ PAGES = {
     "roster": "/duty/plan/",
     "personnel": "/duty/personnel/",
     "inspections": "/inspections/",
-    "events": "/gatherings/",
+    "events": "/events/",
     "trips": "/trips/",
     "pyrotechnics": "/pyrotechnics/",
     "facilities": "/facilities/",
