@@ -20,10 +20,22 @@ from saqshy.core.testing.live import browser_page, live_server, require_chromium
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 SEED = """
+from saqshy.accounts.models import Agency
 from saqshy.core.testing.personas import make_personas
 from saqshy.facilities import services
+from saqshy.incidents import services as incidents
+from saqshy.incidents.tests.factories import incident_type
 p = make_personas()
 services.create_facility(acting_user=None, kind="school", name="School 1", lat=51.128, lon=71.43)
+police = Agency.objects.get(grants__user=p.dispatcher_astana)
+incidents.create_unit(
+    acting_user=None, call_sign="P-1", kind="patrol_car", agency=police, region=p.astana
+)
+incidents.report_incident(
+    acting_user=p.dispatcher_astana, type=incident_type("fire"), lat=51.1281, lon=71.4301,
+    address="Kabanbay Batyr Avenue 53, block 4, entrance 2, a very long address to wrap",
+    description="Smoke on the third floor, seen from the courtyard by several neighbours",
+)
 """
 
 # Forms beyond the navigation's pages (the ones a persona cannot open answer 403: skipped).
