@@ -98,6 +98,12 @@ class Command(BaseCommand):
                                 f"{stem}: header {facts['header']} px ({facts['mode']}), "
                                 f"width {facts['scroll']}, theme {facts['theme']}{wide}"
                             )
+                        if "map" in pages:
+                            self._map_card(
+                                page,
+                                url,
+                                out / f"{options['prefix']}map-card-{lang}-{width}-{theme}.png",
+                            )
                         if width < 800:
                             page.goto(url + PAGES["incidents"])
                             toggle = page.locator("#menu-toggle")
@@ -115,6 +121,17 @@ class Command(BaseCommand):
         page.fill("#id_password", password)
         page.click('form[action$="/login/"] button[type=submit]')
         page.wait_for_load_state()
+
+    @staticmethod
+    def _map_card(page: Any, url: str, path: Path) -> None:
+        """The map with the first waiting call's card open (when there is one)."""
+        page.goto(url + PAGES["map"])
+        page.wait_for_load_state("networkidle")
+        item = page.locator(".q-item").first
+        if item.count():
+            item.click()
+            page.wait_for_timeout(1500)
+            page.screenshot(path=str(path))
 
     @staticmethod
     def _language(page: Any, url: str, lang: str) -> None:
