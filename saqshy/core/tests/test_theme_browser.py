@@ -204,6 +204,9 @@ def test_phone_pages_fit_the_screen_with_44_px_targets(
     server: str, username: str, lang: str
 ) -> None:
     with browser_page(viewport={"width": 390, "height": 844}, is_mobile=True) as page:
+        page.goto(f"{server}/login/")
+        assert page.evaluate("() => document.scrollingElement.scrollWidth") <= 390
+        assert page.evaluate(SMALL_TARGETS) == []
         sign_in(page, server, username, f"pw-{username}")
         _language(page, server, lang)
         pages = [*_nav_pages(page), *FORMS]
