@@ -38,7 +38,7 @@ incidents.report_incident(
 )
 """
 
-# Forms beyond the navigation's pages (the ones a persona cannot open answer 403: skipped).
+# Forms and pages beyond the navigation's (those a persona cannot open answer 403: skipped).
 FORMS = [
     "/incidents/new/",
     "/facilities/new/",
@@ -48,6 +48,12 @@ FORMS = [
     "/pyrotechnics/raids/new/",
     "/equipment/hydrants/new/",
     "/duty/personnel/new/",
+    "/duty/personnel/",
+    "/duty/plan/",
+    "/duty/readiness/",
+    "/duty/patrol-plans/",
+    "/inspections/records/inspections/",
+    "/incidents/indicators/",
     "/prevention/campaigns/new/",
 ]
 
