@@ -196,6 +196,12 @@ def test_the_header_is_one_line_at_1600_px(server: str, lang: str) -> None:
         page.keyboard.press("Escape")
         assert page.get_attribute("#more-toggle", "aria-expanded") == "false"
         assert page.evaluate("() => document.activeElement.id") == "more-toggle"
+        # The first Tab offers to skip the header.
+        page.goto(f"{server}/incidents/")
+        page.keyboard.press("Tab")
+        assert page.evaluate("() => document.activeElement.className") == "skip-link"
+        page.keyboard.press("Enter")
+        assert page.evaluate("() => document.activeElement.id") == "main"
         # The language switch and sign-out stay in the bar.
         assert page.locator("button[data-lang=en]").is_visible()
         assert page.locator("form.signout button").is_visible()
