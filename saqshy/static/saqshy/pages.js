@@ -73,19 +73,48 @@
     return map;
   }
 
+  // Charts take their text and grid colours from the theme (app.css) and follow its changes.
+  const charts = [];
+  function chartColours() {
+    const style = getComputedStyle(document.documentElement);
+    Chart.defaults.color = style.getPropertyValue("--muted").trim() || "#666";
+    Chart.defaults.borderColor = style.getPropertyValue("--line").trim() || "rgba(0,0,0,.1)";
+    return [style.getPropertyValue("--accent").trim() || "#0b4f8a", style.getPropertyValue("--danger").trim() || "#d73027"];
+  }
+  document.addEventListener("saqshy:theme", () => {
+    if (typeof Chart === "undefined") return;
+    const palette = chartColours();
+    for (const chart of charts) {
+      chart.data.datasets.forEach((set, i) => {
+        if (chart.config.type === "line") set.borderColor = palette[i % palette.length];
+        else set.backgroundColor = palette[i % palette.length];
+      });
+      for (const scale of Object.values(chart.options.scales || {})) {
+        if (scale.ticks) scale.ticks.color = Chart.defaults.color;
+        if (scale.grid) scale.grid.color = Chart.defaults.borderColor;
+        if (scale.title) scale.title.color = Chart.defaults.color;
+      }
+      if (chart.options.plugins && chart.options.plugins.legend && chart.options.plugins.legend.labels) {
+        chart.options.plugins.legend.labels.color = Chart.defaults.color;
+      }
+      chart.update();
+    }
+  });
+
   function burndownChart(canvas) {
     const points = data("burndown-data");
-    new Chart(canvas, {
+    const palette = chartColours();
+    return new Chart(canvas, {
       type: "line",
-      data: { labels: points.map((p) => p.day), datasets: [{ data: points.map((p) => p.remaining), borderColor: "#0b4f8a", fill: false, tension: 0.1 }] },
+      data: { labels: points.map((p) => p.day), datasets: [{ data: points.map((p) => p.remaining), borderColor: palette[0], fill: false, tension: 0.1 }] },
       options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true } }, animation: false },
     });
   }
 
   function responseChart(canvas) {
     const chart = data("chart-data");
-    const colours = ["#0b4f8a", "#d73027"];
-    new Chart(canvas, {
+    const colours = chartColours();
+    return new Chart(canvas, {
       type: "bar",
       data: { labels: chart.hours, datasets: chart.series.map((s, i) => ({ label: s.label, data: s.median.map((v) => v === null ? null : v / 60), backgroundColor: colours[i % colours.length] })) },
       options: { animation: false, scales: { y: { beginAtZero: true, title: { display: true, text: canvas.dataset.unit } } } },
@@ -129,7 +158,8 @@
       const needsChart = element.dataset.widget.endsWith("-chart");
       if (!widget || (needsLeaflet && typeof L === "undefined") || (needsChart && typeof Chart === "undefined")) continue;
       const made = widget(element);
-      if (made) element.leafletMap = made; // lets a test open the map's tooltips
+      if (made && typeof Chart !== "undefined" && made instanceof Chart) charts.push(made);
+      else if (made) element.leafletMap = made; // lets a test open the map's tooltips
     }
   }
 
