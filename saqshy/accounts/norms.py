@@ -55,6 +55,14 @@ DEFAULT_NORMS: dict[str, tuple[float, str, str, str]] = {
         "From the call to the first unit dispatched (90 % of calls within it)",
         "NFPA 1225 (2022): answer to first unit dispatched within 60 s for 90 %",
     ),
+    "call_acknowledgement_seconds": (
+        30,
+        "seconds",
+        "A new call nobody has opened or dispatched within this many seconds is escalated "
+        "on the dispatchers' map (the queue and the marker turn to alarm)",
+        "NFPA 1221 (2019) §7.4: alarms answered within 15 s for 90 % and 20 s for 95 %; "
+        "30 s leaves the call-taker time to record it",
+    ),
     "response_arrival_fire_city_seconds": (
         600,
         "seconds",
