@@ -82,6 +82,9 @@ def layer_config(user: Any, region: Any) -> dict[str, Any]:
         # A waiting call escalates on the map after this long (a norm, set per region).
         "ackSeconds": norm("call_acknowledgement_seconds", region.pk if region else None),
         "agencyBound": agency_bound(user),
+        "myAgencies": sorted(set(user.grants.values_list("agency_id", flat=True))),
+        # The new-call tone is off until the dispatcher turns it on (kept in their browser).
+        "callSound": False,
         "seeIncidents": not user_scope(user, Incident, "view").empty,
         "seeUnits": not user_scope(user, Unit, "view").empty,
         "canDispatch": not user_scope(user, Incident, "change").empty,

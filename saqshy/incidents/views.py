@@ -596,6 +596,22 @@ def desk_card(request: HttpRequest, pk: int) -> HttpResponse:
             "can_change": can_change,
             "steps": _card_steps(request, incident) if can_change else [],
             "assignments": assignments,
-            **recommendation_context(request, incident),
+            # Ranking by road can take a moment (the first time a region's graph loads): the
+            # card comes first, its recommendations follow from ``desk_recommendations``.
+            "recs_url": reverse("incidents:desk-recommendations", args=[incident.pk])
+            if can_change and incident.is_open and incident.status != IncidentStatus.ON_SCENE
+            else None,
         },
+    )
+
+
+@login_required
+def desk_recommendations(request: HttpRequest, pk: int) -> HttpResponse:
+    """The ranked units to send for the map card (the partial of the incident page)."""
+    incident = get_object_or_404(_incidents(request), pk=pk)
+    context = recommendation_context(request, incident)
+    if context["recs"] is None:
+        return HttpResponse('<div class="recommendations" id="recommendations"></div>')
+    return render(
+        request, "incidents/partials/recommendations.html", {"incident": incident, **context}
     )

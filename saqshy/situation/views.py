@@ -54,6 +54,8 @@ OPS_TEXT = {
     "unit": pgettext_lazy("emergency unit", "Unit"),
     "priority": _("Priority"),
     "dup": _("duplicate?"),
+    "noteAdded": _("Note added."),
+    "newCall": _("New call"),
     "actions": {
         "en_route": _("Units en route"),
         "on_scene": _("Units on scene"),
