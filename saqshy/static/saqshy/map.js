@@ -12,8 +12,10 @@
      onChange(topic, fn)     fn(message) for every live change of that topic ("*": every one);
                              the same messages are also dispatched as "saqshy:change" events
      addToFeed(message, label)
-     layer({id, night, box}) declares a toggleable layer: `box` is its checkbox id; `night`
-                             whether the night preset keeps it (true) or hides it (false)
+     layer({id, night, box, visible})  declares a toggleable layer: `box` is its checkbox id;
+                             `night` whether the night preset keeps it (true) or hides it
+                             (false); visible() whether it is on the map now
+     visibleLayers()         the ids of the declared layers on the map now
      pane(name)              the pane of a kind of thing: "areas" < "routes" < "places" <
                              "units" < "incidents" < "selected" (units never hide incidents)
 */
@@ -266,8 +268,10 @@
   window.addEventListener("online", () => { retry = 500; connect(); });
   document.addEventListener("visibilitychange", () => { if (!document.hidden) connect(); });
 
+  function visibleLayers() { return layers.filter((spec) => spec.visible && spec.visible()).map((spec) => spec.id); }
+
   window.saqshyMap = {
-    map, config, text, escapeHtml, getJson, getAll, fetchAll, addToFeed, onSync, onChange, layer, pane, night,
+    map, config, text, escapeHtml, getJson, getAll, fetchAll, addToFeed, onSync, onChange, layer, pane, night, visibleLayers,
   };
   /* Subscribe once every script has registered its layers; should the socket not come up, load
      the snapshot anyway and show it as stale until it does. */

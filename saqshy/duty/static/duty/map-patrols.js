@@ -62,5 +62,5 @@
       map.removeLayer(patrolLayer);
     }
   });
-  base.layer({ id: "patrols", box: "layer-patrols", night: false });
+  base.layer({ id: "patrols", box: "layer-patrols", night: false, visible: () => map.hasLayer(patrolLayer) });
 })();

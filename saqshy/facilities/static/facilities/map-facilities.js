@@ -149,7 +149,7 @@
   });
   const box = document.getElementById("layer-facilities");
   if (box) box.addEventListener("change", () => { if (box.checked) map.addLayer(cluster); else map.removeLayer(cluster); });
-  base.layer({ id: "facilities", box: "layer-facilities", night: false });
+  base.layer({ id: "facilities", box: "layer-facilities", night: false, visible: () => map.hasLayer(cluster) });
   base.markers = markers;
   base.onSync(() => Promise.all([loadFacilities(), loadClearance()]));
 })();

@@ -40,5 +40,5 @@
       map.removeLayer(forecastLayer);
     }
   });
-  base.layer({ id: "forecast", box: "layer-forecast", night: false });
+  base.layer({ id: "forecast", box: "layer-forecast", night: false, visible: () => map.hasLayer(forecastLayer) });
 })();

@@ -69,7 +69,7 @@
 
   const box = document.getElementById("layer-events");
   box.addEventListener("change", () => { if (box.checked) map.addLayer(eventsLayer); else map.removeLayer(eventsLayer); });
-  base.layer({ id: "events", box: "layer-events", night: false });
+  base.layer({ id: "events", box: "layer-events", night: false, visible: () => map.hasLayer(eventsLayer) });
   base.events = events;
   base.onSync(loadEvents);
 })();

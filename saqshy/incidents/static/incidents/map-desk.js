@@ -126,6 +126,9 @@
     const note = card.querySelector("[data-note] textarea");
     const noteText = same && note ? note.value : "";
     const noteOpen = same && note && !card.querySelector("[data-note]").hidden;
+    /* A live refresh must not take the focus away (keys typed next would act on the map). */
+    const focused = same && card.contains(document.activeElement) ? focusKey(document.activeElement) : null;
+    const caret = focused && note === document.activeElement ? [note.selectionStart, note.selectionEnd] : null;
     card.replaceChildren(body);
     card.dataset.incidentId = body.dataset.incidentId;
     card.dataset.status = body.dataset.status;
@@ -137,6 +140,13 @@
       loadRecommendations(id, src);
     }
     if (noteOpen) openNote(noteText, false);
+    if (focused) {
+      const again = card.querySelector(focused);
+      if (again) {
+        again.focus();
+        if (caret && again.setSelectionRange) again.setSelectionRange(caret[0], caret[1]);
+      }
+    }
     if (message) {
       const line = card.querySelector(".card-msg");
       line.textContent = message.text;
@@ -146,6 +156,16 @@
     if (OPEN.includes(body.dataset.status)) ops.drawRoutes({ id, lat: Number(body.dataset.lat), lon: Number(body.dataset.lon) });
     ops.emit("card", card);
   }
+  /* A selector that finds the same control in a re-rendered card. */
+  function focusKey(element) {
+    if (element.id) return `#${CSS.escape(element.id)}`;
+    if (element.dataset.advance) return `[data-advance="${CSS.escape(element.dataset.advance)}"]`;
+    if (element.name === "units") return `input[name=units][value="${CSS.escape(element.value)}"]`;
+    if (element.matches("[data-note] button")) return "[data-note] button";
+    if (element.matches("[data-note-open]")) return "[data-note-open]";
+    return null;
+  }
+
   let recsAsked = 0;
   let forgetTicks = false; // after an action the fresh suggestion is ticked, not the old choice
   async function loadRecommendations(id, src) {
@@ -157,7 +177,9 @@
     const ticked = !forgetTicks && current.querySelector("input[name=units]")
       ? new Map([...current.querySelectorAll("input[name=units]")].map((i) => [i.value, i.checked])) : null;
     forgetTicks = false;
+    const focused = current.contains(document.activeElement) ? focusKey(document.activeElement) : null;
     current.replaceWith(fresh);
+    if (focused && fresh.querySelector(focused)) fresh.querySelector(focused).focus();
     if (ticked) fresh.querySelectorAll("input[name=units]").forEach((i) => { if (ticked.has(i.value)) i.checked = ticked.get(i.value); });
     box().dataset.recommendations = "1";
     ops.emit("recommendations", fresh);

@@ -126,5 +126,5 @@
       if (box.checked) map.addLayer(layer); else map.removeLayer(layer);
     }));
   }
-  base.layer({ id: "incidents", box: "layer-incidents", night: true });
+  base.layer({ id: "incidents", box: "layer-incidents", night: true, visible: () => map.hasLayer(incidentsLayer) });
 })();

@@ -60,5 +60,5 @@
 
   const box = document.getElementById("layer-routes");
   if (box) box.addEventListener("change", () => { if (box.checked) map.addLayer(routesLayer); else map.removeLayer(routesLayer); });
-  base.layer({ id: "routes", box: "layer-routes", night: true });
+  base.layer({ id: "routes", box: "layer-routes", night: true, visible: () => map.hasLayer(routesLayer) });
 })();

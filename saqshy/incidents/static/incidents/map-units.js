@@ -96,5 +96,5 @@
 
   const box = document.getElementById("layer-units");
   if (box) box.addEventListener("change", () => { if (box.checked) map.addLayer(unitsLayer); else map.removeLayer(unitsLayer); });
-  base.layer({ id: "units", box: "layer-units", night: true });
+  base.layer({ id: "units", box: "layer-units", night: true, visible: () => map.hasLayer(unitsLayer) });
 })();

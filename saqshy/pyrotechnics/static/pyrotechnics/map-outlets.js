@@ -34,7 +34,7 @@
   base.onChange("outlet", (message) => { loadOutlets(); base.addToFeed(message); });
   const box = document.getElementById("layer-outlets");
   box.addEventListener("change", () => { if (box.checked) map.addLayer(outletsLayer); else map.removeLayer(outletsLayer); });
-  base.layer({ id: "outlets", box: "layer-outlets", night: false });
+  base.layer({ id: "outlets", box: "layer-outlets", night: false, visible: () => map.hasLayer(outletsLayer) });
   base.outlets = outlets;
   base.onSync(loadOutlets);
 })();
