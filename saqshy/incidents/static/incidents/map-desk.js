@@ -108,13 +108,7 @@
     if (message) lastMessage = { ...message, id, until: Date.now() + 15000 };
     else if (lastMessage && lastMessage.id === id && lastMessage.until > Date.now()) message = lastMessage;
     const card = box();
-    if (card.dataset.incidentId !== String(id)) {
-      const loading = document.createElement("p");
-      loading.className = "muted small";
-      loading.textContent = text.loading;
-      card.replaceChildren(loading);
-      card.hidden = false;
-    }
+    card.setAttribute("aria-busy", "true");
     const body = await ops.partial(config.cardUrl.replace("{id}", id));
     if (ops.selected !== id) return;
     if (!body) { closeCard(); return; }
@@ -130,6 +124,7 @@
     const focused = same && card.contains(document.activeElement) ? focusKey(document.activeElement) : null;
     const caret = focused && note === document.activeElement ? [note.selectionStart, note.selectionEnd] : null;
     card.replaceChildren(body);
+    card.removeAttribute("aria-busy");
     card.dataset.incidentId = body.dataset.incidentId;
     card.dataset.status = body.dataset.status;
     card.hidden = false;
