@@ -54,8 +54,13 @@ def _chosen(request: HttpRequest, name: str) -> str:
 def incident_list(request: HttpRequest) -> HttpResponse:
     """Open incidents, most urgent and longest waiting first (or all, newest first)."""
     show = "all" if request.GET.get("show") == "all" else "open"
-    filters = {name: _chosen(request, name) for name in ("type", "priority", "region")}
+    filters = {name: _chosen(request, name) for name in ("type", "priority", "region", "agency")}
     incidents = _incidents(request)
+    if filters["agency"] == "mine":
+        # The calls the user's agencies took, and the region's own (recorded by the system).
+        incidents = incidents.filter(
+            Q(agency_id__in=_my_agencies(request.user)) | Q(agency__isnull=True)
+        )
     if filters["type"]:
         incidents = incidents.filter(type__code=filters["type"])
     if filters["priority"] in Priority.values():

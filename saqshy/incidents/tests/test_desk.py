@@ -105,6 +105,17 @@ class DeskTests(TestCase):
         self.assertIn('data-scope="all"', duty)
         self.assertIn(f'data-incident-id="{theirs.pk}"', duty)
 
+    def test_the_incident_list_filters_my_agency_and_shows_the_agency(self) -> None:
+        theirs = self._report(self.fire, "fire")
+        ours = self._report(self.police, "crime", 0.01)
+        self.client.force_login(self.police)
+        every = self.client.get(reverse("incidents:list"))
+        self.assertContains(every, f'data-incident="{theirs.pk}"')
+        self.assertContains(every, 'data-agency="des-almaty"')
+        mine = self.client.get(reverse("incidents:list"), {"agency": "mine"})
+        self.assertContains(mine, f'data-incident="{ours.pk}"')
+        self.assertNotContains(mine, f'data-incident="{theirs.pk}"')
+
     def test_user_text_in_the_queue_and_card_is_escaped(self) -> None:
         incident = services.report_incident(
             acting_user=self.police,
@@ -129,8 +140,12 @@ class DeskTests(TestCase):
         car = UnitFactory(region=self.personas.almaty, call_sign="P-1")
         self.client.force_login(self.police)
         card = self.client.get(reverse("incidents:desk-card", args=[incident.pk]))
+        # The card asks for its ranking separately (it may take a moment the first time).
+        recs_url = reverse("incidents:desk-recommendations", args=[incident.pk])
+        self.assertContains(card, f'data-src="{recs_url}"')
+        recs = self.client.get(recs_url)
         page = self.client.get(reverse("incidents:detail", args=[incident.pk]))
-        for response in (card, page):
+        for response in (recs, page):
             self.assertContains(response, 'id="recommendations"')
             self.assertContains(response, f'data-unit-id="{car.pk}"')
             self.assertContains(response, f'name="units" value="{car.pk}"')

@@ -286,3 +286,26 @@ def test_the_legend_lists_every_mark_and_the_night_preset_hides_the_rest(server:
         page.click("#night-preset")
         assert set(page.evaluate("() => window.saqshyMap.visibleLayers()")) == everything
         assert not [e for e in page.errors if "favicon" not in e], page.errors
+
+
+def test_the_incident_page_ranks_units_with_arrival_times_and_shows_its_journal(
+    server: str,
+) -> None:
+    from playwright.sync_api import expect
+
+    token = _token(server, "dispatcher_astana")
+    incident = _report(server, token, "Journal Lane 5", dlat=0.015)
+    with browser_page(locale="en-GB", viewport={"width": 1600, "height": 900}) as page:
+        sign_in(page, server, "dispatcher_astana", "pw-dispatcher_astana")
+        page.click("button[data-lang=en]")
+        page.wait_for_load_state()
+        page.goto(f"{server}/incidents/{incident['id']}/")
+        page.screenshot(path="/tmp/desk-incident-page.png")
+        # The same ranked partial as the map card: a free patrol car first, with minutes.
+        first = page.locator("#recommendations #dispatch-form .cand").first
+        expect(first).to_contain_text("P-")
+        expect(first.locator(".cand-eta")).to_contain_text(re.compile(r"\d+ min"))
+        journal = page.locator("#journal").bounding_box()
+        assert journal is not None and journal["y"] < 900, journal
+        expect(page.locator("#incident-agency")).to_have_text("police-astana")
+        assert not [e for e in page.errors if "favicon" not in e], page.errors
