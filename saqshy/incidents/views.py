@@ -16,6 +16,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -580,6 +581,10 @@ WHY_NOT = {
 }
 
 
+def _minutes_since(at: Any) -> int:
+    return max(0, round((timezone.now() - at).total_seconds() / 60))
+
+
 @login_required
 def desk_card(request: HttpRequest, pk: int) -> HttpResponse:
     """The selected incident's card on the map: facts, units, status buttons and the ranked
@@ -598,6 +603,7 @@ def desk_card(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "incident": incident,
             "status_label": IncidentStatus.label(incident.status),
+            "age_minutes": _minutes_since(incident.reported_at),
             "can_change": can_change,
             "steps": _card_steps(request, incident) if can_change else [],
             "assignments": assignments,
