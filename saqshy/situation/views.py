@@ -21,7 +21,8 @@ from saqshy.situation import basemap
 
 MAX_ZOOM = 19
 
-# The words ops.js shows, in the request's language.
+# The words the incidents layer modules (incidents/static/incidents/map-*.js) show, in the
+# request's language.
 OPS_TEXT = {
     "minutes": _("min"),
     "km": _("km"),
