@@ -51,6 +51,11 @@ night = timezone.now().replace(hour=20, minute=0, second=0, microsecond=0)
 patrols.create_patrol_plan(
     acting_user=None, region=p.astana, starts_at=night, ends_at=night + dt.timedelta(hours=6)
 )
+from saqshy.accounts.models import Norm
+# Astana's own acknowledgement norm (data, over the national 30 s): short, so a test sees it.
+Norm.objects.create(
+    code="call_acknowledgement_seconds", region=p.astana, value=4, unit="seconds", source="test"
+)
 """
 
 # Counts every oscillator the page starts: the alert tone is two of them.
@@ -197,6 +202,7 @@ def test_a_new_call_changes_the_title_and_plays_the_alert(server: str, language:
     with translation.override(language):
         title = translation.gettext("Situation map")
         shortcuts = translation.gettext("Keyboard shortcuts")
+        late = translation.gettext("not acknowledged")
     token = _token(server, "dispatcher_astana")
     with browser_page(locale="en-GB") as page:
         page.add_init_script(SPY_ON_AUDIO)
@@ -206,11 +212,19 @@ def test_a_new_call_changes_the_title_and_plays_the_alert(server: str, language:
         expect(page).to_have_title(re.compile(f"^{re.escape(prefix + title)}"))
 
         # Sound is off by default: the call is counted and shown, but no tone plays.
-        _report(server, token, f"Quiet call {language}", dlat=0.01)
+        quiet = _report(server, token, f"Quiet call {language}", dlat=0.01)
         expect(page).to_have_title(re.compile(rf"^\({waiting + 1}\) {re.escape(title)}"))
         page.wait_for_function("() => document.body.dataset.alerts === '1'")
         assert page.evaluate("window.__tones") == 0
         assert page.evaluate("document.body.dataset.sounds") is None
+
+        # Left unacknowledged beyond the region's norm (4 s here), it escalates visibly.
+        row = page.locator(f'#queue .q-item[data-incident-id="{quiet["id"]}"]')
+        expect(row).to_have_class(re.compile(r"\blate\b"), timeout=15000)
+        expect(row.locator(".q-late")).to_have_text(late)
+        expect(page.locator(f'.inc[data-incident-id="{quiet["id"]}"]')).to_have_class(
+            re.compile(r"\blate\b")
+        )
 
         # Turned on (a sample tone plays), the next call plays the alert.
         page.check("#call-sound")
