@@ -17,7 +17,8 @@
                              (false); visible() whether it is on the map now
      visibleLayers()         the ids of the declared layers on the map now
      pane(name)              the pane of a kind of thing: "areas" < "routes" < "places" <
-                             "units" < "incidents" < "selected" (units never hide incidents)
+                             "units" < "incidents" (units never hide incidents; the selected
+                             incident is raised within its pane)
 */
 (function () {
   "use strict";
@@ -43,7 +44,7 @@
   /* --- end of basemap --- */
 
   /* Panes, bottom to top. Leaflet's own: tiles 200, overlay 400, markers 600, tooltips 650. */
-  const PANES = { areas: 380, routes: 420, places: 590, units: 610, incidents: 640, selected: 645 };
+  const PANES = { areas: 380, routes: 420, places: 590, units: 610, incidents: 640 };
   Object.entries(PANES).forEach(([name, z]) => {
     const pane = map.createPane(`saqshy-${name}`);
     pane.style.zIndex = String(z);
