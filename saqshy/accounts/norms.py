@@ -58,10 +58,10 @@ DEFAULT_NORMS: dict[str, tuple[float, str, str, str]] = {
     "call_acknowledgement_seconds": (
         30,
         "seconds",
-        "A new call nobody has opened or dispatched within this many seconds is escalated "
-        "on the dispatchers' map (the queue and the marker turn to alarm)",
-        "NFPA 1221 (2019) §7.4: alarms answered within 15 s for 90 % and 20 s for 95 %; "
-        "30 s leaves the call-taker time to record it",
+        "A new call still waiting for dispatch after this many seconds is escalated on the "
+        "dispatchers' map (its queue row and marker flash)",
+        "NFPA 1221 (2019) 7.4.1: 90 % of alarms answered within 15 s, 95 % within 20 s; "
+        "30 s leaves time to record the call (assumption; set per region)",
     ),
     "response_arrival_fire_city_seconds": (
         600,
