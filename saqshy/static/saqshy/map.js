@@ -113,7 +113,7 @@
     const item = document.createElement("li");
     const when = document.createElement("span");
     when.className = "muted";
-    when.textContent = feedClock.format(new Date());
+    when.textContent = window.saqshyFormat ? window.saqshyFormat.timeSeconds(new Date()) : feedClock.format(new Date());
     const what = label || (message.data && message.data.name ? message.data.name : `${message.topic} #${message.id}`);
     item.append(when, ` ${what} — ${text[message.op] || message.op}`);
     feed.prepend(item);

@@ -23,7 +23,7 @@
     if (!stops) return;
     const crews = new Map();
     stops.forEach((s) => { if (!crews.has(s.crew)) crews.set(s.crew, []); crews.get(s.crew).push(s); });
-    const time = (iso) => clock.format(new Date(iso));
+    const time = (iso) => (window.saqshyFormat ? window.saqshyFormat.time(iso) : clock.format(new Date(iso)));
     /* Stops only, coloured by crew; clicking a stop draws that crew's night in order (all
        routes at once would cover the city in lines). */
     const route = L.layerGroup().addTo(patrolLayer);

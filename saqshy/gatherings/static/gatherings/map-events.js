@@ -33,7 +33,7 @@
         iconSize: [18, 18],
       }),
     }).bindPopup(() => `<strong>${escapeHtml(p.name)}</strong><br>${escapeHtml(text.event)} · ` +
-      `${escapeHtml(when.format(new Date(p.starts_at)))}<br>${escapeHtml(p.expected_attendance)} ` +
+      `${escapeHtml(window.saqshyFormat ? window.saqshyFormat.dateTime(p.starts_at) : when.format(new Date(p.starts_at)))}<br>${escapeHtml(p.expected_attendance)} ` +
       `${state.failing ? `<br><span style="color:#d73027">✗ ${state.failing} ${escapeHtml(text.gatesFail)}</span>` : ""}` +
       `<br><a href="/events/${Number(f.id)}/">${escapeHtml(text.details)}</a>`);
     events.set(f.id, marker);
