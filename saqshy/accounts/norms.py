@@ -62,6 +62,14 @@ DEFAULT_NORMS: dict[str, tuple[float, str, str, str]] = {
         "From the call to the first unit dispatched (90 % of calls within it)",
         "NFPA 1225 (2022): answer to first unit dispatched within 60 s for 90 %",
     ),
+    "call_acknowledgement_seconds": (
+        30,
+        "seconds",
+        "A new call still waiting for dispatch after this many seconds is escalated on the "
+        "dispatchers' map (its queue row and marker flash)",
+        "NFPA 1221 (2019) 7.4.1: 90 % of alarms answered within 15 s, 95 % within 20 s; "
+        "30 s leaves time to record the call (assumption; set per region)",
+    ),
     "response_arrival_fire_city_seconds": (
         600,
         "seconds",

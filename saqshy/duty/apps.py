@@ -13,7 +13,13 @@ class DutyConfig(registry.SaqshyAppConfig):
         api="saqshy.duty.api.urls",
         nav=(NavEntry(_("Duty"), "duty:posts", 100, ("duty",)),),
         role_rules={"planner": (("*", "duty.*"),), "field-officer": (("view", "duty.*"),)},
-        map_layers=(MapLayer(config="saqshy.duty.map.layer_config"),),
+        map_layers=(
+            MapLayer(
+                config="saqshy.duty.map.layer_config",
+                scripts=("duty/map-patrols.js",),
+                legend="duty/map_legend.html",
+            ),
+        ),
         banners=("duty/readiness_banner.html",),
     )
 

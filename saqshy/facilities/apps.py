@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from saqshy.core import registry
-from saqshy.core.registry import AppDeclaration, NavEntry, PageUrls
+from saqshy.core.registry import AppDeclaration, MapLayer, NavEntry, PageUrls
 
 
 class FacilitiesConfig(registry.SaqshyAppConfig):
@@ -9,6 +9,12 @@ class FacilitiesConfig(registry.SaqshyAppConfig):
     label = "facilities"
     verbose_name = _("Facilities")
     declaration = AppDeclaration(
+        map_layers=(
+            MapLayer(
+                scripts=("facilities/map-facilities.js",),
+                legend="facilities/map_legend.html",
+            ),
+        ),
         pages=(PageUrls("facilities/", "saqshy.facilities.urls"),),
         api="saqshy.facilities.api.urls",
         nav=(NavEntry(_("Facilities"), "facilities:list", 40, ("facilities",)),),

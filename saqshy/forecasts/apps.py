@@ -11,5 +11,11 @@ class ForecastsConfig(registry.SaqshyAppConfig):
     declaration = AppDeclaration(
         api="saqshy.forecasts.api.urls",
         role_rules={"planner": (("*", "forecasts.*"),)},
-        map_layers=(MapLayer(config="saqshy.forecasts.map.layer_config"),),
+        map_layers=(
+            MapLayer(
+                config="saqshy.forecasts.map.layer_config",
+                scripts=("forecasts/map-forecast.js",),
+                legend="forecasts/map_legend.html",
+            ),
+        ),
     )

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from saqshy.core import registry
-from saqshy.core.registry import AppDeclaration, NavEntry, PageUrls
+from saqshy.core.registry import AppDeclaration, MapLayer, NavEntry, PageUrls
 
 
 class GatheringsConfig(registry.SaqshyAppConfig):
@@ -9,6 +9,12 @@ class GatheringsConfig(registry.SaqshyAppConfig):
     label = "gatherings"
     verbose_name = _("Mass events")
     declaration = AppDeclaration(
+        map_layers=(
+            MapLayer(
+                scripts=("gatherings/map-events.js",),
+                legend="gatherings/map_legend.html",
+            ),
+        ),
         pages=(PageUrls("events/", "saqshy.gatherings.urls"),),
         api="saqshy.gatherings.api.urls",
         nav=(NavEntry(_("Mass events"), "gatherings:list", 50, ("gatherings",)),),

@@ -36,7 +36,21 @@ class IncidentsConfig(registry.SaqshyAppConfig):
             "dispatcher": (("*", "incidents.*"), *ENDS_CALLS),
             "field-officer": (("view", "incidents.*"), ("change", "incidents.unit")),
         },
-        map_layers=(MapLayer(config="saqshy.incidents.map.layer_config"),),
+        map_layers=(
+            MapLayer(
+                config="saqshy.incidents.map.layer_config",
+                scripts=(
+                    "incidents/map-ops.js",
+                    "incidents/map-units.js",
+                    "incidents/map-routes.js",
+                    "incidents/map-incidents.js",
+                    "incidents/map-desk.js",
+                    "incidents/map-attention.js",
+                    "incidents/map-keys.js",
+                ),
+                legend="incidents/map_legend.html",
+            ),
+        ),
         schema_enums={
             "UnitKindEnum": "saqshy.incidents.choices.UNIT_KINDS",
             "UnitStatusEnum": "saqshy.incidents.choices.UNIT_STATUSES",

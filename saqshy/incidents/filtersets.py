@@ -7,7 +7,7 @@ from django.utils.translation import pgettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from saqshy.accounts.models import Region
+from saqshy.accounts.models import Grant, Region
 from saqshy.facilities.filtersets import RegionSlugFilter
 from saqshy.incidents.choices import (
     IncidentSource,
@@ -48,6 +48,10 @@ class IncidentFilterSet(django_filters.FilterSet):
         choices=IncidentSource.choices(), label=_("Source")
     )
     open = django_filters.BooleanFilter(method="only_open", label=pgettext_lazy("incident", "Open"))
+    agency = django_filters.CharFilter(field_name="agency__code", label=_("Taking agency (code)"))
+    mine = django_filters.BooleanFilter(
+        method="only_mine", label=_("Only calls taken by my agencies")
+    )
     reported_from = django_filters.IsoDateTimeFilter(
         field_name="reported_at", lookup_expr="gte", label=_("Reported from")
     )
@@ -65,6 +69,8 @@ class IncidentFilterSet(django_filters.FilterSet):
             "priority",
             "source",
             "open",
+            "agency",
+            "mine",
             "duplicate_of",
             "reported_from",
             "reported_to",
@@ -79,6 +85,18 @@ class IncidentFilterSet(django_filters.FilterSet):
             | Q(description__icontains=value)
             | Q(reporter__icontains=value)
         )
+
+    def only_mine(
+        self, queryset: QuerySet[Incident], name: str, value: bool | None
+    ) -> QuerySet[Incident]:
+        """The calls taken by an agency the user holds a grant for (``mine=true``)."""
+        if not value:
+            return queryset
+        user_id = getattr(getattr(self.request, "user", None), "pk", None)
+        if user_id is None:
+            return queryset.none()
+        agencies = Grant.objects.filter(user_id=user_id).values("agency_id")
+        return queryset.filter(agency_id__in=agencies)
 
     def only_open(
         self, queryset: QuerySet[Incident], name: str, value: bool | None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from saqshy.accounts.queries import norm
 from saqshy.core.scoping import user_scope
 from saqshy.incidents.choices import IncidentStatus, Priority, UnitKind, UnitStatus
 from saqshy.incidents.models import Incident, IncidentType, Unit
@@ -36,6 +37,16 @@ UNIT_MARK = {
 }
 
 
+def agency_bound(user: Any) -> bool:
+    """A role acting for its own agency only (a dispatcher): its queue opens on its calls."""
+    scope = user_scope(user, Incident, "change")
+    return (
+        not scope.empty
+        and not scope.everything
+        and all(reach.agency_id is not None for reach in scope.reaches)
+    )
+
+
 def layer_config(user: Any, region: Any) -> dict[str, Any]:
     """What the map's incident and unit layers need for ``user``."""
     types = [
@@ -65,6 +76,15 @@ def layer_config(user: Any, region: Any) -> dict[str, Any]:
         "incidentPage": "/incidents/{id}/",
         "unitsUrl": "/api/units/?page_size=1000",
         "routeUrl": "/api/routing/route",
+        "queueUrl": "/incidents/desk/queue/",
+        "cardUrl": "/incidents/{id}/card/",
+        "noteUrl": "/api/incidents/{id}/notes/",
+        # A waiting call escalates on the map after this long (a norm, set per region).
+        "ackSeconds": norm("call_acknowledgement_seconds", region.pk if region else None),
+        "agencyBound": agency_bound(user),
+        "myAgencies": sorted(set(user.grants.values_list("agency_id", flat=True))),
+        # The new-call tone is off until the dispatcher turns it on (kept in their browser).
+        "callSound": False,
         "seeIncidents": not user_scope(user, Incident, "view").empty,
         "seeUnits": not user_scope(user, Unit, "view").empty,
         "canDispatch": not user_scope(user, Incident, "change").empty,

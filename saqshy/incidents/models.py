@@ -214,6 +214,18 @@ class Incident(BaseModel):
         blank=True,
         related_name="+",
     )
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("taking agency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        help_text=_(
+            "The agency whose desk took the call; empty for a call the system recorded "
+            "(a sensor, a feed), which is the region's."
+        ),
+    )
 
     scope_region_field: ClassVar[str | None] = "region"
 
@@ -262,6 +274,7 @@ class Incident(BaseModel):
             "address": self.address,
             "reported_at": self.reported_at.isoformat() if self.reported_at else None,
             "duplicate_of": self.duplicate_of_id,
+            "agency_id": self.agency_id,
         }
 
 

@@ -148,6 +148,7 @@ def report_incident(
     """
     fields.pop("region", None)
     fields.pop("status", None)
+    fields.pop("agency", None)
     region_id = region_id_containing(float(lat), float(lon))
     if not str(fields.get("address") or "").strip():
         fields["address"] = describe_point(float(lat), float(lon))[:255]
@@ -157,6 +158,7 @@ def report_incident(
         lat=lat,
         lon=lon,
         region_id=region_id,
+        agency_id=taking_agency(_actor(acting_user), region_id),
         priority=priority if priority is not None else type.default_priority,
         reported_at=at,
         status=IncidentStatus.NEW,
@@ -310,16 +312,31 @@ _MAY_NOT_END = {
 }
 
 
-def owning_agencies(incident: Incident) -> set[int]:
-    """The agencies whose desk took the call: those its recorder holds a grant for in its
-    region. Empty for a call the system recorded (a sensor, a feed): it is the region's."""
-    if incident.reported_by_id is None:
-        return set()
-    return set(
-        Grant.objects.filter(user_id=incident.reported_by_id)
-        .filter(Q(region=None) | Q(region_id=incident.region_id))
-        .values_list("agency_id", flat=True)
+def recorder_agencies(user_id: int | None, region_id: int | None) -> list[int]:
+    """The agencies a recorder holds a grant for in a region, the region's own grants first
+    (then national ones), each once, by id."""
+    if user_id is None:
+        return []
+    rows = (
+        Grant.objects.filter(user_id=user_id)
+        .filter(Q(region=None) | Q(region_id=region_id))
+        .values_list("agency_id", "region_id")
     )
+    ordered = sorted(rows, key=lambda row: (row[1] is None, row[0]))
+    return list(dict.fromkeys(agency_id for agency_id, _region in ordered))
+
+
+def taking_agency(recorder: Any, region_id: int | None) -> int | None:
+    """The agency a new call is recorded for: the recorder's (its regional grant before a
+    national one); None for a call the system recorded (a sensor, a feed)."""
+    agencies = recorder_agencies(getattr(recorder, "pk", None), region_id)
+    return agencies[0] if agencies else None
+
+
+def owning_agencies(incident: Incident) -> set[int]:
+    """The agency whose desk took the call (``Incident.agency``, set on intake). Empty for a
+    call the system recorded (a sensor, a feed): it is the region's."""
+    return {incident.agency_id} if incident.agency_id is not None else set()
 
 
 def may_end(acting_user: Any, incident: Incident, action: str) -> bool:

@@ -16,6 +16,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -24,10 +25,11 @@ from rest_framework.exceptions import ValidationError as QueryError
 from saqshy.accounts.queries import regions_in_scope
 from saqshy.core.scoping import restricted, restricted_prefetch, user_scope
 from saqshy.core.views import run_service
-from saqshy.incidents import indicators, services
+from saqshy.incidents import indicators, queries, services
 from saqshy.incidents.api.views import read_indicator_query
 from saqshy.incidents.choices import IncidentStatus, Priority, UnitKind, UnitStatus
 from saqshy.incidents.forms import IncidentForm, NoteForm
+from saqshy.incidents.map import agency_bound
 from saqshy.incidents.models import Incident, IncidentType, IncidentUnit, Unit
 
 _ACTIVE = Q(released_at__isnull=True)
@@ -35,7 +37,7 @@ _ACTIVE = Q(released_at__isnull=True)
 
 def _incidents(request: HttpRequest) -> QuerySet[Incident]:
     visible: QuerySet[Incident] = Incident.objects.restrict(request.user, "view")
-    return visible.select_related("type", "region")
+    return visible.select_related("type", "region", "agency")
 
 
 def _may(request: HttpRequest, model: type[Any], action: str, region_id: int | None) -> bool:
@@ -53,8 +55,13 @@ def _chosen(request: HttpRequest, name: str) -> str:
 def incident_list(request: HttpRequest) -> HttpResponse:
     """Open incidents, most urgent and longest waiting first (or all, newest first)."""
     show = "all" if request.GET.get("show") == "all" else "open"
-    filters = {name: _chosen(request, name) for name in ("type", "priority", "region")}
+    filters = {name: _chosen(request, name) for name in ("type", "priority", "region", "agency")}
     incidents = _incidents(request)
+    if filters["agency"] == "mine":
+        # The calls the user's agencies took, and the region's own (recorded by the system).
+        incidents = incidents.filter(
+            Q(agency_id__in=_my_agencies(request.user)) | Q(agency__isnull=True)
+        )
     if filters["type"]:
         incidents = incidents.filter(type__code=filters["type"])
     if filters["priority"] in Priority.values():
@@ -144,23 +151,6 @@ def _next_steps(
     return steps
 
 
-def _dispatchable(request: HttpRequest, incident: Incident) -> list[tuple[Unit, bool]]:
-    """Available units the user may send in the incident's region, the kinds it needs first."""
-    if not incident.is_open:
-        return []
-    needs = incident.type.needs or {}
-    units: QuerySet[Unit] = (
-        Unit.objects.restrict(request.user, "change")
-        .filter(region_id=incident.region_id, status=UnitStatus.AVAILABLE)
-        .select_related("agency")
-    )
-    order = {kind: n for n, kind in enumerate(UnitKind.values())}
-    return sorted(
-        ((unit, unit.kind in needs) for unit in units),
-        key=lambda pair: (not pair[1], order.get(pair[0].kind, 99), pair[0].call_sign),
-    )
-
-
 @login_required
 def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     incident = get_object_or_404(_incidents(request), pk=pk)
@@ -196,7 +186,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "merged": visible.filter(duplicate_of=incident, merged_at__isnull=False).order_by(
                 "merged_at"
             ),
-            "dispatchable": _dispatchable(request, incident) if can_change else [],
+            **recommendation_context(request, incident),
             "needs": [
                 (UnitKind.label(kind), count) for kind, count in (incident.type.needs or {}).items()
             ],
@@ -335,6 +325,17 @@ def incident_create(request: HttpRequest) -> HttpResponse:
 # --- units ------------------------------------------------------------------------------------
 
 
+# Units at work first (the order a call goes through), then the ones free to send, then the rest.
+BOARD_ORDER = [
+    UnitStatus.ON_SCENE,
+    UnitStatus.EN_ROUTE,
+    UnitStatus.DISPATCHED,
+    UnitStatus.RETURNING,
+    UnitStatus.AVAILABLE,
+    UnitStatus.OUT_OF_SERVICE,
+]
+
+
 @login_required
 def unit_board(request: HttpRequest) -> HttpResponse:
     """Every unit in scope grouped by status, then kind, with its incident and last fix."""
@@ -379,7 +380,7 @@ def unit_board(request: HttpRequest) -> HttpResponse:
                 if grouped[status].get(kind)
             ],
         }
-        for status, label in UnitStatus.choices()
+        for status, label in sorted(UnitStatus.choices(), key=lambda c: BOARD_ORDER.index(c[0]))
     ]
     return render(
         request,
@@ -472,4 +473,156 @@ def response_indicators(request: HttpRequest) -> HttpResponse:
             "date_from": query["date_from"] if query else _chosen(request, "date_from"),
             "date_to": query["date_to"] if query else _chosen(request, "date_to"),
         },
+    )
+
+
+# --- the situation map's desk: queue and incident card as partials ----------------------------
+
+
+def _my_agencies(user: Any) -> set[int]:
+    return set(user.grants.values_list("agency_id", flat=True)) if user.is_authenticated else set()
+
+
+@login_required
+def desk_queue(request: HttpRequest) -> HttpResponse:
+    """The map's incident queue: waiting calls first, then by priority and age. ``scope=mine``
+    keeps the calls taken by the user's agencies (and the region's own, recorded by the
+    system); ``scope=all`` shows every call in reach, the user's agencies' first."""
+    mine = _my_agencies(request.user)
+    scope = request.GET.get("scope") or ("mine" if agency_bound(request.user) else "all")
+    incidents = (
+        _incidents(request)
+        .filter(status__in=IncidentStatus.OPEN)
+        .select_related("agency")
+        .order_by("priority", "reported_at", "id")
+    )
+    rows = list(incidents)
+    if scope == "mine":
+        shown = [i for i in rows if i.agency_id is None or i.agency_id in mine]
+    else:
+        shown = rows
+    shown.sort(
+        key=lambda i: (
+            i.status != IncidentStatus.NEW,
+            i.agency_id is not None and i.agency_id not in mine,
+            i.priority,
+            i.reported_at,
+            i.pk,
+        )
+    )
+    return render(
+        request,
+        "incidents/partials/queue.html",
+        {
+            "rows": shown,
+            "scope": "mine" if scope == "mine" else "all",
+            "hidden": len(rows) - len(shown),
+            "waiting": sum(1 for i in shown if i.status == IncidentStatus.NEW),
+            "mine": mine,
+        },
+    )
+
+
+def _card_steps(request: HttpRequest, incident: Incident) -> list[tuple[str, Any, bool]]:
+    """The status buttons of the map card (the same rules as the incident page)."""
+    has_units = incident.assignments.filter(released_at__isnull=True).exists()
+    return _next_steps(request, incident, has_units)
+
+
+def recommendation_context(request: HttpRequest, incident: Incident) -> dict[str, Any]:
+    """The ranked units to send (``queries.recommendations``) grouped for the shared partial:
+    the suggested ones and the next few of each kind up front, the rest folded away."""
+    if not incident.is_open or incident.status == IncidentStatus.ON_SCENE:
+        return {"recs": None}
+    if not _may(request, Incident, "change", incident.region_id):
+        return {"recs": None}
+    result = queries.recommendations(incident, request.user)
+    kind_labels = dict(UnitKind.choices())
+    shown: list[dict[str, Any]] = []
+    more: list[dict[str, Any]] = []
+    per_kind: Counter[str] = Counter()
+    for candidate in result["recommended"]:
+        per_kind[candidate["kind"]] += 1
+        (shown if candidate["suggested"] or per_kind[candidate["kind"]] <= 3 else more).append(
+            candidate
+        )
+    for candidate in [*result["recommended"], *result["others"]]:
+        candidate["kind_label"] = kind_labels.get(candidate["kind"], candidate["kind"])
+        eta = candidate.get("eta_seconds")
+        candidate["eta_minutes"] = None if eta is None else max(1, round(eta / 60))
+        meters = candidate.get("meters")
+        candidate["km"] = None if meters is None else f"{meters / 1000:.1f}"
+        candidate["why_label"] = WHY_NOT.get(candidate.get("why_not") or "", "")
+        # Any available unit of the region may be sent, ranked or not (no position, no road).
+        candidate["sendable"] = candidate["status"] == UnitStatus.AVAILABLE and candidate.get(
+            "why_not"
+        ) not in ("out_of_region", "busy")
+    return {
+        "recs": {
+            "sendable": any(c["sendable"] for c in [*result["recommended"], *result["others"]]),
+            "shown": shown,
+            "more": more,
+            "others": result["others"][:30],
+            "others_count": len(result["others"]),
+            "missing": [
+                (count, kind_labels.get(kind, kind)) for kind, count in result["missing"].items()
+            ],
+        }
+    }
+
+
+WHY_NOT = {
+    "busy": gettext_lazy("busy"),
+    "wrong_kind": gettext_lazy("wrong kind"),
+    "no_position": gettext_lazy("no position"),
+    "out_of_region": gettext_lazy("out of region"),
+    "unreachable": gettext_lazy("no road route"),
+    "out_of_service": gettext_lazy("out of service"),
+}
+
+
+def _minutes_since(at: Any) -> int:
+    return max(0, round((timezone.now() - at).total_seconds() / 60))
+
+
+@login_required
+def desk_card(request: HttpRequest, pk: int) -> HttpResponse:
+    """The selected incident's card on the map: facts, units, status buttons and the ranked
+    recommendations (the same partial as the incident page)."""
+    incident = get_object_or_404(_incidents(request).select_related("agency"), pk=pk)
+    can_change = _may(request, Incident, "change", incident.region_id)
+    assignments = list(
+        restricted(request.user, incident.assignments)
+        .filter(released_at__isnull=True)
+        .select_related("unit")
+        .order_by("assigned_at", "id")
+    )
+    return render(
+        request,
+        "incidents/partials/card.html",
+        {
+            "incident": incident,
+            "status_label": IncidentStatus.label(incident.status),
+            "age_minutes": _minutes_since(incident.reported_at),
+            "can_change": can_change,
+            "steps": _card_steps(request, incident) if can_change else [],
+            "assignments": assignments,
+            # Ranking by road can take a moment (the first time a region's graph loads): the
+            # card comes first, its recommendations follow from ``desk_recommendations``.
+            "recs_url": reverse("incidents:desk-recommendations", args=[incident.pk])
+            if can_change and incident.is_open and incident.status != IncidentStatus.ON_SCENE
+            else None,
+        },
+    )
+
+
+@login_required
+def desk_recommendations(request: HttpRequest, pk: int) -> HttpResponse:
+    """The ranked units to send for the map card (the partial of the incident page)."""
+    incident = get_object_or_404(_incidents(request), pk=pk)
+    context = recommendation_context(request, incident)
+    if context["recs"] is None:
+        return HttpResponse('<div class="recommendations" id="recommendations"></div>')
+    return render(
+        request, "incidents/partials/recommendations.html", {"incident": incident, **context}
     )

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from saqshy.core import registry
-from saqshy.core.registry import AppDeclaration, NavEntry, PageUrls
+from saqshy.core.registry import AppDeclaration, MapLayer, NavEntry, PageUrls
 
 
 class PyrotechnicsConfig(registry.SaqshyAppConfig):
@@ -9,6 +9,12 @@ class PyrotechnicsConfig(registry.SaqshyAppConfig):
     label = "pyrotechnics"
     verbose_name = _("Pyrotechnics control")
     declaration = AppDeclaration(
+        map_layers=(
+            MapLayer(
+                scripts=("pyrotechnics/map-outlets.js",),
+                legend="pyrotechnics/map_legend.html",
+            ),
+        ),
         pages=(PageUrls("pyrotechnics/", "saqshy.pyrotechnics.urls"),),
         api="saqshy.pyrotechnics.api.urls",
         nav=(NavEntry(_("Pyrotechnics"), "pyrotechnics:overview", 110, ("pyrotechnics",)),),

@@ -20,7 +20,8 @@ from saqshy.facilities.choices import FacilityKind
 from saqshy.inspections.choices import Clearance
 from saqshy.situation import basemap
 
-# The words ops.js shows, in the request's language.
+# The words the incidents layer modules (incidents/static/incidents/map-*.js) show, in the
+# request's language.
 OPS_TEXT = {
     "minutes": _("min"),
     "km": _("km"),
@@ -53,6 +54,8 @@ OPS_TEXT = {
     "unit": pgettext_lazy("emergency unit", "Unit"),
     "priority": _("Priority"),
     "dup": _("duplicate?"),
+    "noteAdded": _("Note added."),
+    "newCall": _("New call"),
     "actions": {
         "en_route": _("Units en route"),
         "on_scene": _("Units on scene"),

@@ -34,6 +34,13 @@ class IncidentSerializer(serializers.ModelSerializer):
         required=False, min_value=1, max_value=4, help_text="Defaults to the type's priority."
     )
     assignments = AssignmentSerializer(many=True, read_only=True)
+    agency: serializers.SlugRelatedField[Agency] = serializers.SlugRelatedField(
+        slug_field="code",
+        read_only=True,
+        help_text="The agency whose desk took the call (set on intake from the recorder's "
+        "grant); null for a call the system recorded.",
+    )
+    agency_id = serializers.IntegerField(read_only=True, allow_null=True)
 
     class Meta:
         model = Incident
@@ -41,6 +48,8 @@ class IncidentSerializer(serializers.ModelSerializer):
             "id",
             "type",
             "type_name",
+            "agency",
+            "agency_id",
             "priority",
             "source",
             "lat",

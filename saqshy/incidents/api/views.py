@@ -47,7 +47,7 @@ _CONFLICT_DUPLICATE = OpenApiResponse(
 class IncidentViewSet(ScopedModelViewSet):
     """Incidents on the duty desk. Kept as history: no edits or deletes, only the actions."""
 
-    queryset = Incident.objects.select_related("type", "region")
+    queryset = Incident.objects.select_related("type", "region", "agency")
     related_rows = {"assignments": IncidentUnit.objects.select_related("unit")}
     serializer_class = IncidentSerializer
     filterset_class = IncidentFilterSet

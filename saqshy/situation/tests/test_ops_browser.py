@@ -117,7 +117,10 @@ def test_new_incident_appears_live_and_the_top_unit_is_dispatched(server: str) -
         card = page.locator("#incident-card")
         expect(card).to_have_attribute("data-incident-id", str(incident["id"]))
         candidates = card.locator("#dispatch-form .cand")
-        expect(candidates.first).to_have_attribute("data-unit-id", str(units["P-NEAR"]))
+        # The card comes at once; its ranking follows (the first one loads the road graph).
+        expect(candidates.first).to_have_attribute(
+            "data-unit-id", str(units["P-NEAR"]), timeout=15000
+        )
         # The other patrol car is ranked but not suggested; the fire engine is the wrong kind.
         expect(card.locator(f'.cand[data-unit-id="{units["P-FAR"]}"] input')).not_to_be_checked()
         expect(card.locator(f'.cand[data-unit-id="{units["FE-1"]}"]')).to_contain_text("wrong kind")

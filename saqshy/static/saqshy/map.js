@@ -1,29 +1,47 @@
-/* The situation map: our own basemap (situation/basemap.js); facilities, mass events and pyrotechnics outlets;
-   live changes over a WebSocket. */
+/* The situation map's core: the Leaflet map and its panes, the live WebSocket and the
+   snapshot-then-catch-up sync, the feed of recent changes, and the layer registry with the
+   "night" preset. Every layer (facilities, events, outlets, incidents, units, routes,
+   forecast, patrols, …) is a small module of its own app, declared in that app's
+   MapLayer(scripts=…) and loaded after this file; it talks to the core through
+   window.saqshyMap:
+
+     map                     the Leaflet map
+     config, text            the page's map configuration and words (json_script blocks)
+     escapeHtml, getJson, getAll, fetchAll
+     onSync(load)            load() runs after every (re)connect, before buffered changes apply
+     onChange(topic, fn)     fn(message) for every live change of that topic ("*": every one);
+                             the same messages are also dispatched as "saqshy:change" events
+     addToFeed(message, label)
+     layer({id, night, box, visible})  declares a toggleable layer: `box` is its checkbox id;
+                             `night` whether the night preset keeps it (true) or hides it
+                             (false); visible() whether it is on the map now
+     visibleLayers()         the ids of the declared layers on the map now
+     pane(name)              the pane of a kind of thing: "areas" < "routes" < "places" <
+                             "units" < "incidents" (units never hide incidents; the selected
+                             incident is raised within its pane)
+*/
 (function () {
   "use strict";
   const config = JSON.parse(document.getElementById("map-config").textContent);
   const text = JSON.parse(document.getElementById("map-i18n").textContent);
-  const kinds = Object.fromEntries(config.kinds.map((k) => [k.value, k]));
-  const clearanceStyle = Object.fromEntries(config.clearance.map((c) => [c.value, c]));
+  const { escapeHtml } = window.saqshyHtml;
+  const mapBox = document.getElementById("map");
 
+  /* keyboard: false on the map keeps arrow keys for the desk; the container itself stays
+     reachable by Tab for panning with the mouse's stand-ins (+/−). */
   const map = L.map("map", { preferCanvas: true, zoomControl: true })
     .setView([config.start.lat, config.start.lon], config.start.zoom);
+
+  /* Basemap: our own vector tiles (situation/basemap.js, loaded before this file). */
   window.saqshyBasemap.create(map, config);
 
-  const cluster = L.markerClusterGroup({ chunkedLoading: true, disableClusteringAtZoom: 17 });
-  map.addLayer(cluster);
-  const eventsLayer = L.layerGroup().addTo(map);
-  const outletsLayer = L.layerGroup().addTo(map);
-  const markers = new Map();
-  const events = new Map();
-  const outlets = new Map();
-  const hidden = new Set();
-  const counts = {};
-  let clearance = {};
-  let byClearance = false;
-
-  const { escapeHtml } = window.saqshyHtml;
+  /* Panes, bottom to top. Leaflet's own: tiles 200, overlay 400, markers 600, tooltips 650. */
+  const PANES = { areas: 380, routes: 420, places: 590, units: 610, incidents: 640 };
+  Object.entries(PANES).forEach(([name, z]) => {
+    const pane = map.createPane(`saqshy-${name}`);
+    pane.style.zIndex = String(z);
+  });
+  function pane(name) { return `saqshy-${name}`; }
 
   async function getJson(url) {
     const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/geo+json, application/json" } });
@@ -40,231 +58,73 @@
     }
   }
 
-  /* Facilities */
-  function facilityColour(p) {
-    if (byClearance) return (clearanceStyle[clearance[p.id]] || clearanceStyle.never || {}).colour || "#777";
-    return (kinds[p.kind] || {}).colour || "#777";
-  }
-
-  function facilityPopup(p) {
-    const kind = kinds[p.kind] || { label: p.kind };
-    const cap = p.capacity ? `<br>${escapeHtml(text.capacity)}: ${p.capacity}` : "";
-    const state = clearance[p.id] ? `<br>${escapeHtml((clearanceStyle[clearance[p.id]] || {}).label)}` : "";
-    return `<strong>${escapeHtml(p.name || kind.label)}</strong><br>${escapeHtml(kind.label)}` +
-      `${cap}${state}<br><a href="/facilities/${p.id}/">${escapeHtml(text.details)}</a>`;
-  }
-
-  function upsert(p) {
-    let marker = markers.get(p.id);
-    if (marker) {
-      counts[marker.options.kind] -= 1;
-      cluster.removeLayer(marker);
+  /* Every page of a list, or null if any page failed (an incomplete list must not be taken
+     for the whole: what is missing from it would be removed from the map). */
+  async function fetchAll(url) {
+    const rows = [];
+    while (url) {
+      const page = await getJson(url);
+      if (!page) return null;
+      rows.push(...page.results);
+      url = page.next;
     }
-    marker = L.circleMarker([p.lat, p.lon], {
-      radius: 7, color: "#fff", weight: 1.5, fillColor: facilityColour(p), fillOpacity: 0.95, kind: p.kind,
-    }).bindPopup(() => facilityPopup(p));
-    marker.feature = { properties: p };
-    markers.set(p.id, marker);
-    counts[p.kind] = (counts[p.kind] || 0) + 1;
-    if (!hidden.has(p.kind)) cluster.addLayer(marker);
-    return marker;
+    return rows;
   }
 
-  function remove(id) {
-    const marker = markers.get(id);
-    if (!marker) return;
-    counts[marker.options.kind] -= 1;
-    cluster.removeLayer(marker);
-    markers.delete(id);
+  /* --- Layers and the night preset --- */
+  const layers = [];
+  function layer(spec) { layers.push(spec); }
+  const nightButton = document.getElementById("night-preset");
+  let beforeNight = null; // the boxes' states before the preset, restored when it is undone
+  function boxOf(spec) { return spec.box ? document.getElementById(spec.box) : null; }
+  function setBox(box, checked) {
+    if (!box || box.checked === checked) return;
+    box.checked = checked;
+    box.dispatchEvent(new Event("change", { bubbles: true }));
   }
-
-  function recolour() {
-    markers.forEach((marker) => marker.setStyle({ fillColor: facilityColour(marker.feature.properties) }));
-    cluster.refreshClusters();
-  }
-
-  function fromFeature(f) {
-    return {
-      id: f.id, kind: f.properties.kind, name: f.properties.display_name,
-      capacity: f.properties.capacity, lat: f.geometry.coordinates[1], lon: f.geometry.coordinates[0],
-    };
-  }
-
-  // Legend pieces built as nodes: labels and colours never pass through innerHTML.
-  function swatch(colour) {
-    const node = document.createElement("span");
-    node.className = "swatch";
-    node.style.background = colour;
-    return node;
-  }
-
-  function muted(text) {
-    const node = document.createElement("span");
-    node.className = "muted";
-    node.textContent = String(text);
-    return node;
-  }
-
-  function renderLegend() {
-    const legend = document.getElementById("legend");
-    legend.innerHTML = "";
-    if (byClearance) {
-      config.clearance.forEach((c) => {
-        const n = Object.values(clearance).filter((s) => s === c.value).length;
-        const item = document.createElement("li");
-        item.append(swatch(c.colour), c.label, " ", muted(n));
-        legend.appendChild(item);
-      });
-    } else {
-      config.kinds.filter((k) => counts[k.value] > 0).forEach((k) => {
-        const item = document.createElement("li");
-        const label = document.createElement("label");
-        const box = document.createElement("input");
-        box.type = "checkbox";
-        box.checked = !hidden.has(k.value);
-        box.addEventListener("change", (e) => toggleKind(k.value, e.target.checked));
-        label.append(box, swatch(k.colour), k.label, " ", muted(counts[k.value]));
-        item.appendChild(label);
-        legend.appendChild(item);
-      });
+  function night(on) {
+    if (on) {
+      beforeNight = layers.map((spec) => [spec, (boxOf(spec) || {}).checked]);
+      layers.forEach((spec) => setBox(boxOf(spec), Boolean(spec.night)));
+    } else if (beforeNight) {
+      beforeNight.forEach(([spec, checked]) => setBox(boxOf(spec), Boolean(checked)));
+      beforeNight = null;
     }
-    document.getElementById("facility-count").textContent = markers.size;
-    document.getElementById("map").dataset.markers = String(markers.size);
+    if (nightButton) nightButton.setAttribute("aria-pressed", on ? "true" : "false");
+    mapBox.dataset.preset = on ? "night" : "";
   }
+  if (nightButton) nightButton.addEventListener("click", () => night(nightButton.getAttribute("aria-pressed") !== "true"));
 
-  function toggleKind(kind, visible) {
-    if (visible) hidden.delete(kind); else hidden.add(kind);
-    const layers = [...markers.values()].filter((m) => m.options.kind === kind);
-    if (visible) cluster.addLayers(layers); else cluster.removeLayers(layers);
-  }
-
-  async function loadFacilities() {
-    cluster.clearLayers();
-    markers.clear();
-    Object.keys(counts).forEach((k) => delete counts[k]);
-    await getAll(config.facilitiesUrl, (f) => upsert(fromFeature(f)));
-    renderLegend();
-  }
-
-  let clearanceTimer = null;
-  async function loadClearance() {
-    clearance = (await getJson(config.clearanceUrl)) || {};
-    if (byClearance) recolour();
-    renderLegend();
-  }
-  function reloadClearanceSoon() {
-    /* A clearance change can unblock or block events too; bursts (an inspection with several
-       violations, an import) are folded into one reload. */
-    clearTimeout(clearanceTimer);
-    clearanceTimer = setTimeout(() => { loadClearance(); loadEvents(); }, 400);
-  }
-
-  /* Mass events */
-  function eventState(p) {
-    const failing = (p.gates || []).filter((g) => !g.passed).length;
-    if (p.status === "approved" || p.status === "held") return { colour: "#1a9850", failing };
-    if (failing) return { colour: "#d73027", failing };
-    return { colour: "#3182bd", failing };
-  }
-
-  function upsertEvent(f) {
-    const p = f.properties;
-    const old = events.get(f.id);
-    if (old) eventsLayer.removeLayer(old);
-    if (p.status === "cancelled" || p.status === "rejected") { events.delete(f.id); return; }
-    const state = eventState(p);
-    const marker = L.marker([f.geometry.coordinates[1], f.geometry.coordinates[0]], {
-      icon: L.divIcon({
-        className: "event-icon",
-        html: `<span style="background:${state.colour}" data-status="${escapeHtml(p.status)}">★</span>`,
-        iconSize: [18, 18],
-      }),
-    }).bindPopup(() => `<strong>${escapeHtml(p.name)}</strong><br>${escapeHtml(text.event)} · ` +
-      `${escapeHtml(window.saqshyFormat.dateTime(p.starts_at))}<br>${p.expected_attendance} ` +
-      `${state.failing ? `<br><span style="color:#d73027">✗ ${state.failing} ${escapeHtml(text.gatesFail)}</span>` : ""}` +
-      `<br><a href="/events/${f.id}/">${escapeHtml(text.details)}</a>`);
-    events.set(f.id, marker);
-    eventsLayer.addLayer(marker);
-    document.getElementById("events-count").textContent = events.size;
-  }
-
-  async function loadEvents() {
-    eventsLayer.clearLayers();
-    events.clear();
-    await getAll(config.eventsUrl, upsertEvent);
-    document.getElementById("events-count").textContent = events.size;
-  }
-
-  async function refreshEvent(id) {
-    const feature = await getJson(config.eventUrl.replace("{id}", id));
-    if (feature) upsertEvent(feature);
-  }
-
-  /* Pyrotechnics outlets */
-  function upsertOutlet(f) {
-    const p = f.properties;
-    const old = outlets.get(f.id);
-    if (old) outletsLayer.removeLayer(old);
-    const expired = p.certificate_expired;
-    const marker = L.circleMarker([f.geometry.coordinates[1], f.geometry.coordinates[0]], {
-      radius: 6, color: expired ? "#a50026" : "#fff", weight: expired ? 3 : 1.5,
-      fillColor: "#ff7f00", fillOpacity: 0.95,
-    }).bindPopup(() => `<strong>${escapeHtml(p.name)}</strong><br>${escapeHtml(text.outlet)}` +
-      `${expired ? `<br><span style="color:#a50026">${escapeHtml(text.expired)}</span>` : ""}` +
-      `<br><a href="/pyrotechnics/outlets/${f.id}/">${escapeHtml(text.details)}</a>`);
-    outlets.set(f.id, marker);
-    outletsLayer.addLayer(marker);
-    document.getElementById("outlets-count").textContent = outlets.size;
-  }
-
-  async function loadOutlets() {
-    outletsLayer.clearLayers();
-    outlets.clear();
-    await getAll(config.outletsUrl, upsertOutlet);
-    document.getElementById("outlets-count").textContent = outlets.size;
-  }
-
-  /* Live feed */
+  /* --- Live feed --- */
+  const feedClock = new Intl.DateTimeFormat(document.documentElement.lang || undefined,
+    { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
   function addToFeed(message, label) {
     const feed = document.getElementById("feed");
     const empty = document.getElementById("feed-empty");
     if (empty) empty.remove();
     const item = document.createElement("li");
-    const when = window.saqshyFormat.timeSeconds(new Date());
+    const when = document.createElement("span");
+    when.className = "muted";
+    when.textContent = window.saqshyFormat ? window.saqshyFormat.timeSeconds(new Date()) : feedClock.format(new Date());
     const what = label || (message.data && message.data.name ? message.data.name : `${message.topic} #${message.id}`);
-    item.innerHTML = `<span class="muted">${when}</span> ${escapeHtml(what)} — ${escapeHtml(text[message.op] || message.op)}`;
+    item.append(when, ` ${what} — ${text[message.op] || message.op}`);
     feed.prepend(item);
     while (feed.children.length > 30) feed.lastChild.remove();
   }
 
-  function onChange(message) {
-    /* Other layers (incidents and units, ops.js) listen for the same messages. */
+  const listeners = {};
+  function onChange(topic, fn) { (listeners[topic] = listeners[topic] || []).push(fn); }
+  function applyChange(message) {
     document.dispatchEvent(new CustomEvent("saqshy:change", { detail: message }));
-    if (message.topic === "facility") {
-      if (message.op === "reloaded") loadFacilities();
-      else if (message.op === "deleted") remove(message.id);
-      else upsert(message.data);
-      renderLegend();
-    } else if (message.topic === "gathering") {
-      if (message.op === "reloaded") loadEvents();
-      else if (message.op === "deleted") { const m = events.get(message.id); if (m) eventsLayer.removeLayer(m); events.delete(message.id); }
-      else refreshEvent(message.id);
-    } else if (message.topic === "clearance") {
-      reloadClearanceSoon();
-    } else if (message.topic === "outlet") {
-      loadOutlets();
-    } else {
-      return;
-    }
-    addToFeed(message);
+    [...(listeners[message.topic] || []), ...(listeners["*"] || [])].forEach((fn) => fn(message));
   }
 
   /* Live picture: subscribe, load, catch up.
      The socket opens first; its "hello" carries the server time at which it joined its groups.
-     Only then is the snapshot loaded (every layer, and every layer registered with onSync),
-     while change messages are buffered; afterwards the buffered messages sent after the hello
-     are applied in order. Nothing committed between the load and the subscription is lost,
-     and every (re)connect, or a change of the user's grants, repeats this. */
+     Only then is the snapshot loaded (every layer registered with onSync), while change
+     messages are buffered; afterwards the buffered messages sent after the hello are applied
+     in order. Nothing committed between the load and the subscription is lost, and every
+     (re)connect, or a change of the user's grants, repeats this. */
   const syncs = [];
   const live = document.getElementById("live");
   const liveLabel = live.querySelector(".live-text");
@@ -321,7 +181,7 @@
   }
 
   async function snapshot() {
-    await Promise.all([loadFacilities(), loadClearance(), loadEvents(), loadOutlets(), ...syncs.map((load) => load())]);
+    await Promise.all(syncs.map((load) => load()));
     loaded = true;
   }
 
@@ -339,7 +199,7 @@
     const pending = buffer;
     buffer = null;
     asOf = Math.max(asOf || 0, hello.at);
-    pending.filter((m) => !(m.at <= hello.at)).forEach((m) => { onChange(m); advance(m.at); });
+    pending.filter((m) => !(m.at <= hello.at)).forEach((m) => { applyChange(m); advance(m.at); });
     showState("live");
     advance(hello.at);
   }
@@ -350,7 +210,7 @@
       catchUp(message);
     } else if (message.type === "change") {
       if (buffer) buffer.push(message);
-      else { onChange(message); advance(message.at); }
+      else { applyChange(message); advance(message.at); }
     } else if (message.type === "pong") {
       clearTimeout(pongTimer);
       if (!buffer) advance(message.at);
@@ -401,19 +261,11 @@
   window.addEventListener("online", () => { retry = 500; connect(); });
   document.addEventListener("visibilitychange", () => { if (!document.hidden) connect(); });
 
-  document.getElementById("by-clearance").addEventListener("change", (e) => {
-    byClearance = e.target.checked;
-    recolour();
-    renderLegend();
-  });
-  document.getElementById("layer-events").addEventListener("change", (e) => {
-    if (e.target.checked) map.addLayer(eventsLayer); else map.removeLayer(eventsLayer);
-  });
-  document.getElementById("layer-outlets").addEventListener("change", (e) => {
-    if (e.target.checked) map.addLayer(outletsLayer); else map.removeLayer(outletsLayer);
-  });
+  function visibleLayers() { return layers.filter((spec) => spec.visible && spec.visible()).map((spec) => spec.id); }
 
-  window.saqshyMap = { map, markers, events, outlets, addToFeed, escapeHtml, getJson, getAll, onSync };
+  window.saqshyMap = {
+    map, config, text, escapeHtml, getJson, getAll, fetchAll, addToFeed, onSync, onChange, layer, pane, night, visibleLayers,
+  };
   /* Subscribe once every script has registered its layers; should the socket not come up, load
      the snapshot anyway and show it as stale until it does. */
   function start() {

@@ -1,0 +1,75 @@
+/* Situation map layer: mass events from today, coloured by their gates. */
+(function () {
+  "use strict";
+  const base = window.saqshyMap;
+  const { map, config, text, escapeHtml } = base;
+  const eventsLayer = L.layerGroup().addTo(map);
+  const events = new Map();
+  const when = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
+    day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+  });
+
+  function eventState(p) {
+    const failing = (p.gates || []).filter((g) => !g.passed).length;
+    if (p.status === "approved" || p.status === "held") return { colour: "#1a9850", failing };
+    if (failing) return { colour: "#d73027", failing };
+    return { colour: "#3182bd", failing };
+  }
+
+  function count() { document.getElementById("events-count").textContent = events.size; }
+
+  function upsertEvent(f) {
+    const p = f.properties;
+    const old = events.get(f.id);
+    if (old) eventsLayer.removeLayer(old);
+    if (p.status === "cancelled" || p.status === "rejected") { events.delete(f.id); count(); return; }
+    const state = eventState(p);
+    const marker = L.marker([f.geometry.coordinates[1], f.geometry.coordinates[0]], {
+      pane: base.pane("places"),
+      keyboard: false,
+      icon: L.divIcon({
+        className: "event-icon",
+        html: `<span style="background:${state.colour}" data-status="${escapeHtml(p.status)}">★</span>`,
+        iconSize: [18, 18],
+      }),
+    }).bindPopup(() => `<strong>${escapeHtml(p.name)}</strong><br>${escapeHtml(text.event)} · ` +
+      `${escapeHtml(window.saqshyFormat ? window.saqshyFormat.dateTime(p.starts_at) : when.format(new Date(p.starts_at)))}<br>${escapeHtml(p.expected_attendance)} ` +
+      `${state.failing ? `<br><span style="color:#d73027">✗ ${state.failing} ${escapeHtml(text.gatesFail)}</span>` : ""}` +
+      `<br><a href="/events/${Number(f.id)}/">${escapeHtml(text.details)}</a>`);
+    events.set(f.id, marker);
+    eventsLayer.addLayer(marker);
+    count();
+  }
+
+  async function loadEvents() {
+    eventsLayer.clearLayers();
+    events.clear();
+    await base.getAll(config.eventsUrl, upsertEvent);
+    count();
+  }
+
+  async function refreshEvent(id) {
+    const feature = await base.getJson(config.eventUrl.replace("{id}", id));
+    if (feature) upsertEvent(feature);
+  }
+
+  base.onChange("gathering", (message) => {
+    if (message.op === "reloaded") loadEvents();
+    else if (message.op === "deleted") {
+      const m = events.get(message.id);
+      if (m) eventsLayer.removeLayer(m);
+      events.delete(message.id);
+      count();
+    } else refreshEvent(message.id);
+    base.addToFeed(message);
+  });
+  /* A clearance change can unblock or block events: reload them, folded like the clearance. */
+  let clearanceTimer = null;
+  base.onChange("clearance", () => { clearTimeout(clearanceTimer); clearanceTimer = setTimeout(loadEvents, 400); });
+
+  const box = document.getElementById("layer-events");
+  box.addEventListener("change", () => { if (box.checked) map.addLayer(eventsLayer); else map.removeLayer(eventsLayer); });
+  base.layer({ id: "events", box: "layer-events", night: false, visible: () => map.hasLayer(eventsLayer) });
+  base.events = events;
+  base.onSync(loadEvents);
+})();

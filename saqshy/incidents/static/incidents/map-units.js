@@ -1,0 +1,100 @@
+/* Situation map layer: units by kind (letters, border colour) and status (fill), above
+   everything but incidents; the unit summary, units at work before the available ones. */
+(function () {
+  "use strict";
+  const base = window.saqshyMap;
+  const ops = window.saqshyOps;
+  const { map, escapeHtml } = base;
+  const { config, text, units, unitKinds, unitStatuses, MOVING } = ops;
+  const unitsLayer = L.layerGroup().addTo(map);
+  const AT_WORK_FIRST = ["on_scene", "en_route", "dispatched", "returning", "available", "out_of_service"];
+
+  function unitIcon(u) {
+    const kind = unitKinds[u.kind] || { colour: "#555", mark: "?" };
+    const status = unitStatuses[u.status] || { colour: "#999" };
+    return L.divIcon({
+      className: "unit-icon",
+      html: `<span class="unit st-${escapeHtml(u.status)}" style="background:${status.colour};border-color:${kind.colour}"` +
+        ` data-unit-id="${Number(u.id)}" data-status="${escapeHtml(u.status)}">${escapeHtml(kind.mark)}</span>`,
+      iconSize: [24, 18],
+      iconAnchor: [12, 9],
+    });
+  }
+
+  function unitTooltip(id) {
+    const u = units.get(id).data;
+    return `${escapeHtml(u.call_sign)} · ${escapeHtml(ops.label(unitKinds, u.kind))} · ${escapeHtml(ops.label(unitStatuses, u.status))}`;
+  }
+
+  function upsertUnit(u) {
+    const known = units.get(u.id);
+    const data = known ? { ...known.data, ...u } : u;
+    const statusChanged = !known || known.data.status !== data.status;
+    if (known) known.data = data; else units.set(u.id, { data, marker: null });
+    const entry = units.get(u.id);
+    if (data.lat == null || data.lon == null) {
+      if (entry.marker) { unitsLayer.removeLayer(entry.marker); entry.marker = null; }
+    } else if (entry.marker) {
+      entry.marker.setLatLng([data.lat, data.lon]);
+      if (statusChanged) entry.marker.setIcon(unitIcon(data));
+    } else {
+      entry.marker = L.marker([data.lat, data.lon], { icon: unitIcon(data), pane: base.pane("units"), keyboard: false })
+        .bindTooltip(() => unitTooltip(u.id));
+      unitsLayer.addLayer(entry.marker);
+    }
+    if (!MOVING.includes(data.status)) ops.emit("unit-still", u.id);
+    return statusChanged;
+  }
+
+  function renderUnitSummary() {
+    const summary = document.getElementById("unit-summary");
+    if (!summary) return;
+    const counts = {};
+    units.forEach((u) => { counts[u.data.status] = (counts[u.data.status] || 0) + 1; });
+    const order = (s) => { const i = AT_WORK_FIRST.indexOf(s.value); return i < 0 ? 99 : i; };
+    summary.replaceChildren(...[...config.unitStatuses].sort((a, b) => order(a) - order(b))
+      .filter((s) => counts[s.value]).map((s) => {
+        const item = document.createElement("li");
+        item.dataset.status = s.value;
+        const swatch = document.createElement("span");
+        swatch.className = "swatch";
+        swatch.style.background = s.colour;
+        const n = document.createElement("strong");
+        n.textContent = String(counts[s.value]);
+        item.append(swatch, `${s.label} `, n);
+        return item;
+      }));
+    document.getElementById("map").dataset.units = String(units.size);
+  }
+
+  function removeUnit(id) {
+    const known = units.get(id);
+    if (known && known.marker) unitsLayer.removeLayer(known.marker);
+    units.delete(id);
+    ops.emit("unit-still", id);
+  }
+
+  ops.loadUnits = async function loadUnits() {
+    if (!config.seeUnits) return;
+    const all = await base.fetchAll(config.unitsUrl);
+    if (!all) throw new Error("units not loaded");
+    const seen = new Set(all.map((u) => u.id));
+    [...units.keys()].filter((id) => !seen.has(id)).forEach(removeUnit);
+    all.forEach(upsertUnit);
+    renderUnitSummary();
+  };
+
+  base.onChange("unit", (message) => {
+    const changed = message.op === "deleted" ? (removeUnit(message.id), true) : upsertUnit(message.data);
+    if (!changed) return;
+    renderUnitSummary();
+    ops.emit("unit", message);
+    if (message.data) {
+      base.addToFeed(message, `${text.unit} ${message.data.call_sign} · ${ops.label(unitStatuses, message.data.status)}`);
+    }
+  });
+
+  const box = document.getElementById("layer-units");
+  if (box) box.addEventListener("change", () => { if (box.checked) map.addLayer(unitsLayer); else map.removeLayer(unitsLayer); });
+  base.layer({ id: "units", box: "layer-units", night: true, visible: () => map.hasLayer(unitsLayer) });
+})();
