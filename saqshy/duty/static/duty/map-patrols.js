@@ -42,7 +42,7 @@
       };
       rows.forEach((r) => {
         L.circleMarker([r.lat, r.lon], { radius: 5, color: "#fff", weight: 1, fillColor: colour, fillOpacity: 0.95 })
-          .bindTooltip(`${escapeHtml(crew)} · ${escapeHtml(text.stop)} ${Number(r.order)} · ${time(r.arrive_at)}–${time(r.leave_at)}`)
+          .bindTooltip(`${escapeHtml(crew)} · ${escapeHtml(text.stop)} ${Number(r.order)} · ${time(r.arrive_at)}–${time(r.leave_at)}${r.address ? ` · ${escapeHtml(r.address)}` : ""}`)
           .on("click", show)
           .addTo(patrolLayer);
       });
