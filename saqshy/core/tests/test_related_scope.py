@@ -24,6 +24,11 @@ ALLOWED = {
     ("accounts/api/views.py", "grants"),
     ("situation/views.py", "grants"),
     ("accounts/api/serializers.py", "grants"),
+    ("incidents/views.py", "grants"),
+    # Whether an incident already in scope has units on it (exists(): decides its buttons).
+    ("incidents/views.py", "assignments"),
+    # A violation picked from an inspection the viewset has already scoped (same region).
+    ("inspections/api/views.py", "violations"),
 }
 # Methods on a related manager (or a queryset) that read rows.
 _ROW_METHODS = frozenset(

@@ -96,8 +96,6 @@
   if (nightButton) nightButton.addEventListener("click", () => night(nightButton.getAttribute("aria-pressed") !== "true"));
 
   /* --- Live feed --- */
-  const feedClock = new Intl.DateTimeFormat(document.documentElement.lang || undefined,
-    { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
   function addToFeed(message, label) {
     const feed = document.getElementById("feed");
     const empty = document.getElementById("feed-empty");
@@ -105,7 +103,7 @@
     const item = document.createElement("li");
     const when = document.createElement("span");
     when.className = "muted";
-    when.textContent = window.saqshyFormat ? window.saqshyFormat.timeSeconds(new Date()) : feedClock.format(new Date());
+    when.textContent = window.saqshyFormat.timeSeconds(new Date());
     const what = label || (message.data && message.data.name ? message.data.name : `${message.topic} #${message.id}`);
     item.append(when, ` ${what} — ${text[message.op] || message.op}`);
     feed.prepend(item);
@@ -143,15 +141,7 @@
   let pongTimer = null;
   let reconnectTimer = null;
 
-  const clock = (() => {
-    const options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
-    try {
-      return new Intl.DateTimeFormat(document.documentElement.lang || undefined, { ...options, timeZone: config.timeZone });
-    } catch (e) {
-      return new Intl.DateTimeFormat(undefined, options);
-    }
-  })();
-  function asOfText() { return asOf == null ? "–" : clock.format(new Date(asOf)); }
+  function asOfText() { return asOf == null ? "–" : window.saqshyFormat.time(asOf); }
 
   function showState(state) {
     /* state: "connecting" (the first attempt), "live" (subscribed and caught up), "lost"

@@ -10,7 +10,6 @@
   if (!box) return;
   const patrolLayer = L.layerGroup();
   const CREW_COLOURS = ["#2166ac", "#1b7837", "#762a83", "#b35806", "#01665e", "#8c510a", "#c51b7d", "#4d4d4d"];
-  const clock = new Intl.DateTimeFormat(document.documentElement.lang || undefined, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
   let loaded = false;
 
   async function loadPatrols() {
@@ -23,7 +22,7 @@
     if (!stops) return;
     const crews = new Map();
     stops.forEach((s) => { if (!crews.has(s.crew)) crews.set(s.crew, []); crews.get(s.crew).push(s); });
-    const time = (iso) => (window.saqshyFormat ? window.saqshyFormat.time(iso) : clock.format(new Date(iso)));
+    const time = (iso) => window.saqshyFormat.time(iso);
     /* Stops only, coloured by crew; clicking a stop draws that crew's night in order (all
        routes at once would cover the city in lines). */
     const route = L.layerGroup().addTo(patrolLayer);

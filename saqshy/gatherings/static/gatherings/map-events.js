@@ -5,9 +5,6 @@
   const { map, config, text, escapeHtml } = base;
   const eventsLayer = L.layerGroup().addTo(map);
   const events = new Map();
-  const when = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
-    day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
-  });
 
   function eventState(p) {
     const failing = (p.gates || []).filter((g) => !g.passed).length;
@@ -33,7 +30,7 @@
         iconSize: [18, 18],
       }),
     }).bindPopup(() => `<strong>${escapeHtml(p.name)}</strong><br>${escapeHtml(text.event)} · ` +
-      `${escapeHtml(window.saqshyFormat ? window.saqshyFormat.dateTime(p.starts_at) : when.format(new Date(p.starts_at)))}<br>${escapeHtml(p.expected_attendance)} ` +
+      `${escapeHtml(window.saqshyFormat.dateTime(p.starts_at))}<br>${escapeHtml(p.expected_attendance)} ` +
       `${state.failing ? `<br><span style="color:#d73027">✗ ${state.failing} ${escapeHtml(text.gatesFail)}</span>` : ""}` +
       `<br><a href="/events/${Number(f.id)}/">${escapeHtml(text.details)}</a>`);
     events.set(f.id, marker);
