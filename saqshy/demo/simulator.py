@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from saqshy.algorithms.simulate import (
@@ -119,7 +120,8 @@ class Api:
         if params:
             url = f"{url}?{urllib.parse.urlencode(params, doseq=True)}"
         data = json.dumps(body).encode("utf-8") if body is not None else None
-        headers = {"Accept": "application/json", "Accept-Language": "en"}
+        # The operator's language: the texts the simulator types and the server's answers.
+        headers = {"Accept": "application/json", "Accept-Language": get_language() or "en"}
         if data is not None:
             headers["Content-Type"] = "application/json"
         if self.token:
@@ -416,9 +418,8 @@ class Simulator:
         if code == "fire_alarm":
             return place
         lat, lon = jitter(self.rng, place.lat, place.lon, 250.0)
-        return Place(
-            lat, lon, _("Near %(place)s") % {"place": place.address} if place.address else ""
-        )
+        # The point has moved off the venue: the server names it (reverse geocoding).
+        return Place(lat, lon, "")
 
     def _routable(self, place: Place) -> bool:
         """Whether the road graph reaches the place (a unit's home to it answers 200)."""

@@ -16,6 +16,7 @@ from saqshy.inspections.tests.factories import (
     DrillFactory,
     InspectionFactory,
     ViolationFactory,
+    second_inspector,
 )
 
 TODAY = dt.date.today()
@@ -92,7 +93,8 @@ class ApprovalGateTests(PersonaTestCase):
         self.login(self.personas.planner_almaty)
         self.assertEqual(self.approve().status_code, 409)
 
-        self.login(self.personas.inspector_almaty)
+        # A second inspector: whoever marked it eliminated may not verify it.
+        self.login(second_inspector())
         verify = reverse("api:violation-verify", args=[self.violation.pk])
         self.assertEqual(self.client.post(verify, {"inspected_on": str(TODAY)}).status_code, 200)
         self.login(self.personas.planner_almaty)

@@ -226,7 +226,7 @@ class RaidAPITests(RaiderMixin, RegionScopedAPITests):
         self.assertEqual(ids, {self.in_almaty.pk})
         ids = self._ids(self.client.get(self.list_url(), {"date_to": str(done.planned_on)}))
         self.assertEqual(ids, {done.pk})
-        response = self.client.get(self.list_url(), {"date_from": "31.12.2026"})
+        response = self.client.get(self.list_url(), {"date_from": "31.13.2026"})
         self.assertEqual(response.status_code, 400)
         self.assertIn("date_from", response.json())
 

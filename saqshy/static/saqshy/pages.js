@@ -55,17 +55,19 @@
     const start = [parseFloat(lat.value) || centre[0], parseFloat(lon.value) || centre[1]];
     const map = L.map(box).setView(start, config.centre ? 12 : 5);
     tiles(map, config.tiles);
-    let marker = lat.value && lon.value ? L.marker(start).addTo(map) : null;
+    /* A drawn pin (.pin-icon in app.css): Leaflet's default image path is lost behind hashed static names. */
+    const pin = (here) => L.marker(here, { icon: L.divIcon({ className: "pin-icon", iconSize: [20, 20] }) }).addTo(map);
+    let marker = lat.value && lon.value ? pin(start) : null;
     map.on("click", (e) => {
       lat.value = e.latlng.lat.toFixed(6);
       lon.value = e.latlng.lng.toFixed(6);
-      if (marker) marker.setLatLng(e.latlng); else marker = L.marker(e.latlng).addTo(map);
+      if (marker) marker.setLatLng(e.latlng); else marker = pin(e.latlng);
     });
     // Typed or filled in (an address picked in the search field): the marker follows.
     const follow = () => {
       const here = [parseFloat(lat.value), parseFloat(lon.value)];
       if (!Number.isFinite(here[0]) || !Number.isFinite(here[1])) return;
-      if (marker) marker.setLatLng(here); else marker = L.marker(here).addTo(map);
+      if (marker) marker.setLatLng(here); else marker = pin(here);
       map.setView(here, Math.max(map.getZoom(), 16));
     };
     lat.addEventListener("change", follow);

@@ -45,6 +45,12 @@ class Command(BaseCommand):
             "--give-up", type=float, default=30.0, help="stop when the server is gone this long"
         )
         parser.add_argument("--log", default=None, help="log file (default: standard error)")
+        parser.add_argument(
+            "--language",
+            default="ru",
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="the language the simulated operators type in (default: ru, as in Astana)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         handler: logging.Handler = (
@@ -58,7 +64,7 @@ class Command(BaseCommand):
             level=logging.INFO if options["verbosity"] > 0 else logging.WARNING,
             format="%(asctime)s %(levelname)s %(message)s",
         )
-        translation.activate(settings.LANGUAGE_CODE)
+        translation.activate(options["language"])
         url = options["url"]
         if not wait_for_server(url, options["wait"]):
             raise CommandError(f"no server answers at {url}")

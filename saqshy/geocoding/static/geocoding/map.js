@@ -32,7 +32,7 @@
 
   function show(result) {
     const here = [result.lat, result.lon];
-    if (found) found.setLatLng(here); else found = L.marker(here, { title: result.label }).addTo(map);
+    if (found) found.setLatLng(here); else found = L.marker(here, { title: result.label, icon: L.divIcon({ className: "pin-icon", iconSize: [20, 20] }) }).addTo(map);
     const label = document.createElement("strong");
     label.textContent = result.label;
     found.bindPopup(label).openPopup();
