@@ -131,16 +131,29 @@ def _focused(page: Any) -> Any:
     )
 
 
+@pytest.fixture
+def fresh_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server of its own: the test dispatches the seeded units."""
+    require_chromium()
+    with live_server(tmp_path_factory.mktemp("desk-keys"), SEED) as url:
+        yield url
+
+
+@pytest.mark.parametrize("language", ["en", "kk", "ru"])
 def test_keyboard_only_the_next_waiting_call_is_dispatched_with_the_suggestion(
-    server: str,
+    fresh_server: str, language: str
 ) -> None:
     from playwright.sync_api import expect
 
+    server = fresh_server
+    with translation.override(language):
+        help_line = translation.gettext("Dispatch the suggested units")
+        note_added = translation.gettext("Note added.")
     token = _token(server, "dispatcher_astana")
     units = {u["call_sign"]: u["id"] for u in _api(server, "/api/units/", token)["results"]}
     waiting = _report(server, token, "Keyboard Street 1")
     with browser_page(locale="en-GB") as page:
-        _open_map(page, server)
+        _open_map(page, server, language)
         expect(page.locator(f'#queue .q-item[data-incident-id="{waiting["id"]}"]')).to_be_visible()
         # No map marker is in the tab order: the queue is two keys away from the page's top.
         assert (
@@ -158,7 +171,7 @@ def test_keyboard_only_the_next_waiting_call_is_dispatched_with_the_suggestion(
         # "?" shows the keys, Escape hides them.
         page.keyboard.press("?")
         expect(page.locator("#key-help")).to_be_visible()
-        expect(page.locator("#key-help")).to_contain_text("Dispatch the suggested units")
+        expect(page.locator("#key-help")).to_contain_text(help_line)
         page.keyboard.press("Escape")
         expect(page.locator("#key-help")).to_be_hidden()
 
@@ -188,7 +201,7 @@ def test_keyboard_only_the_next_waiting_call_is_dispatched_with_the_suggestion(
         page.keyboard.type("Crew asks for a dog unit")
         page.keyboard.press("Tab")
         page.keyboard.press("Enter")
-        expect(card.locator(".card-msg")).to_have_text("Note added.", timeout=10000)
+        expect(card.locator(".card-msg")).to_have_text(note_added, timeout=10000)
         journal = _api(server, f"/api/incidents/{waiting['id']}/journal/", token)
         assert any("dog unit" in entry["text"] for entry in journal)
         assert _api(server, f"/api/incidents/{waiting['id']}/", token)["status"] == "en_route"
