@@ -30,7 +30,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ortools.sat.python import cp_model
 
@@ -269,7 +269,16 @@ def solve_staffing(problem: StaffingProblem) -> StaffingResult:
         wall_time_s=time.perf_counter() - started,
         subproblems=len(components),
     )
-    return _result(staffing, shortfalls, stats, problem)
+    result = _result(staffing, shortfalls, stats, problem)
+    if any(status not in (OPTIMAL, FEASIBLE) for status in statuses):
+        # A sub-problem found nothing within the limit (a loaded machine, a huge region): its
+        # needs would stay unstaffed. The greedy staffing, labelled as the heuristic it is,
+        # when it staffs at least as much.
+        greedy = greedy_staffing(problem)
+        if greedy.staffed_person_hours >= result.staffed_person_hours:
+            elapsed = time.perf_counter() - started
+            return replace(greedy, stats=replace(greedy.stats, wall_time_s=elapsed))
+    return result
 
 
 def _result(

@@ -183,3 +183,17 @@ def test_never_short_where_capacity_allows(problem: StaffingProblem) -> None:
         )
         assert reason.available == able
     assert greedy_staffing(problem).staffed_person_hours <= result.staffed_person_hours
+
+
+def test_no_time_left_gives_the_greedy_staffing_labelled_as_such(monkeypatch) -> None:
+    """A sub-problem the solver cannot finish in time must not leave its posts empty."""
+    from saqshy.algorithms.optimise import staffing
+
+    # What CP-SAT answers when the limit runs out before a first solution: UNKNOWN, no flows.
+    monkeypatch.setattr(staffing, "_solve_component", lambda *args: ("UNKNOWN", 0.0, 0.0, {}))
+    needs = tuple(Need(f"post-{h}", h, "police", 2, "patrol") for h in range(6))
+    pools = tuple(Pool("police", h, 3, frozenset({"patrol"})) for h in range(6))
+    problem = StaffingProblem(hours=6, needs=needs, pools=pools, time_limit_s=1.0)
+    result = solve_staffing(problem)
+    assert result.stats.status == "GREEDY"
+    assert result.coverage == greedy_staffing(problem).coverage == 1.0
