@@ -79,6 +79,9 @@ INSTALLED_APPS = [
     "saqshy.duty",
     "saqshy.trips",
     "saqshy.geocoding",
+    "saqshy.ingest",
+    "saqshy.alarms",
+    "saqshy.lifelines",
     "saqshy.situation",
     "saqshy.demo",
 ]
