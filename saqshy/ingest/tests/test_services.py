@@ -171,6 +171,8 @@ def test_alarms_are_handled_before_heartbeats(registry: None) -> None:
 
 def test_claims_of_a_stopped_worker_are_taken_back(registry: None) -> None:
     DeviceFactory(serial="FA-7")
+    seen: list[str] = []
+    handlers.register("alarm", lambda ms, *, acting_user: seen.extend(m.message_id for m in ms))
     services.store([Incoming("alarms", "FA-7", "alarm", "1", T0, timezone.now())])
     DeviceMessage.objects.update(
         handled_by="ingest@gone:1", claimed_at=timezone.now() - dt.timedelta(minutes=5)
@@ -178,10 +180,16 @@ def test_claims_of_a_stopped_worker_are_taken_back(registry: None) -> None:
     assert services.process() == 0
     assert services.reclaim(older_than_seconds=600) == 0
     assert services.reclaim(older_than_seconds=60) == 1
-    seen: list[str] = []
-    handlers.register("alarm", lambda ms, *, acting_user: seen.extend(m.message_id for m in ms))
     assert services.process() == 1
     assert seen == ["1"]
+
+
+def test_kinds_nobody_handles_are_stored_handled(registry: None) -> None:
+    DeviceFactory(serial="FA-8")
+    services.store([Incoming("alarms", "FA-8", "heartbeat", "1", T0, timezone.now())])
+    row = DeviceMessage.objects.get()
+    assert (row.handled_by, row.handled_at is not None) == (services.NO_HANDLER, True)
+    assert services.process() == 0
 
 
 def test_the_system_user_is_one_inactive_account() -> None:
