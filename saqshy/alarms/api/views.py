@@ -58,8 +58,8 @@ class HouseholdViewSet(ReadAuditedMixin, ScopedModelViewSet):
         try:
             return super().get_object()
         except Http404:
-            pk = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
-            if str(pk).isdigit():
+            pk = str(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field))
+            if pk.isdigit():
                 queries.refuse_household(self.request.user, int(pk), f"api:{self.basename}")
             raise
 

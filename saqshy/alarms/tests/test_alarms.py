@@ -206,7 +206,7 @@ def test_a_false_alarm_answer_does_not_cancel_once_a_unit_is_on_scene(
     p: Personas, django_capture_on_commit_callbacks: Any
 ) -> None:
     incident, callback = _incident_with_callback(p, django_capture_on_commit_callbacks)
-    engine = UnitFactory(
+    engine: Any = UnitFactory(
         region=p.astana, agency=agency("des-astana", "emergency", p.astana), kind="fire_engine"
     )
     incident_services.dispatch(acting_user=None, incident=incident, units=[engine])
