@@ -148,6 +148,13 @@ def test_the_fire_dispatch_sees_the_household_only_while_the_alarm_is_open(
     assert 'id="alarm-household"' in card
     assert w.home.contact_phone in card
     assert len(_reads("incidents:alarm-household", w.fire)) == 1
+    map_card = _page(w.fire, "incidents:desk-card", incident.pk).content.decode()
+    assert w.home.contact_phone in map_card
+    assert len(_reads("incidents:alarm-household", w.fire)) == 2
+    assert (
+        w.home.contact_phone
+        not in _page(w.p.dispatcher_astana, "incidents:desk-card", incident.pk).content.decode()
+    )
     # Not the police dispatcher, not the fire service of another region.
     assert (
         w.home.contact_phone
@@ -295,3 +302,21 @@ def test_installations_page_and_nav(w: World) -> None:
     assert w.home.installations.get().device.serial in body
     assert reverse("alarms:installations") in body
     assert _page(w.p.no_grants, "alarms:installations").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("kk", ["Үй шаруашылығы", "Байланыс тұлғасы", "Келісім"]),
+        ("ru", ["Домохозяйство", "Контактное лицо", "Согласие"]),
+    ],
+)
+def test_the_household_page_speaks_kazakh_and_russian(
+    w: World, language: str, words: list[str]
+) -> None:
+    client = Client(headers={"accept-language": language})
+    client.force_login(w.social)
+    client.cookies["django_language"] = language
+    body = client.get(reverse("alarms:household", args=[w.home.pk])).content.decode()
+    for word in words:
+        assert word in body, word
