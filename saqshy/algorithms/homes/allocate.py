@@ -20,6 +20,10 @@ MIN_HOME_M2 = 40.0
 building with a house number is more likely a garage, a shed or a kiosk. (A one-room
 flat in Kazakhstan's norms starts at about 30 m² of floor; a detached house rarely under 40.)"""
 
+MAX_UNKNOWN_HOME_M2 = 5000.0
+"""Largest footprint taken for a home when the building's use is unknown: a courtyard block of
+flats rarely covers more, while malls, markets, warehouses and office centres do."""
+
 DEFAULT_LEVELS = 1
 """Storeys assumed when a building has no ``building:levels``."""
 
@@ -55,14 +59,14 @@ def likely_home(*, use: str, housenumber: str, name: str, area_m2: float) -> boo
     ``use`` is the building's use class (``residential``, ``other`` or ``""`` for a plain
     ``building=yes``). A residential building is a home; an ``other`` one is not; an unknown
     one is taken for a home when it has a house number (it is an address people live at), no
-    name (named buildings are shops, offices, institutions) and a footprint of at least
-    ``MIN_HOME_M2``. Callers also drop buildings that hold a facility (a school, a clinic).
+    name (named buildings are shops, offices, institutions) and a footprint between
+    ``MIN_HOME_M2`` and ``MAX_UNKNOWN_HOME_M2``. Callers also drop buildings that hold a facility (a school, a clinic).
     """
     if use == "residential":
         return area_m2 > 0
     if use:
         return False
-    return bool(housenumber) and not name and area_m2 >= MIN_HOME_M2
+    return bool(housenumber) and not name and MIN_HOME_M2 <= area_m2 <= MAX_UNKNOWN_HOME_M2
 
 
 def allocate(n: int, buildings: Sequence[BuildingWeight]) -> list[Allocation]:

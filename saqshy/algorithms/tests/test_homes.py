@@ -73,6 +73,8 @@ def test_bad_input_is_refused() -> None:
         ("", "", "", 300.0, False),
         ("", "5", "Mega Silk Way", 300.0, False),
         ("", "5", "", 18.0, False),
+        ("", "11", "", 28_000.0, False),
+        ("residential", "11", "", 28_000.0, True),
     ],
 )
 def test_likely_home(use: str, housenumber: str, name: str, area: float, home: bool) -> None:
