@@ -249,6 +249,21 @@ DEFAULT_NORMS: dict[str, tuple[float, str, str, str]] = {
         "ends sooner), so nobody is moved between posts hourly",
         "assumption (no public norm found); set per region",
     ),
+    # Home fire alarms (issue 11).
+    "home_alarm_dedup_minutes": (
+        30,
+        "minutes",
+        "Home fire alarms: a second alarm from the same household within this many minutes "
+        "joins its open incident instead of opening another",
+        "assumption: one fire, several detectors or repeated triggers; set per region",
+    ),
+    "home_alarm_close_on_false_alarm": (
+        1,
+        "flag",
+        "Home fire alarms: 1 = a call-back answered 'false alarm' cancels the incident "
+        "while no unit is on scene; 0 = the dispatcher decides",
+        "fire service's rule; set per region",
+    ),
 }
 
 
