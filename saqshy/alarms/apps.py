@@ -54,3 +54,6 @@ class AlarmsConfig(registry.SaqshyAppConfig):
 
         for kind in services.RECORDED_KINDS:
             handlers.register(kind, services.handle_events)
+        from saqshy.alarms import health
+
+        health.register_handlers()
