@@ -224,7 +224,7 @@ def load_homes(
             code = serial(number)
             heard = now - (
                 offline_after + dt.timedelta(hours=rng.randrange(1, 48))
-                if is_silent(code, seed)
+                if is_silent(code)
                 else dt.timedelta(minutes=rng.randrange(60))
             )
             devices.append(
@@ -277,6 +277,6 @@ def load_homes(
                 )
             )
             report(min(start + BATCH, len(households)), len(households))
-    silent = sum(1 for d in devices if is_silent(d.serial, seed))
+    silent = sum(1 for d in devices if is_silent(d.serial))
     built = sum(1 for s in shares if s.count)
     return HomesResult(buildings=built, homes=len(households), silent=silent, skipped=False)
