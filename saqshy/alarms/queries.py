@@ -65,7 +65,7 @@ def _in_reach(reach: FireReach, field: str = "region_id") -> Q:
     return Q() if reach.national else Q(**{f"{field}__in": reach.region_ids})
 
 
-def alarm_households_open() -> QuerySet[AlarmEvent]:
+def alarm_households_open() -> QuerySet[Any]:
     """Household ids with an alarm whose incident is open now (a subquery)."""
     return AlarmEvent.objects.filter(
         kind=AlarmEventKind.ALARM,
@@ -76,7 +76,7 @@ def alarm_households_open() -> QuerySet[AlarmEvent]:
 
 def households_for(user: Any) -> QuerySet[Household]:
     """Households ``user`` may see: their grants' plus, for fire dispatch, open alarms."""
-    granted = Household.objects.restrict(user, "view")
+    granted: QuerySet[Household] = Household.objects.restrict(user, "view")
     reach = fire_reach(user)
     if reach.empty:
         return granted
@@ -88,7 +88,7 @@ def households_for(user: Any) -> QuerySet[Household]:
 def callbacks_for(user: Any) -> QuerySet[CallBack]:
     """Call-backs ``user`` may see: their grants' plus, for fire dispatch, those of open
     alarm incidents in their regions."""
-    granted = CallBack.objects.restrict(user, "view")
+    granted: QuerySet[CallBack] = CallBack.objects.restrict(user, "view")
     reach = fire_reach(user)
     if reach.empty:
         return granted
@@ -178,7 +178,7 @@ class FalseAlarmRate:
 
 
 def _rates(user: Any, by: str) -> list[FalseAlarmRate]:
-    rows = (
+    rows: Any = (
         AlarmEvent.objects.restrict(user, "view")
         .filter(kind=AlarmEventKind.ALARM, outcome__in=_DECIDED)
         .values(by)
@@ -217,7 +217,7 @@ class DistrictProgress:
 
 def campaign_progress(user: Any, campaign: InstallationCampaign) -> list[DistrictProgress]:
     """Per district of the campaign: its target and the installations counted so far."""
-    installed = dict(
+    installed: dict[int | None, int] = dict(
         Installation.objects.restrict(user, "view")
         .filter(campaign=campaign)
         .values("district_id")

@@ -46,6 +46,7 @@ from saqshy.incidents.choices import IncidentSource, IncidentStatus, JournalKind
 from saqshy.incidents.models import Incident, IncidentType, IncidentUnit, JournalEntry
 from saqshy.ingest.handlers import Received
 from saqshy.ingest.models import Device
+from saqshy.ingest.services import SYSTEM_USERNAME
 
 log = logging.getLogger("saqshy.alarms")
 
@@ -72,6 +73,23 @@ def alarm_incident_type() -> IncidentType:
 
 def _actor(acting_user: Any) -> Any:
     return acting_user if getattr(acting_user, "pk", None) else None
+
+
+def _is_system(acting_user: Any) -> bool:
+    """The system itself: None, or the ingest consumer's account (inactive, no grants), on
+    whose behalf the handlers run."""
+    if acting_user is None:
+        return True
+    return getattr(acting_user, "username", None) == SYSTEM_USERNAME and not getattr(
+        acting_user, "is_active", True
+    )
+
+
+def _incident_actor(acting_user: Any) -> Any:
+    """Who the incident services see: they take None for the system (a call the system
+    recorded is the region's), so the ingest account is passed as None; our own records and
+    their audit entries keep the ingest account as their author."""
+    return None if _is_system(acting_user) else acting_user
 
 
 def _journal(incident: Incident, message: messages.Message, params: dict[str, Any]) -> None:
@@ -176,7 +194,7 @@ def _open_or_join(
         _journal(prior.incident, journal.JOINED, {"serial": device.serial})
         return
     incident = incident_services.report_incident(
-        acting_user=acting_user,
+        acting_user=_incident_actor(acting_user),
         type=alarm_incident_type(),
         lat=household.lat,
         lon=household.lon,
@@ -243,7 +261,7 @@ def place_callback(*, acting_user: Any, incident_id: int, household: Household) 
 def may_answer(acting_user: Any, callback: CallBack) -> bool:
     """Who records a call-back's answer: the fire dispatch of the region while the incident
     is open, or a role granted to change call-backs there."""
-    if acting_user is None or getattr(acting_user, "is_superuser", False):
+    if _is_system(acting_user) or getattr(acting_user, "is_superuser", False):
         return True
     if not queries.callbacks_for(acting_user).filter(pk=callback.pk).exists():
         return False
@@ -312,9 +330,8 @@ def record_answer(*, acting_user: Any, callback: CallBack, answer: str, text: st
             and incident.is_open
             and not _unit_on_scene(incident)
         ):
-            ender = (
-                acting_user if incident_services.may_end(acting_user, incident, "cancel") else None
-            )
+            actor = _incident_actor(acting_user)
+            ender = actor if incident_services.may_end(actor, incident, "cancel") else None
             incident_services.cancel(
                 acting_user=ender,
                 incident=incident,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -28,7 +29,7 @@ from saqshy.incidents.models import Incident
 @login_required
 def installation_list(request: HttpRequest) -> HttpResponse:
     """Installed alarms within the user's grants; no personal data on this page."""
-    rows = (
+    rows: QuerySet[Installation] = (
         Installation.objects.restrict(request.user, "view")
         .select_related("device", "district", "campaign", "region")
         .order_by("-installed_on", "id")
@@ -61,7 +62,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     household = queries.household_or_refuse(request.user, pk, via="alarms:household")
-    installations = (
+    installations: QuerySet[Installation] = (
         Installation.objects.restrict(request.user, "view")
         .filter(household=household)
         .select_related("device", "campaign")
@@ -79,7 +80,9 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    campaigns = InstallationCampaign.objects.restrict(request.user, "view").select_related("region")
+    campaigns: QuerySet[InstallationCampaign] = InstallationCampaign.objects.restrict(
+        request.user, "view"
+    ).select_related("region")
     rows = []
     for campaign in campaigns:
         progress = queries.campaign_progress(request.user, campaign)
@@ -92,7 +95,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = get_object_or_404(
+    campaign: InstallationCampaign = get_object_or_404(
         InstallationCampaign.objects.restrict(request.user, "view").select_related("region"),
         pk=pk,
     )

@@ -615,6 +615,7 @@ def desk_card(request: HttpRequest, pk: int) -> HttpResponse:
             "recs_url": reverse("incidents:desk-recommendations", args=[incident.pk])
             if can_change and incident.is_open and incident.status != IncidentStatus.ON_SCENE
             else None,
+            "panels": registry.incident_panels(request, incident),
         },
     )
 

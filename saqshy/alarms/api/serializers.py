@@ -68,7 +68,9 @@ class InstallationSerializer(serializers.ModelSerializer):
     campaign = serializers.PrimaryKeyRelatedField(
         queryset=InstallationCampaign.objects.none(), allow_null=True, required=False
     )
-    region = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    region: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     model = serializers.CharField(source="device.model", read_only=True)
     firmware = serializers.CharField(source="device.firmware", read_only=True)
 
@@ -102,7 +104,7 @@ class InstallationSerializer(serializers.ModelSerializer):
         _visible(self, "campaign", InstallationCampaign.objects)
 
 
-class DistrictProgressSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class DistrictProgressSerializer(serializers.Serializer):
     district_id = serializers.IntegerField(allow_null=True)
     district = serializers.CharField()
     target = serializers.IntegerField()
@@ -176,6 +178,6 @@ class CallBackSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AnswerSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class AnswerSerializer(serializers.Serializer):
     answer = serializers.ChoiceField(choices=CALLBACK_ANSWERS)
     text = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")

@@ -25,7 +25,19 @@ from saqshy.alarms.api.serializers import (
 )
 from saqshy.alarms.models import CallBack, Household, Installation, InstallationCampaign
 from saqshy.core.api.audit import ReadAuditedMixin
+from saqshy.core.api.permissions import ScopedActionPermission, action_for
 from saqshy.core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
+
+
+class PersonalDataPermission(ScopedActionPermission):
+    """Reading is decided by the queryset alone (``households_for`` / ``callbacks_for``):
+    the fire dispatch holds no grant on households yet sees one during an open alarm, and a
+    refused detail must reach ``get_object`` to be audited as refused. Writes as usual."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if action_for(request, view) == "view":
+            return bool(request.user and request.user.is_authenticated)
+        return super().has_permission(request, view)
 
 
 class HouseholdViewSet(ReadAuditedMixin, ScopedModelViewSet):
@@ -33,6 +45,7 @@ class HouseholdViewSet(ReadAuditedMixin, ScopedModelViewSet):
     while an alarm incident at the household is open. Every read is audited."""
 
     queryset = Household.objects.all()
+    permission_classes = [PersonalDataPermission]
     serializer_class = HouseholdSerializer
     filterset_fields = ["category", "district", "consent_given"]
 
@@ -45,8 +58,8 @@ class HouseholdViewSet(ReadAuditedMixin, ScopedModelViewSet):
         try:
             return super().get_object()
         except Http404:
-            pk = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
-            if str(pk).isdigit():
+            pk = str(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field))
+            if pk.isdigit():
                 queries.refuse_household(self.request.user, int(pk), f"api:{self.basename}")
             raise
 
@@ -103,6 +116,9 @@ class CallBackViewSet(ReadAuditedMixin, ScopedReadOnlyViewSet):
 
     queryset = CallBack.objects.all()
     serializer_class = CallBackSerializer
+    permission_classes = [PersonalDataPermission]
+    # Recording an answer needs sight of the call-back; the service decides who may.
+    scoped_actions = {"answer": "view"}
     filterset_fields = ["incident", "status"]
 
     def get_queryset(self) -> Any:

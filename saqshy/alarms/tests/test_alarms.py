@@ -206,7 +206,7 @@ def test_a_false_alarm_answer_does_not_cancel_once_a_unit_is_on_scene(
     p: Personas, django_capture_on_commit_callbacks: Any
 ) -> None:
     incident, callback = _incident_with_callback(p, django_capture_on_commit_callbacks)
-    engine = UnitFactory(
+    engine: Any = UnitFactory(
         region=p.astana, agency=agency("des-astana", "emergency", p.astana), kind="fire_engine"
     )
     incident_services.dispatch(acting_user=None, incident=incident, units=[engine])
@@ -281,3 +281,31 @@ def test_the_alarm_incident_has_recommendations(
     suggested = [c["unit"] for c in result["recommended"] if c["suggested"]]
     assert suggested == [engine.pk]
     assert result["missing"] == {}
+
+
+def test_through_the_ingest_path_as_its_system_account(
+    p: Personas, django_capture_on_commit_callbacks: Any, fake_transport: type[FakeTransport]
+) -> None:
+    """Published, stored and processed by ingest (no broker): one incident, the call-back's
+    scripted false alarm cancels it, the same message again changes nothing."""
+    from saqshy.ingest.services import SYSTEM_USERNAME
+    from saqshy.ingest.transport import DirectPublisher
+
+    fake_transport.script(answer="false_alarm", answer_text="cooking")
+    device = installed(household(p.astana)).device
+    payload = {"id": "direct-1", "time": timezone.now().isoformat()}
+    publisher = DirectPublisher()
+    with django_capture_on_commit_callbacks(execute=True):
+        publisher.publish(f"saqshy/alarms/{device.serial}/alarm", payload)
+        publisher.flush()
+        publisher.publish(f"saqshy/alarms/{device.serial}/alarm", payload)
+        publisher.close()
+
+    incident = Incident.objects.get()
+    assert incident.status == IncidentStatus.CANCELLED
+    event = AlarmEvent.objects.get()
+    assert event.outcome == AlarmOutcome.FALSE_ALARM
+    from saqshy.core.models import AuditEntry
+
+    created = AuditEntry.objects.get(object_type="alarms.alarmevent", action="create")
+    assert created.actor_repr == SYSTEM_USERNAME
