@@ -51,7 +51,6 @@ TASK_DUE_NORM = "home_alarm_task_due_hours"
 SWEEP_LIMIT = 5000
 """Devices taken offline per region in one step; a bigger backlog takes several steps."""
 BACK_ONLINE_NOTE = _("Closed automatically: the device was heard from again.")
-BATTERY_REPLACED_NOTE = _("Battery replaced.")
 
 
 # --- locking ----------------------------------------------------------------------------------
