@@ -13,7 +13,7 @@ from saqshy.core.audit_models import AuditEntry
 from saqshy.ingest import handlers, services
 from saqshy.ingest.models import Device, DeviceMessage, Reading
 from saqshy.ingest.tests.factories import DeviceFactory
-from saqshy.ingest.transport import DirectPublisher, FakePublisher
+from saqshy.ingest.transport import DirectPublisher, FakePublisher, publisher_from_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -199,3 +199,14 @@ def test_fake_publisher_records() -> None:
         1,
         True,
     )
+
+
+def test_without_a_broker_publishers_store_in_process(settings: Any) -> None:
+    settings.INGEST_TRANSPORT = "mqtt"
+    settings.MQTT_URL = "mqtt://127.0.0.1:1"  # nothing listens on port 1
+    assert isinstance(publisher_from_settings(), DirectPublisher)
+    settings.INGEST_TRANSPORT = "direct"
+    assert isinstance(publisher_from_settings(), DirectPublisher)
+    settings.INGEST_TRANSPORT = "pigeon"
+    with pytest.raises(ValueError, match="INGEST_TRANSPORT"):
+        publisher_from_settings()
