@@ -423,7 +423,7 @@ def district_summary(user: Any, day: dt.date | None = None) -> list[DistrictHeal
     def row(district_id: int | None) -> DistrictHealth:
         return rows.setdefault(district_id, DistrictHealth(district_id, ""))
 
-    devices = (
+    devices: QuerySet[Any] = (
         Device.objects.restrict(user, "view")
         .filter(kind=DeviceKind.FIRE_ALARM)
         .values("district_id")
@@ -444,7 +444,7 @@ def district_summary(user: Any, day: dt.date | None = None) -> list[DistrictHeal
         TaskKind.REPLACE_BATTERY: "battery_open",
         TaskKind.TAMPER_CHECK: "tamper_open",
     }
-    tasks = MaintenanceTask.objects.restrict(user, "view")
+    tasks: QuerySet[MaintenanceTask] = MaintenanceTask.objects.restrict(user, "view")
     for item in (
         tasks.filter(status=TaskStatus.OPEN).values("district_id", "kind").annotate(n=Count("id"))
     ):
@@ -470,8 +470,8 @@ def district_summary(user: Any, day: dt.date | None = None) -> list[DistrictHeal
         target = row(item["installation__district_id"])
         target.alarms_today, target.false_alarms_today = item["n"], item["false"]
     names = {d.pk: d.display_name for d in District.objects.filter(pk__in=[k for k in rows if k])}
-    for key, value in rows.items():
-        value.district = names.get(key, "") if key is not None else "—"
+    for district_id, value in rows.items():
+        value.district = names.get(district_id, "") if district_id is not None else "—"
     return sorted(rows.values(), key=lambda r: (r.district_id is None, r.district))
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -53,7 +53,7 @@ def health_page(request: HttpRequest) -> HttpResponse:
     day = _day(request)
     rows = health.district_summary(request.user, day)
     status = request.GET.get("status", TaskStatus.OPEN)
-    tasks = (
+    tasks: QuerySet[MaintenanceTask] = (
         MaintenanceTask.objects.restrict(request.user, "view")
         .select_related("device", "district")
         .order_by("due", "id")
@@ -92,7 +92,9 @@ def health_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def task_done(request: HttpRequest, pk: int) -> HttpResponse:
-    task = get_object_or_404(MaintenanceTask.objects.restrict(request.user, "view"), pk=pk)
+    task: MaintenanceTask = get_object_or_404(
+        MaintenanceTask.objects.restrict(request.user, "view"), pk=pk
+    )
     run_service(
         request,
         lambda: health.complete_task(
@@ -112,7 +114,7 @@ def alarm_homes(request: HttpRequest) -> JsonResponse:
     """Open incidents opened by home alarms: point, status, time; nothing about the home."""
     from saqshy.alarms.services import alarm_incident_type
 
-    rows = (
+    rows: QuerySet[Any] = (
         Incident.objects.restrict(request.user, "view")
         .filter(type=alarm_incident_type(), status__in=IncidentStatus.OPEN)
         .order_by("reported_at", "id")
@@ -153,7 +155,7 @@ def _district_centres(ids: list[int]) -> dict[int, tuple[float, float, str]]:
 @require_GET
 def offline_devices(request: HttpRequest) -> JsonResponse:
     """Offline home alarms: counts per district, or points in ``bbox`` from zoom 14."""
-    devices = Device.objects.restrict(request.user, "view").filter(
+    devices: QuerySet[Device] = Device.objects.restrict(request.user, "view").filter(
         kind=DeviceKind.FIRE_ALARM, status=DeviceStatus.OFFLINE
     )
     try:
@@ -200,7 +202,7 @@ def offline_devices(request: HttpRequest) -> JsonResponse:
 @require_GET
 def coverage(request: HttpRequest) -> JsonResponse:
     """Installed home alarms per district, with the district outline (GeoJSON)."""
-    counts = (
+    counts: QuerySet[Any] = (
         Device.objects.restrict(request.user, "view")
         .filter(kind=DeviceKind.FIRE_ALARM)
         .exclude(district=None)

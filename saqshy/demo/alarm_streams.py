@@ -184,7 +184,7 @@ class CallBackAnswers:
             .first()
         )
         callback = (
-            CallBack.objects.filter(incident_id=alarm.incident_id, status=CallBackStatus.SENT)
+            CallBack.objects.filter(incident=alarm.incident, status=CallBackStatus.SENT)
             .order_by("pk")
             .first()
             if alarm is not None

@@ -24,7 +24,7 @@ import json
 import math
 import random
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import shapely
@@ -165,11 +165,11 @@ def _pick(rng: random.Random, shares: dict[str, float]) -> str:
     return rng.choices(list(shares), weights=list(shares.values()))[0]
 
 
-def _flat_numbers(rng: random.Random, building: HomeBuilding, count: int) -> list[int | None]:
+def _flat_numbers(rng: random.Random, building: HomeBuilding, count: int) -> Sequence[int | None]:
     flats = int(building.weight // M2_PER_FLAT)
     if count == 1 and flats <= 2:
         return [None]
-    return sorted(rng.sample(range(1, max(flats, count) + 1), count))
+    return [*sorted(rng.sample(range(1, max(flats, count) + 1), count))]
 
 
 def load_homes(

@@ -60,7 +60,8 @@ def likely_home(*, use: str, housenumber: str, name: str, area_m2: float) -> boo
     ``building=yes``). A residential building is a home; an ``other`` one is not; an unknown
     one is taken for a home when it has a house number (it is an address people live at), no
     name (named buildings are shops, offices, institutions) and a footprint between
-    ``MIN_HOME_M2`` and ``MAX_UNKNOWN_HOME_M2``. Callers also drop buildings that hold a facility (a school, a clinic).
+    ``MIN_HOME_M2`` and ``MAX_UNKNOWN_HOME_M2``. Callers also drop buildings that hold a
+    facility (a school, a clinic).
     """
     if use == "residential":
         return area_m2 > 0
