@@ -144,7 +144,10 @@ def test_a_failing_handler_is_retried_then_given_up(registry: None, settings: An
     bad = DeviceMessage.objects.get(message_id="bad")
     assert good.handled_at is not None
     assert (bad.handled_at, bad.handled_by, bad.attempts) == (None, "", 1)
+    assert services.process(limit=10) == 0  # waits out its pause
+    DeviceMessage.objects.filter(pk=bad.pk).update(claimed_at=None)
     assert services.process(limit=10) == 0
+    DeviceMessage.objects.filter(pk=bad.pk).update(claimed_at=None)
     assert services.process(limit=10) == 1
     bad.refresh_from_db()
     assert (bad.handled_by, bad.attempts) == (services.FAILED, 3)
@@ -171,6 +174,8 @@ def test_alarms_are_handled_before_heartbeats(registry: None) -> None:
 
 def test_claims_of_a_stopped_worker_are_taken_back(registry: None) -> None:
     DeviceFactory(serial="FA-7")
+    seen: list[str] = []
+    handlers.register("alarm", lambda ms, *, acting_user: seen.extend(m.message_id for m in ms))
     services.store([Incoming("alarms", "FA-7", "alarm", "1", T0, timezone.now())])
     DeviceMessage.objects.update(
         handled_by="ingest@gone:1", claimed_at=timezone.now() - dt.timedelta(minutes=5)
@@ -178,10 +183,16 @@ def test_claims_of_a_stopped_worker_are_taken_back(registry: None) -> None:
     assert services.process() == 0
     assert services.reclaim(older_than_seconds=600) == 0
     assert services.reclaim(older_than_seconds=60) == 1
-    seen: list[str] = []
-    handlers.register("alarm", lambda ms, *, acting_user: seen.extend(m.message_id for m in ms))
     assert services.process() == 1
     assert seen == ["1"]
+
+
+def test_kinds_nobody_handles_are_stored_handled(registry: None) -> None:
+    DeviceFactory(serial="FA-8")
+    services.store([Incoming("alarms", "FA-8", "heartbeat", "1", T0, timezone.now())])
+    row = DeviceMessage.objects.get()
+    assert (row.handled_by, row.handled_at is not None) == (services.NO_HANDLER, True)
+    assert services.process() == 0
 
 
 def test_the_system_user_is_one_inactive_account() -> None:
