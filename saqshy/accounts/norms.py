@@ -53,6 +53,21 @@ DEFAULT_NORMS: dict[str, tuple[float, str, str, str]] = {
         "Normal maximum evacuation (egress) time",
         "UK Guide to Safety at Sports Grounds §10.7 (8 min)",
     ),
+    "home_alarm_heartbeat_hours": (
+        3,
+        "hours",
+        "A home fire alarm with no heartbeat for this many hours is offline and gets a visit",
+        "Saqshy default: the programme's alarms report hourly, so three missed heartbeats; one "
+        "lost message or a broker restart sends nobody out (commercial radio fire systems are "
+        "supervised in minutes, but a home visit is a day's work)",
+    ),
+    "home_alarm_task_due_hours": (
+        72,
+        "hours",
+        "A device maintenance task (visit, battery, tamper check) is due this many hours "
+        "after it opens",
+        "Saqshy default: within three working days; a region sets its own",
+    ),
     # Response times. Arrival norms are per incident type: `response_arrival_<type>_seconds`
     # (added in the admin for any type), or the fire norm below for fire and fire alarms.
     # A type with neither has no norm, and the indicators show none rather than a guess.

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from saqshy.core import registry
-from saqshy.core.registry import AppDeclaration, NavEntry, PageUrls
+from saqshy.core.registry import AppDeclaration, MapLayer, NavEntry, PageUrls
 
 # Households and call-backs hold personal data: granted only by rules naming them.
 PERSONAL_DATA = ("alarms.household", "alarms.callback")
@@ -11,6 +11,7 @@ _SOCIAL_SERVICES_KEEP = (
     ("*", "alarms.installation"),
     ("*", "alarms.installationcampaign"),
     ("*", "alarms.campaigntarget"),
+    ("*", "alarms.maintenancetask"),
 )
 
 
@@ -20,6 +21,13 @@ class AlarmsConfig(registry.SaqshyAppConfig):
     verbose_name = _("Home fire alarms")
     declaration = AppDeclaration(
         pages=(PageUrls("alarms/", "saqshy.alarms.urls"),),
+        map_layers=(
+            MapLayer(
+                config="saqshy.alarms.map.layer_config",
+                scripts=("alarms/map-home-alarms.js",),
+                legend="alarms/map_legend.html",
+            ),
+        ),
         api="saqshy.alarms.api.urls",
         nav=(
             NavEntry(
@@ -54,3 +62,6 @@ class AlarmsConfig(registry.SaqshyAppConfig):
 
         for kind in services.RECORDED_KINDS:
             handlers.register(kind, services.handle_events)
+        from saqshy.alarms import health
+
+        health.register_handlers()

@@ -1,5 +1,6 @@
 """The home fire-alarm programme's models; one module per concern, re-exported here."""
 
+from saqshy.alarms.models.health import MaintenanceTask
 from saqshy.alarms.models.households import (
     AlarmEvent,
     CallBack,
@@ -18,4 +19,5 @@ __all__ = [
     "HouseholdCategory",
     "Installation",
     "InstallationCampaign",
+    "MaintenanceTask",
 ]
