@@ -50,7 +50,9 @@ class Migration(migrations.Migration):
                 ('received_at', models.DateTimeField(verbose_name='received')),
                 ('payload', models.JSONField(blank=True, default=dict, verbose_name='payload')),
                 ('handled_by', models.CharField(blank=True, default='', max_length=96)),
+                ('claimed_at', models.DateTimeField(blank=True, null=True)),
                 ('handled_at', models.DateTimeField(blank=True, null=True)),
+                ('attempts', models.PositiveSmallIntegerField(default=0)),
                 ('device', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='ingest.device')),
             ],
             options={
