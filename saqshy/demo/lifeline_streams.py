@@ -119,7 +119,9 @@ class SiteStream:
 
     def due(self, now: dt.datetime, since: dt.datetime) -> Iterator[Outgoing]:
         if self.start_day is None:
-            self.start_day = timezone.localtime(since).date()
+            # The evening the simulator's night belongs to (a start before noon continues the
+            # previous evening's night) plays New Year's Eve.
+            self.start_day = (timezone.localtime(since) - dt.timedelta(hours=12)).date()
         for moment in self.times(now, since):
             local = timezone.localtime(moment)
             real = demo_weather.real_time(local, self.start_day)

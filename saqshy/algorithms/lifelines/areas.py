@@ -15,9 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import shapely
 from shapely.geometry import MultiPoint, Point, mapping
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import transform, voronoi_diagram
+from shapely.ops import voronoi_diagram
 
 EARTH_RADIUS_M = 6_371_008.8
 
@@ -44,12 +45,12 @@ class _Local:
         return (lon - self.lon0) * self.kx, (lat - self.lat0) * self.ky
 
     def geometry_to_lonlat(self, geom: BaseGeometry) -> dict[str, Any]:
-        back = transform(lambda x, y, z=None: self._back(x, y), geom)
+        back = shapely.transform(geom, self._back)
         result: dict[str, Any] = mapping(back)
         return _as_lists(result)
 
-    def _back(self, x: Any, y: Any) -> tuple[Any, Any]:
-        return self.lon0 + x / self.kx, self.lat0 + y / self.ky
+    def _back(self, xy: Any) -> Any:
+        return xy / [self.kx, self.ky] + [self.lon0, self.lat0]
 
 
 def _as_lists(value: Any) -> Any:
