@@ -65,7 +65,9 @@ def load_lifelines(slug: str, say: Callable[[str], None] = print) -> LifelinesRe
         return result
     _device(WEATHER_STATION, region, region.centre_lat, region.centre_lon)
     tags = _osm_tags(slug)
-    facilities = list(Facility.objects.filter(region=region, kind__in=FACILITY_KINDS).order_by("pk"))
+    facilities = list(
+        Facility.objects.filter(region=region, kind__in=FACILITY_KINDS).order_by("pk")
+    )
     for facility in facilities:
         if UtilitySite.objects.filter(facility=facility).exists():
             continue
@@ -74,7 +76,7 @@ def load_lifelines(slug: str, say: Callable[[str], None] = print) -> LifelinesRe
             acting_user=None,
             facility=facility,
             code=code,
-            kind=site_kind(facility.kind, tags.get(facility.osm_ref), facility.name),
+            kind=site_kind(facility.kind, tags.get(facility.osm_ref or ""), facility.name),
             gateway=_device(code, region, facility.lat, facility.lon),
             region=region,
             agency=agency,

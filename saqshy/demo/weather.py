@@ -70,7 +70,11 @@ def read_weather(path: Path) -> list[Hour]:
     """The bundled hours, in time order."""
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         return [
-            Hour(dt.datetime.fromisoformat(row["at"]), float(row["temperature"]), float(row["wind_kmh"]))
+            Hour(
+                dt.datetime.fromisoformat(row["at"]),
+                float(row["temperature"]),
+                float(row["wind_kmh"]),
+            )
             for row in csv.DictReader(handle)
         ]
 
@@ -122,5 +126,7 @@ def real_time(simulated: dt.datetime, start_day: dt.date) -> dt.datetime:
     """The real (naive, local) weather time that a simulated local wall-clock moment plays:
     ``start_day`` plays New Year's Eve of the bundled winter, hour for hour."""
     wall = simulated.replace(tzinfo=None)
-    offset = dt.datetime.combine(NEW_YEARS_EVE, dt.time()) - dt.datetime.combine(start_day, dt.time())
+    offset = dt.datetime.combine(NEW_YEARS_EVE, dt.time()) - dt.datetime.combine(
+        start_day, dt.time()
+    )
     return wall + offset

@@ -16,12 +16,21 @@ WATER = ["pumping", "water_works", "wastewater"]
 
 PARAMETERS: list[tuple[str, str, str, str, str, list[str], bool]] = [
     # code, English, Russian, Kazakh, unit, site kinds, follows the heating curve
-    ("supply_temp", "Supply temperature", "Температура подачи", "Беру температурасы", "°C", HEATING, True),
-    ("return_temp", "Return temperature", "Температура обратки", "Кері су температурасы", "°C", HEATING, False),
+    (
+        "supply_temp", "Supply temperature", "Температура подачи", "Беру температурасы", "°C",
+        HEATING, True,
+    ),
+    (
+        "return_temp", "Return temperature", "Температура обратки", "Кері су температурасы",
+        "°C", HEATING, False,
+    ),
     ("pressure", "Pressure", "Давление", "Қысым", "bar", [*HEATING, *WATER], False),
     ("flow", "Flow", "Расход", "Шығын", "m³/h", [*HEATING, *WATER], False),
     ("voltage", "Voltage", "Напряжение", "Кернеу", "% of nominal", ["substation"], False),
-    ("outdoor_temp", "Outdoor temperature", "Температура наружного воздуха", "Сыртқы ауа температурасы", "°C", [], False),
+    (
+        "outdoor_temp", "Outdoor temperature", "Температура наружного воздуха",
+        "Сыртқы ауа температурасы", "°C", [], False,
+    ),
 ]  # fmt: skip
 
 THRESHOLDS: list[tuple[str, str, float | None, float | None, int]] = [

@@ -246,9 +246,7 @@ class Outage(BaseModel):
     )
     crew = models.TextField(_("repair crew"), blank=True, help_text=_("Who was sent, by name."))
     crew_sent_at = models.DateTimeField(_("crew sent at"), null=True, blank=True)
-    estimated_restoration = models.DateTimeField(
-        _("estimated restoration"), null=True, blank=True
-    )
+    estimated_restoration = models.DateTimeField(_("estimated restoration"), null=True, blank=True)
     restored_at = models.DateTimeField(_("restored at"), null=True, blank=True)
     buildings = models.PositiveIntegerField(_("buildings affected"), default=0)
     people = models.PositiveIntegerField(_("people affected (estimate)"), default=0)

@@ -75,9 +75,7 @@ def check_site(site_id: int, rows: Sequence[ReadingIn], *, acting_user: Any) -> 
 def _judge(site: UtilitySite, threshold: Threshold, reading: ReadingIn, acting_user: Any) -> None:
     low, high = bounds(site, threshold, reading.at)
     breach = reading.value < low or reading.value > high
-    alert = Alert.objects.filter(
-        site=site, parameter=threshold.parameter, cleared_at=None
-    ).first()
+    alert = Alert.objects.filter(site=site, parameter=threshold.parameter, cleared_at=None).first()
     if alert is not None and reading.at <= alert.last_at:
         return
     if breach:

@@ -43,7 +43,9 @@ def outdoor_temperature(site: UtilitySite, at: dt.datetime) -> float | None:
     for value in own[:1]:
         return float(value)
     regional = (
-        base.filter(device__region_id=site.region_id).order_by("-at").values_list("value", flat=True)
+        base.filter(device__region_id=site.region_id)
+        .order_by("-at")
+        .values_list("value", flat=True)
     )
     for value in regional[:1]:
         return float(value)
@@ -67,7 +69,9 @@ def thresholds_for(site: UtilitySite) -> dict[str, Threshold]:
 def crew_post(site: UtilitySite) -> Post | None:
     """The repair-crew post derived for the site's facility (``facility:<id>:utility``)."""
     return (
-        Post.objects.filter(region_id=site.region_id, derived_from=f"facility:{site.facility_id}:utility")
+        Post.objects.filter(
+            region_id=site.region_id, derived_from=f"facility:{site.facility_id}:utility"
+        )
         .order_by("pk")
         .first()
     )
@@ -82,7 +86,9 @@ def crew_on_shift(post: Post, at: dt.datetime) -> list[Shift]:
     )
 
 
-def latest_readings(sites: Iterable[UtilitySite]) -> dict[int, dict[str, tuple[dt.datetime, float]]]:
+def latest_readings(
+    sites: Iterable[UtilitySite],
+) -> dict[int, dict[str, tuple[dt.datetime, float]]]:
     """Site id -> parameter -> (time, value) of its latest reading (one query per site)."""
     result: dict[int, dict[str, tuple[dt.datetime, float]]] = {}
     for site in sites:
@@ -145,8 +151,12 @@ def site_states(sites: list[UtilitySite]) -> dict[int, str]:
     from saqshy.lifelines.models import Alert, Outage
 
     ids = [site.pk for site in sites]
-    outage = set(Outage.objects.filter(site_id__in=ids, restored_at=None).values_list("site_id", flat=True))
-    warning = set(Alert.objects.filter(site_id__in=ids, cleared_at=None).values_list("site_id", flat=True))
+    outage = set(
+        Outage.objects.filter(site_id__in=ids, restored_at=None).values_list("site_id", flat=True)
+    )
+    warning = set(
+        Alert.objects.filter(site_id__in=ids, cleared_at=None).values_list("site_id", flat=True)
+    )
     heard_devices = set(
         Reading.objects.filter(device_id__in=[site.gateway_id for site in sites])
         .values_list("device_id", flat=True)
@@ -172,9 +182,7 @@ def map_features(sites: list[UtilitySite]) -> list[dict[str, Any]]:
     from saqshy.lifelines.models import Outage
 
     states = site_states(sites)
-    outages = {
-        o.site_id: o for o in Outage.objects.filter(site__in=sites, restored_at=None)
-    }
+    outages = {o.site_id: o for o in Outage.objects.filter(site__in=sites, restored_at=None)}
     features = []
     for site in sites:
         outage = outages.get(site.pk)
@@ -183,7 +191,10 @@ def map_features(sites: list[UtilitySite]) -> list[dict[str, Any]]:
             {
                 "type": "Feature",
                 "id": site.pk,
-                "geometry": {"type": "Point", "coordinates": [site.facility.lon, site.facility.lat]},
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [site.facility.lon, site.facility.lat],
+                },
                 "properties": {
                     "name": str(site.facility),
                     "kind": site.kind,

@@ -170,9 +170,7 @@ def clear_alert(*, acting_user: Any, alert: Alert, at: dt.datetime) -> Alert:
 # --- outages ----------------------------------------------------------------------------------
 
 
-def open_outage(
-    *, acting_user: Any, alert: Alert, at: dt.datetime, cause: str = ""
-) -> Outage:
+def open_outage(*, acting_user: Any, alert: Alert, at: dt.datetime, cause: str = "") -> Outage:
     """Open the site's outage (one at a time): a utility-outage incident at the site for the
     duty desk, with the buildings and people of the service area; then send the crew on
     shift at the site's repair-crew post. A site with an open outage gets no second one."""
@@ -257,7 +255,8 @@ def send_crew(*, acting_user: Any, outage: Outage, at: dt.datetime | None = None
                 else _("Nobody is on shift at %(post)s: send a repair crew.") % {"post": post}
             )
             incident_services.add_note(
-                acting_user=_desk(acting_user), incident=outage.incident, text=text)
+                acting_user=_desk(acting_user), incident=outage.incident, text=text
+            )
     return outage
 
 
@@ -295,7 +294,10 @@ def restore_outage(
             instance=outage,
             states=OutageStatus,
             to=OutageStatus.RESTORED,
-            changes={"restored_at": at, "restored_by": acting_user if getattr(acting_user, "pk", None) else None},
+            changes={
+                "restored_at": at,
+                "restored_by": acting_user if getattr(acting_user, "pk", None) else None,
+            },
             scope_action=None,
             expected_version=expected_version,
             payload=_outage_payload,

@@ -4,6 +4,7 @@ latest readings and a chart. Thin: scope from ``restrict``, changes through the 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,7 +27,7 @@ CHART_HOURS = 24
 
 @login_required
 def outage_list(request: HttpRequest) -> HttpResponse:
-    rows = Outage.objects.restrict(request.user, "view").select_related("site__facility")
+    rows: Any = Outage.objects.restrict(request.user, "view").select_related("site__facility")
     if request.GET.get("open") == "1":
         rows = rows.filter(restored_at=None)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -39,7 +40,7 @@ def outage_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def outage_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    outage = get_object_or_404(
+    outage: Outage = get_object_or_404(
         Outage.objects.restrict(request.user, "view").select_related(
             "site__facility", "incident", "crew_post", "alert__parameter"
         ),
@@ -59,7 +60,7 @@ def outage_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def outage_restore(request: HttpRequest, pk: int) -> HttpResponse:
-    outage = get_object_or_404(Outage.objects.restrict(request.user, "view"), pk=pk)
+    outage: Outage = get_object_or_404(Outage.objects.restrict(request.user, "view"), pk=pk)
     try:
         services.restore_outage(
             acting_user=request.user,
@@ -75,7 +76,7 @@ def outage_restore(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def site_list(request: HttpRequest) -> HttpResponse:
-    sites = list(
+    sites: list[UtilitySite] = list(
         UtilitySite.objects.restrict(request.user, "view").select_related("facility", "gateway")
     )
     latest = queries.latest_readings(sites)
@@ -95,7 +96,7 @@ def site_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    site = get_object_or_404(
+    site: UtilitySite = get_object_or_404(
         UtilitySite.objects.restrict(request.user, "view").select_related("facility", "gateway"),
         pk=pk,
     )
@@ -104,8 +105,8 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     series: dict[str, list[dict[str, object]]] = {}
     for row in queries.readings(site, until - dt.timedelta(hours=CHART_HOURS), until):
         series.setdefault(row.parameter, []).append({"at": row.at.isoformat(), "value": row.value})
-    alerts = Alert.objects.restrict(request.user, "view").filter(site=site)[:20]
-    outages = Outage.objects.restrict(request.user, "view").filter(site=site)[:20]
+    alerts: Any = Alert.objects.restrict(request.user, "view").filter(site=site)[:20]
+    outages: Any = Outage.objects.restrict(request.user, "view").filter(site=site)[:20]
     return render(
         request,
         "lifelines/site_detail.html",

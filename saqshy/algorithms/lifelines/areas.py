@@ -83,7 +83,9 @@ def service_areas(sites: Sequence[SitePoint], *, radius_m: float) -> dict[Any, d
     for group in by_kind.values():
         points = {site.key: Point(local.to_xy(site.lon, site.lat)) for site in group}
         distinct = MultiPoint(list({(p.x, p.y) for p in points.values()}))
-        cells = list(voronoi_diagram(distinct, envelope=distinct.buffer(radius_m * 4).envelope).geoms)
+        cells = list(
+            voronoi_diagram(distinct, envelope=distinct.buffer(radius_m * 4).envelope).geoms
+        )
         for site in group:
             point = points[site.key]
             disc = point.buffer(radius_m, quad_segs=16)

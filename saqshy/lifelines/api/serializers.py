@@ -4,8 +4,9 @@ from typing import Any
 
 from rest_framework import serializers
 
+from saqshy.accounts.models import Region
 from saqshy.ingest.models import Reading
-from saqshy.lifelines.models import Alert, Outage, UtilitySite
+from saqshy.lifelines.models import Alert, Outage, Parameter, UtilitySite
 
 
 class UtilitySiteSerializer(serializers.ModelSerializer):
@@ -13,7 +14,9 @@ class UtilitySiteSerializer(serializers.ModelSerializer):
     lat = serializers.FloatField(source="facility.lat", read_only=True)
     lon = serializers.FloatField(source="facility.lon", read_only=True)
     serial = serializers.CharField(source="gateway.serial", read_only=True)
-    region = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    region: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
 
     class Meta:
         model = UtilitySite
@@ -39,7 +42,9 @@ class UtilitySiteSerializer(serializers.ModelSerializer):
 
 
 class AlertSerializer(serializers.ModelSerializer):
-    parameter = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parameter: serializers.SlugRelatedField[Parameter] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = Alert

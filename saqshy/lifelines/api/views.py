@@ -68,9 +68,10 @@ class OutageViewSet(mixins.UpdateModelMixin, ScopedReadOnlyViewSet):
     http_method_names = ["get", "patch", "post", "head", "options"]
 
     def perform_update(self, serializer: BaseSerializer[Any]) -> None:
+        outage: Outage = serializer.instance  # type: ignore[assignment]
         serializer.instance = services.update_outage(
             acting_user=self.request.user,
-            outage=serializer.instance,
+            outage=outage,
             **dict(serializer.validated_data),
         )
 

@@ -8,136 +8,435 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0003_role_home_page'),
-        ('duty', '0007_patrol_stop_address'),
-        ('facilities', '0002_osm_import'),
-        ('incidents', '0006_incident_agency'),
-        ('ingest', '0001_initial'),
+        ("accounts", "0003_role_home_page"),
+        ("duty", "0007_patrol_stop_address"),
+        ("facilities", "0002_osm_import"),
+        ("incidents", "0006_incident_agency"),
+        ("ingest", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Parameter',
+            name="Parameter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('code', models.SlugField(max_length=32, unique=True, verbose_name='code')),
-                ('name_kk', models.CharField(blank=True, max_length=100, verbose_name='name (Kazakh)')),
-                ('name_ru', models.CharField(blank=True, max_length=100, verbose_name='name (Russian)')),
-                ('name_en', models.CharField(max_length=100, verbose_name='name (English)')),
-                ('unit', models.CharField(max_length=16, verbose_name='unit')),
-                ('site_kinds', models.JSONField(blank=True, default=list, help_text='The site kinds that report it; empty for every kind.', verbose_name='site kinds')),
-                ('follows_curve', models.BooleanField(default=False, help_text='The lowest allowed value is the heating curve at the outdoor temperature.', verbose_name='follows the heating curve')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("code", models.SlugField(max_length=32, unique=True, verbose_name="code")),
+                (
+                    "name_kk",
+                    models.CharField(blank=True, max_length=100, verbose_name="name (Kazakh)"),
+                ),
+                (
+                    "name_ru",
+                    models.CharField(blank=True, max_length=100, verbose_name="name (Russian)"),
+                ),
+                ("name_en", models.CharField(max_length=100, verbose_name="name (English)")),
+                ("unit", models.CharField(max_length=16, verbose_name="unit")),
+                (
+                    "site_kinds",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="The site kinds that report it; empty for every kind.",
+                        verbose_name="site kinds",
+                    ),
+                ),
+                (
+                    "follows_curve",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The lowest allowed value is the heating curve at the outdoor temperature.",
+                        verbose_name="follows the heating curve",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'parameter',
-                'verbose_name_plural': 'parameters',
-                'ordering': ['code'],
+                "verbose_name": "parameter",
+                "verbose_name_plural": "parameters",
+                "ordering": ["code"],
             },
             bases=(saqshy.core.models.TranslatedNameMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='UtilitySite',
+            name="UtilitySite",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('code', models.SlugField(max_length=64, unique=True, verbose_name='site code')),
-                ('kind', models.CharField(choices=[('boiler_house', 'Boiler house'), ('heat_plant', 'Heat plant'), ('substation', 'Electrical substation'), ('pumping', 'Pumping station'), ('water_works', 'Water works'), ('wastewater', 'Wastewater plant')], max_length=16, verbose_name='kind')),
-                ('service_area', models.JSONField(blank=True, null=True, verbose_name='service area (GeoJSON polygon)')),
-                ('buildings', models.PositiveIntegerField(default=0, verbose_name='buildings served')),
-                ('people', models.PositiveIntegerField(default=0, verbose_name='people served (estimate)')),
-                ('agency', models.ForeignKey(help_text="The region's energy agency: it repairs the site and owns its outages.", on_delete=django.db.models.deletion.PROTECT, related_name='utility_sites', to='accounts.agency', verbose_name='agency')),
-                ('facility', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='utility_site', to='facilities.facility', verbose_name='facility')),
-                ('gateway', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='utility_site', to='ingest.device', verbose_name='telemetry gateway')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("code", models.SlugField(max_length=64, unique=True, verbose_name="site code")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("boiler_house", "Boiler house"),
+                            ("heat_plant", "Heat plant"),
+                            ("substation", "Electrical substation"),
+                            ("pumping", "Pumping station"),
+                            ("water_works", "Water works"),
+                            ("wastewater", "Wastewater plant"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "service_area",
+                    models.JSONField(
+                        blank=True, null=True, verbose_name="service area (GeoJSON polygon)"
+                    ),
+                ),
+                (
+                    "buildings",
+                    models.PositiveIntegerField(default=0, verbose_name="buildings served"),
+                ),
+                (
+                    "people",
+                    models.PositiveIntegerField(default=0, verbose_name="people served (estimate)"),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        help_text="The region's energy agency: it repairs the site and owns its outages.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="utility_sites",
+                        to="accounts.agency",
+                        verbose_name="agency",
+                    ),
+                ),
+                (
+                    "facility",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="utility_site",
+                        to="facilities.facility",
+                        verbose_name="facility",
+                    ),
+                ),
+                (
+                    "gateway",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="utility_site",
+                        to="ingest.device",
+                        verbose_name="telemetry gateway",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'utility site',
-                'verbose_name_plural': 'utility sites',
-                'ordering': ['code'],
+                "verbose_name": "utility site",
+                "verbose_name_plural": "utility sites",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Threshold',
+            name="Threshold",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('site_kind', models.CharField(blank=True, choices=[('boiler_house', 'Boiler house'), ('heat_plant', 'Heat plant'), ('substation', 'Electrical substation'), ('pumping', 'Pumping station'), ('water_works', 'Water works'), ('wastewater', 'Wastewater plant')], max_length=16, verbose_name='site kind')),
-                ('low', models.FloatField(blank=True, null=True, verbose_name='lowest normal value')),
-                ('high', models.FloatField(blank=True, null=True, verbose_name='highest normal value')),
-                ('minutes', models.PositiveIntegerField(default=30, help_text='How long a value must stay out of range before it raises an alert.', verbose_name='minutes before an alert')),
-                ('parameter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='thresholds', to='lifelines.parameter', verbose_name='parameter')),
-                ('site', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='thresholds', to='lifelines.utilitysite', verbose_name='site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "site_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("boiler_house", "Boiler house"),
+                            ("heat_plant", "Heat plant"),
+                            ("substation", "Electrical substation"),
+                            ("pumping", "Pumping station"),
+                            ("water_works", "Water works"),
+                            ("wastewater", "Wastewater plant"),
+                        ],
+                        max_length=16,
+                        verbose_name="site kind",
+                    ),
+                ),
+                (
+                    "low",
+                    models.FloatField(blank=True, null=True, verbose_name="lowest normal value"),
+                ),
+                (
+                    "high",
+                    models.FloatField(blank=True, null=True, verbose_name="highest normal value"),
+                ),
+                (
+                    "minutes",
+                    models.PositiveIntegerField(
+                        default=30,
+                        help_text="How long a value must stay out of range before it raises an alert.",
+                        verbose_name="minutes before an alert",
+                    ),
+                ),
+                (
+                    "parameter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="thresholds",
+                        to="lifelines.parameter",
+                        verbose_name="parameter",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="thresholds",
+                        to="lifelines.utilitysite",
+                        verbose_name="site",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'threshold',
-                'verbose_name_plural': 'thresholds',
-                'ordering': ['parameter', 'site_kind', 'site'],
+                "verbose_name": "threshold",
+                "verbose_name_plural": "thresholds",
+                "ordering": ["parameter", "site_kind", "site"],
             },
         ),
         migrations.CreateModel(
-            name='Alert',
+            name="Alert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('status', models.CharField(choices=[('pending', 'Breach, not yet sustained'), ('raised', 'Raised'), ('cleared', 'Cleared')], default='pending', max_length=8, verbose_name='status')),
-                ('value', models.FloatField(verbose_name='value')),
-                ('expected', models.CharField(blank=True, max_length=40, verbose_name='expected')),
-                ('started', models.DateTimeField(verbose_name='breach started')),
-                ('last_at', models.DateTimeField(verbose_name='last reading')),
-                ('normal_since', models.DateTimeField(blank=True, null=True, verbose_name='back in range since')),
-                ('raised_at', models.DateTimeField(blank=True, null=True, verbose_name='raised at')),
-                ('cleared_at', models.DateTimeField(blank=True, null=True, verbose_name='cleared at')),
-                ('parameter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='lifelines.parameter', verbose_name='parameter')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='lifelines.utilitysite', verbose_name='site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Breach, not yet sustained"),
+                            ("raised", "Raised"),
+                            ("cleared", "Cleared"),
+                        ],
+                        default="pending",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                ("value", models.FloatField(verbose_name="value")),
+                ("expected", models.CharField(blank=True, max_length=40, verbose_name="expected")),
+                ("started", models.DateTimeField(verbose_name="breach started")),
+                ("last_at", models.DateTimeField(verbose_name="last reading")),
+                (
+                    "normal_since",
+                    models.DateTimeField(blank=True, null=True, verbose_name="back in range since"),
+                ),
+                (
+                    "raised_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="raised at"),
+                ),
+                (
+                    "cleared_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="cleared at"),
+                ),
+                (
+                    "parameter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="lifelines.parameter",
+                        verbose_name="parameter",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alerts",
+                        to="lifelines.utilitysite",
+                        verbose_name="site",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'alert',
-                'verbose_name_plural': 'alerts',
-                'ordering': ['-started', '-id'],
+                "verbose_name": "alert",
+                "verbose_name_plural": "alerts",
+                "ordering": ["-started", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Outage',
+            name="Outage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('crew_sent', 'Repair crew sent'), ('restored', 'Restored')], default='open', max_length=10, verbose_name='status')),
-                ('started', models.DateTimeField(default=django.utils.timezone.now, verbose_name='started')),
-                ('cause', models.CharField(blank=True, max_length=255, verbose_name='cause')),
-                ('crew', models.TextField(blank=True, help_text='Who was sent, by name.', verbose_name='repair crew')),
-                ('crew_sent_at', models.DateTimeField(blank=True, null=True, verbose_name='crew sent at')),
-                ('estimated_restoration', models.DateTimeField(blank=True, null=True, verbose_name='estimated restoration')),
-                ('restored_at', models.DateTimeField(blank=True, null=True, verbose_name='restored at')),
-                ('buildings', models.PositiveIntegerField(default=0, verbose_name='buildings affected')),
-                ('people', models.PositiveIntegerField(default=0, verbose_name='people affected (estimate)')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='outages', to='accounts.agency', verbose_name='agency')),
-                ('alert', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='outage', to='lifelines.alert', verbose_name='alert')),
-                ('crew_post', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='duty.post', verbose_name='repair-crew post')),
-                ('incident', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='outage', to='incidents.incident', verbose_name='incident')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.region', verbose_name='region')),
-                ('restored_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='restored by')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='outages', to='lifelines.utilitysite', verbose_name='site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("crew_sent", "Repair crew sent"),
+                            ("restored", "Restored"),
+                        ],
+                        default="open",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "started",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="started"),
+                ),
+                ("cause", models.CharField(blank=True, max_length=255, verbose_name="cause")),
+                (
+                    "crew",
+                    models.TextField(
+                        blank=True, help_text="Who was sent, by name.", verbose_name="repair crew"
+                    ),
+                ),
+                (
+                    "crew_sent_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="crew sent at"),
+                ),
+                (
+                    "estimated_restoration",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="estimated restoration"
+                    ),
+                ),
+                (
+                    "restored_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="restored at"),
+                ),
+                (
+                    "buildings",
+                    models.PositiveIntegerField(default=0, verbose_name="buildings affected"),
+                ),
+                (
+                    "people",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="people affected (estimate)"
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="outages",
+                        to="accounts.agency",
+                        verbose_name="agency",
+                    ),
+                ),
+                (
+                    "alert",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="outage",
+                        to="lifelines.alert",
+                        verbose_name="alert",
+                    ),
+                ),
+                (
+                    "crew_post",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="duty.post",
+                        verbose_name="repair-crew post",
+                    ),
+                ),
+                (
+                    "incident",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="outage",
+                        to="incidents.incident",
+                        verbose_name="incident",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.region",
+                        verbose_name="region",
+                    ),
+                ),
+                (
+                    "restored_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="restored by",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="outages",
+                        to="lifelines.utilitysite",
+                        verbose_name="site",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'outage',
-                'verbose_name_plural': 'outages',
-                'ordering': ['-started', '-id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('restored_at__isnull', True)), fields=('site',), name='lifelines_one_open_outage')],
+                "verbose_name": "outage",
+                "verbose_name_plural": "outages",
+                "ordering": ["-started", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("restored_at__isnull", True)),
+                        fields=("site",),
+                        name="lifelines_one_open_outage",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='alert',
-            constraint=models.UniqueConstraint(condition=models.Q(('cleared_at__isnull', True)), fields=('site', 'parameter'), name='lifelines_one_open_alert'),
+            model_name="alert",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("cleared_at__isnull", True)),
+                fields=("site", "parameter"),
+                name="lifelines_one_open_alert",
+            ),
         ),
     ]

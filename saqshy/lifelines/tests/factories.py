@@ -17,7 +17,8 @@ from saqshy.lifelines.models import UtilitySite
 
 def energy_agency(region: Region) -> Agency:
     agency, _ = Agency.objects.get_or_create(
-        code=f"energy-{region.slug}", defaults={"kind": "energy", "region": region, "name_en": "Energy"}
+        code=f"energy-{region.slug}",
+        defaults={"kind": "energy", "region": region, "name_en": "Energy"},
     )
     return agency
 
@@ -25,7 +26,10 @@ def energy_agency(region: Region) -> Agency:
 def energy_planner(region: Region) -> User:
     user = User.objects.create_user(username=f"energy_planner_{region.slug}", password="pw")
     Grant.objects.create(
-        user=user, agency=energy_agency(region), role=Role.objects.get(slug="planner"), region=region
+        user=user,
+        agency=energy_agency(region),
+        role=Role.objects.get(slug="planner"),
+        region=region,
     )
     return user
 
@@ -92,7 +96,10 @@ def crew_on_duty(site: UtilitySite, at: dt.datetime) -> Person:
         last_name="Seitkali",
     )
     Shift.objects.create(
-        person=person, post=post, starts_at=at - dt.timedelta(hours=4), ends_at=at + dt.timedelta(hours=8)
+        person=person,
+        post=post,
+        starts_at=at - dt.timedelta(hours=4),
+        ends_at=at + dt.timedelta(hours=8),
     )
     return person
 

@@ -53,9 +53,12 @@ class LifelinesAccessTests(PersonaTestCase):
         self.login(self.personas.dispatcher_astana)
         assert self.client.post(url, {}, format="json").status_code == 403
         self.login(self.personas.planner_astana)
-        assert self.client.patch(
-            f"/api/lifelines/outages/{self.outage.pk}/", {"cause": "x"}, format="json"
-        ).status_code == 403
+        assert (
+            self.client.patch(
+                f"/api/lifelines/outages/{self.outage.pk}/", {"cause": "x"}, format="json"
+            ).status_code
+            == 403
+        )
         self.login(self.energy)
         patched = self.client.patch(
             f"/api/lifelines/outages/{self.outage.pk}/",

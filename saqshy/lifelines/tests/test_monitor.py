@@ -126,7 +126,5 @@ def test_fixed_thresholds_apply_without_the_curve() -> None:
 
 def test_readings_of_a_device_without_a_site_are_ignored() -> None:
     station = weather_station(make_region("astana"))
-    check_readings(
-        [reading(station, "supply_temp", 1.0, start())], acting_user=system_user()
-    )
+    check_readings([reading(station, "supply_temp", 1.0, start())], acting_user=system_user())
     assert not Alert.objects.exists()
