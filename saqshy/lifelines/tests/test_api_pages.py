@@ -100,3 +100,10 @@ class LifelinesAccessTests(PersonaTestCase):
         assert self.client.post(restore).status_code == 302
         self.outage.refresh_from_db()
         assert self.outage.status == OutageStatus.RESTORED
+
+    def test_the_situation_map_loads_the_layer_with_its_legend_and_words(self) -> None:
+        self.client.force_login(self.personas.dispatcher_astana)
+        page = self.client.get(reverse("situation:map")).content.decode()
+        assert "lifelines/map-lifelines.js" in page
+        assert 'id="layer-lifelines"' in page
+        assert "lifelinesUrl" in page

@@ -14,11 +14,11 @@
     const p = f.properties;
     const at = [f.geometry.coordinates[1], f.geometry.coordinates[0]];
     if (p.area) {
-      L.geoJSON(p.area, { pane: base.pane ? base.pane("areas") : undefined, style: { color: "#d73027", weight: 2, fillOpacity: 0.2 } })
+      L.geoJSON(p.area, { pane: base.pane("areas"), style: { color: "#d73027", weight: 2, fillOpacity: 0.2 } })
         .bindTooltip(`${escapeHtml(p.name)}: ${Number(p.outage_people || 0)} ${escapeHtml(labels.people || "")}`)
         .addTo(layer);
     }
-    L.circleMarker(at, { radius: 7, color: "#fff", weight: 1.5, fillColor: p.colour, fillOpacity: 0.95, keyboard: false })
+    L.circleMarker(at, { radius: 7, color: "#fff", weight: 1.5, fillColor: p.colour, fillOpacity: 0.95, keyboard: false, pane: base.pane("places") })
       .bindPopup(() => `<strong>${escapeHtml(p.name)}</strong><br>${escapeHtml(p.kind_label)} · ${escapeHtml(p.state_label)}` +
         (p.outage ? `<br><a href="/lifelines/outages/${Number(p.outage)}/">${escapeHtml(labels.outage || "")}</a>` : "") +
         `<br><a href="/lifelines/sites/${Number(f.id)}/">${escapeHtml(labels.details || "")}</a>`)
