@@ -128,3 +128,33 @@ def test_readings_of_a_device_without_a_site_are_ignored() -> None:
     station = weather_station(make_region("astana"))
     check_readings([reading(station, "supply_temp", 1.0, start())], acting_user=system_user())
     assert not Alert.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("facility_kind", "tags", "name", "expected"),
+    [
+        ("heating_plant", {"power": "generator"}, "ТЭЦ №2", "heat_plant"),
+        ("heating_plant", {}, "Котельная №5", "boiler_house"),
+        ("heating_plant", {"building": "boiler_house"}, "", "boiler_house"),
+        ("energy_site", {"power": "substation"}, "Левобережная", "substation"),
+        ("water_utility", {"man_made": "wastewater_plant"}, "", "wastewater"),
+        ("water_utility", {"man_made": "pumping_station"}, "", "pumping"),
+        ("water_utility", {"man_made": "water_works"}, "", "water_works"),
+    ],
+)
+def test_site_kind_from_facility_kind_and_osm_tags(facility_kind, tags, name, expected) -> None:
+    from saqshy.lifelines.choices import site_kind
+
+    assert site_kind(facility_kind, tags, name) == expected
+
+
+def test_nobody_on_shift_is_said_in_the_journal_and_the_outage_stays_open() -> None:
+    site = make_site()
+    t0 = start()
+    crew_on_duty(site, t0 - dt.timedelta(days=2))
+    for minutes in range(0, 40, 10):
+        feed(site, t0, minutes, below_curve(site))
+    outage = Outage.objects.get()
+    assert outage.status == OutageStatus.OPEN
+    assert outage.crew_post is not None and outage.crew == ""
+    assert JournalEntry.objects.filter(incident=outage.incident, text__contains="Nobody")
