@@ -23,6 +23,8 @@ from saqshy.accounts.choices import AgencyKind
 from saqshy.accounts.models import Agency, Grant
 from saqshy.core import audit
 from saqshy.core import services as core_services
+from saqshy.core.realtime import publish_on_commit
+from saqshy.core.scoping import perm_name
 from saqshy.incidents import services as incident_services
 from saqshy.incidents.choices import IncidentSource, IncidentStatus
 from saqshy.incidents.models import IncidentType
@@ -216,7 +218,14 @@ def open_outage(*, acting_user: Any, alert: Alert, at: dt.datetime, cause: str =
         outage.full_clean()
         outage.save()
         _audit_create(acting_user, outage)
-        core_services._publish(outage, "created", _outage_payload)
+        publish_on_commit(
+            topic="outage",
+            op="created",
+            object_id=outage.pk,
+            region_id=outage.region_id,
+            perm=perm_name(Outage, "view"),
+            data=_outage_payload(outage),
+        )
         send_crew(acting_user=acting_user, outage=outage, at=at)
     return outage
 
@@ -250,7 +259,7 @@ def send_crew(*, acting_user: Any, outage: Outage, at: dt.datetime | None = None
             )
         if outage.incident is not None:
             text = (
-                _("Repair crew sent from %(post)s: %(crew)s.") % {"post": post, "crew": names}
+                _("Crew sent (%(post)s): %(crew)s.") % {"post": post, "crew": names}
                 if names
                 else _("Nobody is on shift at %(post)s: send a repair crew.") % {"post": post}
             )
