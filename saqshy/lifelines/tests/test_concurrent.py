@@ -43,7 +43,7 @@ def test_two_consumers_open_one_outage() -> None:
         try:
             barrier.wait(timeout=10)
             check_readings(sustaining, acting_user=system_user())
-        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as error:  # reported by the assertion below
             errors.append(error)
         finally:
             connections.close_all()
