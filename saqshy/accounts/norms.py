@@ -264,6 +264,62 @@ DEFAULT_NORMS: dict[str, tuple[float, str, str, str]] = {
         "while no unit is on scene; 0 = the dispatcher decides",
         "fire service's rule; set per region",
     ),
+    # Lifelines: the district-heating schedule (a straight line between two points, clamped),
+    # when telemetry counts as recovered, and how people in a service area are estimated.
+    "lifelines_design_outdoor_temp": (
+        -31,
+        "°C",
+        "Heating curve: the design outdoor temperature, at which the network sends its design "
+        "supply temperature",
+        "SP RK 2.04-01-2017 (building climatology): Astana, coldest five-day period, about "
+        "−31 °C; set per region",
+    ),
+    "lifelines_design_supply_temp": (
+        150,
+        "°C",
+        "Heating curve: the supply temperature at the design outdoor temperature",
+        "common CIS district-heating practice: a 150/70 °C schedule; set per region",
+    ),
+    "lifelines_mild_outdoor_temp": (
+        8,
+        "°C",
+        "Heating curve: the mild outdoor temperature at which the supply is at its minimum",
+        "common CIS district-heating practice: the schedule's break at +8 °C; set per region",
+    ),
+    "lifelines_mild_supply_temp": (
+        70,
+        "°C",
+        "Heating curve: the minimum supply temperature (enough to heat tap water)",
+        "common CIS district-heating practice: a 150/70 °C schedule; set per region",
+    ),
+    "lifelines_supply_tolerance": (
+        5,
+        "°C",
+        "Heating curve: a supply temperature this far below the curve is still normal",
+        "assumption; set per region",
+    ),
+    "lifelines_restore_minutes": (
+        30,
+        "minutes",
+        "An outage is restored when every parameter of its site has been back in range for "
+        "this long",
+        "assumption; set per region",
+    ),
+    "lifelines_floor_m2_per_person": (
+        30,
+        "m²",
+        "People affected by an outage: one resident per this much gross floor area of the "
+        "buildings in the site's service area",
+        "about 23 m² of housing per resident in Kazakhstan (Bureau of National Statistics), "
+        "divided by a living share of about 0.75 of gross floor area (assumption)",
+    ),
+    "lifelines_service_radius_m": (
+        3000,
+        "metres",
+        "A utility site's default service area reaches at most this far (within its Voronoi "
+        "cell among the sites of its kind)",
+        "assumption; set per region",
+    ),
 }
 
 

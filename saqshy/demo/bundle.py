@@ -51,6 +51,7 @@ from saqshy.algorithms.osm import (
 )
 from saqshy.algorithms.osm.layers import rounded_coords
 from saqshy.algorithms.osm.model import ref_sort_key
+from saqshy.demo.weather import ATTRIBUTION_ROW, WEATHER_FILE, weather_csv
 
 REGIONS_SOURCE = Path("boundaries") / "kz_adm1_osmb_2023.geojson"
 DISTRICTS_SOURCE = Path("boundaries") / "kz_adm2_2024_geokz.geojson"
@@ -166,6 +167,17 @@ default date on cards entered without one, so do not read it as New Year's night
 
 Facility capacities marked `estimated` are Saqshy's own estimates from footprint area and
 IBC 2021 occupant-load factors (see `docs/capacity.md`), not OpenStreetMap data.
+"""
+
+
+WEATHER_ATTRIBUTION = f"""
+## Weather
+
+| file | derived from | source | licence |
+|---|---|---|---|
+{ATTRIBUTION_ROW}
+The demo's utility telemetry follows these hours; `saqshy/demo/weather.py` says how the
+simulated clock maps onto them (the day the simulator starts on plays 31 December 2024).
 """
 
 
@@ -585,7 +597,11 @@ def build_bundle(
     result["bytes"][ACCIDENTS_FILE] = _write(out_dir / ACCIDENTS_FILE, accidents)
     result["accidents"] = summary
     report(f"accidents: {summary}")
+    weather, summary = weather_csv(shared_data)
+    result["bytes"][WEATHER_FILE] = _write(out_dir / WEATHER_FILE, weather)
+    result["weather"] = summary
+    report(f"weather: {summary}")
     result["bytes"]["ATTRIBUTION.md"] = _write(
-        out_dir / "ATTRIBUTION.md", ATTRIBUTION.encode("utf-8")
+        out_dir / "ATTRIBUTION.md", (ATTRIBUTION + WEATHER_ATTRIBUTION).encode("utf-8")
     )
     return result

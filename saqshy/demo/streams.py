@@ -37,6 +37,7 @@ StreamFactory = Callable[[Any, int], list[Stream]]
 
 STREAMS: list[str] = [
     "saqshy.demo.alarm_streams.make_streams",
+    "saqshy.demo.lifeline_streams.make_streams",
 ]
 """Dotted paths of the stream factories ``simulate_devices`` runs."""
 

@@ -1,11 +1,46 @@
 from django.utils.translation import gettext_lazy as _
 
 from saqshy.core import registry
-from saqshy.core.registry import AppDeclaration
+from saqshy.core.registry import AppDeclaration, MapLayer, NavEntry, PageUrls
 
 
 class LifelinesConfig(registry.SaqshyAppConfig):
     name = "saqshy.lifelines"
     label = "lifelines"
     verbose_name = _("Lifelines: heating, water, power")
-    declaration = AppDeclaration()
+    declaration = AppDeclaration(
+        map_layers=(
+            MapLayer(
+                config="saqshy.lifelines.map.layer_config",
+                scripts=("lifelines/map-lifelines.js",),
+                legend="lifelines/map_legend.html",
+            ),
+        ),
+        pages=(PageUrls("lifelines/", "saqshy.lifelines.urls"),),
+        api="saqshy.lifelines.api.urls",
+        nav=(
+            NavEntry(
+                _("Lifelines"), "lifelines:outages", 115, ("lifelines",), "lifelines.utilitysite"
+            ),
+        ),
+        # Outages are changed by the region's energy agency (checked in the services); every
+        # role with a view grant reads them.
+        role_rules={
+            "planner": (("*", "lifelines.outage"), ("change", "lifelines.utilitysite")),
+            "dispatcher": (("*", "lifelines.outage"),),
+            "viewer": (("view", "lifelines.*"),),
+        },
+        reference_data=("lifelines.parameter", "lifelines.threshold"),
+        schema_enums={
+            "SiteKindEnum": "saqshy.lifelines.choices.SITE_KINDS",
+            "OutageStatusEnum": "saqshy.lifelines.choices.OUTAGE_STATUSES",
+            "AlertStatusEnum": "saqshy.lifelines.choices.ALERT_STATUSES",
+        },
+    )
+
+    def ready(self) -> None:
+        super().ready()
+        from saqshy.ingest.handlers import register_readings
+        from saqshy.lifelines.monitor import check_readings
+
+        register_readings(check_readings)

@@ -8,6 +8,7 @@ from saqshy.core.context import new_request_id, reset_request_id, set_request_id
 from saqshy.demo import loader
 from saqshy.demo.alarms import load_homes
 from saqshy.demo.duty import load_duty
+from saqshy.demo.lifelines import load_lifelines
 from saqshy.demo.plans import load_plans
 from saqshy.demo.season import load_season
 from saqshy.demo.trips import load_trips
@@ -93,6 +94,11 @@ class Command(BaseCommand):
                     f"patrols astana: plan #{plan.pk}, {plan.crews} crews, {plan.cells} cells"
                     if plan is not None
                     else "patrols astana: no plan (no forecast or no patrol units)"
+                )
+                lifelines = load_lifelines("astana", say=self.stdout.write)
+                self.stdout.write(
+                    f"lifelines astana: {lifelines.sites} utility sites "
+                    f"({lifelines.created} created), {lifelines.people} people served"
                 )
         finally:
             reset_request_id(token)

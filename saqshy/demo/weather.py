@@ -1,0 +1,132 @@
+"""The demo's real weather: Astana's hourly temperature and wind around one New Year.
+
+The bundle keeps the hours from 27 December 2024 to 6 January 2025 (local time, Open-Meteo
+reanalysis) from ``shared/data/weather/weather_astana_hourly.parquet``. That winter is used
+because its New Year's night (31 December 2024 → 1 January 2025) is the coldest night of the
+window: the night the demo plays. The simulated clock is mapped onto it day by day: the day
+the device simulator starts on plays 31 December 2024 hour for hour, the next day 1 January
+2025 and so on (clamped to the window's ends). ``weather_csv`` is deterministic.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import datetime as dt
+import gzip
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+WEATHER_SOURCE = Path("weather") / "weather_astana_hourly.parquet"
+WEATHER_FILE = "weather/astana_hourly.csv.gz"
+WINDOW = (dt.datetime(2024, 12, 27, 0), dt.datetime(2025, 1, 6, 23))
+NEW_YEARS_EVE = dt.date(2024, 12, 31)
+NIGHT_START_HOUR = 18
+NIGHT_HOURS = 15
+ATTRIBUTION_ROW = (
+    "| `weather/astana_hourly.csv.gz` | `weather/weather_astana_hourly.parquet` (hours "
+    "27.12.2024 00:00 – 06.01.2025 23:00 local time; temperature at 2 m in °C and wind speed "
+    "at 10 m in km/h) | Open-Meteo historical weather API, via repository `Beksqwz/ML_CJ` | "
+    "CC BY 4.0, weather data by Open-Meteo.com |\n"
+)
+
+
+@dataclass(frozen=True)
+class Hour:
+    """One hour of weather, local wall-clock time."""
+
+    at: dt.datetime
+    temperature: float
+    wind_kmh: float
+
+
+def weather_csv(shared_data: Path) -> tuple[bytes, dict[str, Any]]:
+    """The window's hours as gzip'd CSV (``at,temperature,wind_kmh``) and a summary."""
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(
+        shared_data / WEATHER_SOURCE, columns=["datetime_hour", "temperature_2m", "wind_speed_10m"]
+    )
+    rows = sorted(
+        (row["datetime_hour"], row["temperature_2m"], row["wind_speed_10m"])
+        for row in table.to_pylist()
+        if WINDOW[0] <= row["datetime_hour"] <= WINDOW[1]
+    )
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(["at", "temperature", "wind_kmh"])
+    for at, temperature, wind in rows:
+        writer.writerow([at.strftime("%Y-%m-%dT%H:%M"), f"{temperature:.1f}", f"{wind:.1f}"])
+    data = gzip.compress(text.getvalue().encode("utf-8"), mtime=0)
+    hours = [Hour(at, t, w) for at, t, w in rows]
+    night = coldest_night(hours)
+    summary = {"hours": len(rows), "coldest_night": night.isoformat() if night else None}
+    return data, summary
+
+
+def read_weather(path: Path) -> list[Hour]:
+    """The bundled hours, in time order."""
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return [
+            Hour(
+                dt.datetime.fromisoformat(row["at"]),
+                float(row["temperature"]),
+                float(row["wind_kmh"]),
+            )
+            for row in csv.DictReader(handle)
+        ]
+
+
+def night_hours(hours: list[Hour], evening: dt.date) -> list[Hour]:
+    start = dt.datetime.combine(evening, dt.time(NIGHT_START_HOUR))
+    end = start + dt.timedelta(hours=NIGHT_HOURS)
+    return [hour for hour in hours if start <= hour.at < end]
+
+
+def coldest_night(hours: list[Hour]) -> dt.date | None:
+    """The evening whose night (18:00 for 15 hours) reaches the lowest temperature."""
+    evenings = sorted({(hour.at - dt.timedelta(hours=NIGHT_START_HOUR)).date() for hour in hours})
+    best: tuple[float, dt.date] | None = None
+    for evening in evenings:
+        night = night_hours(hours, evening)
+        if len(night) == NIGHT_HOURS:
+            low = min(hour.temperature for hour in night)
+            if best is None or low < best[0]:
+                best = (low, evening)
+    return best[1] if best else None
+
+
+class Weather:
+    """Temperature and wind at any real time of the window (linear between hours)."""
+
+    def __init__(self, hours: list[Hour]) -> None:
+        if not hours:
+            raise ValueError("no weather hours")
+        self.hours = hours
+        self._times = [hour.at for hour in hours]
+
+    def at(self, when: dt.datetime) -> tuple[float, float]:
+        """(temperature °C, wind km/h) at naive local ``when``, clamped to the window."""
+        i = bisect.bisect_right(self._times, when)
+        if i == 0:
+            return self.hours[0].temperature, self.hours[0].wind_kmh
+        if i == len(self.hours):
+            return self.hours[-1].temperature, self.hours[-1].wind_kmh
+        before, after = self.hours[i - 1], self.hours[i]
+        share = (when - before.at) / (after.at - before.at)
+        return (
+            before.temperature + share * (after.temperature - before.temperature),
+            before.wind_kmh + share * (after.wind_kmh - before.wind_kmh),
+        )
+
+
+def real_time(simulated: dt.datetime, start_day: dt.date) -> dt.datetime:
+    """The real (naive, local) weather time that a simulated local wall-clock moment plays:
+    ``start_day`` plays New Year's Eve of the bundled winter, hour for hour."""
+    wall = simulated.replace(tzinfo=None)
+    offset = dt.datetime.combine(NEW_YEARS_EVE, dt.time()) - dt.datetime.combine(
+        start_day, dt.time()
+    )
+    return wall + offset
