@@ -56,11 +56,17 @@ def parse_if_match(header: str | None) -> list[str] | None:
 
 
 def lock(instance: M) -> M:
-    """Re-read ``instance``'s row under a row lock (inside the caller's transaction)."""
+    """Re-read ``instance``'s row under a row lock (inside the caller's transaction).
+
+    ``FOR NO KEY UPDATE`` on PostgreSQL: it still excludes every other writer of the row, but
+    not the key-share lock that another transaction's foreign-key check takes when it inserts
+    a row pointing here (a journal line, an audit-chained child). With a plain ``FOR UPDATE``
+    that check waits on us while we wait on the audit chain it holds: a deadlock.
+    """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("versioning.lock must run inside transaction.atomic()")
     model = type(instance)
-    locked: M = model._default_manager.select_for_update().get(pk=instance.pk)
+    locked: M = model._default_manager.select_for_update(no_key=True).get(pk=instance.pk)
     return locked
 
 

@@ -282,7 +282,7 @@ def add_absence(
     absence = Absence(person=person, kind=kind, starts_at=starts_at, ends_at=ends_at, note=note)
     absence.clean()
     with transaction.atomic():
-        Person.objects.select_for_update().filter(pk=person.pk).first()
+        Person.objects.select_for_update(no_key=True).filter(pk=person.pk).first()
         if Absence.objects.filter(
             person=person, starts_at__lt=ends_at, ends_at__gt=starts_at
         ).exists():

@@ -127,7 +127,7 @@ def record_hydrant_check(
     core_services.require_scope(acting_user, hydrant, "change")
     _not_in_future(checked_on)
     with transaction.atomic():
-        current = Hydrant.objects.select_for_update().get(pk=hydrant.pk)
+        current = Hydrant.objects.select_for_update(no_key=True).get(pk=hydrant.pk)
         core_services.create(acting_user=acting_user, instance=check)
         if current.last_checked_on is None or checked_on >= current.last_checked_on:
             core_services.update(
@@ -200,7 +200,7 @@ def record_equipment_check(
     if next_check_due is not None and next_check_due <= checked_on:
         raise ValidationError({"next_check_due": [_("The next check must come after this check.")]})
     with transaction.atomic():
-        current = FacilityEquipment.objects.select_for_update().get(pk=equipment.pk)
+        current = FacilityEquipment.objects.select_for_update(no_key=True).get(pk=equipment.pk)
         core_services.create(acting_user=acting_user, instance=check)
         if current.last_checked_on is None or checked_on >= current.last_checked_on:
             changes: dict[str, Any] = {"in_order": in_order, "last_checked_on": checked_on}

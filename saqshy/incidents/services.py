@@ -224,7 +224,7 @@ def _lock_pair(incident: Incident) -> tuple[Incident, Incident]:
     ids = sorted({incident.pk, incident.duplicate_of_id})
     locked = {
         row.pk: row
-        for row in Incident.objects.select_for_update(of=("self",))
+        for row in Incident.objects.select_for_update(no_key=True, of=("self",))
         .select_related("type")
         .filter(pk__in=ids)
         .order_by("pk")
@@ -236,7 +236,7 @@ def _lock_pair(incident: Incident) -> tuple[Incident, Incident]:
             % {"id": duplicate.pk},
             code="not_a_duplicate",
         )
-    original = locked.get(duplicate.duplicate_of_id) or Incident.objects.select_for_update().get(
+    original = locked.get(duplicate.duplicate_of_id) or Incident.objects.select_for_update(no_key=True).get(
         pk=duplicate.duplicate_of_id
     )
     return duplicate, original
@@ -395,7 +395,7 @@ def _refuse_transition(incident: Incident, to_status: str) -> Conflict:
 def _active_assignments(incident: Incident) -> list[IncidentUnit]:
     return list(
         IncidentUnit.objects.select_related("unit", "unit__agency")
-        .select_for_update(of=("self",))
+        .select_for_update(no_key=True, of=("self",))
         .filter(incident=incident, released_at=None)
     )
 
@@ -531,7 +531,7 @@ def dispatch(*, acting_user: Any, incident: Incident, units: Iterable[Unit]) -> 
     for unit in chosen:
         core_services.require_scope(acting_user, unit, "change")
     with transaction.atomic():
-        locked = Incident.objects.select_for_update().select_related("type").get(pk=incident.pk)
+        locked = Incident.objects.select_for_update(no_key=True).select_related("type").get(pk=incident.pk)
         if not locked.is_open:
             raise Conflict(
                 _("This incident is %(status)s; no unit can be sent to it.")

@@ -183,7 +183,7 @@ def _transition(
 
 
 def _locked(trip: Trip) -> Trip:
-    locked: Trip = Trip.objects.select_for_update().get(pk=trip.pk)
+    locked: Trip = Trip.objects.select_for_update(no_key=True).get(pk=trip.pk)
     return locked
 
 
@@ -218,11 +218,11 @@ def _lock_escort(person: Person | None, unit: Unit | None) -> Person | Unit:
     """Lock the escort's own row: every assignment and approval of one escort queue here."""
     if person is not None:
         locked_person: Person = (
-            Person.objects.select_for_update().select_related("agency").get(pk=person.pk)
+            Person.objects.select_for_update(no_key=True).select_related("agency").get(pk=person.pk)
         )
         return locked_person
     assert unit is not None
-    locked_unit: Unit = Unit.objects.select_for_update().select_related("agency").get(pk=unit.pk)
+    locked_unit: Unit = Unit.objects.select_for_update(no_key=True).select_related("agency").get(pk=unit.pk)
     return locked_unit
 
 
