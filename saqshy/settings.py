@@ -232,6 +232,18 @@ else:
 # (and at once when they change); the tests shorten it.
 SAQSHY_LIVE_RECHECK_SECONDS = float(os.environ.get("SAQSHY_LIVE_RECHECK_SECONDS", "60"))
 
+# Device ingest (saqshy.ingest, docs/ingest.md). `manage.py ingest_mqtt` consumes the broker at
+# MQTT_URL (mqtt://user:password@host:port, mqtts:// for TLS); publishers (simulator,
+# benchmark) use INGEST_TRANSPORT: mqtt, falling back to direct (in-process) without a broker.
+MQTT_URL = os.environ.get("MQTT_URL", "mqtt://127.0.0.1:1883")
+INGEST_TRANSPORT = os.environ.get("INGEST_TRANSPORT", "mqtt")
+# A failing handler is retried this often before its message is marked failed; a claim older
+# than INGEST_RECLAIM_SECONDS without a result is taken back (its worker stopped).
+INGEST_HANDLER_ATTEMPTS = int(os.environ.get("INGEST_HANDLER_ATTEMPTS", "5"))
+INGEST_RECLAIM_SECONDS = float(os.environ.get("INGEST_RECLAIM_SECONDS", "60"))
+INGEST_MESSAGE_RETENTION_DAYS = int(os.environ.get("INGEST_MESSAGE_RETENTION_DAYS", "90"))
+INGEST_READING_RETENTION_DAYS = int(os.environ.get("INGEST_READING_RETENTION_DAYS", "400"))
+
 # Background work (roster planning and other long jobs): Django's Tasks API (the django-tasks
 # backport) with its database queue, run by `manage.py db_worker` processes (make demo starts
 # one). SAQSHY_TASKS_BACKEND=immediate runs each task inline where it is enqueued.

@@ -71,7 +71,9 @@ class DeviceMessage(models.Model):
     """A device event (alarm, heartbeat, battery low, tamper, test, restored), stored once.
 
     Written in batches by the ingest consumer before it acknowledges the broker; ``handled_by``
-    is claimed by compare-and-set before the event's handlers run, ``handled_at`` set after.
+    is claimed by compare-and-set before the event's handlers run (``claimed_at`` says when,
+    so the rows of a worker that died are taken back), ``handled_at`` set after. ``attempts``
+    counts handler failures; past the limit the row is marked ``handled_by="!failed"``.
     """
 
     id = models.BigAutoField(primary_key=True)
@@ -82,7 +84,9 @@ class DeviceMessage(models.Model):
     received_at = models.DateTimeField(_("received"))
     payload = models.JSONField(_("payload"), default=dict, blank=True)
     handled_by = models.CharField(max_length=96, blank=True, default="")
+    claimed_at = models.DateTimeField(null=True, blank=True)
     handled_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("device message")

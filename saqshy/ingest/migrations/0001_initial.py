@@ -4,6 +4,37 @@ import django.core.validators
 import django.db.models.deletion
 from django.db import migrations, models
 
+# On PostgreSQL the telemetry table is partitioned by month of ``at`` (saqshy/ingest/partitions.py
+# creates the months): the plain table Django created is replaced by a partitioned one with the
+# same columns, the primary key (id, at), the unique constraint including ``at``, the same
+# index names, and a DEFAULT partition. Django's model state is unchanged, so SQLite keeps the
+# plain table and makemigrations sees nothing to do.
+PARTITIONED_READING = """
+DROP TABLE ingest_reading;
+CREATE SEQUENCE ingest_reading_id_seq;
+CREATE TABLE ingest_reading (
+    id bigint NOT NULL DEFAULT nextval('ingest_reading_id_seq'),
+    parameter varchar(32) NOT NULL,
+    at timestamp with time zone NOT NULL,
+    value double precision NOT NULL,
+    message_id varchar(64) NOT NULL,
+    received_at timestamp with time zone NOT NULL,
+    device_id bigint NOT NULL,
+    PRIMARY KEY (id, at),
+    CONSTRAINT reading_once UNIQUE (device_id, message_id, at)
+) PARTITION BY RANGE (at);
+ALTER SEQUENCE ingest_reading_id_seq OWNED BY ingest_reading.id;
+CREATE INDEX reading_series ON ingest_reading (device_id, parameter, at);
+CREATE TABLE ingest_reading_default PARTITION OF ingest_reading DEFAULT;
+"""
+
+
+def partition_readings(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for statement in PARTITIONED_READING.split(";"):
+            if statement.strip():
+                schema_editor.execute(statement)
+
 
 class Migration(migrations.Migration):
 
@@ -50,7 +81,9 @@ class Migration(migrations.Migration):
                 ('received_at', models.DateTimeField(verbose_name='received')),
                 ('payload', models.JSONField(blank=True, default=dict, verbose_name='payload')),
                 ('handled_by', models.CharField(blank=True, default='', max_length=96)),
+                ('claimed_at', models.DateTimeField(blank=True, null=True)),
                 ('handled_at', models.DateTimeField(blank=True, null=True)),
+                ('attempts', models.PositiveSmallIntegerField(default=0)),
                 ('device', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='ingest.device')),
             ],
             options={
@@ -102,4 +135,5 @@ class Migration(migrations.Migration):
             model_name='reading',
             constraint=models.UniqueConstraint(fields=('device', 'message_id', 'at'), name='reading_once'),
         ),
+        migrations.RunPython(partition_readings, migrations.RunPython.noop),
     ]

@@ -1,0 +1,264 @@
+"""The MQTT ingest consumer: receive, store a batch, acknowledge after commit, then process.
+
+One :class:`Consumer` holds a paho-mqtt 2 client (MQTT 5) with a persistent session
+(``clean_start=False`` and a session expiry interval, a stable client id) subscribed with QoS 1
+to the shared subscriptions ``$share/<group>/saqshy/alarms/+/+`` and
+``$share/<group>/saqshy/telemetry/+/+``: N consumers in one group split the load, and
+messages a consumer received but did not acknowledge stay in its session and come again
+when it reconnects.
+
+Acknowledgement is manual (``manual_ack=True``): the network thread only queues what arrives;
+:meth:`Consumer.step` takes a batch (``batch`` messages or ``linger`` seconds after the first),
+stores it in one transaction, acknowledges each message (``client.ack(mid, qos)``) only after
+the commit, then runs the handlers (``services.process``, alarms first). A database error
+leaves the batch unacknowledged and retried with backoff; a consumer that dies before its
+commit loses nothing (the broker sends the messages again) and stores nothing twice (inserts
+ignore what is already stored).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import DatabaseError
+
+from saqshy.algorithms.ingest import Incoming, Rejected, parse
+from saqshy.core.worker import Stop
+from saqshy.ingest import services
+from saqshy.ingest.transport import BrokerAddress, mqtt_client
+
+log = logging.getLogger(__name__)
+
+TOPICS = ("saqshy/alarms/+/+", "saqshy/telemetry/+/+")
+SESSION_EXPIRY_SECONDS = 7 * 24 * 3600
+RECLAIM_EVERY_SECONDS = 30.0
+
+
+@dataclass
+class Received:
+    """A message as the network thread queued it, with what is needed to acknowledge it."""
+
+    mid: int
+    qos: int
+    topic: str
+    body: bytes
+    received_at: dt.datetime
+    connection: int
+
+
+@dataclass
+class Counters:
+    received: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    unknown: int = 0
+    handled: int = 0
+    db_errors: int = 0
+    by_stream: dict[str, int] = field(default_factory=dict)
+
+
+class Killed(Exception):
+    """Raised by a test hook to stop a consumer the way ``kill -9`` would."""
+
+
+class Consumer:
+    """One ingest consumer; :meth:`start` connects, :meth:`step` does one batch."""
+
+    def __init__(
+        self,
+        *,
+        url: str | None = None,
+        client_id: str,
+        group: str = "saqshy",
+        batch: int = 200,
+        linger: float = 0.05,
+        before_store: Callable[[Consumer, list[Incoming]], None] | None = None,
+        session_expiry: int = SESSION_EXPIRY_SECONDS,
+    ) -> None:
+        self.url = url or settings.MQTT_URL
+        self.client_id = client_id
+        self.group = group
+        self.batch = max(1, batch)
+        self.linger = linger
+        self.before_store = before_store
+        self.session_expiry = session_expiry
+        self.counters = Counters()
+        self.inbox: queue.Queue[Received] = queue.Queue()
+        self._pending: list[Received] = []
+        self._connection = 0
+        self._connected = threading.Event()
+        self._subscribed = threading.Event()
+        self._failures = 0
+        self._last_reclaim = 0.0
+        self.stop = Stop()
+        self.client = self._client()
+
+    # --- the broker side (paho's network thread) ---
+
+    def _client(self) -> Any:
+        from paho.mqtt.packettypes import PacketTypes
+        from paho.mqtt.properties import Properties
+
+        client = mqtt_client(self.url, self.client_id, manual_ack=True)
+        client.reconnect_delay_set(min_delay=1, max_delay=10)
+        client.on_connect = self._on_connect
+        client.on_disconnect = self._on_disconnect
+        client.on_message = self._on_message
+        client.on_subscribe = self._on_subscribe
+        self._connect_properties = Properties(PacketTypes.CONNECT)
+        self._connect_properties.SessionExpiryInterval = self.session_expiry
+        # The broker may send this many unacknowledged messages: a few batches' worth.
+        self._connect_properties.ReceiveMaximum = min(65535, max(self.batch * 4, 100))
+        return client
+
+    def _on_connect(
+        self, client: Any, _userdata: Any, _flags: Any, reason: Any, _props: Any
+    ) -> None:
+        if reason.is_failure:
+            log.error("ingest: the broker refused the connection: %s", reason)
+            return
+        self._connection += 1
+        client.subscribe([(f"$share/{self.group}/{topic}", 1) for topic in TOPICS])
+        self._connected.set()
+        log.info("ingest: connected to %s as %s (group %s)", self.url, self.client_id, self.group)
+
+    def _on_subscribe(self, _client: Any, _userdata: Any, _mid: int, codes: Any, _p: Any) -> None:
+        failed = [code for code in codes if code.is_failure]
+        if failed:
+            log.error("ingest: the broker refused the subscriptions: %s", failed)
+            return
+        self._subscribed.set()
+
+    def _on_disconnect(
+        self, _client: Any, _userdata: Any, _flags: Any, reason: Any, _p: Any
+    ) -> None:
+        self._connected.clear()
+        self._subscribed.clear()
+        if not self.stop.is_set():
+            log.warning("ingest: disconnected from the broker (%s); reconnecting", reason)
+
+    def _on_message(self, _client: Any, _userdata: Any, message: Any) -> None:
+        self.inbox.put(
+            Received(
+                mid=message.mid,
+                qos=message.qos,
+                topic=message.topic,
+                body=message.payload,
+                received_at=dt.datetime.now(dt.UTC),
+                connection=self._connection,
+            )
+        )
+
+    def start(self, timeout: float = 30.0) -> Consumer:
+        address = BrokerAddress.from_url(self.url)
+        self.client.connect(
+            address.host,
+            address.port,
+            keepalive=30,
+            clean_start=False,
+            properties=self._connect_properties,
+        )
+        self.client.loop_start()
+        if not self._subscribed.wait(timeout):
+            self.client.loop_stop()
+            raise ConnectionError(f"no MQTT broker answered (or subscribed) at {self.url}")
+        return self
+
+    def close(self) -> None:
+        """Disconnect; anything not yet acknowledged stays in the session for next time."""
+        self.stop.set()
+        self.client.disconnect()
+        self.client.loop_stop()
+
+    def kill(self) -> None:
+        """Drop the connection without a word (no DISCONNECT, no acknowledgements): a crash."""
+        self.stop.set()
+        self.client.loop_stop()
+        sock = self.client.socket()
+        if sock is not None:
+            sock.close()
+
+    # --- the work (the caller's thread) ---
+
+    def _take(self, wait: float) -> None:
+        """Fill ``_pending`` up to ``batch``: block up to ``wait`` for the first message, then
+        at most ``linger`` for the rest."""
+        if not self._pending:
+            try:
+                self._pending.append(self.inbox.get(timeout=wait))
+            except queue.Empty:
+                return
+        deadline = time.monotonic() + self.linger
+        while len(self._pending) < self.batch:
+            remaining = deadline - time.monotonic()
+            try:
+                self._pending.append(
+                    self.inbox.get_nowait() if remaining <= 0 else self.inbox.get(timeout=remaining)
+                )
+            except queue.Empty:
+                return
+
+    def step(self, wait: float = 0.5) -> int:
+        """Store, acknowledge and process one batch; returns the messages it took care of."""
+        self._take(wait)
+        self._maybe_reclaim()
+        if not self._pending:
+            return services.process()
+        parsed: list[Incoming] = []
+        for item in self._pending:
+            result = parse(item.topic, item.body, item.received_at)
+            if isinstance(result, Rejected):
+                self.counters.rejected += 1
+                log.warning("ingest: dropped a message on %r: %s", item.topic[:120], result.reason)
+            else:
+                parsed.append(result)
+        if self.before_store is not None:
+            self.before_store(self, parsed)
+        try:
+            stored = services.store(parsed)
+        except DatabaseError:
+            self.counters.db_errors += 1
+            self._failures += 1
+            delay = min(0.5 * 2 ** (self._failures - 1), 15.0)
+            log.exception(
+                "ingest: storing a batch failed; retrying in %.1f s (not acknowledged)", delay
+            )
+            self.stop.wait(delay)
+            return 0
+        self._failures = 0
+        done = len(self._pending)
+        self._acknowledge()
+        self.counters.received += done
+        self.counters.stored += stored.messages + stored.readings
+        self.counters.duplicates += stored.duplicates
+        self.counters.unknown += stored.unknown
+        for message in parsed:
+            self.counters.by_stream[message.stream] = (
+                self.counters.by_stream.get(message.stream, 0) + 1
+            )
+        if stored.messages:
+            self.counters.handled += services.process(limit=max(500, stored.messages))
+        return done
+
+    def _acknowledge(self) -> None:
+        """PUBACK every message of the committed batch, oldest first; messages that came on a
+        connection since lost are not acknowledged (the broker sends them again)."""
+        for item in self._pending:
+            if item.qos > 0 and item.connection == self._connection:
+                self.client.ack(item.mid, item.qos)
+        self._pending = []
+
+    def _maybe_reclaim(self) -> None:
+        now = time.monotonic()
+        if now - self._last_reclaim >= RECLAIM_EVERY_SECONDS:
+            self._last_reclaim = now
+            services.reclaim()
