@@ -92,6 +92,7 @@ class OwnBroker:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
         if os.geteuid() == 0:  # Mosquitto started as root runs as its own user
+            folder.parent.chmod(0o755)
             with contextlib.suppress(LookupError):
                 shutil.chown(folder, "mosquitto")
         self.port = free_port()
@@ -172,6 +173,7 @@ class OwnPostgres:
     def stop(self) -> None:
         with contextlib.suppress(subprocess.CalledProcessError):
             self._pg_ctl("stop", "-m", "fast")
+        shutil.rmtree(self.data, ignore_errors=True)
 
 
 class CommitClock:

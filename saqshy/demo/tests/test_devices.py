@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 from collections.abc import Iterable
 from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from saqshy.demo.devices import DeviceSimulator, kind_of, parse_start
 from saqshy.demo.streams import Outgoing
@@ -132,3 +135,43 @@ def test_the_start_is_a_time_of_day_on_the_simulated_date() -> None:
     with pytest.raises(ValueError, match="time zone"):
         DeviceSimulator([], Recorder(), start=START.replace(tzinfo=None))
     assert kind_of("saqshy/telemetry/BH-1/supply_temperature") == "supply_temperature"
+
+
+def fake_streams(region: Any, seed: int) -> list[Any]:
+    """A stream factory for the command test: heartbeats of ``seed % 100`` devices a minute."""
+    return [Heartbeats(devices=seed % 100, every=60.0), CallBack()]
+
+
+@pytest.mark.django_db
+def test_the_command_runs_the_factories_on_the_clock_and_publishes_through_the_transport(
+    monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    from saqshy.core.testing.geography import make_region
+
+    settings.TIME_ZONE = "UTC"  # the fake streams' clock (START) is in UTC
+    from saqshy.ingest import transport
+
+    make_region("astana")
+    fake = transport.FakePublisher()
+    monkeypatch.setattr(transport, "publisher_from_settings", lambda: fake)
+    out = io.StringIO()
+    call_command(
+        "simulate_devices",
+        "--stream", "saqshy.demo.tests.test_devices.fake_streams",
+        "--seed", "7", "--fast", "--ticks", "12", "--tick", "1", "--speed", "60",
+        "--start", "22:30", "--date", "2026-12-31",
+        stdout=out,
+    )  # fmt: skip
+    stats = json.loads(out.getvalue().split("devices: ", 1)[1])
+    # Seven devices, one heartbeat a simulated minute for twelve minutes, and the alarm.
+    assert stats["by_kind"] == {"alarm": 1, "heartbeat": 84}
+    assert len(fake.sent) == 85
+    assert fake.flushes == 12
+    assert fake.closed
+    assert stats["clock"].startswith("2026-12-31T22:42:00")
+
+
+@pytest.mark.django_db
+def test_the_command_refuses_an_unknown_region() -> None:
+    with pytest.raises(CommandError, match="no region"):
+        call_command("simulate_devices", "--region", "atlantis", "--fast", "--ticks", "1")
