@@ -118,6 +118,11 @@ class Bench:
     def prepare(self) -> None:
         """Migrate; the region and devices (all "new"); empty message tables."""
         self.manage("migrate", "--noinput", "--verbosity", "0")
+        # Consumers create the month partitions as they start; two starting together on a
+        # fresh database race for the same one, so they are made once here first.
+        self.manage(
+            "shell", "-c", "from saqshy.ingest import partitions; partitions.ensure_partitions()"
+        )
         region = self.sql(
             "INSERT INTO accounts_region (iso_code, slug, kind, name_kk, name_ru, name_en, "
             "created_at, updated_at) "
@@ -250,8 +255,14 @@ class Bench:
         acked: list[str] = []
         for out, process in started:
             stdout, _ = process.communicate()
-            summaries.append(json.loads(stdout.decode().strip().splitlines()[-1]))
-            acked += [line for line in out.read_text().splitlines() if line]
+            lines = stdout.decode().strip().splitlines()
+            if lines:
+                summaries.append(json.loads(lines[-1]))
+                acked += [line for line in out.read_text().splitlines() if line]
+            else:
+                print(f"a publisher failed (exit {process.returncode}); its messages uncounted")
+        if not summaries:
+            raise RuntimeError("every publisher failed")
         return {
             "began": min(s["began"] for s in summaries),
             "published": max(s["published"] for s in summaries),
@@ -560,8 +571,14 @@ def main() -> None:
         default=os.environ.get(
             "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/saqshy_bench"
         ),
+        help="a PostgreSQL database the benchmark may empty, or 'own': a cluster of its own",
     )
     args = parser.parse_args()
+    own_postgres = None
+    if args.database_url == "own":
+        own_postgres = OwnPostgres(temporary_folder("saqshy-ingest-pg-") / "pg")
+        own_postgres.start()
+        args.database_url = own_postgres.url
     print(f"machine: {os.cpu_count()} cores; database {args.database_url.rsplit('@', 1)[-1]}")
     folder = temporary_folder("saqshy-ingest-broker-")
     broker = OwnBroker(folder)
@@ -591,8 +608,12 @@ def main() -> None:
         if clock:
             clock.close()
         broker.stop()
-    if not args.skip_faults:
-        faults(args)
+    try:
+        if not args.skip_faults:
+            faults(args)
+    finally:
+        if own_postgres:
+            own_postgres.stop()
     print(f"\nlogs: {bench.folder}; machine broker up: {broker_up('mqtt://127.0.0.1:1883')}")
 
 

@@ -251,6 +251,8 @@ def topic_and_payload(args: argparse.Namespace, k: int) -> tuple[str, dict[str, 
 
 def publish(args: argparse.Namespace) -> None:
     """Send ``count`` messages at ``rate`` per second; wait for every PUBACK (or ``patience``)."""
+    from paho.mqtt.client import MQTT_ERR_NO_CONN, MQTT_ERR_SUCCESS
+
     client = _client(f"bench-pub-{args.run}-{args.index}", clean=False)
     client.max_inflight_messages_set(200)
     client.max_queued_messages_set(0)
@@ -272,7 +274,10 @@ def publish(args: argparse.Namespace) -> None:
     began = time.time()
     for k in range(args.count):
         topic, payload = topic_and_payload(args, k)
-        sent.append((client.publish(topic, json.dumps(payload), qos=1), payload["id"]))
+        info = client.publish(topic, json.dumps(payload), qos=1)
+        if info.rc == MQTT_ERR_NO_CONN:  # queued by paho, sent when it reconnects
+            info.rc = MQTT_ERR_SUCCESS
+        sent.append((info, payload["id"]))
         if k % 1000 == 999:  # paho's message ids wrap at 65,535: keep fewer outstanding
             while not all_acked() and len(sent) - unacked[0] > OUTSTANDING:
                 time.sleep(0.01)
