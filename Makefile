@@ -68,18 +68,25 @@ $(VAR)/.demo-loaded: $(VENV)/.installed $(VAR)/secret_key $(BUNDLE) $(DEMO_CODE)
 # for the server, plays the night over the API, and stops with it (trap, or on its own when
 # the server has been gone for 30 s). SIMULATE=0 starts the server alone.
 SIMULATE ?= 1
+# The MQTT ingest consumer (var/ingest.log) starts when the broker at MQTT_URL answers.
+export BROKER_UP := import os, socket, urllib.parse as u; a = u.urlsplit(os.environ.get("MQTT_URL") or "mqtt://127.0.0.1:1883"); socket.create_connection((a.hostname or "127.0.0.1", a.port or 1883), 1)
 
 demo: setup staticfiles/.collected $(VAR)/.demo-loaded
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput --verbosity 0
 	@$(DEMO_ENV) $(PY) manage.py demo_welcome --address http://$(HOST):$(PORT)/
 	@echo "Background worker (plan runs): log in $(VAR)/worker.log"; \
 	$(DEMO_ENV) $(PY) manage.py db_worker >$(VAR)/worker.log 2>&1 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	ingest=; \
+	if $(PY) -c "$$BROKER_UP" 2>/dev/null; then \
+		echo "MQTT ingest consumer: log in $(VAR)/ingest.log"; \
+		$(DEMO_ENV) $(PY) manage.py ingest_mqtt >$(VAR)/ingest.log 2>&1 & ingest=$$!; \
+	else echo "No MQTT broker at $${MQTT_URL:-mqtt://127.0.0.1:1883}: the demo ingests device messages in-process"; fi; \
+	trap 'kill $$worker $$ingest 2>/dev/null' EXIT INT TERM; \
 	if [ "$(SIMULATE)" = 1 ]; then \
 		echo "New Year's Eve simulator: log in $(VAR)/simulator.log (SIMULATE=0 to turn off)"; \
 		$(DEMO_ENV) $(PY) manage.py simulate_nye --url http://$(HOST):$(PORT)/ --start 22:30 \
 			--log $(VAR)/simulator.log & sim=$$!; \
-		trap 'kill $$worker $$sim 2>/dev/null' EXIT INT TERM; \
+		trap 'kill $$worker $$ingest $$sim 2>/dev/null' EXIT INT TERM; \
 	fi; \
 	$(DEMO_ENV) $(BIN)/uvicorn saqshy.asgi:application --host $(HOST) --port $(PORT) \
 		--log-level warning --no-access-log

@@ -73,7 +73,7 @@ def to_jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
-SECRET_FIELDS = frozenset({"password"})
+SECRET_FIELDS = frozenset({"password", "hmac_key"})
 
 
 def snapshot(instance: models.Model) -> dict[str, Any]:

@@ -27,8 +27,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Case, DateTimeField, F, IntegerField, Q, Value, When
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Case, F, IntegerField, When
 from django.utils import timezone
 
 from saqshy.algorithms.ingest import Incoming
@@ -45,6 +44,8 @@ log = logging.getLogger(__name__)
 SYSTEM_USERNAME = "saqshy-ingest"
 FAILED = "!failed"
 """``handled_by`` of a message whose handlers failed ``INGEST_HANDLER_ATTEMPTS`` times."""
+NO_HANDLER = "-"
+"""``handled_by`` of a message stored when no handler was registered for its kind."""
 
 __all__ = [
     "FAILED",
@@ -162,6 +163,9 @@ def _store_events(
     if not events:
         return
     rows: dict[tuple[int, str], DeviceMessage] = {}
+    now = timezone.now()
+    # Kinds nobody handles (heartbeats, as a rule) are stored already handled: no claim round.
+    unhandled = {kind for kind in {m.kind for m in events} if not handlers.event_handlers(kind)}
     for m in events:
         device_id = devices[m.serial][0]
         rows.setdefault(
@@ -173,12 +177,15 @@ def _store_events(
                 device_time=m.device_time,
                 received_at=m.received_at,
                 payload=dict(m.payload),
+                handled_by=NO_HANDLER if m.kind in unhandled else "",
+                handled_at=now if m.kind in unhandled else None,
             ),
         )
-    lookup = Q()
-    for device_id, message_id in rows:
-        lookup |= Q(device_id=device_id, message_id=message_id)
-    existing = set(DeviceMessage.objects.filter(lookup).values_list("device_id", "message_id"))
+    # One indexed query over both columns; pairs it finds beyond the batch are ignored.
+    found = DeviceMessage.objects.filter(
+        device_id__in={d for d, _ in rows}, message_id__in={m for _, m in rows}
+    ).values_list("device_id", "message_id")
+    existing = set(found) & rows.keys()
     fresh = [row for key, row in rows.items() if key not in existing]
     DeviceMessage.objects.bulk_create(fresh, ignore_conflicts=True)
     result.messages += len(fresh)
@@ -234,7 +241,8 @@ def _store_readings(
 
 
 def _touch_devices(known: Sequence[Incoming], devices: dict[str, tuple[int, str, int]]) -> None:
-    """Move each device's last-heard times forward, one UPDATE per column."""
+    """Move each device's last-heard times forward: one ``UPDATE … FROM (VALUES …)`` per
+    column (the ORM's CASE per row costs more than the write itself)."""
     heard: dict[int, dt.datetime] = {}
     beat: dict[int, dt.datetime] = {}
     for m in known:
@@ -242,16 +250,25 @@ def _touch_devices(known: Sequence[Incoming], devices: dict[str, tuple[int, str,
         heard[pk] = max(heard.get(pk, m.received_at), m.received_at)
         if m.kind == MessageKind.HEARTBEAT:
             beat[pk] = max(beat.get(pk, m.device_time), m.device_time)
+    ops = connection.ops
+    table = ops.quote_name(Device._meta.db_table)
+    greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+    cast = "::timestamptz" if connection.vendor == "postgresql" else ""
     for column, times in (("last_message_at", heard), ("last_heartbeat", beat)):
         if not times:
             continue
-        new = Case(
-            *(When(pk=pk, then=Value(at)) for pk, at in times.items()),
-            output_field=DateTimeField(),
+        rows = ", ".join([f"(%s, %s{cast})"] * len(times))
+        params: list[Any] = []
+        for pk, at in sorted(times.items()):
+            params.extend([pk, ops.adapt_datetimefield_value(at)])
+        col = ops.quote_name(column)
+        sql = (
+            f"WITH heard(device_id, at) AS (VALUES {rows}) "  # noqa: S608
+            f"UPDATE {table} SET {col} = {greatest}(COALESCE({col}, heard.at), heard.at) "
+            f"FROM heard WHERE {table}.id = heard.device_id"
         )
-        Device.objects.filter(pk__in=list(times)).update(
-            **{column: Greatest(Coalesce(F(column), new), new)}
-        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
 
 
 def _call_reading_handlers(readings: list[handlers.ReadingIn]) -> None:

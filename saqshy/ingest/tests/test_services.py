@@ -13,7 +13,7 @@ from saqshy.core.audit_models import AuditEntry
 from saqshy.ingest import handlers, services
 from saqshy.ingest.models import Device, DeviceMessage, Reading
 from saqshy.ingest.tests.factories import DeviceFactory
-from saqshy.ingest.transport import DirectPublisher, FakePublisher
+from saqshy.ingest.transport import DirectPublisher, FakePublisher, publisher_from_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -171,6 +171,8 @@ def test_alarms_are_handled_before_heartbeats(registry: None) -> None:
 
 def test_claims_of_a_stopped_worker_are_taken_back(registry: None) -> None:
     DeviceFactory(serial="FA-7")
+    seen: list[str] = []
+    handlers.register("alarm", lambda ms, *, acting_user: seen.extend(m.message_id for m in ms))
     services.store([Incoming("alarms", "FA-7", "alarm", "1", T0, timezone.now())])
     DeviceMessage.objects.update(
         handled_by="ingest@gone:1", claimed_at=timezone.now() - dt.timedelta(minutes=5)
@@ -178,10 +180,16 @@ def test_claims_of_a_stopped_worker_are_taken_back(registry: None) -> None:
     assert services.process() == 0
     assert services.reclaim(older_than_seconds=600) == 0
     assert services.reclaim(older_than_seconds=60) == 1
-    seen: list[str] = []
-    handlers.register("alarm", lambda ms, *, acting_user: seen.extend(m.message_id for m in ms))
     assert services.process() == 1
     assert seen == ["1"]
+
+
+def test_kinds_nobody_handles_are_stored_handled(registry: None) -> None:
+    DeviceFactory(serial="FA-8")
+    services.store([Incoming("alarms", "FA-8", "heartbeat", "1", T0, timezone.now())])
+    row = DeviceMessage.objects.get()
+    assert (row.handled_by, row.handled_at is not None) == (services.NO_HANDLER, True)
+    assert services.process() == 0
 
 
 def test_the_system_user_is_one_inactive_account() -> None:
@@ -199,3 +207,14 @@ def test_fake_publisher_records() -> None:
         1,
         True,
     )
+
+
+def test_without_a_broker_publishers_store_in_process(settings: Any) -> None:
+    settings.INGEST_TRANSPORT = "mqtt"
+    settings.MQTT_URL = "mqtt://127.0.0.1:1"  # nothing listens on port 1
+    assert isinstance(publisher_from_settings(), DirectPublisher)
+    settings.INGEST_TRANSPORT = "direct"
+    assert isinstance(publisher_from_settings(), DirectPublisher)
+    settings.INGEST_TRANSPORT = "pigeon"
+    with pytest.raises(ValueError, match="INGEST_TRANSPORT"):
+        publisher_from_settings()
