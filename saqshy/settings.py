@@ -308,6 +308,14 @@ SAQSHY_SNAP_MAX_M = float(os.environ.get("SAQSHY_SNAP_MAX_M", "500"))
 # Map defaults: the demo city.
 SAQSHY_DEFAULT_REGION = os.environ.get("SAQSHY_DEFAULT_REGION", "astana")
 
+# Home fire alarms: how a household is called back after its alarm (a dotted path to a class
+# with ``send(to, text)``; a real SMS or voice gateway is configured here) and the incident
+# type an alarm opens (its needs and priority are data on the type).
+ALARM_CALLBACK_TRANSPORT = os.environ.get(
+    "ALARM_CALLBACK_TRANSPORT", "saqshy.alarms.callback.LogTransport"
+)
+ALARM_INCIDENT_TYPE = os.environ.get("ALARM_INCIDENT_TYPE", "home_fire_alarm")
+
 # Patrol stops are named by the offline geocoder when a plan is made (saqshy/duty/addresses.py).
 DUTY_DESCRIBE_POINT = "saqshy.geocoding.queries.describe_point"
 

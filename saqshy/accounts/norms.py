@@ -53,6 +53,21 @@ DEFAULT_NORMS: dict[str, tuple[float, str, str, str]] = {
         "Normal maximum evacuation (egress) time",
         "UK Guide to Safety at Sports Grounds §10.7 (8 min)",
     ),
+    "home_alarm_heartbeat_hours": (
+        3,
+        "hours",
+        "A home fire alarm with no heartbeat for this many hours is offline and gets a visit",
+        "Saqshy default: the programme's alarms report hourly, so three missed heartbeats; one "
+        "lost message or a broker restart sends nobody out (commercial radio fire systems are "
+        "supervised in minutes, but a home visit is a day's work)",
+    ),
+    "home_alarm_task_due_hours": (
+        72,
+        "hours",
+        "A device maintenance task (visit, battery, tamper check) is due this many hours "
+        "after it opens",
+        "Saqshy default: within three working days; a region sets its own",
+    ),
     # Response times. Arrival norms are per incident type: `response_arrival_<type>_seconds`
     # (added in the admin for any type), or the fire norm below for fire and fire alarms.
     # A type with neither has no norm, and the indicators show none rather than a guess.
@@ -233,6 +248,21 @@ DEFAULT_NORMS: dict[str, tuple[float, str, str, str]] = {
         "Rosters: once at a post, an officer stays there at least this long (unless the duty "
         "ends sooner), so nobody is moved between posts hourly",
         "assumption (no public norm found); set per region",
+    ),
+    # Home fire alarms (issue 11).
+    "home_alarm_dedup_minutes": (
+        30,
+        "minutes",
+        "Home fire alarms: a second alarm from the same household within this many minutes "
+        "joins its open incident instead of opening another",
+        "assumption: one fire, several detectors or repeated triggers; set per region",
+    ),
+    "home_alarm_close_on_false_alarm": (
+        1,
+        "flag",
+        "Home fire alarms: 1 = a call-back answered 'false alarm' cancels the incident "
+        "while no unit is on scene; 0 = the dispatcher decides",
+        "fire service's rule; set per region",
     ),
 }
 

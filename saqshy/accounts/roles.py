@@ -25,6 +25,7 @@ DEFAULT_ROLES: dict[str, dict[str, Any]] = {
     "admin": {
         "names": (_("Administrator"), "Әкімші", "Администратор"),
         "all_agencies": True,
+        # Personal data (households) is granted only by name: the apps name it for admin.
         "rules": [("*", "*")],
     },
     "commission-analyst": {
@@ -69,6 +70,13 @@ DEFAULT_ROLES: dict[str, dict[str, Any]] = {
         "all_agencies": False,
         "rules": [],
     },
+    # The akimat's social services keep the households of the home fire-alarm programme; the
+    # app adds their rules (saqshy/alarms/apps.py).
+    "social-services": {
+        "names": (_("Social services"), "Әлеуметтік қызмет", "Социальная служба"),
+        "all_agencies": False,
+        "rules": [("view", "accounts.region"), ("view", "accounts.district")],
+    },
 }
 
 # Roles that manage accounts and reference data; everyone else only reads them.
@@ -89,10 +97,14 @@ def _matches(rule: Rule) -> Q:
 
 
 def permissions_for(slug: str) -> list[Permission]:
+    """The permissions of default role ``slug``; personal data only where a rule names it."""
     spec = DEFAULT_ROLES[slug]
     reference_data = registry.reference_data()
+    personal_data = registry.personal_data()
+    rules: list[Rule] = [*spec["rules"], *registry.role_rules(slug)]
+    named = {target for _action, target in rules}
     query = Q(pk__in=[])
-    for rule in [*spec["rules"], *registry.role_rules(slug)]:
+    for rule in rules:
         query |= _matches(rule)
     perms = Permission.objects.filter(query).select_related("content_type")
     result = []
@@ -100,6 +112,8 @@ def permissions_for(slug: str) -> list[Permission]:
         target = f"{perm.content_type.app_label}.{perm.content_type.model}"
         writes = not perm.codename.startswith("view_")
         if writes and target in reference_data and slug not in _WRITES_REFERENCE:
+            continue
+        if target in personal_data and target not in named:
             continue
         result.append(perm)
     return result

@@ -1,11 +1,67 @@
 from django.utils.translation import gettext_lazy as _
 
 from saqshy.core import registry
-from saqshy.core.registry import AppDeclaration
+from saqshy.core.registry import AppDeclaration, MapLayer, NavEntry, PageUrls
+
+# Households and call-backs hold personal data: granted only by rules naming them.
+PERSONAL_DATA = ("alarms.household", "alarms.callback")
+
+_SOCIAL_SERVICES_KEEP = (
+    ("*", "alarms.household"),
+    ("*", "alarms.installation"),
+    ("*", "alarms.installationcampaign"),
+    ("*", "alarms.campaigntarget"),
+    ("*", "alarms.maintenancetask"),
+)
 
 
 class AlarmsConfig(registry.SaqshyAppConfig):
     name = "saqshy.alarms"
     label = "alarms"
     verbose_name = _("Home fire alarms")
-    declaration = AppDeclaration()
+    declaration = AppDeclaration(
+        pages=(PageUrls("alarms/", "saqshy.alarms.urls"),),
+        map_layers=(
+            MapLayer(
+                config="saqshy.alarms.map.layer_config",
+                scripts=("alarms/map-home-alarms.js",),
+                legend="alarms/map_legend.html",
+            ),
+        ),
+        api="saqshy.alarms.api.urls",
+        nav=(
+            NavEntry(
+                _("Home alarms"), "alarms:installations", 120, ("alarms",), "alarms.installation"
+            ),
+        ),
+        reference_data=("alarms.householdcategory",),
+        personal_data=PERSONAL_DATA,
+        # The fire service's dispatch sees a household only while its alarm incident is open
+        # (saqshy/alarms/queries.py::households_for), not through a rule here.
+        role_rules={
+            "admin": tuple(("*", name) for name in PERSONAL_DATA),
+            "social-services": (
+                ("view", "alarms.*"),
+                *_SOCIAL_SERVICES_KEEP,
+                ("view", "ingest.device"),
+            ),
+        },
+        incident_panels=("saqshy.alarms.views.incident_panel",),
+        schema_enums={
+            "CallBackStatusEnum": "saqshy.alarms.choices.CALLBACK_STATUSES",
+            "CallBackAnswerEnum": "saqshy.alarms.choices.CALLBACK_ANSWERS",
+            "AlarmOutcomeEnum": "saqshy.alarms.choices.ALARM_OUTCOMES",
+            "ContactLanguageEnum": "saqshy.alarms.choices.CONTACT_LANGUAGES",
+        },
+    )
+
+    def ready(self) -> None:
+        super().ready()
+        from saqshy.alarms import services
+        from saqshy.ingest import handlers
+
+        for kind in services.RECORDED_KINDS:
+            handlers.register(kind, services.handle_events)
+        from saqshy.alarms import health
+
+        health.register_handlers()

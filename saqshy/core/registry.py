@@ -73,6 +73,12 @@ class AppDeclaration:
     banners: tuple[str, ...] = ()
     schema_enums: dict[str, str] = field(default_factory=dict)
     roles: bool = True
+    # ``app.model`` names of personal data (a household's address and vulnerability): a
+    # wildcard rule (``*``, ``app.*``) never grants them, only a rule naming the model.
+    personal_data: tuple[str, ...] = ()
+    # Dotted paths of ``(request, incident) -> str`` rendering a section of the incident page
+    # (empty string for nothing); the incidents app shows them without importing the app.
+    incident_panels: tuple[str, ...] = ()
 
 
 class SaqshyAppConfig(AppConfig):
@@ -128,6 +134,23 @@ def role_rules(slug: str) -> list[Rule]:
 def reference_data() -> frozenset[str]:
     """``app.model`` names of reference data: only administrators write them."""
     return frozenset(name for app in saqshy_apps() for name in app.declaration.reference_data)
+
+
+def personal_data() -> frozenset[str]:
+    """``app.model`` names that only a rule naming the model grants (see ``AppDeclaration``)."""
+    return frozenset(name for app in saqshy_apps() for name in app.declaration.personal_data)
+
+
+def incident_panels(request: Any, incident: Any) -> list[str]:
+    """The HTML of every app's section for this incident's page, in app order."""
+    rendered = []
+    for app in saqshy_apps():
+        for path in app.declaration.incident_panels:
+            build: Callable[[Any, Any], str] = import_string(path)
+            html = build(request, incident)
+            if html:
+                rendered.append(html)
+    return rendered
 
 
 def banners() -> list[str]:

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError as QueryError
 
 from saqshy.accounts.queries import regions_in_scope
+from saqshy.core import registry
 from saqshy.core.scoping import restricted, restricted_prefetch, user_scope
 from saqshy.core.views import run_service
 from saqshy.incidents import indicators, queries, services
@@ -190,6 +191,8 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "needs": [
                 (UnitKind.label(kind), count) for kind, count in (incident.type.needs or {}).items()
             ],
+            # Sections other apps add (a home alarm's household for the fire dispatcher).
+            "panels": registry.incident_panels(request, incident),
         },
     )
 
@@ -612,6 +615,7 @@ def desk_card(request: HttpRequest, pk: int) -> HttpResponse:
             "recs_url": reverse("incidents:desk-recommendations", args=[incident.pk])
             if can_change and incident.is_open and incident.status != IncidentStatus.ON_SCENE
             else None,
+            "panels": registry.incident_panels(request, incident),
         },
     )
 

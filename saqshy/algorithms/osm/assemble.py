@@ -27,6 +27,7 @@ from .model import (
     WaterRecord,
     ref_sort_key,
 )
+from .uses import building_use
 
 ROAD_DIGITS = 7
 """Decimals kept in road vertices: OSM's own precision (1e-7°)."""
@@ -143,7 +144,9 @@ def assemble(
     building_parts.sort(key=lambda b: ref_sort_key(b[0]))
     outlines = geojson_many([geom for _, geom, _, _ in building_parts])
     buildings = [
-        BuildingRecord(ref, outline, levels, *street_and_number(tags), display_name(tags))
+        BuildingRecord(
+            ref, outline, levels, *street_and_number(tags), display_name(tags), building_use(tags)
+        )
         for (ref, _, levels, tags), outline in zip(building_parts, outlines, strict=True)
     ]
     water.sort(key=lambda w: ref_sort_key(w.osm_ref))

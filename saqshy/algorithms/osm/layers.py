@@ -3,8 +3,9 @@
 The features carry a ``layer`` property (``water``, ``building``, ``road``, ``place``,
 ``address``) that the basemap and the geocoder select on, and come in drawing order: water,
 then buildings, then roads, then the labelled points. Buildings carry ``housenumber``,
-``street`` and ``name`` when tagged; roads and places ``name:kk``/``name:ru``/``name:en``.
-Coordinates are rounded (6 decimals, ~0.1 m) to keep files small.
+``street``, ``name`` and ``use`` (``residential``/``other``) when known; roads and places
+``name:kk``/``name:ru``/``name:en``. Coordinates are rounded (6 decimals, ~0.1 m) to keep
+files small.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def basemap_features(extract: OsmExtract, digits: int = BASEMAP_DIGITS) -> list[
         }
         props = {"layer": "building", "levels": building.levels}
         props.update(_present(housenumber=building.housenumber, street=building.street))
-        props.update(_present(name=building.name))
+        props.update(_present(name=building.name, use=building.use))
         features.append(_feature(geometry, props))
     for road in extract.roads:
         line = _line(road.coords, digits)

@@ -81,7 +81,9 @@ class BuildingRecord:
     """A building footprint (GeoJSON Polygon/MultiPolygon, 6 decimals) and its storey count.
 
     ``street`` and ``housenumber`` are its ``addr:street``/``addr:housenumber`` (empty when
-    untagged), ``name`` its display name.
+    untagged), ``name`` its display name. ``use`` is the compact use class of its
+    ``building=*`` value (``residential``, ``other``, or empty for a plain ``building=yes``
+    with nothing else telling its use; see ``uses.building_use``).
     """
 
     osm_ref: str
@@ -90,6 +92,7 @@ class BuildingRecord:
     street: str = ""
     housenumber: str = ""
     name: str = ""
+    use: str = ""
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from tqdm import tqdm
 
 from saqshy.core.context import new_request_id, reset_request_id, set_request_id
 from saqshy.demo import loader
+from saqshy.demo.alarms import load_homes
 from saqshy.demo.duty import load_duty
 from saqshy.demo.plans import load_plans
 from saqshy.demo.season import load_season
@@ -16,7 +17,7 @@ from saqshy.demo.units import load_units
 class Command(BaseCommand):
     help = (
         "Load the demo bundle: 20 regions, agencies, demo users, Astana/Almaty facilities, "
-        "the Astana season and its response units."
+        "the Astana season, its response units and home fire alarms."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -62,6 +63,14 @@ class Command(BaseCommand):
                     f"{duty.absences} absences created, posts {duty.posts.created} created "
                     f"{duty.posts.updated} updated {duty.posts.unchanged} unchanged, "
                     f"{duty.readiness} readiness level set"
+                )
+                with tqdm(desc="home alarms astana", unit="home") as bar:
+                    homes = load_homes("astana", progress=lambda done, _n: bar.update(done - bar.n))
+                self.stdout.write(
+                    "home alarms astana: already installed"
+                    if homes.skipped
+                    else f"home alarms astana: {homes.homes} sensors in {homes.buildings} "
+                    f"buildings, {homes.silent} silent"
                 )
                 trips = load_trips("astana")
                 self.stdout.write(

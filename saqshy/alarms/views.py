@@ -1,0 +1,156 @@
+"""Pages of the home fire-alarm programme: installations, campaigns, households.
+
+Thin: every household shown comes from ``queries.households_for`` and is audited as a read;
+a refused household is a 404 with an audited refusal. The incident page's household section
+(``incident_panel``) is shown to the fire dispatch only while the alarm incident is open.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from saqshy.alarms import queries, services
+from saqshy.alarms.choices import CallBackAnswer, CallBackStatus
+from saqshy.alarms.models import Installation, InstallationCampaign
+from saqshy.core import audit
+from saqshy.core.scoping import user_scope
+from saqshy.core.views import run_service
+from saqshy.incidents.models import Incident
+
+
+@login_required
+def installation_list(request: HttpRequest) -> HttpResponse:
+    """Installed alarms within the user's grants; no personal data on this page."""
+    rows: QuerySet[Installation] = (
+        Installation.objects.restrict(request.user, "view")
+        .select_related("device", "district", "campaign", "region")
+        .order_by("-installed_on", "id")
+    )
+    if user_scope(request.user, Installation, "view").empty:
+        raise PermissionDenied
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    visible_households = set(
+        queries.households_for(request.user)
+        .filter(pk__in=[row.household_id for row in page])
+        .values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "alarms/installation_list.html",
+        {"page": page, "visible_households": visible_households},
+    )
+
+
+@login_required
+def household_list(request: HttpRequest) -> HttpResponse:
+    households = queries.households_for(request.user).select_related(
+        "category", "district", "region"
+    )
+    page = Paginator(households, 50).get_page(request.GET.get("page"))
+    audit.record_read(acting_user=request.user, instances=list(page), via="alarms:households")
+    return render(request, "alarms/household_list.html", {"page": page})
+
+
+@login_required
+def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    household = queries.household_or_refuse(request.user, pk, via="alarms:household")
+    installations: QuerySet[Installation] = (
+        Installation.objects.restrict(request.user, "view")
+        .filter(household=household)
+        .select_related("device", "campaign")
+    )
+    return render(
+        request,
+        "alarms/household_detail.html",
+        {
+            "household": household,
+            "installations": installations,
+            "open_incident": queries.open_alarm_incident(household),
+        },
+    )
+
+
+@login_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    campaigns: QuerySet[InstallationCampaign] = InstallationCampaign.objects.restrict(
+        request.user, "view"
+    ).select_related("region")
+    rows = []
+    for campaign in campaigns:
+        progress = queries.campaign_progress(request.user, campaign)
+        installed = sum(row.installed for row in progress)
+        target = campaign.target_count or sum(row.target for row in progress)
+        percent = min(100, round(100 * installed / target)) if target else 0
+        rows.append((campaign, installed, target, percent))
+    return render(request, "alarms/campaign_list.html", {"rows": rows})
+
+
+@login_required
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign: InstallationCampaign = get_object_or_404(
+        InstallationCampaign.objects.restrict(request.user, "view").select_related("region"),
+        pk=pk,
+    )
+    return render(
+        request,
+        "alarms/campaign_detail.html",
+        {"campaign": campaign, "progress": queries.campaign_progress(request.user, campaign)},
+    )
+
+
+@login_required
+@require_POST
+def callback_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """The dispatcher records what the household said (from the incident's household panel)."""
+    callback = get_object_or_404(queries.callbacks_for(request.user), pk=pk)
+    run_service(
+        request,
+        lambda: services.record_answer(
+            acting_user=request.user,
+            callback=callback,
+            answer=request.POST.get("answer", ""),
+            text=request.POST.get("text", ""),
+        ),
+        _("Answer recorded."),
+    )
+    return redirect("incidents:detail", callback.incident_id)
+
+
+def incident_panel(request: HttpRequest, incident: Incident) -> str:
+    """The household behind an open alarm incident, for the fire dispatch only (audited)."""
+    if not incident.is_open:
+        return ""
+    user = request.user
+    if not (getattr(user, "is_superuser", False) or queries.is_fire_dispatcher_for(user, incident)):
+        return ""
+    household = queries.incident_household(incident)
+    if household is None:
+        return ""
+    if not queries.households_for(user).filter(pk=household.pk).exists():
+        return ""
+    audit.record_read(acting_user=user, instances=[household], via="incidents:alarm-household")
+    callbacks = list(
+        queries.callbacks_for(user).filter(incident=incident).order_by("-created_at", "-id")
+    )
+    return render_to_string(
+        "alarms/incident_panel.html",
+        {
+            "household": household,
+            "callbacks": callbacks,
+            "answers": CallBackAnswer.choices(),
+            "answerable": [
+                cb
+                for cb in callbacks
+                if cb.status != CallBackStatus.ANSWERED and services.may_answer(user, cb)
+            ],
+        },
+        request=request,
+    )
