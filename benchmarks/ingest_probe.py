@@ -1,4 +1,6 @@
-"""A handler for every device event that appends what it was called with to a file.
+"""A handler that appends the message ids it is called with to a file: double calls show.
+
+Registered for the kinds in ``SAQSHY_BENCH_PROBE_KINDS`` (default ``alarm``).
 
 Loaded only in the ingest benchmark's consumers (``benchmarks/ingest_settings.py``): one file
 per process in ``SAQSHY_BENCH_PROBE`` with a line ``<message id>`` per message handed to a
@@ -33,5 +35,7 @@ class ProbeConfig(AppConfig):
         from saqshy.ingest.choices import MessageKind
         from saqshy.ingest.handlers import register
 
+        kinds = os.environ.get("SAQSHY_BENCH_PROBE_KINDS", "alarm").split(",")
         for kind in MessageKind.DEVICE_EVENTS:
-            register(kind, record)
+            if kind in kinds:
+                register(kind, record)

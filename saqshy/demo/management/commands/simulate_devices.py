@@ -1,3 +1,4 @@
+import datetime as dt
 import json
 import logging
 import sys
@@ -61,11 +62,7 @@ class Command(BaseCommand):
         region = Region.objects.filter(slug=options["region"]).first()
         if region is None:
             raise CommandError(f"no region {options['region']!r}: load the demo first")
-        day = (
-            timezone.datetime.fromisoformat(options["date"]).date()
-            if options["date"]
-            else timezone.localdate()
-        )
+        day = dt.date.fromisoformat(options["date"]) if options["date"] else timezone.localdate()
         try:
             start = parse_start(options["start"], day, timezone.get_current_timezone())
         except ValueError as error:
