@@ -575,6 +575,9 @@ def faults(args: argparse.Namespace) -> None:
             f"{len(acked - stored):>5} {twice_stored:>13} {twice_handled:>14} {calls:>14} "
             f"{done - result['published']:>8.1f}"
         )
+        lost = sorted(int(message_id.rsplit("-", 1)[1]) for message_id in acked - stored)
+        tenths = Counter(min(9, index * 10 // total) for index in lost)
+        print("lost by tenth of the run:", [tenths.get(k, 0) for k in range(10)])
         if not postgres:
             print("PostgreSQL restart: skipped (no initdb on this machine)")
     finally:
