@@ -393,7 +393,7 @@ def sustained(bench: Bench, clock: CommitClock, live: LiveWatch | None) -> None:
             live.clear()
         clock.times.clear()
         sent = bench.publishers(
-            f"s{r}{uuid.uuid4().hex[:4]}", args.messages, readings=args.readings
+            f"s{r}{uuid.uuid4().hex[:4]}", args.messages, readings=args.readings, rate=args.pace
         )
         done = bench.drain(sent["acked"], args.patience)
         messages, readings = bench.stored()
@@ -418,7 +418,9 @@ def sustained(bench: Bench, clock: CommitClock, live: LiveWatch | None) -> None:
             }
         )
     print(
-        f"\nSustained: {args.messages} messages per run ({args.publishers} publishers, QoS 1, "
+        f"\nSustained: {args.messages} messages per run "
+        f"({'at ' + format(args.pace, '.0f') + '/s' if args.pace else 'as fast as they go'}, "
+        f"{args.publishers} publishers, QoS 1, "
         f"{args.devices} devices, every {args.readings}th a reading), "
         f"{args.consumers} consumers (batch {args.batch}, linger {args.linger_ms} ms)"
     )
@@ -595,6 +597,9 @@ def main() -> None:
     parser.add_argument("--sites", type=int, default=100)
     parser.add_argument("--readings", type=int, default=10, help="every N-th message a reading")
     parser.add_argument("--publishers", type=int, default=2)
+    parser.add_argument(
+        "--pace", type=float, default=0.0, help="publish at this many messages/s (0: flat out)"
+    )
     parser.add_argument(
         "--map-every", type=int, default=50, help="every N-th device starts new (publish→map)"
     )
