@@ -240,6 +240,8 @@ INGEST_TRANSPORT = os.environ.get("INGEST_TRANSPORT", "mqtt")
 # A failing handler is retried this often before its message is marked failed; a claim older
 # than INGEST_RECLAIM_SECONDS without a result is taken back (its worker stopped).
 INGEST_HANDLER_ATTEMPTS = int(os.environ.get("INGEST_HANDLER_ATTEMPTS", "5"))
+# Pause before a failed message is tried again, doubled per attempt (2, 4, 8, 16 s).
+INGEST_RETRY_SECONDS = float(os.environ.get("INGEST_RETRY_SECONDS", "2"))
 INGEST_RECLAIM_SECONDS = float(os.environ.get("INGEST_RECLAIM_SECONDS", "60"))
 INGEST_MESSAGE_RETENTION_DAYS = int(os.environ.get("INGEST_MESSAGE_RETENTION_DAYS", "90"))
 INGEST_READING_RETENTION_DAYS = int(os.environ.get("INGEST_READING_RETENTION_DAYS", "400"))

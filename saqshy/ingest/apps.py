@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from saqshy.core import registry
@@ -22,3 +24,18 @@ class IngestConfig(registry.SaqshyAppConfig):
             "DeviceStatusEnum": "saqshy.ingest.choices.DEVICE_STATUSES",
         },
     )
+
+    def ready(self) -> None:
+        super().ready()
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(
+            _partitions_after_migrate, sender=self, dispatch_uid="saqshy-ingest-partitions"
+        )
+
+
+def _partitions_after_migrate(using: str = "default", **kwargs: Any) -> None:
+    """A fresh PostgreSQL database has this month's reading partitions before any consumer."""
+    from saqshy.ingest import partitions
+
+    partitions.ensure_partitions(using=using)

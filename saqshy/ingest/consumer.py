@@ -158,9 +158,14 @@ class Consumer:
             )
         )
 
-    def start(self, timeout: float = 30.0) -> Consumer:
+    def start(self, timeout: float | None = 30.0) -> Consumer:
+        """Connect and subscribe; ``timeout=None`` waits until the broker answers (or stop).
+
+        paho keeps retrying in its network thread, so a broker that is down at start is the
+        same as one that restarts later.
+        """
         address = BrokerAddress.from_url(self.url)
-        self.client.connect(
+        self.client.connect_async(
             address.host,
             address.port,
             keepalive=30,
@@ -168,9 +173,11 @@ class Consumer:
             properties=self._connect_properties,
         )
         self.client.loop_start()
-        if not self._subscribed.wait(timeout):
-            self.client.loop_stop()
-            raise ConnectionError(f"no MQTT broker answered (or subscribed) at {self.url}")
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not self._subscribed.wait(0.5):
+            if self.stop.is_set() or (deadline is not None and time.monotonic() > deadline):
+                self.client.loop_stop()
+                raise ConnectionError(f"no MQTT broker answered (or subscribed) at {self.url}")
         return self
 
     def close(self) -> None:

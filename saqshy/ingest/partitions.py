@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 import re
 
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 log = logging.getLogger(__name__)
@@ -23,7 +23,8 @@ DEFAULT = f"{TABLE}_default"
 _NAME = re.compile(rf"{TABLE}_y(\d{{4}})m(\d{{2}})")
 
 
-def is_partitioned() -> bool:
+def is_partitioned(using: str = "default") -> bool:
+    connection = connections[using]
     if connection.vendor != "postgresql":
         return False
     with connection.cursor() as cursor:
@@ -40,9 +41,9 @@ def _bound(day: dt.date) -> str:
     return f"{day.isoformat()} 00:00:00+00"
 
 
-def partitions() -> dict[str, dt.date]:
+def partitions(using: str = "default") -> dict[str, dt.date]:
     """The monthly partitions that exist: name → first day of the month."""
-    with connection.cursor() as cursor:
+    with connections[using].cursor() as cursor:
         cursor.execute(
             "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
             "WHERE i.inhparent = %s::regclass",
@@ -57,15 +58,17 @@ def partitions() -> dict[str, dt.date]:
     return found
 
 
-def ensure_partitions(months_ahead: int = 2, today: dt.date | None = None) -> list[str]:
+def ensure_partitions(
+    months_ahead: int = 2, today: dt.date | None = None, using: str = "default"
+) -> list[str]:
     """Create the partitions from last month to ``months_ahead`` months ahead; return the new.
 
     Rows of such a month already in the DEFAULT partition are moved into the new one.
     """
-    if not is_partitioned():
+    if not is_partitioned(using):
         return []
     today = today or timezone.now().astimezone(dt.UTC).date()
-    existing = set(partitions())
+    existing = set(partitions(using))
     created = []
     for offset in range(-1, months_ahead + 1):
         start = _month(today, offset)
@@ -73,7 +76,7 @@ def ensure_partitions(months_ahead: int = 2, today: dt.date | None = None) -> li
         if name in existing:
             continue
         low, high = _bound(start), _bound(_month(start, 1))
-        with transaction.atomic(), connection.cursor() as cursor:
+        with transaction.atomic(using=using), connections[using].cursor() as cursor:
             cursor.execute(f"CREATE TABLE {name} (LIKE {TABLE} INCLUDING DEFAULTS)")
             cursor.execute(
                 f"WITH moved AS (DELETE FROM {DEFAULT} WHERE at >= %s AND at < %s RETURNING *) "  # noqa: S608
@@ -90,15 +93,15 @@ def ensure_partitions(months_ahead: int = 2, today: dt.date | None = None) -> li
     return created
 
 
-def drop_partitions_before(cutoff: dt.datetime) -> list[str]:
+def drop_partitions_before(cutoff: dt.datetime, using: str = "default") -> list[str]:
     """Drop the monthly partitions that end on or before ``cutoff``; return their names."""
-    if not is_partitioned():
+    if not is_partitioned(using):
         return []
     dropped = []
-    for name, start in sorted(partitions().items(), key=lambda kv: kv[1]):
+    for name, start in sorted(partitions(using).items(), key=lambda kv: kv[1]):
         end = dt.datetime.combine(_month(start, 1), dt.time(), tzinfo=dt.UTC)
         if end <= cutoff:
-            with transaction.atomic(), connection.cursor() as cursor:
+            with transaction.atomic(using=using), connections[using].cursor() as cursor:
                 cursor.execute(f"DROP TABLE {name}")
             dropped.append(name)
     if dropped:

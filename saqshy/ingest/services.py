@@ -27,7 +27,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Case, F, IntegerField, When
+from django.db.models import Case, F, IntegerField, Q, When
 from django.utils import timezone
 
 from saqshy.algorithms.ingest import Incoming
@@ -383,14 +383,15 @@ def process(limit: int = 500, *, worker: str | None = None) -> int:
     alarms_first = Case(
         When(kind=MessageKind.ALARM, then=0), default=1, output_field=IntegerField()
     )
+    now = timezone.now()
     candidates = list(
         DeviceMessage.objects.filter(handled_at__isnull=True, handled_by="")
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lte=now))
         .order_by(alarms_first, "pk")
         .values_list("pk", flat=True)[:limit]
     )
     if not candidates:
         return 0
-    now = timezone.now()
     claim(
         DeviceMessage.objects.filter(pk__in=candidates, handled_at__isnull=True),
         field="handled_by",
@@ -458,14 +459,22 @@ def _handle(kind: str, rows: list[DeviceMessage], name: str, acting_user: Any) -
 
 
 def _release(row: DeviceMessage, name: str) -> int:
-    """Count the failed attempt; release for a retry (0), or give up past the limit (1)."""
+    """Count the failed attempt; release for a retry after a growing pause
+    (``INGEST_RETRY_SECONDS`` doubled per attempt) and return 0, or give up past the limit
+    and return 1."""
     limit = _attempt_limit()
     mine = DeviceMessage.objects.filter(pk=row.pk, handled_by=name, handled_at__isnull=True)
     if row.attempts + 1 >= limit:
         mine.update(attempts=F("attempts") + 1, handled_by=FAILED, handled_at=timezone.now())
         log.error("ingest: message %s given up after %d failed attempts", row.pk, limit)
         return 1
-    mine.update(attempts=F("attempts") + 1, handled_by="", claimed_at=None)
+    delay = float(_setting("INGEST_RETRY_SECONDS", 2)) * 2**row.attempts
+    # A released row keeps ``claimed_at`` as the time before which it is not tried again.
+    mine.update(
+        attempts=F("attempts") + 1,
+        handled_by="",
+        claimed_at=timezone.now() + dt.timedelta(seconds=min(delay, 600)),
+    )
     return 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from saqshy.algorithms.ingest import (
@@ -89,12 +89,14 @@ def test_times_outside_the_years_are_refused() -> None:
     assert parse_time("0001-01-01T00:00:00+23:59") is None
 
 
+@settings(deadline=None)
 @given(topic=st.text(max_size=80), body=st.binary(max_size=300))
 def test_anything_parses_or_is_refused(topic: str, body: bytes) -> None:
     result = parse(topic, body, NOW)
     assert isinstance(result, Incoming | Rejected)
 
 
+@settings(deadline=None)
 @given(
     ident=st.one_of(st.text(max_size=80), st.integers(), st.none(), st.booleans(), st.floats()),
     time=st.one_of(st.text(max_size=50), st.datetimes(timezones=st.timezones()).map(str)),

@@ -23,6 +23,7 @@ from saqshy.algorithms.ingest import (
     parse_payload,
     parse_topic,
     topic_for,
+    valid_serial,
 )
 from saqshy.core.api.viewsets import ScopedReadOnlyViewSet
 from saqshy.ingest import services
@@ -67,7 +68,11 @@ class _IngestView(APIView):
 
     def ingest(self, request: Request, serial: str, kind: str) -> Response:
         body = request.body
-        device = Device.objects.filter(serial=serial).only("serial", "hmac_key").first()
+        device = (
+            Device.objects.filter(serial=serial).only("serial", "hmac_key").first()
+            if valid_serial(serial)
+            else None
+        )
         if device is None:
             return Response({"detail": "Unknown device."}, status=status.HTTP_404_NOT_FOUND)
         given = request.headers.get(SIGNATURE_HEADER, "")

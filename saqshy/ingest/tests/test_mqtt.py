@@ -187,3 +187,29 @@ def test_the_command_stores_and_handles_an_alarm(
     ) == {"a-1", "a-2"}
     assert sorted(alarms_seen) == ["a-1", "a-2"]
     assert DeviceMessage.objects.filter(handled_at__isnull=True).count() == 0
+
+
+@pytest.mark.django_db
+def test_two_consumers_in_one_group_split_the_messages(
+    broker: None, names: dict[str, str], alarms_seen: list[str]
+) -> None:
+    DeviceFactory(serial=names["serial"])
+    consumers = [
+        Consumer(
+            url=URL, client_id=f"{names['client']}-{n}", group=names["group"], session_expiry=60
+        ).start()
+        for n in (1, 2)
+    ]
+    try:
+        _publish(names["serial"], *({**ALARM, "id": f"a-{i}"} for i in range(40)))
+        deadline = time.monotonic() + 20
+        while sum(c.counters.received for c in consumers) < 40:
+            assert time.monotonic() < deadline, [c.counters.received for c in consumers]
+            for consumer in consumers:
+                consumer.step(wait=0.05)
+    finally:
+        for consumer in consumers:
+            consumer.close()
+    assert all(c.counters.received for c in consumers), "the broker gave one consumer nothing"
+    assert DeviceMessage.objects.filter(device__serial=names["serial"]).count() == 40
+    assert sorted(alarms_seen) == sorted(f"a-{i}" for i in range(40))

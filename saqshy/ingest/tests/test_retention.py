@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 from saqshy.algorithms.ingest import Incoming
 from saqshy.ingest import partitions, retention, services
@@ -59,21 +60,37 @@ def test_readings_go_to_their_month_and_old_months_are_dropped() -> None:
         pytest.skip(reason="PostgreSQL unavailable: this run uses SQLite (CI's second pass)")
     assert partitions.is_partitioned()
     DeviceFactory(serial="BH-2", kind="site_gateway")
+    # Years ahead, so the months made after migrate (this month and the next) are not these.
+    today = dt.date(2031, 6, 15)
     odd = dt.datetime(2099, 5, 1, tzinfo=dt.UTC)
-    early = dt.datetime(2026, 11, 2, tzinfo=dt.UTC)
+    early = dt.datetime(2031, 5, 2, tzinfo=dt.UTC)
+    june = dt.datetime(2031, 6, 15, 12, tzinfo=dt.UTC)
     services.store([_reading("BH-2", "odd", odd), _reading("BH-2", "early", early)])
     assert _partition_of(Reading.objects.get(message_id="early")) == partitions.DEFAULT
-    created = partitions.ensure_partitions(months_ahead=2, today=NOW.date())
-    assert {"ingest_reading_y2026m11", "ingest_reading_y2027m02"} <= set(created)
-    assert partitions.ensure_partitions(months_ahead=2, today=NOW.date()) == []
+    created = partitions.ensure_partitions(months_ahead=2, today=today)
+    assert created == [
+        "ingest_reading_y2031m05",
+        "ingest_reading_y2031m06",
+        "ingest_reading_y2031m07",
+        "ingest_reading_y2031m08",
+    ]
+    assert partitions.ensure_partitions(months_ahead=2, today=today) == []
     # The row that waited in the default partition moved to its month; the odd one stayed.
-    assert _partition_of(Reading.objects.get(message_id="early")) == "ingest_reading_y2026m11"
+    assert _partition_of(Reading.objects.get(message_id="early")) == "ingest_reading_y2031m05"
     assert _partition_of(Reading.objects.get(message_id="odd")) == partitions.DEFAULT
-    services.store([_reading("BH-2", "dec", NOW)])
-    assert _partition_of(Reading.objects.get(message_id="dec")) == "ingest_reading_y2026m12"
-    dropped = partitions.drop_partitions_before(dt.datetime(2026, 12, 1, tzinfo=dt.UTC))
-    assert dropped == ["ingest_reading_y2026m11"]
-    assert set(Reading.objects.values_list("message_id", flat=True)) == {"odd", "dec"}
+    services.store([_reading("BH-2", "june", june)])
+    assert _partition_of(Reading.objects.get(message_id="june")) == "ingest_reading_y2031m06"
+    dropped = partitions.drop_partitions_before(dt.datetime(2031, 6, 1, tzinfo=dt.UTC))
+    assert "ingest_reading_y2031m05" in dropped
+    assert "ingest_reading_y2031m06" not in dropped
+    assert set(Reading.objects.values_list("message_id", flat=True)) == {"odd", "june"}
     # Redelivered into a partition: still stored once.
-    result = services.store([_reading("BH-2", "dec", NOW)])
+    result = services.store([_reading("BH-2", "june", june)])
     assert (result.readings, result.duplicates) == (0, 1)
+
+
+def test_this_month_exists_after_migrate() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip(reason="PostgreSQL unavailable: this run uses SQLite (CI's second pass)")
+    month = timezone.now().astimezone(dt.UTC).date()
+    assert f"ingest_reading_y{month.year:04d}m{month.month:02d}" in partitions.partitions()

@@ -144,7 +144,10 @@ def test_a_failing_handler_is_retried_then_given_up(registry: None, settings: An
     bad = DeviceMessage.objects.get(message_id="bad")
     assert good.handled_at is not None
     assert (bad.handled_at, bad.handled_by, bad.attempts) == (None, "", 1)
+    assert services.process(limit=10) == 0  # waits out its pause
+    DeviceMessage.objects.filter(pk=bad.pk).update(claimed_at=None)
     assert services.process(limit=10) == 0
+    DeviceMessage.objects.filter(pk=bad.pk).update(claimed_at=None)
     assert services.process(limit=10) == 1
     bad.refresh_from_db()
     assert (bad.handled_by, bad.attempts) == (services.FAILED, 3)

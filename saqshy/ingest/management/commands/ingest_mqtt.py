@@ -61,7 +61,11 @@ class Command(BaseCommand):
             timer = threading.Timer(options["max_seconds"], consumer.stop.set)
             timer.daemon = True
             timer.start()
-        consumer.start()
+        log.info("ingest: connecting to %s as %s", consumer.url, client_id)
+        try:
+            consumer.start(timeout=None)
+        except ConnectionError:
+            return  # stopped before the broker answered
         last = {"at": time.monotonic(), "received": 0}
 
         def step() -> int:
