@@ -147,7 +147,11 @@ def record_event(*, acting_user: Any, message: Received) -> AlarmEvent | None:
         )
         household = None
         if installation is not None:
-            household = Household.objects.select_for_update().get(pk=installation.household_id)
+            # FOR NO KEY UPDATE: serialises alarms of one home, while rows that merely point
+            # at the household (a call-back committing its deferred foreign-key check) pass.
+            household = Household.objects.select_for_update(no_key=True).get(
+                pk=installation.household_id
+            )
         if AlarmEvent.objects.filter(device=device, message_id=message.message_id).exists():
             return None
         event = AlarmEvent(

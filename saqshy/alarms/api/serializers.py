@@ -112,7 +112,7 @@ class DistrictProgressSerializer(serializers.Serializer):
     percent = serializers.IntegerField()
 
 
-class CampaignSerializer(serializers.ModelSerializer):
+class InstallationCampaignSerializer(serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="slug", queryset=Region.objects.all())
     targets = serializers.DictField(
         child=serializers.IntegerField(min_value=0),

@@ -4,8 +4,8 @@ from rest_framework.routers import DefaultRouter
 
 from saqshy.alarms.api.views import (
     CallBackViewSet,
-    CampaignViewSet,
     HouseholdViewSet,
+    InstallationCampaignViewSet,
     InstallationViewSet,
 )
 
@@ -14,5 +14,5 @@ def register(router: DefaultRouter) -> None:
     """Add this app's viewsets to the API router."""
     router.register("alarms/households", HouseholdViewSet, basename="alarm-household")
     router.register("alarms/installations", InstallationViewSet, basename="alarm-installation")
-    router.register("alarms/campaigns", CampaignViewSet, basename="alarm-campaign")
+    router.register("alarms/campaigns", InstallationCampaignViewSet, basename="alarm-campaign")
     router.register("alarms/callbacks", CallBackViewSet, basename="alarm-callback")

@@ -19,8 +19,8 @@ from saqshy.alarms import queries, services
 from saqshy.alarms.api.serializers import (
     AnswerSerializer,
     CallBackSerializer,
-    CampaignSerializer,
     HouseholdSerializer,
+    InstallationCampaignSerializer,
     InstallationSerializer,
 )
 from saqshy.alarms.models import CallBack, Household, Installation, InstallationCampaign
@@ -92,11 +92,11 @@ class InstallationViewSet(ScopedModelViewSet):
         services.delete_installation(acting_user=self.request.user, installation=instance)
 
 
-class CampaignViewSet(ScopedModelViewSet):
+class InstallationCampaignViewSet(ScopedModelViewSet):
     """Installation campaigns, with progress per district against their targets."""
 
     queryset = InstallationCampaign.objects.select_related("region")
-    serializer_class = CampaignSerializer
+    serializer_class = InstallationCampaignSerializer
 
     def create_object(self, data: dict[str, Any]) -> InstallationCampaign:
         return services.create_campaign(acting_user=self.request.user, **data)

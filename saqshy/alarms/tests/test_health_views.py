@@ -134,3 +134,14 @@ def test_layer_config_says_what_the_user_may_see(p: Personas) -> None:
     assert layer_config(p.admin, p.astana)["homeAlarms"]["seeDevices"] is True
     nothing = layer_config(p.no_grants, None)["homeAlarms"]
     assert (nothing["seeDevices"], nothing["seeIncidents"]) == (False, False)
+
+
+def test_the_situation_map_loads_the_layers(p: Personas) -> None:
+    page = _client(p.admin).get("/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "alarms/map-home-alarms" in body
+    for box in ("layer-home-alarms", "layer-offline-devices", "layer-sensor-coverage"):
+        assert f'id="{box}"' in body
+    hidden = _client(p.no_grants).get("/")
+    assert 'id="layer-offline-devices"' not in hidden.content.decode()
