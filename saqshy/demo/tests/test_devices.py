@@ -175,3 +175,19 @@ def test_the_command_runs_the_factories_on_the_clock_and_publishes_through_the_t
 def test_the_command_refuses_an_unknown_region() -> None:
     with pytest.raises(CommandError, match="no region"):
         call_command("simulate_devices", "--region", "atlantis", "--fast", "--ticks", "1")
+
+
+@pytest.mark.django_db
+def test_the_listed_factories_load_and_run_on_a_region(monkeypatch: pytest.MonkeyPatch) -> None:
+    from saqshy.core.testing.geography import make_region
+    from saqshy.ingest import transport
+
+    make_region("astana")
+    fake = transport.FakePublisher()
+    monkeypatch.setattr(transport, "publisher_from_settings", lambda: fake)
+    out = io.StringIO()
+    call_command("simulate_devices", "--fast", "--ticks", "3", "--start", "22:30", stdout=out)
+    stats = json.loads(out.getvalue().split("devices: ", 1)[1])
+    assert stats["ticks"] == 3
+    assert stats["stream_errors"] == 0
+    assert fake.flushes == 3
