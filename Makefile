@@ -86,7 +86,9 @@ demo: setup staticfiles/.collected $(VAR)/.demo-loaded
 		echo "New Year's Eve simulator: log in $(VAR)/simulator.log (SIMULATE=0 to turn off)"; \
 		$(DEMO_ENV) $(PY) manage.py simulate_nye --url http://$(HOST):$(PORT)/ --start 22:30 \
 			--log $(VAR)/simulator.log & sim=$$!; \
-		trap 'kill $$worker $$ingest $$sim 2>/dev/null' EXIT INT TERM; \
+		echo "Device simulator (alarms, heartbeats, telemetry): log in $(VAR)/devices.log"; \
+		$(DEMO_ENV) $(PY) manage.py simulate_devices --start 22:30 --log $(VAR)/devices.log & dev=$$!; \
+		trap 'kill $$worker $$ingest $$sim $$dev 2>/dev/null' EXIT INT TERM; \
 	fi; \
 	$(DEMO_ENV) $(BIN)/uvicorn saqshy.asgi:application --host $(HOST) --port $(PORT) \
 		--log-level warning --no-access-log
