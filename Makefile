@@ -81,14 +81,16 @@ demo: setup staticfiles/.collected $(VAR)/.demo-loaded
 		echo "MQTT ingest consumer: log in $(VAR)/ingest.log"; \
 		$(DEMO_ENV) $(PY) manage.py ingest_mqtt >$(VAR)/ingest.log 2>&1 & ingest=$$!; \
 	else echo "No MQTT broker at $${MQTT_URL:-mqtt://127.0.0.1:1883}: the demo ingests device messages in-process"; fi; \
-	trap 'kill $$worker $$ingest 2>/dev/null' EXIT INT TERM; \
+	echo "Device-health sweeper (offline sensors, visit tasks): log in $(VAR)/health.log"; \
+	$(DEMO_ENV) $(PY) manage.py device_health >$(VAR)/health.log 2>&1 & health=$$!; \
+	trap 'kill $$worker $$ingest $$health 2>/dev/null' EXIT INT TERM; \
 	if [ "$(SIMULATE)" = 1 ]; then \
 		echo "New Year's Eve simulator: log in $(VAR)/simulator.log (SIMULATE=0 to turn off)"; \
 		$(DEMO_ENV) $(PY) manage.py simulate_nye --url http://$(HOST):$(PORT)/ --start 22:30 \
 			--log $(VAR)/simulator.log & sim=$$!; \
 		echo "Device simulator (alarms, heartbeats, telemetry): log in $(VAR)/devices.log"; \
 		$(DEMO_ENV) $(PY) manage.py simulate_devices --start 22:30 --log $(VAR)/devices.log & dev=$$!; \
-		trap 'kill $$worker $$ingest $$sim $$dev 2>/dev/null' EXIT INT TERM; \
+		trap 'kill $$worker $$ingest $$health $$sim $$dev 2>/dev/null' EXIT INT TERM; \
 	fi; \
 	$(DEMO_ENV) $(BIN)/uvicorn saqshy.asgi:application --host $(HOST) --port $(PORT) \
 		--log-level warning --no-access-log

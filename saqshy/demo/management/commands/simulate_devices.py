@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from saqshy.accounts.models import Region
 from saqshy.demo.devices import DeviceSimulator, make_streams, parse_start
+from saqshy.demo.season import new_year
 from saqshy.demo.streams import STREAMS
 
 
@@ -29,7 +30,10 @@ class Command(BaseCommand):
         )
         parser.add_argument("--start", default="20:00", help="simulated clock at start (HH:MM)")
         parser.add_argument(
-            "--date", default=None, help="simulated date (YYYY-MM-DD, default: today)"
+            "--date",
+            default=None,
+            help="simulated date (YYYY-MM-DD; default: the demo season's New Year's Eve, when "
+            "the duty roster has crews on shift)",
         )
         parser.add_argument("--ticks", type=int, default=None, help="stop after N steps")
         parser.add_argument("--duration", type=float, default=None, help="stop after S seconds")
@@ -62,7 +66,11 @@ class Command(BaseCommand):
         region = Region.objects.filter(slug=options["region"]).first()
         if region is None:
             raise CommandError(f"no region {options['region']!r}: load the demo first")
-        day = dt.date.fromisoformat(options["date"]) if options["date"] else timezone.localdate()
+        day = (
+            dt.date.fromisoformat(options["date"])
+            if options["date"]
+            else new_year(timezone.localdate()) - dt.timedelta(days=1)
+        )
         try:
             start = parse_start(options["start"], day, timezone.get_current_timezone())
         except ValueError as error:
