@@ -236,9 +236,9 @@ def _lock_pair(incident: Incident) -> tuple[Incident, Incident]:
             % {"id": duplicate.pk},
             code="not_a_duplicate",
         )
-    original = locked.get(duplicate.duplicate_of_id) or Incident.objects.select_for_update(no_key=True).get(
-        pk=duplicate.duplicate_of_id
-    )
+    original = locked.get(duplicate.duplicate_of_id) or Incident.objects.select_for_update(
+        no_key=True
+    ).get(pk=duplicate.duplicate_of_id)
     return duplicate, original
 
 
@@ -531,7 +531,11 @@ def dispatch(*, acting_user: Any, incident: Incident, units: Iterable[Unit]) -> 
     for unit in chosen:
         core_services.require_scope(acting_user, unit, "change")
     with transaction.atomic():
-        locked = Incident.objects.select_for_update(no_key=True).select_related("type").get(pk=incident.pk)
+        locked = (
+            Incident.objects.select_for_update(no_key=True)
+            .select_related("type")
+            .get(pk=incident.pk)
+        )
         if not locked.is_open:
             raise Conflict(
                 _("This incident is %(status)s; no unit can be sent to it.")

@@ -222,7 +222,9 @@ def _lock_escort(person: Person | None, unit: Unit | None) -> Person | Unit:
         )
         return locked_person
     assert unit is not None
-    locked_unit: Unit = Unit.objects.select_for_update(no_key=True).select_related("agency").get(pk=unit.pk)
+    locked_unit: Unit = (
+        Unit.objects.select_for_update(no_key=True).select_related("agency").get(pk=unit.pk)
+    )
     return locked_unit
 
 
