@@ -4,9 +4,12 @@
 (function () {
   "use strict";
   const base = window.saqshyMap;
-  const { map, config, escapeHtml } = base;
-  const layer = L.layerGroup().addTo(map);
+  const { map, escapeHtml } = base;
+  // What LifelinesConfig's MapLayer(config=…) said for this user: in the page's ops-config.
+  const config = JSON.parse(document.getElementById("ops-config").textContent);
   const URL = config.lifelinesUrl;
+  if (!URL) return;
+  const layer = L.layerGroup().addTo(map);
   const labels = config.lifelinesText || {};
   let count = 0;
 
