@@ -160,8 +160,8 @@ def record_events(*, acting_user: Any, messages_in: Sequence[Received]) -> list[
     with transaction.atomic():
         devices = Device.objects.in_bulk(device_ids)
         installations: dict[int, Installation] = {}
-        for installation in Installation.objects.filter(device_id__in=device_ids).order_by("pk"):
-            installations.setdefault(installation.device_id, installation)
+        for fitted in Installation.objects.filter(device_id__in=device_ids).order_by("pk"):
+            installations.setdefault(fitted.device_id, fitted)
         # FOR NO KEY UPDATE: serialises alarms of one home, while rows that merely point at the
         # household (a call-back committing its deferred foreign-key check) pass.
         households = {
