@@ -92,8 +92,10 @@ def _incident_actor(acting_user: Any) -> Any:
     return None if _is_system(acting_user) else acting_user
 
 
-def _journal(incident: Incident, message: messages.Message, params: dict[str, Any]) -> None:
-    JournalEntry.objects.create(
+def _journal_entry(
+    incident: Incident, message: messages.Message, params: dict[str, Any]
+) -> JournalEntry:
+    return JournalEntry(
         incident=incident,
         at=timezone.now(),
         kind=JournalKind.AUTO,
@@ -103,24 +105,29 @@ def _journal(incident: Incident, message: messages.Message, params: dict[str, An
     )
 
 
-def _audit_create(acting_user: Any, instance: Any) -> None:
-    audit.record(
-        acting_user=acting_user,
-        changes=[
-            audit.Change(
-                "create", instance, instance.scope_region_id(), after=audit.snapshot(instance)
-            )
-        ],
-    )
+def _journal(incident: Incident, message: messages.Message, params: dict[str, Any]) -> None:
+    _journal_entry(incident, message, params).save()
 
 
 # --- device events ----------------------------------------------------------------------------
 
 
+EVENTS_PER_TRANSACTION = 100
+"""Device events recorded in one transaction by :func:`handle_events` (an alarm storm is
+recorded in chunks: a few queries and one audit write per chunk, not per alarm)."""
+
+
 def handle_events(messages_in: Sequence[Received], *, acting_user: Any) -> None:
-    """Ingest handler for alarm, test, restored, battery_low and tamper events."""
-    for message in messages_in:
-        record_event(acting_user=acting_user, message=message)
+    """Ingest handler for alarm, test, restored, battery_low and tamper events.
+
+    Records them in chunks of ``EVENTS_PER_TRANSACTION``, one transaction each; a chunk that
+    fails raises, and the ingest path then retries its messages one by one.
+    """
+    listed = list(messages_in)
+    for first in range(0, len(listed), EVENTS_PER_TRANSACTION):
+        record_events(
+            acting_user=acting_user, messages_in=listed[first : first + EVENTS_PER_TRANSACTION]
+        )
 
 
 def _event_kind(message: Received) -> str:
@@ -131,135 +138,234 @@ def _event_kind(message: Received) -> str:
 
 
 def record_event(*, acting_user: Any, message: Received) -> AlarmEvent | None:
-    """Record one device event once; an alarm opens or joins the household's incident.
+    """Record one device event once (see :func:`record_events`); None when it was recorded
+    before or is not a kind the programme keeps."""
+    events = record_events(acting_user=acting_user, messages_in=[message])
+    return events[0] if events else None
 
-    Returns the new event, or None when the message was recorded before (a redelivery) or
-    is not a kind the programme keeps. The household row is locked first, so two alarms of
-    one home handled at once open one incident.
+
+def record_events(*, acting_user: Any, messages_in: Sequence[Received]) -> list[AlarmEvent]:
+    """Record device events once, in one transaction; an alarm opens or joins its household's
+    incident.
+
+    Returns the new events (a redelivered message, or a kind the programme does not keep, is
+    skipped). The households concerned are locked first, in id order, so two alarms of one
+    home handled at once by two consumers open one incident and two chunks never deadlock.
     """
-    kind = _event_kind(message)
-    if kind not in RECORDED_KINDS:
-        return None
+    wanted = [(m, _event_kind(m)) for m in messages_in]
+    wanted = [(m, kind) for m, kind in wanted if kind in RECORDED_KINDS]
+    if not wanted:
+        return []
+    device_ids = sorted({m.device_id for m, _kind in wanted})
     with transaction.atomic():
-        device = Device.objects.get(pk=message.device_id)
-        installation = (
-            Installation.objects.select_related("household").filter(device=device).first()
+        devices = Device.objects.in_bulk(device_ids)
+        installations: dict[int, Installation] = {}
+        for fitted in Installation.objects.filter(device_id__in=device_ids).order_by("pk"):
+            installations.setdefault(fitted.device_id, fitted)
+        # FOR NO KEY UPDATE: serialises alarms of one home, while rows that merely point at the
+        # household (a call-back committing its deferred foreign-key check) pass.
+        households = {
+            h.pk: h
+            for h in Household.objects.select_for_update(no_key=True)
+            .filter(pk__in=sorted({i.household_id for i in installations.values()}))
+            .order_by("pk")
+        }
+        seen = set(
+            AlarmEvent.objects.filter(
+                device_id__in=device_ids, message_id__in={m.message_id for m, _kind in wanted}
+            ).values_list("device_id", "message_id")
         )
-        household = None
-        if installation is not None:
-            # FOR NO KEY UPDATE: serialises alarms of one home, while rows that merely point
-            # at the household (a call-back committing its deferred foreign-key check) pass.
-            household = Household.objects.select_for_update(no_key=True).get(
-                pk=installation.household_id
+        joiner = _Joiner(acting_user, households.values())
+        events: list[AlarmEvent] = []
+        for message, kind in wanted:
+            key = (message.device_id, message.message_id)
+            device = devices.get(message.device_id)
+            if key in seen or device is None:
+                continue
+            seen.add(key)
+            installation = installations.get(device.pk)
+            household = households.get(installation.household_id) if installation else None
+            event = AlarmEvent(
+                device=device,
+                message_id=message.message_id,
+                installation=installation,
+                household=household,
+                region_id=household.region_id if household else device.region_id,
+                kind=kind,
+                at=message.device_time,
+                received_at=message.received_at,
+                outcome=AlarmOutcome.PENDING
+                if kind == AlarmEventKind.ALARM
+                else AlarmOutcome.IGNORED,
             )
-        if AlarmEvent.objects.filter(device=device, message_id=message.message_id).exists():
-            return None
-        event = AlarmEvent(
-            device=device,
-            message_id=message.message_id,
-            installation=installation,
-            household=household,
-            region_id=household.region_id if household else device.region_id,
-            kind=kind,
-            at=message.device_time,
-            received_at=message.received_at,
-            outcome=AlarmOutcome.PENDING if kind == AlarmEventKind.ALARM else AlarmOutcome.IGNORED,
+            if kind == AlarmEventKind.ALARM:
+                if household is None:
+                    log.warning("alarm from %s, which is not installed in a home", device.serial)
+                    event.outcome = AlarmOutcome.IGNORED
+                else:
+                    joiner.open_or_join(event, household, device)
+            events.append(event)
+        if not events:
+            return []
+        AlarmEvent.objects.bulk_create(events)
+        JournalEntry.objects.bulk_create(joiner.journal)
+        audit.record(
+            acting_user=acting_user,
+            changes=[
+                audit.Change("create", e, e.scope_region_id(), after=audit.snapshot(e))
+                for e in events
+            ],
         )
-        if kind == AlarmEventKind.ALARM:
-            if household is None:
-                log.warning("alarm from %s, which is not installed in a home", device.serial)
-                event.outcome = AlarmOutcome.IGNORED
-            else:
-                _open_or_join(acting_user, event, household, device)
-        event.save()
-        _audit_create(acting_user, event)
-    return event
+        if joiner.callbacks:
+            transaction.on_commit(
+                partial(place_callbacks, acting_user=acting_user, calls=joiner.callbacks),
+                robust=True,
+            )
+    return events
 
 
-def _open_or_join(
-    acting_user: Any, event: AlarmEvent, household: Household, device: Device
-) -> None:
-    window = norm("home_alarm_dedup_minutes", household.region_id)
-    since = event.received_at - dt.timedelta(minutes=window)
-    prior = (
-        AlarmEvent.objects.filter(
-            household=household,
-            kind=AlarmEventKind.ALARM,
-            incident__status__in=IncidentStatus.OPEN,
-            received_at__gte=since,
+class _Joiner:
+    """Opens or joins the incidents of one chunk's alarms: the open alarm incidents of its
+    households within each region's de-duplication window are read once, and an incident the
+    chunk opens is joined by the chunk's later alarms of the same home."""
+
+    def __init__(self, acting_user: Any, households: Any) -> None:
+        self.acting_user = acting_user
+        self.journal: list[JournalEntry] = []
+        self.callbacks: list[tuple[int, Household]] = []
+        """Households to call back once the chunk is committed, with their new incidents."""
+        self._windows: dict[int, dt.timedelta] = {}
+        self._incident_type: IncidentType | None = None
+        homes = list(households)
+        self._open: dict[int, list[AlarmEvent]] = {}
+        if not homes:
+            return
+        longest = max(self._window(h.region_id) for h in homes)
+        for prior in (
+            AlarmEvent.objects.filter(
+                household_id__in=[h.pk for h in homes],
+                kind=AlarmEventKind.ALARM,
+                incident__status__in=IncidentStatus.OPEN,
+                received_at__gte=timezone.now() - longest - dt.timedelta(days=1),
+            )
+            .select_related("incident")
+            .order_by("-received_at", "-id")
+        ):
+            self._open.setdefault(prior.household_id or 0, []).append(prior)
+
+    def _window(self, region_id: int) -> dt.timedelta:
+        if region_id not in self._windows:
+            minutes = norm("home_alarm_dedup_minutes", region_id)
+            self._windows[region_id] = dt.timedelta(minutes=minutes)
+        return self._windows[region_id]
+
+    def _type(self) -> IncidentType:
+        if self._incident_type is None:
+            self._incident_type = alarm_incident_type()
+        return self._incident_type
+
+    def open_or_join(self, event: AlarmEvent, household: Household, device: Device) -> None:
+        since = event.received_at - self._window(household.region_id)
+        prior = next(
+            (
+                p
+                for p in self._open.get(household.pk, [])
+                if p.received_at >= since and p.incident is not None
+            ),
+            None,
         )
-        .select_related("incident")
-        .order_by("-received_at", "-id")
-        .first()
-    )
-    if prior is not None and prior.incident is not None:
-        event.incident = prior.incident
-        event.outcome = AlarmOutcome.JOINED
-        _journal(prior.incident, journal.JOINED, {"serial": device.serial})
-        return
-    incident = incident_services.report_incident(
-        acting_user=_incident_actor(acting_user),
-        type=alarm_incident_type(),
-        lat=household.lat,
-        lon=household.lon,
-        address=household.address,
-        source=IncidentSource.SENSOR,
-        description=messages.english(journal.OPENED.code, {"serial": device.serial}),
-        reported_at=event.received_at,
-    )
-    event.incident = incident
-    event.outcome = AlarmOutcome.INCIDENT
-    _journal(incident, journal.OPENED, {"serial": device.serial})
-    transaction.on_commit(
-        partial(
-            place_callback, acting_user=acting_user, incident_id=incident.pk, household=household
-        ),
-        robust=True,
-    )
+        if prior is not None and prior.incident is not None:
+            event.incident = prior.incident
+            event.outcome = AlarmOutcome.JOINED
+            self.journal.append(
+                _journal_entry(prior.incident, journal.JOINED, {"serial": device.serial})
+            )
+            return
+        incident = incident_services.report_incident(
+            acting_user=_incident_actor(self.acting_user),
+            type=self._type(),
+            lat=household.lat,
+            lon=household.lon,
+            address=household.address,
+            source=IncidentSource.SENSOR,
+            description=messages.english(journal.OPENED.code, {"serial": device.serial}),
+            reported_at=event.received_at,
+        )
+        event.incident = incident
+        event.outcome = AlarmOutcome.INCIDENT
+        self._open.setdefault(household.pk, []).insert(0, event)
+        self.journal.append(_journal_entry(incident, journal.OPENED, {"serial": device.serial}))
+        self.callbacks.append((incident.pk, household))
 
 
 # --- call-back --------------------------------------------------------------------------------
 
 
 def place_callback(*, acting_user: Any, incident_id: int, household: Household) -> CallBack:
-    """Call or text the household's contact in its language through the configured transport.
+    """Call or text one household's contact (see :func:`place_callbacks`)."""
+    return place_callbacks(acting_user=acting_user, calls=[(incident_id, household)])[0]
 
-    The message is sent first, then the call-back is stored with the transport's result (a
-    failed send is stored as failed). A transport that already has an answer (a scripted
-    fake, a voice menu) has it recorded at once.
+
+def place_callbacks(*, acting_user: Any, calls: Sequence[tuple[int, Household]]) -> list[CallBack]:
+    """Call or text each household's contact in its language through the configured
+    transport, about its incident (``(incident id, household)`` pairs).
+
+    The messages are sent first, then the call-backs are stored with the transport's results
+    in one transaction (a failed send is stored as failed). A transport that already has an
+    answer (a scripted fake, a voice menu) has it recorded at once.
     """
-    incident = Incident.objects.get(pk=incident_id)
-    with translation.override(household.language):
-        text = str(CALLBACK_TEXT) % {
-            "time": timezone.localtime(incident.reported_at).strftime("%H:%M")
-        }
-    result = transport_from_settings().send(household.contact_phone, text)
-    callback = CallBack(
-        incident=incident,
-        household=household,
-        region_id=household.region_id,
-        transport=transport_path()[:100],
-        to_number=household.contact_phone,
-        language=household.language,
-        text=text,
-        reference=result.reference[:100],
-        status=CallBackStatus.SENT if result.ok else CallBackStatus.FAILED,
-        sent_at=timezone.now(),
-    )
-    with transaction.atomic():
-        callback.save()
-        _audit_create(acting_user, callback)
-        _journal(incident, journal.CALLBACK_SENT if result.ok else journal.CALLBACK_FAILED, {})
-    if not result.ok:
-        log.warning("call-back for incident %s failed: %s", incident_id, result.error)
-    elif result.answer:
-        record_answer(
-            acting_user=acting_user,
-            callback=callback,
-            answer=result.answer,
-            text=result.answer_text,
+    incidents = Incident.objects.in_bulk([incident_id for incident_id, _home in calls])
+    transport = transport_from_settings()
+    path = transport_path()[:100]
+    sent: list[tuple[CallBack, Any]] = []
+    for incident_id, household in calls:
+        incident = incidents[incident_id]
+        with translation.override(household.language):
+            text = str(CALLBACK_TEXT) % {
+                "time": timezone.localtime(incident.reported_at).strftime("%H:%M")
+            }
+        result = transport.send(household.contact_phone, text)
+        callback = CallBack(
+            incident=incident,
+            household=household,
+            region_id=household.region_id,
+            transport=path,
+            to_number=household.contact_phone,
+            language=household.language,
+            text=text,
+            reference=result.reference[:100],
+            status=CallBackStatus.SENT if result.ok else CallBackStatus.FAILED,
+            sent_at=timezone.now(),
         )
-    return callback
+        sent.append((callback, result))
+    with transaction.atomic():
+        CallBack.objects.bulk_create([callback for callback, _result in sent])
+        audit.record(
+            acting_user=acting_user,
+            changes=[
+                audit.Change("create", c, c.scope_region_id(), after=audit.snapshot(c))
+                for c, _result in sent
+            ],
+        )
+        JournalEntry.objects.bulk_create(
+            [
+                _journal_entry(
+                    c.incident, journal.CALLBACK_SENT if r.ok else journal.CALLBACK_FAILED, {}
+                )
+                for c, r in sent
+            ]
+        )
+    for callback, result in sent:
+        if not result.ok:
+            log.warning("call-back for incident %s failed: %s", callback.incident_id, result.error)
+        elif result.answer:
+            record_answer(
+                acting_user=acting_user,
+                callback=callback,
+                answer=result.answer,
+                text=result.answer_text,
+            )
+    return [callback for callback, _result in sent]
 
 
 def may_answer(acting_user: Any, callback: CallBack) -> bool:

@@ -9,8 +9,13 @@ when it reconnects.
 
 Acknowledgement is manual (``manual_ack=True``): the network thread only queues what arrives;
 :meth:`Consumer.step` takes a batch (``batch`` messages or ``linger`` seconds after the first),
-stores it in one transaction, acknowledges each message (``client.ack(mid, qos)``) only after
-the commit, then runs the handlers (``services.process``, alarms first). A database error
+stores it in one transaction and acknowledges each message (``client.ack(mid, qos)``) only after
+the commit. The handlers (``services.process``, alarms first) run in a handler thread of the
+same process (:meth:`Consumer.start_handler`, its own database connection), woken after each
+stored batch, so slow handlers (an alarm storm) never hold back storing, acknowledging and the
+broker's queue; without that thread (tests) :meth:`Consumer.step` handles inline after
+storing. Handling claims by compare-and-set, so a killed process leaves its stored rows
+unhandled (or claimed, and reclaimed after ``INGEST_RECLAIM_SECONDS``). A database error
 leaves the batch unacknowledged and retried with backoff; a consumer that dies before its
 commit loses nothing (the broker sends the messages again) and stores nothing twice (inserts
 ignore what is already stored).
@@ -28,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 
 from saqshy.algorithms.ingest import Incoming, Rejected, parse
 from saqshy.core.worker import Stop
@@ -40,6 +45,10 @@ log = logging.getLogger(__name__)
 TOPICS = ("saqshy/alarms/+/+", "saqshy/telemetry/+/+")
 SESSION_EXPIRY_SECONDS = 7 * 24 * 3600
 RECLAIM_EVERY_SECONDS = 30.0
+HANDLE_LIMIT = 500
+"""Events one ``services.process`` call of the handler thread claims (alarms first)."""
+HANDLER_IDLE_SECONDS = 1.0
+"""The handler thread looks for work at least this often when no batch wakes it."""
 
 
 @dataclass
@@ -99,6 +108,8 @@ class Consumer:
         self._subscribed = threading.Event()
         self._failures = 0
         self._last_reclaim = 0.0
+        self._wake = threading.Event()
+        self._handler: threading.Thread | None = None
         self.stop = Stop()
         self.client = self._client()
 
@@ -185,6 +196,55 @@ class Consumer:
         self.stop.set()
         self.client.disconnect()
         self.client.loop_stop()
+        self.stop_handler()
+
+    # --- the handler thread ---
+
+    def start_handler(self, *, limit: int = HANDLE_LIMIT) -> None:
+        """Run the handlers in a thread of their own from now on (``step`` then only stores)."""
+        if self._handler is not None:
+            return
+        self._handler = threading.Thread(
+            target=self._handle_loop, args=(limit,), name=f"{self.client_id}-handler", daemon=True
+        )
+        self._handler.start()
+
+    def stop_handler(self, timeout: float = 30.0) -> None:
+        """Stop the handler thread after the call it is in (what it has not claimed stays)."""
+        thread, self._handler = self._handler, None
+        if thread is None:
+            return
+        self.stop.set()
+        self._wake.set()
+        thread.join(timeout)
+
+    def _handle_loop(self, limit: int) -> None:
+        """Handle until stopped: woken by each stored batch, else every second (retries,
+        rows other consumers stored, reclaims). Its own database connection, closed at exit."""
+        failures = 0
+        try:
+            while not self.stop.is_set():
+                self._wake.wait(HANDLER_IDLE_SECONDS)
+                self._wake.clear()
+                try:
+                    self._maybe_reclaim()
+                    while not self.stop.is_set():
+                        done = services.process(limit=limit)
+                        self.counters.handled += done
+                        if done == 0:
+                            break
+                    failures = 0
+                except DatabaseError:
+                    failures += 1
+                    delay = min(0.5 * 2 ** (failures - 1), 15.0)
+                    log.exception("ingest: handling failed; retrying in %.1f s", delay)
+                    connection.close_if_unusable_or_obsolete()
+                    self.stop.wait(delay)
+                except Exception:
+                    log.exception("ingest: the handler thread hit an error; going on")
+                    self.stop.wait(1.0)
+        finally:
+            connection.close()
 
     def kill(self) -> None:
         """Drop the connection without a word (no DISCONNECT, no acknowledgements): a crash."""
@@ -217,9 +277,11 @@ class Consumer:
     def step(self, wait: float = 0.5) -> int:
         """Store, acknowledge and process one batch; returns the messages it took care of."""
         self._take(wait)
-        self._maybe_reclaim()
+        inline = self._handler is None
+        if inline:
+            self._maybe_reclaim()
         if not self._pending:
-            return services.process()
+            return services.process() if inline else 0
         parsed: list[Incoming] = []
         for item in self._pending:
             result = parse(item.topic, item.body, item.received_at)
@@ -253,7 +315,10 @@ class Consumer:
                 self.counters.by_stream.get(message.stream, 0) + 1
             )
         if stored.messages:
-            self.counters.handled += services.process(limit=max(500, stored.messages))
+            if inline:
+                self.counters.handled += services.process(limit=max(500, stored.messages))
+            else:
+                self._wake.set()
         return done
 
     def _acknowledge(self) -> None:

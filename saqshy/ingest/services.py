@@ -162,35 +162,53 @@ def _store_events(
 ) -> None:
     if not events:
         return
-    rows: dict[tuple[int, str], DeviceMessage] = {}
-    now = timezone.now()
+    rows: dict[tuple[int, str], Incoming] = {}
+    for m in events:
+        rows.setdefault((devices[m.serial][0], m.message_id), m)
     # Kinds nobody handles (heartbeats, as a rule) are stored already handled: no claim round.
     unhandled = {kind for kind in {m.kind for m in events} if not handlers.event_handlers(kind)}
-    for m in events:
-        device_id = devices[m.serial][0]
-        rows.setdefault(
-            (device_id, m.message_id),
-            DeviceMessage(
-                device_id=device_id,
-                message_id=m.message_id,
-                kind=m.kind,
-                device_time=m.device_time,
-                received_at=m.received_at,
-                payload=dict(m.payload),
-                handled_by=NO_HANDLER if m.kind in unhandled else "",
-                handled_at=now if m.kind in unhandled else None,
-            ),
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    payload_field = DeviceMessage._meta.get_field("payload")
+    table = ops.quote_name(DeviceMessage._meta.db_table)
+    items = list(rows.items())
+    fresh: set[tuple[int, str]] = set()
+    # One INSERT … ON CONFLICT DO NOTHING RETURNING per chunk: no model instances, no lookup
+    # of what is already stored (the conflict on (device, message id) says it).
+    for first in range(0, len(items), _INSERT_CHUNK):
+        chunk = items[first : first + _INSERT_CHUNK]
+        params: list[Any] = []
+        for (device_id, message_id), m in chunk:
+            done = m.kind in unhandled
+            params.extend(
+                [
+                    device_id,
+                    message_id,
+                    m.kind,
+                    ops.adapt_datetimefield_value(m.device_time),
+                    ops.adapt_datetimefield_value(m.received_at),
+                    payload_field.get_db_prep_save(dict(m.payload), connection),
+                    NO_HANDLER if done else "",
+                    now if done else None,
+                ]
+            )
+        placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, NULL, %s, 0)"] * len(chunk))
+        sql = (
+            f"INSERT INTO {table} (device_id, message_id, kind, device_time, received_at, "  # noqa: S608
+            f"payload, handled_by, claimed_at, handled_at, attempts) VALUES {placeholders} "
+            "ON CONFLICT DO NOTHING RETURNING device_id, message_id"
         )
-    # One indexed query over both columns; pairs it finds beyond the batch are ignored.
-    found = DeviceMessage.objects.filter(
-        device_id__in={d for d, _ in rows}, message_id__in={m for _, m in rows}
-    ).values_list("device_id", "message_id")
-    existing = set(found) & rows.keys()
-    fresh = [row for key, row in rows.items() if key not in existing]
-    DeviceMessage.objects.bulk_create(fresh, ignore_conflicts=True)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            fresh.update((device_id, message_id) for device_id, message_id in cursor.fetchall())
     result.messages += len(fresh)
     result.duplicates += len(events) - len(fresh)
-    result.kinds.update(row.kind for row in fresh)
+    result.kinds.update(rows[key].kind for key in fresh)
+
+
+_INSERT_CHUNK = 1000
+"""Rows per multi-row INSERT (8 parameters each: well within PostgreSQL's and SQLite's
+limits on bound parameters)."""
 
 
 def _store_readings(

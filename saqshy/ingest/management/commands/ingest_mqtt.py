@@ -17,7 +17,8 @@ log = logging.getLogger("saqshy.ingest")
 class Command(BaseCommand):
     help = (
         "Consume device messages from the MQTT broker (MQTT 5 shared subscription, QoS 1, "
-        "persistent session): store in batches, acknowledge after commit, run the handlers. "
+        "persistent session): store in batches, acknowledge after commit; a second thread runs "
+        "the handlers. "
         "Run several with the same --group and distinct --client-id to split the load."
     )
 
@@ -66,6 +67,8 @@ class Command(BaseCommand):
             consumer.start(timeout=None)
         except ConnectionError:
             return  # stopped before the broker answered
+        # Handlers in their own thread: storing and acknowledging never wait for them.
+        consumer.start_handler()
         last = {"at": time.monotonic(), "received": 0}
 
         def step() -> int:
