@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from saqshy.core import registry
@@ -65,3 +67,16 @@ class AlarmsConfig(registry.SaqshyAppConfig):
         from saqshy.alarms import health
 
         health.register_handlers()
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_install_reference_data, sender=self)
+
+
+def _install_reference_data(sender: Any, **kwargs: Any) -> None:
+    """Put back missing household categories and the alarm incident type after every migrate
+    (and after a test database flush, which empties what the data migration wrote)."""
+    from saqshy.alarms.defaults import install
+    from saqshy.alarms.models import HouseholdCategory
+    from saqshy.incidents.models import IncidentType
+
+    install(HouseholdCategory, IncidentType)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from saqshy.core import registry
@@ -44,3 +46,15 @@ class LifelinesConfig(registry.SaqshyAppConfig):
         from saqshy.lifelines.monitor import check_readings
 
         register_readings(check_readings)
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_install_reference_data, sender=self)
+
+
+def _install_reference_data(sender: Any, **kwargs: Any) -> None:
+    """Put back missing default parameters and thresholds after every migrate (and after a
+    test database flush, which empties what the data migration wrote)."""
+    from saqshy.lifelines.defaults import install
+    from saqshy.lifelines.models import Parameter, Threshold
+
+    install(Parameter, Threshold)
