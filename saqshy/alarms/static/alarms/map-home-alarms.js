@@ -102,7 +102,7 @@
     };
     box.addEventListener("change", apply);
     if (box.checked) map.addLayer(layer);
-    base.layer({ id: boxId, box: boxId, night: boxId === "layer-home-alarms", visible: () => map.hasLayer(layer) });
+    base.layer({ id: boxId, box: boxId, night: false, visible: () => map.hasLayer(layer) });
   }
 
   if (cfg.seeIncidents) {

@@ -45,6 +45,6 @@
   }));
   const box = document.getElementById("layer-lifelines");
   if (box) box.addEventListener("change", () => { if (box.checked) map.addLayer(layer); else map.removeLayer(layer); });
-  base.layer({ id: "lifelines", box: "layer-lifelines", night: true, visible: () => map.hasLayer(layer) });
+  base.layer({ id: "lifelines", box: "layer-lifelines", night: false, visible: () => map.hasLayer(layer) });
   base.onSync(load);
 })();
