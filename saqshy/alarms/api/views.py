@@ -44,7 +44,8 @@ class HouseholdViewSet(ReadAuditedMixin, ScopedModelViewSet):
     """Households of the programme: social services of the region, and the fire dispatch
     while an alarm incident at the household is open. Every read is audited."""
 
-    queryset = Household.objects.all()
+    # Rows come only from get_queryset (queries.households_for): nothing unscoped here.
+    queryset = Household.objects.none()
     permission_classes = [PersonalDataPermission]
     serializer_class = HouseholdSerializer
     filterset_fields = ["category", "district", "consent_given"]

@@ -7,7 +7,6 @@ parallel runs and other consumers never take its messages.
 
 from __future__ import annotations
 
-import time
 import uuid
 from typing import Any
 
@@ -69,10 +68,11 @@ def test_a_published_alarm_is_one_incident_with_recommendations() -> None:
         publisher.publish(f"saqshy/alarms/{device.serial}/alarm", body)
         publisher.publish(f"saqshy/alarms/{device.serial}/alarm", body)
         publisher.flush()
-        deadline = time.monotonic() + 20
-        while consumer.counters.received < 2:
-            assert time.monotonic() < deadline, "the consumer did not receive both copies"
+        for _ in range(100):
+            if consumer.counters.received >= 2:
+                break
             consumer.step(wait=0.2)
+        assert consumer.counters.received == 2, "the consumer did not receive both copies"
     finally:
         publisher.close()
         consumer.close()
