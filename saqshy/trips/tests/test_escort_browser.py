@@ -42,7 +42,8 @@ def test_pick_the_free_namesake_with_the_keyboard(server: str) -> None:
     with browser_page() as page:
         sign_in(page, server, "planner_almaty", "pw-planner_almaty")
         page.goto(f"{server}/trips/")
-        page.click("text=Gymnasium 9")
+        with page.expect_navigation(wait_until="load"):
+            page.click("text=Gymnasium 9")
         box = page.locator("[data-escort-query]")
         box.fill("abenov")
         options = page.locator("#escort-options [role=option]")

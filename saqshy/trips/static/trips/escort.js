@@ -111,6 +111,8 @@
       }
     });
     input.addEventListener("blur", () => setTimeout(close, 150));
+    // Typed while the page was still loading (a slow line): answer what is already there.
+    if (input.value.trim() && !hidden.value) search();
   }
 
   document.querySelectorAll("[data-escort-picker]").forEach(picker);
