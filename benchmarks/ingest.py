@@ -188,11 +188,17 @@ class Bench:
     # --- processes -----------------------------------------------------------------------
 
     def start_consumer(self, name: str) -> None:
+        """Consumer ``c<k>``: in the shared group, or partition k+1 of ``--consumers``."""
         log = (self.folder / f"{name}.log").open("ab")
+        split = (
+            ["--partition", f"{int(name[1:]) + 1}/{self.args.consumers}"]
+            if self.args.partitioned
+            else ["--group", self.group]
+        )
         self.consumers[name] = subprocess.Popen(
             [
                 sys.executable, "manage.py", "ingest_mqtt", "--url", self.broker_url,
-                "--client-id", f"{self.group}-{name}", "--group", self.group,
+                "--client-id", f"{self.group}-{name}", *split,
                 "--batch", str(self.args.batch), "--linger-ms", str(self.args.linger_ms),
             ],
             cwd=ROOT, env=self._env(), stdout=log, stderr=subprocess.STDOUT,
@@ -422,7 +428,8 @@ def sustained(bench: Bench, clock: CommitClock, live: LiveWatch | None) -> None:
         f"({'at ' + format(args.pace, '.0f') + '/s' if args.pace else 'as fast as they go'}, "
         f"{args.publishers} publishers, QoS 1, "
         f"{args.devices} devices, every {args.readings}th a reading), "
-        f"{args.consumers} consumers (batch {args.batch}, linger {args.linger_ms} ms)"
+        f"{args.consumers} consumers ({'partitioned' if args.partitioned else 'one shared group'}, "
+        f"batch {args.batch}, linger {args.linger_ms} ms)"
     )
     print(
         f"{'run':>4} {'bare msg/s':>11} {'stored/acked':>13} {'consumers msg/s':>16} "
@@ -567,7 +574,11 @@ def faults(args: argparse.Namespace) -> None:
             "GROUP BY 1, 2 HAVING count(*) > 1) t"
         )  # fmt: skip
         calls, twice_handled = bench.handled_twice()
-        print(f"\nFaults: {total} messages at {rate:.0f}/s; " + "; ".join(events))
+        mode = "partitioned" if args.partitioned else "one shared group"
+        print(
+            f"\nFaults ({args.consumers} consumers, {mode}): {total} messages at {rate:.0f}/s; "
+            + "; ".join(events)
+        )
         print(
             f"{'acked':>7} {'unacked':>8} {'stored':>7} {'lost':>5} {'stored twice':>13} "
             f"{'handled twice':>14} {'handler calls':>14} {'drain s':>8}"
@@ -610,6 +621,12 @@ def main() -> None:
     parser.add_argument("--fault-messages", type=int, default=200000)
     parser.add_argument("--fault-rate", type=float, default=3000.0, help="messages/s")
     parser.add_argument("--patience", type=float, default=600.0, help="seconds to drain")
+    parser.add_argument(
+        "--partitioned",
+        action="store_true",
+        help="consumers in partitioned mode (plain subscriptions, --partition k/N) instead of "
+        "one shared-subscription group",
+    )
     parser.add_argument("--skip-storm", action="store_true")
     parser.add_argument("--skip-faults", action="store_true")
     parser.add_argument(

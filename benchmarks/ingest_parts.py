@@ -29,6 +29,10 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
+from saqshy.core.testing.live import free_port
+from saqshy.ingest.testing import OwnBroker as OwnBroker
+from saqshy.ingest.testing import wait_until
+
 MESSAGE_TABLE = "ingest_devicemessage"
 OUTSTANDING = 20000
 """Messages a publisher keeps unacknowledged at most (paho's ids wrap at 65,535)."""
@@ -52,12 +56,6 @@ CREATE TRIGGER bench_commit AFTER INSERT ON {MESSAGE_TABLE}
 """
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def broker_address(url: str) -> tuple[str, int]:
     parsed = urllib.parse.urlparse(url)
     return parsed.hostname or "127.0.0.1", parsed.port or 1883
@@ -69,59 +67,6 @@ def broker_up(url: str, timeout: float = 1.0) -> bool:
             return True
     except OSError:
         return False
-
-
-def wait_until(check: Any, timeout: float, every: float = 0.1) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(every)
-    return bool(check())
-
-
-class OwnBroker:
-    """A Mosquitto of this run: persistence on, queues unbounded, MQTT 5 shared subscriptions.
-
-    ``max_queued_messages 0``: Mosquitto's default (1,000 per session) drops QoS 1 messages
-    for a consumer that is behind or restarting, which would be counted as lost.
-    """
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        folder.mkdir(parents=True, exist_ok=True)
-        if os.geteuid() == 0:  # Mosquitto started as root runs as its own user
-            folder.parent.chmod(0o755)
-            with contextlib.suppress(LookupError):
-                shutil.chown(folder, "mosquitto")
-        self.port = free_port()
-        self.config = folder / "mosquitto.conf"
-        self.config.write_text(
-            f"listener {self.port} 127.0.0.1\nallow_anonymous true\n"
-            f"persistence true\npersistence_location {folder}/\n"
-            "max_queued_messages 0\nmax_inflight_messages 100\n"
-            f"log_dest file {folder}/mosquitto.log\n"
-        )
-        self.process: subprocess.Popen[bytes] | None = None
-        self.url = f"mqtt://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
-        self.process = subprocess.Popen([binary, "-c", str(self.config)])
-        if not wait_until(lambda: broker_up(self.url), 10):
-            raise RuntimeError(f"mosquitto did not start on {self.port}")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()  # SIGTERM: Mosquitto writes its persistence file
-            self.process.wait(10)
-        self.process = None
-
-    def restart(self) -> float:
-        began = time.monotonic()
-        self.stop()
-        self.start()
-        return time.monotonic() - began
 
 
 class OwnPostgres:

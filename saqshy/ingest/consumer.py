@@ -7,6 +7,15 @@ to the shared subscriptions ``$share/<group>/saqshy/alarms/+/+`` and
 messages a consumer received but did not acknowledge stay in its session and come again
 when it reconnects.
 
+Partitioned mode (``partition=(k, n)``, ``manage.py ingest_mqtt --partition k/n``) is for a
+broker that forgets shared subscriptions when it restarts (Mosquitto 2.0): each of the n
+consumers subscribes *plainly* to every device topic, which a persistent session keeps across
+a broker restart, stores only the devices whose serial hashes to its partition (CRC-32 of the
+serial, modulo n) and acknowledges the others at once without storing them. Nothing published
+while a consumer is away is lost, and one device's messages always reach the same consumer;
+the price is that every consumer receives every message, and a partition waits (queued at the
+broker) while its consumer is down.
+
 Acknowledgement is manual (``manual_ack=True``): the network thread only queues what arrives;
 :meth:`Consumer.step` takes a batch (``batch`` messages or ``linger`` seconds after the first),
 stores it in one transaction and acknowledges each message (``client.ack(mid, qos)``) only after
@@ -28,6 +37,7 @@ import logging
 import queue
 import threading
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -72,6 +82,8 @@ class Counters:
     unknown: int = 0
     handled: int = 0
     db_errors: int = 0
+    foreign: int = 0
+    """Messages of other partitions, acknowledged without storing (partitioned mode)."""
     by_stream: dict[str, int] = field(default_factory=dict)
 
 
@@ -92,7 +104,13 @@ class Consumer:
         linger: float = 0.05,
         before_store: Callable[[Consumer, list[Incoming]], None] | None = None,
         session_expiry: int = SESSION_EXPIRY_SECONDS,
+        partition: tuple[int, int] | None = None,
     ) -> None:
+        if partition is not None:
+            index, count = partition
+            if count < 1 or not 0 <= index < count:
+                raise ValueError(f"partition {index} of {count}: want 0 <= index < count")
+        self.partition = partition
         self.url = url or settings.MQTT_URL
         self.client_id = client_id
         self.group = group
@@ -138,9 +156,34 @@ class Consumer:
             log.error("ingest: the broker refused the connection: %s", reason)
             return
         self._connection += 1
-        client.subscribe([(f"$share/{self.group}/{topic}", 1) for topic in TOPICS])
+        client.subscribe([(topic, 1) for topic in self.topics()])
         self._connected.set()
-        log.info("ingest: connected to %s as %s (group %s)", self.url, self.client_id, self.group)
+        log.info(
+            "ingest: connected to %s as %s (%s)",
+            self.url,
+            self.client_id,
+            f"group {self.group}"
+            if self.partition is None
+            else f"partition {self.partition[0] + 1} of {self.partition[1]}",
+        )
+
+    def topics(self) -> list[str]:
+        """The subscriptions: shared by the group, or plain in partitioned mode."""
+        if self.partition is not None:
+            return list(TOPICS)
+        return [f"$share/{self.group}/{topic}" for topic in TOPICS]
+
+    def owns(self, topic: str) -> bool:
+        """Whether this consumer stores ``topic``'s message (always, unless partitioned).
+
+        A topic without a device level goes to the first partition, whose parser rejects it.
+        """
+        if self.partition is None:
+            return True
+        index, count = self.partition
+        levels = topic.split("/", 3)
+        serial = levels[2] if len(levels) > 2 else ""
+        return zlib.crc32(serial.encode("utf-8", "replace")) % count == index
 
     def _on_subscribe(self, _client: Any, _userdata: Any, _mid: int, codes: Any, _p: Any) -> None:
         failed = [code for code in codes if code.is_failure]
@@ -157,7 +200,13 @@ class Consumer:
         if not self.stop.is_set():
             log.warning("ingest: disconnected from the broker (%s); reconnecting", reason)
 
-    def _on_message(self, _client: Any, _userdata: Any, message: Any) -> None:
+    def _on_message(self, client: Any, _userdata: Any, message: Any) -> None:
+        if not self.owns(message.topic):
+            # Another partition's device: its consumer stores it from its own subscription.
+            self.counters.foreign += 1
+            if message.qos > 0:
+                client.ack(message.mid, message.qos)
+            return
         self.inbox.put(
             Received(
                 mid=message.mid,

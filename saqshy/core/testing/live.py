@@ -32,7 +32,7 @@ def require_chromium() -> None:
         pytest.skip(reason="chromium is not installed here (make test installs it)")
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -52,7 +52,7 @@ def live_server(work: Path, seed: str) -> Iterator[str]:
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
     subprocess.run([*manage, "shell", "-c", seed], env=env, check=True, cwd=ROOT)
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [
             sys.executable,

@@ -9,7 +9,6 @@ runs ``manage.py ingest_mqtt`` in a thread and therefore needs committed rows.
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -61,8 +60,8 @@ def _until(consumer: Consumer, done: Callable[[], bool], steps: int = 100) -> No
     assert done(), f"the consumer did not get there in {steps} steps"
 
 
-def _publish(serial: str, *bodies: dict[str, Any], kind: str = "alarm") -> None:
-    publisher = MqttPublisher(URL, client_id=f"ingest-pub-{uuid.uuid4().hex[:8]}")
+def _publish(serial: str, *bodies: dict[str, Any], kind: str = "alarm", url: str = URL) -> None:
+    publisher = MqttPublisher(url, client_id=f"ingest-pub-{uuid.uuid4().hex[:8]}")
     try:
         for body in bodies:
             publisher.publish(f"saqshy/alarms/{serial}/{kind}", body)
@@ -204,14 +203,135 @@ def test_two_consumers_in_one_group_split_the_messages(
     ]
     try:
         _publish(names["serial"], *({**ALARM, "id": f"a-{i}"} for i in range(40)))
-        deadline = time.monotonic() + 20
-        while sum(c.counters.received for c in consumers) < 40:
-            assert time.monotonic() < deadline, [c.counters.received for c in consumers]
+        for _ in range(200):
+            if sum(c.counters.received for c in consumers) >= 40:
+                break
             for consumer in consumers:
                 consumer.step(wait=0.05)
+        assert sum(c.counters.received for c in consumers) == 40, [
+            c.counters.received for c in consumers
+        ]
     finally:
         for consumer in consumers:
             consumer.close()
     assert all(c.counters.received for c in consumers), "the broker gave one consumer nothing"
     assert DeviceMessage.objects.filter(device__serial=names["serial"]).count() == 40
     assert sorted(alarms_seen) == sorted(f"a-{i}" for i in range(40))
+
+
+# --- partitioned mode: plain subscriptions, which a broker restart keeps -------------------------
+
+
+def test_partitions_cover_every_device_once() -> None:
+    consumers = [Consumer(url=URL, client_id=f"ingest-p-{k}", partition=(k, 3)) for k in range(3)]
+    topics = [f"saqshy/alarms/DEV-{n}/alarm" for n in range(300)] + ["saqshy", "saqshy/alarms"]
+    owners = [[c for c in consumers if c.owns(topic)] for topic in topics]
+    assert all(len(found) == 1 for found in owners)
+    assert {id(found[0]) for found in owners} == {id(c) for c in consumers}
+    # A site's telemetry goes where its serial hashes, whatever the parameter.
+    assert [c.owns("saqshy/telemetry/BH-7/supply_t") for c in consumers] == [
+        c.owns("saqshy/telemetry/BH-7/pressure") for c in consumers
+    ]
+    assert all(c.topics() == ["saqshy/alarms/+/+", "saqshy/telemetry/+/+"] for c in consumers)
+    with pytest.raises(ValueError, match="partition"):
+        Consumer(url=URL, client_id="ingest-p-bad", partition=(3, 3))
+
+
+def test_the_command_names_a_bad_partition() -> None:
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="partition"):
+        call_command("ingest_mqtt", "--partition", "3/2", "--max-seconds", "1")
+
+
+@pytest.mark.django_db
+def test_two_partitions_store_each_device_on_one_consumer(
+    broker: None, names: dict[str, str], alarms_seen: list[str]
+) -> None:
+    serials = [f"{names['serial']}-{n}" for n in range(8)]
+    for serial in serials:
+        DeviceFactory(serial=serial)
+    seen: dict[int, set[str]] = {0: set(), 1: set()}
+
+    def recorder(k: int) -> Callable[[Consumer, list[Incoming]], None]:
+        def record(_consumer: Consumer, batch: list[Incoming]) -> None:
+            seen[k].update(m.serial for m in batch if m.serial in serials)
+
+        return record
+
+    consumers = [
+        Consumer(
+            url=URL,
+            client_id=f"{names['client']}-p{k}",
+            session_expiry=60,
+            partition=(k, 2),
+            before_store=recorder(k),
+        ).start()
+        for k in (0, 1)
+    ]
+    mine = DeviceMessage.objects.filter(device__serial__in=serials)
+    try:
+        for serial in serials:
+            _publish(serial, *({**ALARM, "id": f"a-{i}"} for i in range(3)))
+        for _ in range(200):
+            if mine.count() >= 24:
+                break
+            for consumer in consumers:
+                consumer.step(wait=0.05)
+    finally:
+        for consumer in consumers:
+            consumer.close()
+    assert mine.count() == 24
+    assert seen[0] | seen[1] == set(serials)
+    assert not seen[0] & seen[1], "a device was stored by both partitions"
+    for k, consumer in enumerate(consumers):
+        assert seen[k] == {s for s in serials if consumer.owns(f"saqshy/alarms/{s}/alarm")}
+        assert consumer.counters.foreign >= 3 * len(seen[1 - k])
+    assert len(alarms_seen) == 24
+
+
+@pytest.fixture
+def own_broker() -> Iterator[Any]:
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from saqshy.ingest.testing import OwnBroker, mosquitto_binary
+
+    if mosquitto_binary() is None:
+        pytest.skip(reason="mosquitto is not installed on this machine (CI has it)")
+    # Under the system temporary folder itself: Mosquitto started as root runs as its own
+    # user, who cannot enter pytest's private folders.
+    folder = Path(tempfile.mkdtemp(prefix="saqshy-mqtt-"))
+    own = OwnBroker(folder / "mqtt")
+    try:
+        own.start()
+        yield own
+    finally:
+        own.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.django_db
+def test_a_partitioned_consumer_loses_nothing_across_a_broker_restart(
+    own_broker: Any, names: dict[str, str], alarms_seen: list[str]
+) -> None:
+    """Mosquitto 2.0 forgets shared subscriptions when it restarts, but keeps a persistent
+    session's plain ones: what devices send while the consumer is still away is kept for it."""
+    DeviceFactory(serial=names["serial"])
+
+    def consumer() -> Consumer:
+        return Consumer(
+            url=own_broker.url, client_id=names["client"], session_expiry=300, partition=(0, 1)
+        )
+
+    consumer().start().close()
+    own_broker.restart()
+    _publish(names["serial"], *({**ALARM, "id": f"a-{i}"} for i in range(5)), url=own_broker.url)
+    back = consumer().start()
+    try:
+        _until(back, lambda: back.counters.received >= 5)
+    finally:
+        back.close()
+    assert DeviceMessage.objects.filter(device__serial=names["serial"]).count() == 5
+    assert sorted(alarms_seen) == [f"a-{i}" for i in range(5)]

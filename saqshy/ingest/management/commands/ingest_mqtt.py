@@ -1,3 +1,4 @@
+import argparse
 import logging
 import socket
 import threading
@@ -12,6 +13,17 @@ from saqshy.ingest import partitions
 from saqshy.ingest.consumer import SESSION_EXPIRY_SECONDS, Consumer
 
 log = logging.getLogger("saqshy.ingest")
+
+
+def partition_arg(text: str) -> tuple[int, int]:
+    """``"2/3"`` → ``(1, 3)``: the 0-based index and the count."""
+    try:
+        k, n = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: want K/N, e.g. 1/2") from None
+    if n < 1 or not 1 <= k <= n:
+        raise argparse.ArgumentTypeError(f"{text!r}: want 1 <= K <= N")
+    return k - 1, n
 
 
 class Command(BaseCommand):
@@ -43,6 +55,16 @@ class Command(BaseCommand):
             "this consumer is away.",
         )
         parser.add_argument(
+            "--partition",
+            type=partition_arg,
+            default=None,
+            metavar="K/N",
+            help="Partitioned mode instead of the shared subscription: this is consumer K of N "
+            "(1-based); each subscribes plainly to every device topic and stores only its "
+            "devices' messages. For brokers that forget shared subscriptions on restart "
+            "(Mosquitto 2.0). Run all N, each with its own stable --client-id.",
+        )
+        parser.add_argument(
             "--max-seconds", type=float, default=0.0, help="Stop after this long (tests)."
         )
 
@@ -56,6 +78,7 @@ class Command(BaseCommand):
             batch=options["batch"],
             linger=options["linger_ms"] / 1000.0,
             session_expiry=options["session_expiry"],
+            partition=options["partition"],
         )
         consumer.stop.on_signals()
         if options["max_seconds"]:
