@@ -57,7 +57,7 @@ def test_a_tiny_run_stores_every_acknowledged_message_once() -> None:
     assert storm[:4] == ["200", "200", "200", "200"], out
     assert storm[-1] == "0"
     # Faults: the run completes, with its table (acked, unacked, stored, lost, ...).
-    faults = out.split("Faults:", 1)[1].splitlines()
+    faults = out.split("\nFaults (2 consumers, one shared group):", 1)[1].splitlines()
     assert "kill -9 consumer c0" in faults[0]
     assert "broker restarted" in faults[0]
     assert int(faults[2].split()[0]) + int(faults[2].split()[1]) == 1500, out
