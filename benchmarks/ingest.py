@@ -859,7 +859,8 @@ def main() -> None:
         "--storm-households",
         type=int,
         default=0,
-        help="homes (one device each) alarming in the storm (0: every device)",
+        help="homes (one device each) alarming in the storm (0: every device; 36,000 "
+        "incidents take ≈ 9 min to open on 2 cores: fewer for a short run)",
     )
     parser.add_argument(
         "--storm-repeat", type=float, default=0.1, help="share of homes sending a second alarm"
