@@ -17,11 +17,21 @@ the table gives each run and the median.
   stored message declares it online, pushed live to the region's group; the benchmark
   listens on that group through the Redis channel layer (as an open map's socket does) and
   takes the device's first message.
+- alarm→map (paced runs, ``--pace``): every fire alarm is installed in a home of its own
+  (``ingest_homes``); every ``--alarms-every``-th message is an ``alarm`` from a distinct
+  home, which opens a ``home_fire_alarm`` incident; measured from its ``sent`` time to the
+  incident's ``created`` push on the region's group (the alarm event joins the incident id
+  to the stored message).
+- Storm: ``--storm-households`` homes (default every device) alarm within
+  ``--storm-seconds``, ``--storm-repeat`` of them again ``--storm-repeat-after`` s later (the
+  second joins the open incident); incidents per home, the time to open them all, and the
+  region dispatcher's incidents page and API list timed meanwhile (in-process test client).
 - Faults need a broker and a database this run may restart: it starts its own Mosquitto and
   PostgreSQL cluster (temporary folders, free ports) and never touches the machine's.
 
 Usage: ``DEBUG=true .venv/bin/python benchmarks/ingest.py [--messages 50000] [--runs 3]
-[--devices 36000] [--fault-messages 200000] [--skip-faults] [--skip-storm]
+[--devices 36000] [--pace 0] [--alarms-every 50] [--storm-households 0]
+[--fault-messages 200000] [--skip-faults] [--skip-storm]
 [--database-url postgres://postgres@127.0.0.1:5432/saqshy_bench]``
 """
 
@@ -38,6 +48,7 @@ import sys
 import threading
 import time
 import uuid
+import warnings
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -120,7 +131,8 @@ class Bench:
             return list(cursor.fetchall()) if cursor.description else []
 
     def prepare(self) -> None:
-        """Migrate; the region and devices (all "new"); empty message tables."""
+        """Migrate; the region and devices (all "new"), each fire alarm installed in a home
+        of its own (``ingest_homes``); empty message tables."""
         self.manage("migrate", "--noinput", "--verbosity", "0")
         # Consumers create the month partitions as they start; two starting together on a
         # fresh database race for the same one, so they are made once here first.
@@ -155,10 +167,23 @@ class Bench:
                     copy.write_row(
                         (serial, kind, self.region_id, "bench", "1", "new", False, "", "now", "now")
                     )
+        began = time.monotonic()
+        self.manage(
+            "shell",
+            "-v",
+            "0",
+            "-c",
+            f"from benchmarks.ingest_homes import install; install({self.region_id})",
+        )
+        ((self.homes,),) = self.sql(
+            "SELECT count(*) FROM alarms_installation WHERE region_id = %s", (self.region_id,)
+        )
+        self.homes_seconds = time.monotonic() - began
         self.reset()
 
     def reset(self) -> None:
-        """Empty the message tables; every device online except every ``map_every``-th, new.
+        """Empty the message tables and the incidents (an alarm of the next run opens a new
+        one); every device online except every ``map_every``-th, new.
 
         The new ones are declared online by their first stored message, pushed live: that
         push is what an open map receives (publish→map), under the full load of the others.
@@ -168,6 +193,10 @@ class Bench:
         for attempt in range(10):
             try:
                 self.sql("TRUNCATE ingest_devicemessage, ingest_reading CASCADE")
+                self.sql(
+                    "TRUNCATE alarms_alarmevent, alarms_callback, incidents_journalentry, "
+                    "incidents_incidentunit, incidents_incident CASCADE"
+                )
                 self.sql(
                     "UPDATE ingest_device SET status = CASE WHEN id %% %s = 0 THEN 'new' "
                     "ELSE 'online' END WHERE id IN (SELECT id FROM ingest_device "
@@ -241,6 +270,7 @@ class Bench:
         readings: int = 0,
         devices: int | None = None,
         root: str = "saqshy",
+        alarms_every: int = 0,
     ) -> dict[str, Any]:
         """Start the publisher processes and wait for them; their summaries merged."""
         n = publishers or self.args.publishers
@@ -260,6 +290,7 @@ class Bench:
                             "--sites", str(self.args.sites), "--readings", str(readings),
                             "--kind", kind, "--rate", str(rate / n if rate else 0),
                             "--patience", str(self.args.patience), "--root", root,
+                            "--alarms-every", str(alarms_every),
                         ],
                         stdout=subprocess.PIPE,
                     ),
@@ -352,10 +383,12 @@ def _redis_up() -> bool:
 
 
 class LiveWatch:
-    """The region's live group, as an open map receives it: first time each serial was pushed."""
+    """The region's live group, as an open map receives it: first time each serial was pushed
+    (device online), and when each incident's ``created`` push arrived (alarm→map)."""
 
     def __init__(self, prefix: str, region_id: int) -> None:
         self.seen: dict[str, float] = {}
+        self.incidents: dict[int, float] = {}
         self.prefix = prefix
         self.group = f"region.{region_id}"
         self._stop = threading.Event()
@@ -378,20 +411,70 @@ class LiveWatch:
                 continue
             now = time.time()
             event = message.get("event", {})
+            if event.get("topic") == "incident" and event.get("op") == "created":
+                self.incidents.setdefault(int(event["id"]), now)
+                continue
             for device in (event.get("data") or {}).get("devices", []):
                 self.seen.setdefault(str(device.get("serial")), now)
 
     def clear(self) -> None:
         self.seen = {}
+        self.incidents = {}
 
     def close(self) -> None:
         self._stop.set()
         self._thread.join(5)
 
 
+def alarm_to_map(bench: Bench, live: LiveWatch | None, expected: int) -> dict[str, Any]:
+    """publish→the ``created`` push of the incident each alarm opened, after the run drained.
+
+    Waits until the run's ``expected`` alarms are handled and their incidents pushed (or
+    nothing moves for 30 s); the push carries the incident's id, the alarm event joins it to
+    the stored message and its ``sent`` time.
+    """
+
+    def opened() -> list[tuple[int, float]]:
+        return [
+            (int(incident), float(sent))
+            for incident, sent in bench.sql(
+                "SELECT e.incident_id, (m.payload->>'sent')::float8 FROM alarms_alarmevent e "
+                "JOIN ingest_devicemessage m ON m.device_id = e.device_id "
+                "AND m.message_id = e.message_id WHERE e.outcome = 'incident'"
+            )
+        ]
+
+    progress = [-1, time.monotonic()]
+
+    def settled() -> bool:
+        stored = len(opened())
+        pushed = len(live.incidents) if live else expected
+        if stored + pushed != progress[0]:
+            progress[:] = [stored + pushed, time.monotonic()]
+        return (stored >= expected and pushed >= expected) or (
+            time.monotonic() - float(progress[1]) > 30
+        )
+
+    wait_until(settled, bench.args.patience, every=0.2)
+    rows = opened()
+    pushed = live.incidents if live else {}
+    values = [(pushed[i] - sent) * 1000 for i, sent in rows if i in pushed]
+    return {
+        "alarms": expected,
+        "incidents": len(rows),
+        "n": len(values),
+        "p50": pct(values, 0.5),
+        "p99": pct(values, 0.99),
+    }
+
+
 def sustained(bench: Bench, clock: CommitClock, live: LiveWatch | None) -> None:
     args = bench.args
+    # Paced runs carry an alarm every ``--alarms-every`` messages (alarm→map); flat-out runs
+    # measure throughput with heartbeats and readings only, as before.
+    alarms_every = args.alarms_every if args.pace and bench.homes else 0
     rows = []
+    alarm_rows = []
     for r in range(args.runs):
         raw = bench.bare(f"raw{r}{uuid.uuid4().hex[:4]}", args.messages)
         bench.reset()
@@ -399,10 +482,16 @@ def sustained(bench: Bench, clock: CommitClock, live: LiveWatch | None) -> None:
             live.clear()
         clock.times.clear()
         sent = bench.publishers(
-            f"s{r}{uuid.uuid4().hex[:4]}", args.messages, readings=args.readings, rate=args.pace
-        )
+            f"s{r}{uuid.uuid4().hex[:4]}", args.messages, readings=args.readings, rate=args.pace,
+            alarms_every=alarms_every,
+        )  # fmt: skip
         done = bench.drain(sent["acked"], args.patience)
         messages, readings = bench.stored()
+        if alarms_every:
+            ((alarms,),) = bench.sql(
+                "SELECT count(*) FROM ingest_devicemessage WHERE kind = 'alarm'"
+            )
+            alarm_rows.append(alarm_to_map(bench, live, int(alarms)))
         seconds = max(done - sent["began"], 1e-9)
         row_ms, first = bench.latencies(clock)
         map_ms = [
@@ -444,53 +533,180 @@ def sustained(bench: Bench, clock: CommitClock, live: LiveWatch | None) -> None:
             f"{row['row50']:>11.0f} {row['row99']:>11.0f} {row['map_n']:>6.0f} "
             f"{row['map50']:>11.0f} {row['map99']:>11.0f}"
         )
+    if alarm_rows:
+        print(
+            f"\nAlarm→map (the same paced runs): every {alarms_every}th message an 'alarm' from "
+            "a home of its own; publish → the incident's 'created' push on "
+            f"region.{bench.region_id}"
+        )
+        print(
+            f"{'run':>4} {'alarms':>7} {'incidents':>10} {'pushed':>7} {'p50 ms':>8} "
+            f"{'p99 ms':>8} {'p99/1 s':>8}"
+        )
+        for i, row in enumerate([*alarm_rows, _median(alarm_rows)]):
+            print(
+                f"{'med' if i == len(alarm_rows) else i + 1:>4} {row['alarms']:>7.0f} "
+                f"{row['incidents']:>10.0f} {row['n']:>7.0f} {row['p50']:>8.0f} "
+                f"{row['p99']:>8.0f} {row['p99'] / MAP_BUDGET_MS:>8.2f}"
+            )
+    elif args.pace:
+        print("alarm→map: not measured (no households installed)")
 
 
 def _median(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return {key: statistics.median(row[key] for row in rows) for key in rows[0]}
 
 
-def storm(bench: Bench, clock: CommitClock) -> None:
-    """All devices send ``alarm`` within ``--storm-seconds``: stored once, handled once.
+class DeskTimer:
+    """The region's dispatcher at their desk during the storm: the incidents list page and the
+    API's incident list fetched in turn, in this process (Django's test client, logged in as
+    ``ingest_homes.DISPATCHER``), each response timed."""
 
-    The alarms app's handler runs on each (it records an ``AlarmEvent`` per alarm and opens
-    or joins an incident where the device is installed in a household; the benchmark's
-    devices are installed nowhere, so the outcomes say what the handler did with them).
+    PAUSE = 0.25
+    """Seconds between two fetches: a desk refreshing, not a load generator."""
+
+    def __init__(self, bench: Bench) -> None:
+        _django(bench)
+        self.times: dict[str, list[float]] = {"page": [], "api": []}
+        self.failed: Counter[str] = Counter()
+        self.listed = 0
+        """The most incidents the API list counted: the desk saw the storm's incidents."""
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        from django.db import connection
+        from django.test import Client
+        from django.urls import reverse
+        from ingest_homes import DISPATCHER
+
+        from saqshy.accounts.models import User
+
+        try:
+            client = Client(HTTP_HOST="127.0.0.1")
+            client.force_login(User.objects.get(username=DISPATCHER))
+            urls = {"page": reverse("incidents:list"), "api": reverse("api:incident-list")}
+            while not self._stop.is_set():
+                for name, url in urls.items():
+                    began = time.perf_counter()
+                    try:
+                        response = client.get(url)
+                        status = response.status_code
+                    except Exception:
+                        status = 0
+                    if name == "api" and status == 200:
+                        count = response.json().get("count")
+                        self.listed = max(self.listed, int(count or 0))
+                    self.times[name].append((time.perf_counter() - began) * 1000)
+                    if status != 200:
+                        self.failed[f"{name} {status}"] += 1
+                    self._stop.wait(self.PAUSE)
+        finally:
+            connection.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(60)
+
+
+_django_ready: list[bool] = []
+
+
+def _django(bench: Bench) -> None:
+    """Django in this process, on the benchmark's database (for the desk timer)."""
+    if _django_ready:
+        return
+    import django
+
+    os.environ.update(bench._env())
+    # The in-process client serves pages without collected static files: say so once.
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+    django.setup()
+    _django_ready.append(True)
+
+
+def storm(bench: Bench, clock: CommitClock) -> None:
+    """``--storm-households`` homes send ``alarm`` within ``--storm-seconds``; a share of them
+    (``--storm-repeat``) a second alarm ``--storm-repeat-after`` seconds behind.
+
+    Every message stored and handled once; each home's alarms open one incident (the second
+    alarm joins it); the dispatcher's desk (incidents page and API list) timed meanwhile.
     """
     args = bench.args
+    homes = min(args.storm_households or args.devices, args.devices)
+    repeats = int(homes * args.storm_repeat)
+    rate = homes / args.storm_seconds
     bench.reset()
     clock.times.clear()
+    for probed in bench.probe.glob("*.log"):  # the paced runs' alarms were handled too
+        probed.unlink()
     run = f"storm{uuid.uuid4().hex[:4]}"
-    sent = bench.publishers(
-        run, args.devices, kind="alarm",
-        rate=args.devices / args.storm_seconds,
-    )  # fmt: skip
-    stored_at = bench.drain(sent["acked"], args.patience)
+    desk = DeskTimer(bench) if bench.homes else None
+    second: dict[str, Any] = {}
 
-    def handled() -> int:
-        ((n,),) = bench.sql(
-            "SELECT count(*) FROM ingest_devicemessage WHERE kind = 'alarm' "
-            "AND handled_at IS NOT NULL"
-        )
-        return int(n)
+    def again() -> None:
+        time.sleep(args.storm_repeat_after)
+        second.update(bench.publishers(f"{run}b", repeats, kind="alarm", rate=rate, devices=homes))
 
-    progress = [-1, time.monotonic()]
+    repeating = threading.Thread(target=again) if repeats else None
+    if repeating:
+        repeating.start()
+    try:
+        first = bench.publishers(run, homes, kind="alarm", rate=rate, devices=homes)
+        if repeating:
+            repeating.join()
+        sent = {
+            "acked": first["acked"] + second.get("acked", 0),
+            "began": first["began"],
+            "published": max(first["published"], second.get("published", 0.0)),
+        }
+        stored_at = bench.drain(sent["acked"], args.patience)
 
-    def all_handled() -> bool:
-        n = handled()
-        if n != progress[0]:
-            progress[:] = [n, time.monotonic()]
-        return n >= sent["acked"] or time.monotonic() - float(progress[1]) > 30
+        def handled() -> int:
+            ((n,),) = bench.sql(
+                "SELECT count(*) FROM ingest_devicemessage WHERE kind = 'alarm' "
+                "AND handled_at IS NOT NULL"
+            )
+            return int(n)
 
-    wait_until(all_handled, args.patience, every=0.2)
-    handled_at = time.time()
+        def with_incident() -> int:
+            ((n,),) = bench.sql(
+                "SELECT count(DISTINCT household_id) FROM alarms_alarmevent "
+                "WHERE outcome = 'incident'"
+            )
+            return int(n)
+
+        def settled(count: Any, target: int) -> Any:
+            progress = [-1, time.monotonic()]
+
+            def check() -> bool:
+                n = count()
+                if n != progress[0]:
+                    progress[:] = [n, time.monotonic()]
+                return bool(n >= target or time.monotonic() - float(progress[1]) > 30)
+
+            return check
+
+        expected_incidents = min(homes, bench.homes)
+        wait_until(settled(with_incident, expected_incidents), args.patience, every=0.2)
+        opened_at = time.time()
+        wait_until(settled(handled, sent["acked"]), args.patience, every=0.2)
+        handled_at = time.time()
+    finally:
+        if desk:
+            desk.close()
     ((stored, distinct),) = bench.sql(
         "SELECT count(*), count(DISTINCT (device_id, message_id)) FROM ingest_devicemessage "
         "WHERE kind = 'alarm'"
     )
     row_ms, _first = bench.latencies(clock)
     calls, twice = bench.handled_twice()
-    print(f"\nAlarm storm: {args.devices} devices send 'alarm' within {args.storm_seconds:.0f} s")
+    print(
+        f"\nAlarm storm: {homes} devices (each in a home of its own) send 'alarm' within "
+        f"{args.storm_seconds:.0f} s; {repeats} of them a second one "
+        f"{args.storm_repeat_after:.0f} s behind"
+    )
     print(
         f"{'acked':>7} {'stored':>7} {'distinct':>9} {'handled':>8} {'publish s':>10} "
         f"{'stored +s':>10} {'handled +s':>11} {'row p50 ms':>11} {'row p99 ms':>11} "
@@ -502,16 +718,42 @@ def storm(bench: Bench, clock: CommitClock) -> None:
         f"{handled_at - sent['published']:>11.1f} {pct(row_ms, 0.5):>11.0f} "
         f"{pct(row_ms, 0.99):>11.0f} {calls:>14} {twice:>6}"
     )
-    if bench.sql("SELECT 1 FROM information_schema.tables WHERE table_name = 'alarms_alarmevent'"):
-        outcomes = bench.sql(
-            "SELECT outcome, count(*), count(DISTINCT incident_id), count(DISTINCT household_id) "
-            "FROM alarms_alarmevent WHERE message_id LIKE %s GROUP BY 1 ORDER BY 1",
-            (f"{run}-%",),
-        )
+    ((incidents,),) = bench.sql(
+        "SELECT count(*) FROM incidents_incident i JOIN incidents_incidenttype t "
+        "ON t.id = i.type_id WHERE t.code = 'home_fire_alarm'"
+    )
+    ((opened, joined, most, homes_hit),) = bench.sql(
+        "SELECT coalesce(sum(opened), 0), coalesce(sum(joined), 0), "
+        "coalesce(max(incidents), 0), count(household_id) FROM ("
+        "  SELECT household_id, count(DISTINCT incident_id) AS incidents, "
+        "  count(*) FILTER (WHERE outcome = 'incident') AS opened, "
+        "  count(*) FILTER (WHERE outcome = 'joined') AS joined "
+        "  FROM alarms_alarmevent WHERE kind = 'alarm' GROUP BY household_id) e"
+    )
+    print(
+        f"{'homes':>7} {'incidents':>10} {'opened':>7} {'joins':>6} {'per home max':>13} "
+        f"{'opened +s':>10} {'incidents/s':>12}"
+    )
+    print(
+        f"{homes_hit:>7} {incidents:>10} {opened:>7} {joined:>6} {most:>13} "
+        f"{opened_at - sent['published']:>10.1f} "
+        f"{incidents / max(opened_at - sent['began'], 1e-9):>12.1f}"
+    )
+    if desk:
         print(
-            "alarm events (outcome: events, incidents, households): "
-            + (", ".join(f"{o}: {n}, {i}, {h}" for o, n, i, h in outcomes) or "none")
+            "desk during the storm (dispatcher of the region, in-process client, "
+            f"{DeskTimer.PAUSE:.2f} s between fetches):"
         )
+        print(f"{'list':>5} {'n':>5} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'not 200':>8}")
+        for name, values in desk.times.items():
+            failed = sum(n for key, n in desk.failed.items() if key.startswith(name))
+            print(
+                f"{name:>5} {len(values):>5} {pct(values, 0.5):>8.0f} {pct(values, 0.99):>8.0f} "
+                f"{max(values, default=float('nan')):>8.0f} {failed:>8}"
+            )
+        print(f"the API list counted up to {desk.listed} incidents meanwhile")
+        if desk.failed:
+            print("desk answers not 200:", dict(desk.failed))
 
 
 def faults(args: argparse.Namespace) -> None:
@@ -617,7 +859,26 @@ def main() -> None:
     parser.add_argument("--consumers", type=int, default=2)
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--linger-ms", type=int, default=50)
+    parser.add_argument(
+        "--alarms-every",
+        type=int,
+        default=50,
+        help="paced runs: every N-th message an alarm from a home of its own (alarm→map; 0: none)",
+    )
     parser.add_argument("--storm-seconds", type=float, default=10.0)
+    parser.add_argument(
+        "--storm-households",
+        type=int,
+        default=0,
+        help="homes (one device each) alarming in the storm (0: every device; 36,000 "
+        "incidents take ≈ 9 min to open on 2 cores: fewer for a short run)",
+    )
+    parser.add_argument(
+        "--storm-repeat", type=float, default=0.1, help="share of homes sending a second alarm"
+    )
+    parser.add_argument(
+        "--storm-repeat-after", type=float, default=3.0, help="seconds behind the first wave"
+    )
     parser.add_argument("--fault-messages", type=int, default=200000)
     parser.add_argument("--fault-rate", type=float, default=3000.0, help="messages/s")
     parser.add_argument("--patience", type=float, default=600.0, help="seconds to drain")
@@ -651,6 +912,7 @@ def main() -> None:
     live: LiveWatch | None = None
     try:
         bench.prepare()
+        print(f"homes: {bench.homes} installed ({bench.homes_seconds:.1f} s to prepare)")
         clock = CommitClock(args.database_url)
         if bench.redis:
             live = LiveWatch(bench.prefix, bench.region_id)

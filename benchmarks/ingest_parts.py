@@ -176,7 +176,10 @@ def _client(client_id: str, *, clean: bool, v5: bool = False) -> Any:
 
 
 def topic_and_payload(args: argparse.Namespace, k: int) -> tuple[str, dict[str, Any]]:
-    """The ``k``-th message of this publisher: a heartbeat, an alarm or a reading."""
+    """The ``k``-th message of this publisher: a heartbeat, an alarm or a reading.
+
+    With ``alarms_every`` N, every N-th message of a run of heartbeats is an ``alarm``.
+    """
     index = args.index + k * args.publishers
     message_id = f"{args.run}-{index}"
     payload: dict[str, Any] = {
@@ -189,6 +192,14 @@ def topic_and_payload(args: argparse.Namespace, k: int) -> tuple[str, dict[str, 
         site = f"BENCH-S{index // args.readings % args.sites:04d}"
         payload["value"] = 70.0 + index % 10
         return f"{args.root}/telemetry/{site}/supply_temperature", payload
+    every = args.alarms_every
+    if every and args.kind != "alarm" and index % every == every // 2 + 1:
+        # The j-th alarm of the run comes from device j: each from a home of its own, so
+        # each opens an incident (alarm→map). Just past mid-way in each stretch of ``every``:
+        # neither a reading's slot (multiples of ``readings``) nor that of a device starting
+        # new (publish→map: indexes ≡ -1 modulo ``map_every``) for the usual 10, 20 and 50.
+        device = f"BENCH-{index // every % args.devices:05d}"
+        return f"{args.root}/alarms/{device}/alarm", payload
     device = f"BENCH-{index % args.devices:05d}"
     return f"{args.root}/alarms/{device}/{args.kind}", payload
 
@@ -292,6 +303,7 @@ def main() -> None:
     parser.add_argument("--sites", type=int, default=100)
     parser.add_argument("--readings", type=int, default=0, help="every N-th is a reading")
     parser.add_argument("--kind", default="heartbeat")
+    parser.add_argument("--alarms-every", type=int, default=0, help="every N-th an alarm")
     parser.add_argument(
         "--root", default="saqshy", help="first topic level (the bare run uses its own)"
     )

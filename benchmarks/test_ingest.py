@@ -41,7 +41,8 @@ def test_a_tiny_run_stores_every_acknowledged_message_once() -> None:
         [
             sys.executable, str(SCRIPT), "--database-url", "own", "--messages", "300",
             "--runs", "1", "--devices", "200", "--sites", "5", "--map-every", "20",
-            "--storm-seconds", "2", "--fault-messages", "1500", "--fault-rate", "500",
+            "--pace", "1000", "--alarms-every", "20", "--storm-seconds", "2",
+            "--storm-repeat-after", "1", "--fault-messages", "1500", "--fault-rate", "500",
             "--patience", "120",
         ],
         capture_output=True, text=True, timeout=600, check=False,
@@ -52,10 +53,26 @@ def test_a_tiny_run_stores_every_acknowledged_message_once() -> None:
     sustained = re.search(r"^\s+1\s+\d+\s+(\d+)/(\d+)\s", out, re.MULTILINE)
     assert sustained, out
     assert sustained.groups() == ("300", "300")
-    # Storm: 200 alarms acknowledged, stored, distinct, handled; no handler called twice.
-    storm = out.split("Alarm storm:", 1)[1].splitlines()[2].split()
-    assert storm[:4] == ["200", "200", "200", "200"], out
-    assert storm[-1] == "0"
+    # Every device is installed in a home of its own.
+    assert re.search(r"^homes: 200 installed", out, re.MULTILINE), out
+    # Alarm→map: every 20th of the 300 paced messages an alarm from its own home: 15 alarms,
+    # each opened an incident, whose live push reached the map (when Redis is there).
+    alarm_map = out.split("Alarm→map", 1)[1].splitlines()[2].split()
+    assert alarm_map[:3] == ["1", "15", "15"], out
+    if "publish→map: not measured" not in out:
+        assert alarm_map[3] == "15", out
+    # Storm: 200 first alarms + 20 second ones acknowledged, stored, distinct, handled; no
+    # handler called twice; one incident per home, the second alarms joined theirs.
+    storm_lines = out.split("Alarm storm:", 1)[1].splitlines()
+    storm = storm_lines[2].split()
+    assert storm[:4] == ["220", "220", "220", "220"], out
+    assert storm[-2:] == ["220", "0"], out
+    incidents = storm_lines[4].split()
+    assert incidents[:5] == ["200", "200", "200", "20", "1"], out
+    # The region's dispatcher fetched the incidents page and the API list meanwhile.
+    desk = {line.split()[0]: line.split() for line in storm_lines[7:9]}
+    assert set(desk) == {"page", "api"}, out
+    assert all(int(row[1]) >= 1 and row[-1] == "0" for row in desk.values()), out
     # Faults: the run completes, with its table (acked, unacked, stored, lost, ...).
     faults = out.split("\nFaults (2 consumers, one shared group):", 1)[1].splitlines()
     assert "kill -9 consumer c0" in faults[0]
