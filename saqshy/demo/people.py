@@ -125,6 +125,7 @@ USERS = [
     DemoUser(
         "dispatch_health_astana", "Askar", "Zhunusov", "dispatcher", "health-astana", "astana"
     ),
+    DemoUser("social_astana", "Zhanar", "Seitkali", "social-services", "akimat-astana", "astana"),
     DemoUser("duty_almaty", "Aliya", "Nurlanova", "duty-officer", "police-almaty", "almaty"),
     DemoUser("planner_almaty", "Timur", "Kassymov", "planner", "police-almaty", "almaty"),
     DemoUser("inspector_almaty", "Saule", "Akhmetova", "inspector", "des-almaty", "almaty"),
