@@ -1,14 +1,17 @@
 """Pages of the home fire-alarm programme: installations, campaigns, households.
 
 Thin: every household shown comes from ``queries.households_for`` and is audited as a read;
-a refused household is a 404 with an audited refusal. The incident page's household section
-(``incident_panel``) is shown to the fire dispatch only while the alarm incident is open.
+a refused household is a 404 with an audited refusal. Social services add and edit households
+through ``forms.HouseholdForm`` and the services (audit, versions, live push). The incident
+page's household section (``incident_panel``) is shown to the fire dispatch only while the
+alarm incident is open.
 """
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -17,10 +20,13 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from saqshy.accounts.queries import regions_in_scope
 from saqshy.alarms import queries, services
 from saqshy.alarms.choices import CallBackAnswer, CallBackStatus
-from saqshy.alarms.models import Installation, InstallationCampaign
+from saqshy.alarms.forms import HouseholdForm
+from saqshy.alarms.models import Household, Installation, InstallationCampaign
 from saqshy.core import audit
+from saqshy.core.exceptions import Conflict
 from saqshy.core.scoping import user_scope
 from saqshy.core.views import run_service
 from saqshy.incidents.models import Incident
@@ -56,7 +62,8 @@ def household_list(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(households, 50).get_page(request.GET.get("page"))
     audit.record_read(acting_user=request.user, instances=list(page), via="alarms:households")
-    return render(request, "alarms/household_list.html", {"page": page})
+    can_add = not user_scope(request.user, Household, "add").empty
+    return render(request, "alarms/household_list.html", {"page": page, "can_add": can_add})
 
 
 @login_required
@@ -74,8 +81,73 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "household": household,
             "installations": installations,
             "open_incident": queries.open_alarm_incident(household),
+            "can_change": user_scope(request.user, Household, "change").covers(household.region_id),
         },
     )
+
+
+def _save_household(
+    request: HttpRequest, form: HouseholdForm, household: Household | None
+) -> Household | None:
+    """Save through the services (audit, versions, live push); a refusal becomes a form error."""
+    data = dict(form.cleaned_data)
+    try:
+        if household is None:
+            return services.create_household(acting_user=request.user, **data)
+        # Only what the worker changed; the version the page was loaded with guards the rest.
+        changes = {name: data[name] for name in form.changed_data if name in data}
+        return services.update_household(
+            acting_user=request.user,
+            household=household,
+            expected_version=form.expected_version(),
+            **changes,
+        )
+    except Conflict as refusal:
+        form.add_error(None, refusal.detail)
+    except ValidationError as error:
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    except PermissionDenied as error:
+        form.add_error(None, str(error) or _("You may not keep a household in this region."))
+    return None
+
+
+@login_required
+def household_create(request: HttpRequest) -> HttpResponse:
+    """Social services add a household (personal data) in a region where they may."""
+    if user_scope(request.user, Household, "add").empty:
+        raise PermissionDenied(_("Your role does not let you add households."))
+    form = HouseholdForm(
+        request.POST or None, regions=regions_in_scope(request.user, Household, "add")
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = _save_household(request, form, None)
+        if saved is not None:
+            messages.success(request, _("Household added."))
+            return redirect("alarms:household", saved.pk)
+    return render(request, "alarms/household_form.html", {"form": form, "household": None})
+
+
+@login_required
+def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a household: read like the detail page (audited; 404 and an audited refusal when
+    the user may not see it), 403 when they see it but may not change it (the fire dispatch
+    during an alarm)."""
+    household = queries.household_or_refuse(request.user, pk, via="alarms:household-edit")
+    if not user_scope(request.user, Household, "change").covers(household.region_id):
+        raise PermissionDenied(_("You may view this household but not change it."))
+    form = HouseholdForm(
+        request.POST or None,
+        instance=household,
+        regions=regions_in_scope(request.user, Household, "change"),
+    )
+    if request.method == "POST" and form.is_valid():
+        fresh = Household.objects.get(pk=household.pk)
+        saved = _save_household(request, form, fresh)
+        if saved is not None:
+            messages.success(request, _("Household saved."))
+            return redirect("alarms:household", saved.pk)
+    return render(request, "alarms/household_form.html", {"form": form, "household": household})
 
 
 @login_required
