@@ -16,6 +16,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from saqshy.accounts.models import District, Region
@@ -30,14 +31,24 @@ COORDINATE = forms.NumberInput(attrs={"step": "any", "inputmode": "decimal", "si
 class HouseholdForm(VersionedFormMixin, forms.ModelForm):
     """The fields a person fills; ``regions`` are those the user may write in."""
 
-    category = forms.ModelChoiceField(label=_("category"), queryset=HouseholdCategory.objects.all())
+    category = forms.ModelChoiceField(
+        label=capfirst(_("category")), queryset=HouseholdCategory.objects.all()
+    )
     lat = forms.FloatField(
-        label=_("latitude"), min_value=-90, max_value=90, required=False, widget=COORDINATE
+        label=capfirst(_("latitude")),
+        min_value=-90,
+        max_value=90,
+        required=False,
+        widget=COORDINATE,
     )
     lon = forms.FloatField(
-        label=_("longitude"), min_value=-180, max_value=180, required=False, widget=COORDINATE
+        label=capfirst(_("longitude")),
+        min_value=-180,
+        max_value=180,
+        required=False,
+        widget=COORDINATE,
     )
-    consent_date = forms.DateField(label=_("consent date"), required=False, widget=DATE)
+    consent_date = forms.DateField(label=capfirst(_("consent date")), required=False, widget=DATE)
 
     class Meta:
         model = Household

@@ -11,7 +11,13 @@ from saqshy.ingest.services import system_user
 from saqshy.lifelines.choices import OutageStatus
 from saqshy.lifelines.models import Outage
 from saqshy.lifelines.monitor import check_readings
-from saqshy.lifelines.tests.factories import energy_planner, make_site, reading, start
+from saqshy.lifelines.tests.factories import (
+    energy_agency,
+    energy_planner,
+    make_site,
+    reading,
+    start,
+)
 
 
 class LifelinesAccessTests(PersonaTestCase):
@@ -100,6 +106,21 @@ class LifelinesAccessTests(PersonaTestCase):
         assert self.client.post(restore).status_code == 302
         self.outage.refresh_from_db()
         assert self.outage.status == OutageStatus.RESTORED
+
+    def test_a_user_who_sees_no_site_gets_no_layer(self) -> None:
+        from saqshy.accounts.models import Grant, Role, User
+
+        social = User.objects.create_user(username="social_astana", password="pw")
+        Grant.objects.create(
+            user=social,
+            agency=energy_agency(self.personas.astana),
+            role=Role.objects.get(slug="social-services"),
+            region=self.personas.astana,
+        )
+        self.client.force_login(social)
+        page = self.client.get(reverse("situation:map")).content.decode()
+        assert "lifelinesUrl" not in page
+        assert 'id="layer-lifelines"' not in page
 
     def test_the_situation_map_loads_the_layer_with_its_legend_and_words(self) -> None:
         self.client.force_login(self.personas.dispatcher_astana)
