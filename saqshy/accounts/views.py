@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from saqshy.accounts import services
-from saqshy.accounts.models import Grant
+from saqshy.accounts.models import Role
 
 
 @require_POST
@@ -44,11 +44,12 @@ def home(request: HttpRequest) -> HttpResponse:
     names a page wins.
     """
     user: Any = request.user
+    # The roles of the user's own grants (reference data), in the order they were granted.
     pages = (
-        Grant.objects.filter(user=user)
-        .exclude(role__home_page="")
-        .order_by("pk")
-        .values_list("role__home_page", flat=True)
+        Role.objects.filter(grants__user=user)
+        .exclude(home_page="")
+        .order_by("grants__pk")
+        .values_list("home_page", flat=True)
     )
     for page in pages:
         try:

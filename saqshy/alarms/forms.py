@@ -10,7 +10,6 @@ give a choice limited to them.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from django import forms
@@ -22,10 +21,17 @@ from django.utils.translation import gettext_lazy as _
 from saqshy.accounts.models import District, Region
 from saqshy.alarms.models import Household, HouseholdCategory
 from saqshy.core.forms import VersionedFormMixin
-from saqshy.geocoding.queries import describe_point, kind_names, prepare
+from saqshy.geocoding.queries import describe_point, search_as_you_type
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 COORDINATE = forms.NumberInput(attrs={"step": "any", "inputmode": "decimal", "size": 10})
+
+
+def _coordinate(label: Any, limit: int) -> forms.FloatField:
+    """A latitude or longitude, filled by the address picker (or typed)."""
+    return forms.FloatField(
+        label=capfirst(label), min_value=-limit, max_value=limit, required=False, widget=COORDINATE
+    )
 
 
 class HouseholdForm(VersionedFormMixin, forms.ModelForm):
@@ -34,20 +40,8 @@ class HouseholdForm(VersionedFormMixin, forms.ModelForm):
     category = forms.ModelChoiceField(
         label=capfirst(_("category")), queryset=HouseholdCategory.objects.all()
     )
-    lat = forms.FloatField(
-        label=capfirst(_("latitude")),
-        min_value=-90,
-        max_value=90,
-        required=False,
-        widget=COORDINATE,
-    )
-    lon = forms.FloatField(
-        label=capfirst(_("longitude")),
-        min_value=-180,
-        max_value=180,
-        required=False,
-        widget=COORDINATE,
-    )
+    lat = _coordinate(_("latitude"), 90)
+    lon = _coordinate(_("longitude"), 180)
     consent_date = forms.DateField(label=capfirst(_("consent date")), required=False, widget=DATE)
 
     class Meta:
@@ -91,23 +85,13 @@ class HouseholdForm(VersionedFormMixin, forms.ModelForm):
     def _wire_address(self, region: Region | None) -> None:
         # As on the incident form: the address searches the geocoder as the worker types and
         # a picked suggestion fills the latitude and longitude.
-        prepare()
         address = self.fields["address"]
         address.required = False
         address.help_text = _(
             "Type the address and pick it from the list of suggestions, e.g. Kabanbay 53; "
             "left empty, it is filled from the latitude and longitude."
         )
-        attrs = {
-            "data-geocode": "search",
-            "data-geocode-lat": "id_lat",
-            "data-geocode-lon": "id_lon",
-            "data-geocode-kinds": json.dumps(kind_names(), ensure_ascii=False),
-            "autocomplete": "off",
-        }
-        if region is not None:
-            attrs["data-geocode-region"] = region.slug
-        address.widget.attrs.update(attrs)
+        search_as_you_type(address, region=region)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -26,7 +26,7 @@ from saqshy.alarms.choices import CallBackAnswer, CallBackStatus
 from saqshy.alarms.forms import HouseholdForm
 from saqshy.alarms.models import Household, Installation, InstallationCampaign
 from saqshy.core import audit
-from saqshy.core.exceptions import Conflict
+from saqshy.core.forms import call_showing_errors
 from saqshy.core.scoping import user_scope
 from saqshy.core.views import run_service
 from saqshy.incidents.models import Incident
@@ -91,25 +91,24 @@ def _save_household(
 ) -> Household | None:
     """Save through the services (audit, versions, live push); a refusal becomes a form error."""
     data = dict(form.cleaned_data)
-    try:
-        if household is None:
-            return services.create_household(acting_user=request.user, **data)
-        # Only what the worker changed; the version the page was loaded with guards the rest.
-        changes = {name: data[name] for name in form.changed_data if name in data}
-        return services.update_household(
+    if household is None:
+        return call_showing_errors(
+            form,
+            lambda: services.create_household(acting_user=request.user, **data),
+            refused=_("You may not keep a household in this region."),
+        )
+    # Only what the worker changed; the version the page was loaded with guards the rest.
+    changes = {name: data[name] for name in form.changed_data if name in data}
+    return call_showing_errors(
+        form,
+        lambda: services.update_household(
             acting_user=request.user,
             household=household,
             expected_version=form.expected_version(),
             **changes,
-        )
-    except Conflict as refusal:
-        form.add_error(None, refusal.detail)
-    except ValidationError as error:
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    except PermissionDenied as error:
-        form.add_error(None, str(error) or _("You may not keep a household in this region."))
-    return None
+        ),
+        refused=_("You may not keep a household in this region."),
+    )
 
 
 @login_required

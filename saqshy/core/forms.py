@@ -6,9 +6,12 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from saqshy.core import versioning
+from saqshy.core.exceptions import Conflict
 
 M = TypeVar("M", bound=models.Model)
 T = TypeVar("T")
@@ -55,3 +58,24 @@ def versioned(form: VersionedFormMixin, instance: M, write: Callable[[M], T]) ->
             return write(versioning.guard(instance, form.expected_version()))
 
     return run
+
+
+def call_showing_errors(
+    form: forms.BaseForm, call: Callable[[], T], refused: str | None = None
+) -> T | None:
+    """Run a service call for a page form; its refusals become errors on ``form`` and the
+    result is None: a validation error on the field it names (else on the form), a permission
+    refusal as its message (or ``refused``), a version conflict as the conflict's words."""
+    try:
+        return call()
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error.messages)
+    except PermissionDenied as error:
+        form.add_error(None, str(error) or refused or _("Your role does not allow this."))
+    except Conflict as refusal:
+        form.add_error(None, refusal.detail)
+    return None

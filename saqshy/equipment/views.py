@@ -7,10 +7,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Model
-from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,8 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from saqshy.accounts.queries import regions_in_scope
-from saqshy.core.exceptions import Conflict
-from saqshy.core.forms import versioned
+from saqshy.core.forms import call_showing_errors, versioned
 from saqshy.core.scoping import restricted, user_scope
 from saqshy.equipment import services
 from saqshy.equipment.choices import HydrantKind
@@ -35,23 +33,6 @@ SEARCH_RADIUS_M = 2000
 
 def _may(request: HttpRequest, model: type[Model], action: str, region_id: int | None) -> bool:
     return user_scope(request.user, model, action).covers(region_id)
-
-
-def _call(form: BaseForm, call: Any) -> Any | None:
-    """Run a service; its refusals become errors on ``form`` (on the field they name)."""
-    try:
-        return call()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error.messages)
-    except PermissionDenied as error:
-        form.add_error(None, str(error) or _("Your role does not allow this."))
-    except Conflict as refusal:
-        form.add_error(None, refusal.detail)
-    return None
 
 
 # Hydrants
@@ -122,7 +103,7 @@ def hydrant_check(request: HttpRequest, pk: int) -> HttpResponse:
     form = HydrantCheckForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        saved = _call(
+        saved = call_showing_errors(
             form,
             lambda: services.record_hydrant_check(
                 acting_user=request.user, hydrant=hydrant, **data
@@ -137,8 +118,10 @@ def hydrant_check(request: HttpRequest, pk: int) -> HttpResponse:
 def _save_hydrant(request: HttpRequest, form: HydrantForm, hydrant: Hydrant | None) -> Any:
     data = dict(form.cleaned_data)
     if hydrant is None:
-        return _call(form, lambda: services.create_hydrant(acting_user=request.user, **data))
-    return _call(
+        return call_showing_errors(
+            form, lambda: services.create_hydrant(acting_user=request.user, **data)
+        )
+    return call_showing_errors(
         form,
         versioned(
             form,
@@ -245,7 +228,7 @@ def equipment_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = EquipmentForm(request.POST, prefix="add")
     if form.is_valid():
         data = form.cleaned_data
-        saved = _call(
+        saved = call_showing_errors(
             form,
             lambda: services.create_equipment(acting_user=request.user, facility=facility, **data),
         )
@@ -276,7 +259,7 @@ def equipment_check(request: HttpRequest, pk: int) -> HttpResponse:
     form = EquipmentCheckForm(request.POST, prefix=f"check-{equipment.pk}")
     if form.is_valid():
         data = form.cleaned_data
-        saved = _call(
+        saved = call_showing_errors(
             form,
             lambda: services.record_equipment_check(
                 acting_user=request.user, equipment=equipment, **data
@@ -296,7 +279,7 @@ def equipment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = EquipmentForm(request.POST or None, instance=equipment)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        saved = _call(
+        saved = call_showing_errors(
             form,
             versioned(
                 form,

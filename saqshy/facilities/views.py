@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case, Value, When
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from saqshy.accounts.queries import regions_in_scope
 from saqshy.core import versioning
-from saqshy.core.exceptions import Conflict
+from saqshy.core.forms import call_showing_errors
 from saqshy.core.scoping import user_scope
 from saqshy.facilities import services
 from saqshy.facilities.choices import CapacitySource, FacilityKind
@@ -72,7 +72,8 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _save(request: HttpRequest, form: FacilityForm, facility: Facility | None) -> Facility | None:
     data = dict(form.cleaned_data)
     data.pop("version", None)
-    try:
+
+    def save() -> Facility:
         if facility is None:
             return services.create_facility(acting_user=request.user, **data)
         with transaction.atomic():
@@ -80,14 +81,10 @@ def _save(request: HttpRequest, form: FacilityForm, facility: Facility | None) -
             if fresh.capacity != data.get("capacity"):
                 data["capacity_source"] = CapacitySource.MANUAL if data.get("capacity") else ""
             return services.update_facility(acting_user=request.user, facility=fresh, **data)
-    except Conflict as refusal:
-        form.add_error(None, refusal.detail)
-    except ValidationError as error:
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    except PermissionDenied as error:
-        form.add_error(None, str(error) or _("You may not save a facility at this location."))
-    return None
+
+    return call_showing_errors(
+        form, save, refused=_("You may not save a facility at this location.")
+    )
 
 
 @login_required

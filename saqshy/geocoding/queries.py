@@ -8,9 +8,11 @@ the active language; "" when nothing is near or the geocoder cannot answer.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -96,3 +98,24 @@ def kind_names() -> dict[str, str]:
         "place": _("place"),
         "facility": _("facility"),
     }
+
+
+def search_as_you_type(
+    field: forms.Field, *, lat: str = "id_lat", lon: str = "id_lon", region: Any = None
+) -> None:
+    """Make ``field`` search addresses as the user types; a picked suggestion fills the inputs
+    with ids ``lat`` and ``lon``. ``region`` (a Region) keeps the search in that region.
+
+    The page loads ``geocoding/address.js``. Warms the geocoder's index for the first search.
+    """
+    prepare()
+    attrs = {
+        "data-geocode": "search",
+        "data-geocode-lat": lat,
+        "data-geocode-lon": lon,
+        "data-geocode-kinds": json.dumps(kind_names(), ensure_ascii=False),
+        "autocomplete": "off",
+    }
+    if region is not None:
+        attrs["data-geocode-region"] = region.slug
+    field.widget.attrs.update(attrs)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from saqshy.geocoding.queries import kind_names, prepare
+from saqshy.geocoding.queries import search_as_you_type
 from saqshy.incidents.choices import Priority
 from saqshy.incidents.models import Incident, IncidentType
 
@@ -48,21 +47,12 @@ class IncidentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # The address field searches the geocoder as the operator types (geocoding/address.js)
         # and a picked suggestion fills the latitude and longitude.
-        prepare()
         address = self.fields["address"]
         address.help_text = _(
             "Type an address, street or place and pick a suggestion, e.g. Kabanbay 53; left "
             "empty, it is filled from the map point."
         )
-        address.widget.attrs.update(
-            {
-                "data-geocode": "search",
-                "data-geocode-lat": "id_lat",
-                "data-geocode-lon": "id_lon",
-                "data-geocode-kinds": json.dumps(kind_names(), ensure_ascii=False),
-                "autocomplete": "off",
-            }
-        )
+        search_as_you_type(address)
 
     def service_arguments(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

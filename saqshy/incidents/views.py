@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -24,6 +24,7 @@ from rest_framework.exceptions import ValidationError as QueryError
 
 from saqshy.accounts.queries import regions_in_scope
 from saqshy.core import registry
+from saqshy.core.forms import call_showing_errors
 from saqshy.core.scoping import restricted, restricted_prefetch, user_scope
 from saqshy.core.views import run_service
 from saqshy.incidents import indicators, queries, services
@@ -284,19 +285,11 @@ def incident_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Your role does not let you record incidents."))
     form = IncidentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            incident = services.report_incident(
-                acting_user=request.user, **form.service_arguments()
-            )
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error.messages)
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
-        else:
+        incident = call_showing_errors(
+            form,
+            lambda: services.report_incident(acting_user=request.user, **form.service_arguments()),
+        )
+        if incident is not None:
             if incident.duplicate_of_id:
                 messages.warning(
                     request,

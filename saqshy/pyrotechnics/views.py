@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from saqshy.core.exceptions import Conflict
-from saqshy.core.forms import versioned
+from saqshy.core.forms import call_showing_errors, versioned
 from saqshy.core.scoping import restricted, restricted_prefetch, user_scope
 from saqshy.pyrotechnics import queries, services
 from saqshy.pyrotechnics.choices import OutletKind, RaidStatus, VisitResult
@@ -40,23 +37,6 @@ PAGE_SIZE = 50
 def _can(request: HttpRequest, model: type[Any], action: str, region_id: int | None = None) -> bool:
     scope = user_scope(request.user, model, action)
     return not scope.empty if region_id is None else scope.covers(region_id)
-
-
-def _save(form: BaseForm, write: Callable[[], T], refusal: str) -> T | None:
-    """Run a service; its validation errors land on the form's fields, refusals on top."""
-    try:
-        return write()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error.messages)
-    except PermissionDenied as error:
-        form.add_error(None, str(error) or refusal)
-    except Conflict as conflict:
-        form.add_error(None, conflict.detail)
-    return None
 
 
 def _listing(request: HttpRequest, filterset: Any, ordering: tuple[str, ...]) -> dict[str, Any]:
@@ -151,13 +131,13 @@ def _outlet_form(request: HttpRequest, outlet: Outlet | None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         if outlet is None:
-            saved = _save(
+            saved = call_showing_errors(
                 form,
                 lambda: services.create_outlet(acting_user=request.user, **data),
                 _("You may not add an outlet at this location."),
             )
         else:
-            saved = _save(
+            saved = call_showing_errors(
                 form,
                 versioned(
                     form,
@@ -251,13 +231,13 @@ def _raid_form(request: HttpRequest, raid: Raid | None) -> HttpResponse:
         data = dict(form.cleaned_data)
         outlets = list(data.pop("outlets"))
         if raid is None:
-            saved = _save(
+            saved = call_showing_errors(
                 form,
                 lambda: services.create_raid(acting_user=request.user, outlets=outlets, **data),
                 _("You may not plan a raid in this region."),
             )
         else:
-            saved = _save(
+            saved = call_showing_errors(
                 form,
                 versioned(
                     form,
@@ -295,7 +275,7 @@ def raid_status(request: HttpRequest, pk: int) -> HttpResponse:
     raid = get_object_or_404(_raids(request), pk=pk)
     form = RaidStatusForm(request.POST)
     if form.is_valid():
-        saved = _save(
+        saved = call_showing_errors(
             form,
             lambda: services.update_raid(
                 acting_user=request.user, raid=raid, status=form.cleaned_data["status"]
@@ -318,7 +298,7 @@ def visit_result(request: HttpRequest, pk: int, visit_pk: int) -> HttpResponse:
     visit = get_object_or_404(visits, pk=visit_pk)
     form = VisitResultForm(request.POST)
     if form.is_valid():
-        saved = _save(
+        saved = call_showing_errors(
             form,
             lambda: services.record_visit_result(
                 acting_user=request.user,
@@ -373,7 +353,7 @@ def seizure_create(request: HttpRequest) -> HttpResponse:
     lines = SeizureLineFormSet(request.POST or None, prefix="lines")
     if request.method == "POST" and form.is_valid() and lines.is_valid():
         rows = [line.cleaned_data for line in lines if line.has_changed() and line.cleaned_data]
-        saved = _save(
+        saved = call_showing_errors(
             form,
             lambda: services.record_seizure(
                 acting_user=request.user, **form.cleaned_data, lines=rows

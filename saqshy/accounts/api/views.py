@@ -32,9 +32,14 @@ from saqshy.core.api.viewsets import ScopedReadOnlyViewSet
 class RegionViewSet(ScopedReadOnlyViewSet):
     """First-level regions (reference data); the detail includes the boundary."""
 
-    queryset = Region.objects.all()
+    # The boundary is large and only the detail shows it: the list leaves it unread.
+    queryset = Region.objects.defer("boundary")
     lookup_field = "slug"
     filterset_fields = ["kind"]
+
+    def get_queryset(self) -> Any:
+        rows = super().get_queryset()
+        return rows.defer(None) if self.action == "retrieve" else rows
 
     def get_serializer_class(self) -> Any:
         return RegionDetailSerializer if self.action == "retrieve" else RegionSerializer

@@ -30,6 +30,17 @@ def person(username: str, role: str, agency_code: str, kind: str, region: Region
     return user
 
 
+def staff(p: Any) -> dict[str, User]:
+    """Social services of Astana and Almaty and Astana's fire dispatcher (``make_personas``)."""
+    return {
+        "social": person("social_astana", "social-services", "akimat-astana", "akimat", p.astana),
+        "social_almaty": person(
+            "social_almaty", "social-services", "akimat-almaty", "akimat", p.almaty
+        ),
+        "fire": person("fire_astana", "dispatcher", "des-astana", "emergency", p.astana),
+    }
+
+
 def household(region: Region, at: tuple[float, float] | None = None, **extra: Any) -> Household:
     lat, lon = at or CENTRES[region.slug]
     fields: dict[str, Any] = {

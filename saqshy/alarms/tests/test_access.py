@@ -18,7 +18,7 @@ from saqshy.alarms import queries
 from saqshy.alarms.callback import FakeTransport
 from saqshy.alarms.models import CallBack, Household, InstallationCampaign
 from saqshy.alarms.services import handle_events
-from saqshy.alarms.tests.factories import household, installed, person, received
+from saqshy.alarms.tests.factories import household, installed, person, received, staff
 from saqshy.core.models import AuditEntry
 from saqshy.core.testing.personas import Personas, make_personas
 from saqshy.incidents import services as incident_services
@@ -56,11 +56,7 @@ def w(settings: Any) -> Iterator[World]:
     yield World(
         p=p,
         home=home,
-        social=person("social_astana", "social-services", "akimat-astana", "akimat", p.astana),
-        social_almaty=person(
-            "social_almaty", "social-services", "akimat-almaty", "akimat", p.almaty
-        ),
-        fire=person("fire_astana", "dispatcher", "des-astana", "emergency", p.astana),
+        **staff(p),
         fire_almaty=person("fire_almaty", "duty-officer", "des-almaty", "emergency", p.almaty),
         duty=person("duty_astana", "duty-officer", "sc-astana", "akimat", p.astana),
     )

@@ -16,7 +16,7 @@ from saqshy.accounts.models import District, Region, User
 from saqshy.alarms.callback import FakeTransport
 from saqshy.alarms.models import Household, HouseholdCategory
 from saqshy.alarms.services import handle_events
-from saqshy.alarms.tests.factories import household, installed, person, received
+from saqshy.alarms.tests.factories import household, installed, person, received, staff
 from saqshy.core import versioning
 from saqshy.core.models import AuditEntry
 from saqshy.core.testing.geography import CENTRES
@@ -51,11 +51,7 @@ def w(monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
     yield World(
         p=p,
         home=household(p.astana),
-        social=person("social_astana", "social-services", "akimat-astana", "akimat", p.astana),
-        social_almaty=person(
-            "social_almaty", "social-services", "akimat-almaty", "akimat", p.almaty
-        ),
-        fire=person("fire_astana", "dispatcher", "des-astana", "emergency", p.astana),
+        **staff(p),
         district=District.objects.create(region=p.astana, slug="esil", name_en="Esil"),
     )
 
