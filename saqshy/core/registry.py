@@ -2,10 +2,11 @@
 
 A Saqshy app's ``AppConfig`` subclasses :class:`SaqshyAppConfig` and says, as data, what it
 brings: its page URLs, its API routes, its entries in the main navigation, the rules it adds to
-the default roles, its layers on the situation map, the banners it shows on every page and the
-names of its enums in the OpenAPI schema. ``urls.py``, ``api_urls.py``, the navigation, the
-roles and the map read them from here, so a new app is its folder plus one line in
-``INSTALLED_APPS`` and none of those shared files changes.
+the default roles, its layers on the situation map, its indicators for the commission, the
+banners it shows on every page and the names of its enums in the OpenAPI schema.
+``urls.py``, ``api_urls.py``, the navigation, the roles and the map read them from here, so a
+new app is its folder plus one line in ``INSTALLED_APPS`` and none of those shared files
+changes.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typing import Any
 from django.apps import AppConfig, apps
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
+
+from saqshy.core.indicators import Indicator
 
 Rule = tuple[str, str]
 
@@ -79,6 +82,8 @@ class AppDeclaration:
     # Dotted paths of ``(request, incident) -> str`` rendering a section of the incident page
     # (empty string for nothing); the incidents app shows them without importing the app.
     incident_panels: tuple[str, ...] = ()
+    # Figures for the commission, per region and window (``saqshy/core/indicators.py``).
+    indicators: tuple[Indicator, ...] = ()
 
 
 class SaqshyAppConfig(AppConfig):

@@ -1,0 +1,136 @@
+"""Indicators for the commission: figures per region over a window, computed from the records.
+
+Each domain app declares its indicators in its ``AppDeclaration`` (``indicators=``); the
+national view, the indicator charts, the action plan's progress and the daily situation report
+all read them through :func:`registry_indicators`, so a new app's figures reach every one of
+them without a shared file changing.
+
+An indicator's ``compute`` is the dotted path of a function
+``(region_ids: Sequence[int], start: datetime, end: datetime) -> dict[int, Figure]`` that counts
+the records of the given regions in the window ``[start, end)`` (aware datetimes). Regions with
+nothing to count may be left out (they read as zero). Records that carry only a date (an
+inspection's day) count in the window that holds noon of that day (:func:`dates_in`), so a
+08:00→08:00 reporting window takes the previous day's inspections.
+
+A figure is either a count (``value``) or a share (``value`` of ``base``, shown as a percent);
+the national roll-up adds values and bases, so a share rolls up as the share of the sums, never
+as an average of percents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from django.apps import apps
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.module_loading import import_string
+
+from saqshy.core.scoping import user_scope
+
+Unit = Literal["count", "share"]
+Compute = Callable[[Sequence[int], dt.datetime, dt.datetime], dict[int, "Figure"]]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A count (``value``), or a share: ``value`` of ``base``."""
+
+    value: float = 0
+    base: float | None = None
+
+    @property
+    def percent(self) -> float | None:
+        """The share in percent (None for a count, or a share of nothing)."""
+        if self.base is None or self.base == 0:
+            return None
+        return 100.0 * self.value / self.base
+
+    @property
+    def shown(self) -> float | None:
+        """What a chart or a map shows: the count, or the percent of a share."""
+        return self.value if self.base is None else self.percent
+
+
+def add(figures: Iterable[Figure], unit: Unit) -> Figure:
+    """The roll-up of several regions' figures: counts add, shares add their parts."""
+    value = 0.0
+    base = 0.0
+    for figure in figures:
+        value += figure.value
+        base += figure.base or 0
+    return Figure(value, base if unit == "share" else None)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One figure the commission follows (``docs/indicators.md`` documents each)."""
+
+    code: str
+    label: str | Promise
+    # The line of the government brief this figure proves, in the brief's words.
+    brief_line: str | Promise
+    # How it is counted, for a reader (the query itself is the compute function).
+    definition: str | Promise
+    # ``app.model`` whose view scope decides in which regions a user sees this figure.
+    model: str
+    compute: str
+    unit: Unit = "count"
+    higher_is_better: bool = True
+    order: int = 100
+
+    def evaluate(
+        self, region_ids: Sequence[int], start: dt.datetime, end: dt.datetime
+    ) -> dict[int, Figure]:
+        """Every given region's figure (zero where the compute found nothing)."""
+        function: Compute = import_string(self.compute)
+        found = function(list(region_ids), start, end)
+        empty = Figure(0, 0 if self.unit == "share" else None)
+        return {region_id: found.get(region_id, empty) for region_id in region_ids}
+
+
+def registry_indicators() -> list[Indicator]:
+    """Every installed app's indicators, in display order."""
+    from saqshy.core.registry import saqshy_apps
+
+    found = [ind for app in saqshy_apps() for ind in app.declaration.indicators]
+    return sorted(found, key=lambda ind: (ind.order, ind.code))
+
+
+def indicator(code: str) -> Indicator:
+    """The indicator named ``code``; ``KeyError`` if no app declares it."""
+    for candidate in registry_indicators():
+        if candidate.code == code:
+            return candidate
+    raise KeyError(code)
+
+
+def visible_region_ids(user: Any, ind: Indicator, region_ids: Iterable[int]) -> list[int]:
+    """Those of ``region_ids`` in which ``user`` may view the records ``ind`` counts."""
+    scope = user_scope(user, apps.get_model(ind.model), "view")
+    return [region_id for region_id in region_ids if scope.covers(region_id)]
+
+
+def dates_in(start: dt.datetime, end: dt.datetime) -> tuple[dt.date, dt.date]:
+    """The first and last local date whose noon lies in ``[start, end)`` (first > last when
+    none does): the days whose date-only records count in this window."""
+    local_start = timezone.localtime(start)
+    local_end = timezone.localtime(end)
+    noon = dt.time(12)
+    first = local_start.date()
+    if local_start.time() > noon:
+        first += dt.timedelta(days=1)
+    last = local_end.date()
+    if local_end.time() <= noon:
+        last -= dt.timedelta(days=1)
+    return first, last
+
+
+def local_day(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The window of one local calendar day, midnight to midnight."""
+    zone = timezone.get_current_timezone()
+    start = dt.datetime.combine(day, dt.time(0), tzinfo=zone)
+    return start, dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
