@@ -1,0 +1,1 @@
+"""The commission's actionplan (issue 12)."""

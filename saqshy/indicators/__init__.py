@@ -1,0 +1,1 @@
+"""The commission's indicators (issue 12)."""

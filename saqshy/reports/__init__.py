@@ -1,0 +1,1 @@
+"""The commission's reports (issue 12)."""
