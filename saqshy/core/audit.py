@@ -268,6 +268,31 @@ def record_read(
         return _append(acting_user, rows)
 
 
+def record_export(
+    *,
+    acting_user: Any,
+    model: type[models.Model],
+    filters: dict[str, Any],
+    rows: int,
+    fmt: str,
+    region_id: int | None = None,
+) -> AuditEntry:
+    """Audit that ``acting_user`` exported ``rows`` records of ``model`` as ``fmt``, chosen by
+    ``filters`` (the query as the user gave it). ``region_id`` is the one region the export
+    was limited to, or None (the entry then sits in the national chain)."""
+    row = _Row(
+        action=AuditEntry.Action.EXPORT,
+        object_type=_label(model),
+        object_id="",
+        object_repr="",
+        region_id=region_id,
+        agency_id=None,
+        after={"filters": filters, "rows": rows, "format": fmt},
+    )
+    with transaction.atomic():
+        return _append(acting_user, [row])[0]
+
+
 def _append(acting_user: Any, rows: list[_Row]) -> list[AuditEntry]:
     by_chain: dict[str, list[_Row]] = {}
     for row in rows:

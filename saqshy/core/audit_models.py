@@ -116,6 +116,7 @@ class AuditEntry(models.Model):
         UPDATE = "update", _("updated")
         DELETE = "delete", _("deleted")
         READ = "read", _("read")
+        EXPORT = "export", _("exported")
 
     chain = models.CharField(_("chain"), max_length=40, db_index=True)
     seq = models.PositiveBigIntegerField(_("sequence"))
