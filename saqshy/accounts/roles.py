@@ -33,6 +33,24 @@ DEFAULT_ROLES: dict[str, dict[str, Any]] = {
         "all_agencies": True,
         "rules": [("view", "*")],
     },
+    # The commission's secretariat keeps the action plan and assembles the national summary;
+    # each region's coordinator writes and submits the daily report, its head approves it. The
+    # commission apps add their rules (saqshy/actionplan/apps.py, saqshy/reports/apps.py).
+    "commission-secretary": {
+        "names": (_("Commission secretary"), "Комиссия хатшысы", "Секретарь комиссии"),
+        "all_agencies": True,
+        "rules": [("view", "*")],
+    },
+    "region-coordinator": {
+        "names": (_("Regional coordinator"), "Өңірлік үйлестіруші", "Региональный координатор"),
+        "all_agencies": True,
+        "rules": [("view", "*")],
+    },
+    "region-head": {
+        "names": (_("Head of the region"), "Өңір басшысы", "Руководитель региона"),
+        "all_agencies": True,
+        "rules": [("view", "*")],
+    },
     "planner": {
         "names": (_("Planner"), "Жоспарлаушы", "Планировщик"),
         "all_agencies": False,
