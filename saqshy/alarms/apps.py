@@ -3,6 +3,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from saqshy.core import registry
+from saqshy.core.indicators import Indicator
 from saqshy.core.registry import AppDeclaration, MapLayer, NavEntry, PageUrls
 
 # Households and call-backs hold personal data: granted only by rules naming them.
@@ -17,11 +18,53 @@ _SOCIAL_SERVICES_KEEP = (
 )
 
 
+INDICATORS = (
+    Indicator(
+        "sensors_installed",
+        _("Home sensors installed"),
+        _("fire-alarm sensors in homes of socially vulnerable people (36,000 installed)"),
+        _(
+            "Home fire-alarm sensors installed up to the period's last day whose device "
+            "is not retired."
+        ),
+        "alarms.installation",
+        "saqshy.alarms.indicators.sensors_installed",
+        unit="count",
+        order=70,
+    ),
+    Indicator(
+        "sensors_online",
+        _("Home sensors online"),
+        _("fire-alarm sensors in homes of socially vulnerable people (36,000 installed)"),
+        _(
+            "Share of those sensors whose device is online. The device's status history "
+            "is not kept: a past period shows today's status."
+        ),
+        "alarms.installation",
+        "saqshy.alarms.indicators.sensors_online",
+        unit="share",
+        order=71,
+    ),
+    Indicator(
+        "home_alarms",
+        _("Home alarms"),
+        _("fire-alarm sensors in homes of socially vulnerable people (36,000 installed)"),
+        _("Incidents reported in the period that a home sensor's alarm opened or joined."),
+        "alarms.alarmevent",
+        "saqshy.alarms.indicators.home_alarms",
+        unit="count",
+        higher_is_better=False,
+        order=72,
+    ),
+)
+
+
 class AlarmsConfig(registry.SaqshyAppConfig):
     name = "saqshy.alarms"
     label = "alarms"
     verbose_name = _("Home fire alarms")
     declaration = AppDeclaration(
+        indicators=INDICATORS,
         pages=(PageUrls("alarms/", "saqshy.alarms.urls"),),
         map_layers=(
             MapLayer(

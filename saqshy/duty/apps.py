@@ -1,7 +1,24 @@
 from django.utils.translation import gettext_lazy as _
 
 from saqshy.core import registry
+from saqshy.core.indicators import Indicator
 from saqshy.core.registry import AppDeclaration, MapLayer, NavEntry, PageUrls
+
+INDICATORS = (
+    Indicator(
+        "duty_coverage",
+        _("Duty coverage"),
+        _("more police patrols and 24/7 duty at strategic facilities and crowded places"),
+        _(
+            "Share of the person-hours the posts need in the period (readiness level "
+            "applied) that rostered shifts cover."
+        ),
+        "duty.shift",
+        "saqshy.duty.indicators.duty_coverage",
+        unit="share",
+        order=50,
+    ),
+)
 
 
 class DutyConfig(registry.SaqshyAppConfig):
@@ -9,6 +26,7 @@ class DutyConfig(registry.SaqshyAppConfig):
     label = "duty"
     verbose_name = _("Duty, posts and patrols")
     declaration = AppDeclaration(
+        indicators=INDICATORS,
         pages=(PageUrls("duty/", "saqshy.duty.urls"),),
         api="saqshy.duty.api.urls",
         nav=(NavEntry(_("Duty"), "duty:posts", 100, ("duty",)),),

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from saqshy.core import registry
+from saqshy.core.indicators import Indicator
 from saqshy.core.registry import AppDeclaration, MapLayer, NavEntry, PageUrls
 
 ENDS_CALLS = (
@@ -11,11 +12,53 @@ ENDS_CALLS = (
 )
 
 
+INDICATORS = (
+    Indicator(
+        "incidents",
+        _("Incidents"),
+        _("visual monitoring through video cameras and prompt response to incidents"),
+        _("Incidents reported in the period, merged duplicates left out."),
+        "incidents.incident",
+        "saqshy.incidents.indicators.incidents",
+        unit="count",
+        higher_is_better=False,
+        order=40,
+    ),
+    Indicator(
+        "dispatch_within_norm",
+        _("Dispatched within the norm"),
+        _("visual monitoring through video cameras and prompt response to incidents"),
+        _(
+            "Share of the period's dispatched incidents whose first dispatch came within "
+            "the dispatch norm after the call."
+        ),
+        "incidents.incident",
+        "saqshy.incidents.indicators.dispatch_within_norm",
+        unit="share",
+        order=41,
+    ),
+    Indicator(
+        "response_within_norm",
+        _("Arrived within the norm"),
+        _("visual monitoring through video cameras and prompt response to incidents"),
+        _(
+            "Share of the period's incidents with an arrival norm for their type whose "
+            "units were on scene within it after the dispatch."
+        ),
+        "incidents.incident",
+        "saqshy.incidents.indicators.response_within_norm",
+        unit="share",
+        order=42,
+    ),
+)
+
+
 class IncidentsConfig(registry.SaqshyAppConfig):
     name = "saqshy.incidents"
     label = "incidents"
     verbose_name = _("Incidents and dispatch")
     declaration = AppDeclaration(
+        indicators=INDICATORS,
         pages=(
             PageUrls("incidents/", "saqshy.incidents.urls"),
             PageUrls("units/", "saqshy.incidents.unit_urls"),

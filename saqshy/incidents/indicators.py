@@ -16,17 +16,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from saqshy.accounts.models import Agency, Norm, Region
 from saqshy.accounts.norms import DEFAULT_NORMS, in_reader_language
 from saqshy.algorithms.response import Summary, summarise
+from saqshy.core.indicators import Figure
 from saqshy.incidents.models import Incident, IncidentType, IncidentUnit
 
 DISPATCH_NORM = "response_dispatch_seconds"
@@ -250,3 +251,71 @@ def response_indicators(
             }
         )
     return result
+
+
+# --- the commission's figures (declared in apps.py; see docs/indicators.md) -------------------
+
+
+def _reported(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> QuerySet[Incident]:
+    return Incident.objects.filter(
+        region_id__in=ids, reported_at__gte=start, reported_at__lt=end, merged_at__isnull=True
+    ).order_by()
+
+
+def incidents(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> dict[int, Figure]:
+    """Incidents reported in the window, merged duplicates left out."""
+    rows = _reported(ids, start, end).values("region_id").annotate(n=Count("id"))
+    return {row["region_id"]: Figure(row["n"]) for row in rows}
+
+
+def _within(
+    ids: Sequence[int], start: dt.datetime, end: dt.datetime, measure: str
+) -> dict[int, Figure]:
+    """Per region, (incidents within their norm, incidents with a norm) for one measure."""
+    begin, finish = (
+        ("reported_at", "dispatched_at")
+        if measure == "dispatch"
+        else (
+            "dispatched_at",
+            "on_scene_at",
+        )
+    )
+    records = list(
+        _reported(ids, start, end)
+        .filter(**{f"{begin}__isnull": False, f"{finish}__isnull": False})
+        .values_list("region_id", "type__code", begin, finish)
+    )
+    norms = _Norms(
+        {DISPATCH_NORM, FIRE_ARRIVAL_NORM} | {arrival_norm_code(code) for _r, code, *_t in records}
+    )
+    within: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for region_id, type_code, began, finished in records:
+        seconds = (finished - began).total_seconds()
+        if seconds < 0:
+            continue
+        norm = (
+            norms.get(DISPATCH_NORM, region_id)
+            if measure == "dispatch"
+            else norms.arrival(type_code, region_id)
+        )
+        if norm is None:
+            continue
+        within[region_id][1] += 1
+        within[region_id][0] += seconds <= norm
+    return {region_id: Figure(value, base) for region_id, (value, base) in within.items()}
+
+
+def response_within_norm(
+    ids: Sequence[int], start: dt.datetime, end: dt.datetime
+) -> dict[int, Figure]:
+    """Of the window's incidents with a dispatch, an arrival and an arrival norm for their
+    type, those on scene within the norm after the dispatch."""
+    return _within(ids, start, end, "arrival")
+
+
+def dispatch_within_norm(
+    ids: Sequence[int], start: dt.datetime, end: dt.datetime
+) -> dict[int, Figure]:
+    """Of the window's dispatched incidents, those dispatched within the dispatch norm after
+    the call."""
+    return _within(ids, start, end, "dispatch")

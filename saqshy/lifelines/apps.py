@@ -3,7 +3,25 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from saqshy.core import registry
+from saqshy.core.indicators import Indicator
 from saqshy.core.registry import AppDeclaration, MapLayer, NavEntry, PageUrls
+
+INDICATORS = (
+    Indicator(
+        "outages",
+        _("Utility outages"),
+        _(
+            "safety of energy facilities, heating and water supply parameters, repair-"
+            "crew duty schedules"
+        ),
+        _("Outages of heating, water or power supply that started in the period."),
+        "lifelines.outage",
+        "saqshy.lifelines.indicators.outages",
+        unit="count",
+        higher_is_better=False,
+        order=80,
+    ),
+)
 
 
 class LifelinesConfig(registry.SaqshyAppConfig):
@@ -11,6 +29,7 @@ class LifelinesConfig(registry.SaqshyAppConfig):
     label = "lifelines"
     verbose_name = _("Lifelines: heating, water, power")
     declaration = AppDeclaration(
+        indicators=INDICATORS,
         map_layers=(
             MapLayer(
                 config="saqshy.lifelines.map.layer_config",

@@ -1,0 +1,61 @@
+"""The commission's figure on 24/7 duty (declared in ``apps.py``; see docs/indicators.md).
+
+Post-hours as ``readiness.queries.requirements`` counts them: each whole clock hour of the
+window in which a post runs needs the people of its ``needs`` rows, raised by the readiness
+level in force at the start of that hour. An hour is staffed by the people whose shift at the
+post overlaps it, up to the number needed (a surplus at one post does not cover another).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+
+from django.db.models import Q
+
+from saqshy.core.indicators import Figure
+from saqshy.duty.models import Post, Shift
+from saqshy.duty.needs import with_readiness
+from saqshy.duty.readiness.queries import HOUR, _levels_between
+
+
+def _hour_floor(when: dt.datetime) -> dt.datetime:
+    return when.replace(minute=0, second=0, microsecond=0)
+
+
+def duty_coverage(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> dict[int, Figure]:
+    """Person-hours staffed at the posts, of the person-hours they need in the window."""
+    posts = list(
+        Post.objects.filter(region_id__in=ids, starts_at__lt=end)
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=start))
+        .prefetch_related("needs")
+        .order_by("pk")
+    )
+    if not posts:
+        return {}
+    shifts: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+    for post_id, began, ended in Shift.objects.filter(
+        post__in=[post.pk for post in posts], starts_at__lt=end, ends_at__gt=start
+    ).values_list("post_id", "starts_at", "ends_at"):
+        shifts[post_id].append((began, ended))
+    levels = _levels_between({post.region_id for post in posts}, start, end)
+    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for post in posts:
+        needs = list(post.needs.all())
+        if not needs:
+            continue
+        hour = _hour_floor(max(post.starts_at, start))
+        last = min(post.ends_at or end, end)
+        while hour < last:
+            needed = sum(
+                with_readiness(need.people, levels.multiplier(post.region_id, need.agency_id, hour))
+                for need in needs
+            )
+            on_shift = sum(
+                1 for began, ended in shifts[post.pk] if began < hour + HOUR and ended > hour
+            )
+            totals[post.region_id][0] += min(needed, on_shift)
+            totals[post.region_id][1] += needed
+            hour += HOUR
+    return {region_id: Figure(value, base) for region_id, (value, base) in totals.items()}

@@ -1,0 +1,171 @@
+"""Each prevention indicator against a direct count of the same scenario: two regions, and
+records on both sides of the window's edges (date-only records count by their day's noon)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from saqshy.core.indicators import Figure, indicator, local_day, registry_indicators
+from saqshy.core.testing.personas import make_personas
+from saqshy.equipment.tests.factories import (
+    EquipmentCheckFactory,
+    HydrantCheckFactory,
+    HydrantFactory,
+)
+from saqshy.facilities.tests.factories import FacilityFactory
+from saqshy.gatherings.models import Gathering
+from saqshy.gatherings.tests.factories import GatheringFactory
+from saqshy.inspections.models import Violation
+from saqshy.inspections.tests.factories import (
+    BriefingFactory,
+    DrillFactory,
+    InspectionFactory,
+    ViolationFactory,
+)
+from saqshy.pyrotechnics.tests.factories import OutletFactory, RaidFactory, SeizureFactory
+
+pytestmark = pytest.mark.django_db
+
+DAY = dt.date(2026, 12, 20)
+BEFORE, AFTER = DAY - dt.timedelta(days=1), DAY + dt.timedelta(days=1)
+CODES = {
+    "events_held", "events_secured", "events_blocked", "inspections", "venues_inspected",
+    "violations_found", "violations_eliminated", "open_violations", "venues_cleared",
+    "briefings", "drills", "equipment_checks", "raids", "pyro_units_seized", "pyro_boxes_seized",
+}  # fmt: skip
+
+
+def figures(code: str, *regions: Any, day: dt.date = DAY) -> dict[int, Figure]:
+    start, end = local_day(day)
+    return indicator(code).evaluate([r.pk for r in regions], start, end)
+
+
+def at(day: dt.date, hour: int) -> dt.datetime:
+    return local_day(day)[0] + dt.timedelta(hours=hour)
+
+
+def test_every_code_the_commission_apps_use_is_declared_once() -> None:
+    codes = [ind.code for ind in registry_indicators()]
+    assert len(codes) == len(set(codes))
+    assert set(codes) >= CODES
+    for ind in registry_indicators():
+        assert str(ind.label) and str(ind.brief_line) and str(ind.definition)
+        assert ind.unit in ("count", "share")
+
+
+def test_events() -> None:
+    p = make_personas()
+    venue = FacilityFactory(region=p.almaty)
+    other = FacilityFactory(region=p.astana)
+    GatheringFactory(venue=venue, starts_at=at(DAY, 0), status="held")
+    GatheringFactory(venue=venue, starts_at=at(DAY, 23), status="approved")
+    GatheringFactory(venue=venue, starts_at=at(DAY, 12), status="cancelled")
+    GatheringFactory(venue=venue, starts_at=at(DAY, 12), status="submitted")  # gates fail
+    GatheringFactory(venue=venue, starts_at=at(AFTER, 0), status="held")  # next day
+    GatheringFactory(venue=venue, starts_at=at(BEFORE, 23), status="held")  # day before
+    GatheringFactory(venue=other, starts_at=at(DAY, 10), status="held")
+    held = figures("events_held", p.almaty, p.astana)
+    window = Gathering.objects.filter(starts_at__gte=at(DAY, 0), starts_at__lt=at(AFTER, 0))
+    assert held[p.almaty.pk].value == window.filter(region=p.almaty, status="held").count() == 1
+    assert held[p.astana.pk].value == 1
+    secured = figures("events_secured", p.almaty)[p.almaty.pk]
+    assert (secured.value, secured.base) == (2, 3)
+    assert secured.percent == pytest.approx(200 / 3)
+    assert figures("events_blocked", p.almaty)[p.almaty.pk].value == 1
+    assert figures("events_blocked", p.astana)[p.astana.pk].value == 0
+
+
+def test_inspections_violations_briefings_drills() -> None:
+    p = make_personas()
+    venue = FacilityFactory(region=p.almaty)
+    second = FacilityFactory(region=p.almaty)
+    far = FacilityFactory(region=p.astana)
+    first = InspectionFactory(facility=venue, inspected_on=DAY)
+    InspectionFactory(facility=venue, inspected_on=DAY, is_reinspection=True)
+    InspectionFactory(facility=second, inspected_on=DAY)
+    early = InspectionFactory(facility=second, inspected_on=BEFORE)
+    InspectionFactory(facility=far, inspected_on=DAY)
+    ViolationFactory(inspection=first, severity="minor")
+    ViolationFactory(inspection=first, severity="minor", status="eliminated", eliminated_on=DAY)
+    ViolationFactory(inspection=early, severity="minor")  # found the day before, still open
+    ViolationFactory(
+        inspection=early, severity="minor", status="eliminated", eliminated_on=AFTER
+    )  # open at the end of the day, eliminated later
+    BriefingFactory(facility=venue, held_on=DAY)
+    BriefingFactory(facility=venue, held_on=AFTER)
+    DrillFactory(facility=second, held_on=DAY)
+    DrillFactory(facility=far, held_on=DAY)
+
+    assert figures("inspections", p.almaty)[p.almaty.pk].value == 3
+    assert figures("inspections", p.astana)[p.astana.pk].value == 1
+    assert figures("venues_inspected", p.almaty)[p.almaty.pk].value == 2
+    found = Violation.objects.filter(facility__region=p.almaty, inspection__inspected_on=DAY)
+    assert figures("violations_found", p.almaty)[p.almaty.pk].value == found.count() == 2
+    eliminated = figures("violations_eliminated", p.almaty)[p.almaty.pk]
+    assert (eliminated.value, eliminated.base) == (1, 2)
+    # Open at the end of DAY: the one open today found on DAY, and both found the day before.
+    assert figures("open_violations", p.almaty)[p.almaty.pk].value == 3
+    assert figures("open_violations", p.almaty, day=BEFORE)[p.almaty.pk].value == 2
+    assert figures("briefings", p.almaty)[p.almaty.pk].value == 1
+    assert figures("drills", p.almaty, p.astana) == {
+        p.almaty.pk: Figure(1),
+        p.astana.pk: Figure(1),
+    }
+
+
+def test_venues_cleared_follows_clearance() -> None:
+    p = make_personas()
+    clear = FacilityFactory(region=p.almaty)
+    blocked = FacilityFactory(region=p.almaty)
+    FacilityFactory(region=p.almaty)  # never inspected
+    InspectionFactory(facility=clear, inspected_on=DAY - dt.timedelta(days=10))
+    ViolationFactory(
+        inspection=InspectionFactory(facility=blocked, inspected_on=DAY), severity="critical"
+    )
+    assert figures("venues_cleared", p.almaty)[p.almaty.pk].value == 1
+    # Before its inspection, the clear venue was not yet cleared.
+    early = DAY - dt.timedelta(days=11)
+    assert figures("venues_cleared", p.almaty, day=early)[p.almaty.pk].value == 0
+
+
+def test_equipment_checks_count_hydrants_and_facility_equipment() -> None:
+    p = make_personas()
+    hydrant = HydrantFactory(region=p.almaty)
+    HydrantCheckFactory(hydrant=hydrant, checked_on=DAY)
+    HydrantCheckFactory(hydrant=hydrant, checked_on=AFTER)
+    EquipmentCheckFactory(equipment__facility__region=p.almaty, checked_on=DAY)
+    EquipmentCheckFactory(equipment__facility__region=p.astana, checked_on=DAY)
+    result = figures("equipment_checks", p.almaty, p.astana)
+    assert result[p.almaty.pk].value == 2
+    assert result[p.astana.pk].value == 1
+
+
+def test_pyrotechnics() -> None:
+    p = make_personas()
+    RaidFactory(region=p.almaty, planned_on=DAY, status="done")
+    RaidFactory(region=p.almaty, planned_on=DAY, status="planned")
+    RaidFactory(region=p.almaty, planned_on=BEFORE, status="done")
+    outlet = OutletFactory(region=p.almaty)
+    SeizureFactory(
+        outlet=outlet,
+        seized_on=DAY,
+        lines=[
+            {"product": "Battery", "units": 10, "boxes": 1},
+            {"product": "Rockets", "units": 5, "boxes": 2, "certified": True},
+        ],
+    )
+    SeizureFactory(outlet=outlet, seized_on=AFTER)
+    SeizureFactory(outlet=OutletFactory(region=p.astana), seized_on=DAY)
+    assert figures("raids", p.almaty)[p.almaty.pk].value == 1
+    units = figures("pyro_units_seized", p.almaty, p.astana)
+    assert units == {p.almaty.pk: Figure(15), p.astana.pk: Figure(10)}
+    assert figures("pyro_boxes_seized", p.almaty)[p.almaty.pk].value == 3
+
+
+def test_empty_regions_read_as_zero() -> None:
+    p = make_personas()
+    assert figures("events_secured", p.shymkent)[p.shymkent.pk] == Figure(0, 0)
+    assert figures("inspections", p.shymkent)[p.shymkent.pk] == Figure(0)
