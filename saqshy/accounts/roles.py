@@ -31,6 +31,7 @@ DEFAULT_ROLES: dict[str, dict[str, Any]] = {
     "commission-analyst": {
         "names": (_("Commission analyst"), "Комиссия сарапшысы", "Аналитик комиссии"),
         "all_agencies": True,
+        "home": "indicators:national",
         "rules": [("view", "*")],
     },
     # The commission's secretariat keeps the action plan and assembles the national summary;
@@ -39,6 +40,7 @@ DEFAULT_ROLES: dict[str, dict[str, Any]] = {
     "commission-secretary": {
         "names": (_("Commission secretary"), "Комиссия хатшысы", "Секретарь комиссии"),
         "all_agencies": True,
+        "home": "indicators:national",
         "rules": [("view", "*")],
     },
     "region-coordinator": {
