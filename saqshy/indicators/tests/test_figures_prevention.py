@@ -169,3 +169,12 @@ def test_empty_regions_read_as_zero() -> None:
     p = make_personas()
     assert figures("events_secured", p.shymkent)[p.shymkent.pk] == Figure(0, 0)
     assert figures("inspections", p.shymkent)[p.shymkent.pk] == Figure(0)
+
+
+def test_every_indicator_is_documented() -> None:
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[3] / "docs" / "indicators.md").read_text()
+    for ind in registry_indicators():
+        assert f"### `{ind.code}`" in docs, ind.code
+        assert ind.compute in docs, ind.compute
