@@ -26,7 +26,7 @@
 
   function colourOf(value, edges, ramp) {
     if (value === null || value === undefined) return NONE;
-    if (edges.length < 2) return ramp[ramp.length - 1];
+    if (edges.length < 2) return value === 0 ? ramp[0] : ramp[2];
     let index = 0;
     for (let i = 1; i < edges.length - 1; i += 1) if (value >= edges[i]) index = i;
     return ramp[Math.round((index * (ramp.length - 1)) / Math.max(1, edges.length - 2))];
