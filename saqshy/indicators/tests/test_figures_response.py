@@ -176,3 +176,22 @@ def test_outages_started_in_the_window() -> None:
         p.almaty.pk: Figure(2),
         p.astana.pk: Figure(1),
     }
+
+
+@pytest.mark.parametrize("regions", [1, 3])
+def test_queries_do_not_grow_with_the_regions(regions: int) -> None:
+    """One grouped query (or a few) for all regions: the same count for one region or three
+    (the venues' clearance runs per region that has inspected venues, none here)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from saqshy.core.indicators import registry_indicators
+
+    p = make_personas()
+    chosen = [p.almaty, p.astana, p.shymkent][:regions]
+    counts = {}
+    for ind in registry_indicators():
+        with CaptureQueriesContext(connection) as queries:
+            figures(ind.code, *chosen)
+        counts[ind.code] = len(queries)
+    assert max(counts.values()) <= 4, counts
