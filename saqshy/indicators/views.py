@@ -103,7 +103,12 @@ def region(request: HttpRequest) -> HttpResponse:
     try:
         query = params.read(query_params)
     except params.QueryError as error:
-        errors = {("date" if "date" in request.GET else k): v for k, v in error.errors.items()}
+        if "region" in error.errors:
+            raise Http404 from error
+        dated = "date" in request.GET
+        errors = {
+            ("date" if dated and k in ("from", "to") else k): v for k, v in error.errors.items()
+        }
         return _errors(request, "indicators/region.html", context, params.QueryError(errors))
     chosen = query.region
     if chosen is not None and chosen.pk not in visible:
@@ -158,6 +163,8 @@ def chart(request: HttpRequest, code: str) -> HttpResponse:
     try:
         query = params.read(request.GET, default_days=30)
     except params.QueryError as error:
+        if "region" in error.errors:
+            raise Http404 from error
         return _errors(request, "indicators/chart.html", context, error)
     chosen = query.region
     if chosen is not None and chosen.pk not in ids:

@@ -168,3 +168,19 @@ def test_commission_roles_land_on_the_national_view(client: Any, p: Any) -> None
 def test_window_is_local_days() -> None:
     start, end = local_day(DAY)
     assert (end - start) == dt.timedelta(days=1)
+
+
+def test_bad_page_parameters(client: Any, p: Any) -> None:
+    client.force_login(p.analyst_national)
+    region = reverse("indicators:region")
+    assert client.get(region, {"region": "atlantis"}).status_code == 404
+    bad_day = client.get(region, {"region": "almaty", "date": "32.12.2026"})
+    assert bad_day.status_code == 400
+    assert "dd.mm.yyyy" in bad_day.content.decode()
+    chart = reverse("indicators:chart", args=["inspections"])
+    assert client.get(chart, {"region": "atlantis"}).status_code == 404
+    backwards = client.get(chart, {"from": "20.12.2026", "to": "19.12.2026"})
+    assert backwards.status_code == 400
+    national = reverse("indicators:national")
+    assert client.get(national, {"indicator": "nothing"}).status_code == 404
+    assert client.get(national, {"from": "yesterday"}).status_code == 400
