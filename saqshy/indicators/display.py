@@ -24,7 +24,7 @@ def text(figure: Figure | None, ind: Indicator) -> str:
     if ind.unit == "count":
         return number(figure.value)
     if figure.percent is None:
-        return _("no base")
+        return "—"
     return _("%(percent)s %% (%(value)s of %(base)s)") % {
         "percent": number(round(figure.percent, 1)),
         "value": number(figure.value),

@@ -4,6 +4,7 @@ sorts, the chart draws both series, no console error (strict CSP), no sideways s
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -66,7 +67,7 @@ def test_national_map_table_and_chart(server: str) -> None:
         assert page.errors == []
 
 
-def test_phone_width(server: str) -> None:
+def test_phone_width(server: str, tmp_path: Any) -> None:
     with browser_page(viewport={"width": 390, "height": 844}) as page:
         sign_in(page, server, "analyst_national", "pw-analyst_national")
         for path in (
@@ -79,5 +80,5 @@ def test_phone_width(server: str) -> None:
             assert page.evaluate(SIDEWAYS) <= 0, path
         page.goto(f"{server}/indicators/national/")
         page.wait_for_selector("#choropleth path.leaflet-interactive")
-        page.screenshot(path="/tmp/indic/national-390.png", full_page=True)
+        page.screenshot(path=str(tmp_path / "national-390.png"), full_page=True)
         assert page.errors == []

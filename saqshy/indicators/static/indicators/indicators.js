@@ -126,6 +126,7 @@
       },
       options: {
         animation: false,
+        maintainAspectRatio: false,
         scales: { y: { beginAtZero: true, suggestedMax: chart.percent ? 100 : undefined, title: { display: chart.percent, text: canvas.dataset.percent } } },
       },
     });
