@@ -178,3 +178,20 @@ def test_every_indicator_is_documented() -> None:
     for ind in registry_indicators():
         assert f"### `{ind.code}`" in docs, ind.code
         assert ind.compute in docs, ind.compute
+
+
+def test_a_morning_reporting_window_takes_the_previous_days_records() -> None:
+    """08:00 on DAY to 08:00 the day after: DAY's inspections (their noon lies in it), not the
+    next day's, although some of the window lies on the next day."""
+    p = make_personas()
+    venue = FacilityFactory(region=p.almaty)
+    InspectionFactory(facility=venue, inspected_on=DAY)
+    InspectionFactory(facility=venue, inspected_on=AFTER)
+    start, end = at(DAY, 8), at(AFTER, 8)
+    found = indicator("inspections").evaluate([p.almaty.pk], start, end)
+    assert found[p.almaty.pk].value == 1
+    # Timestamped records follow their own time: an event at 07:00 the day after counts.
+    GatheringFactory(venue=venue, starts_at=at(AFTER, 7), status="held")
+    GatheringFactory(venue=venue, starts_at=at(DAY, 7), status="held")
+    held = indicator("events_held").evaluate([p.almaty.pk], start, end)
+    assert held[p.almaty.pk].value == 1
