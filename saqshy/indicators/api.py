@@ -6,7 +6,7 @@ from typing import Any
 
 from django.urls import path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -78,7 +78,14 @@ class IndicatorsView(APIView):
             OpenApiParameter("from", str, description="yyyy-mm-dd or dd.mm.yyyy; default: to"),
             OpenApiParameter("to", str, description="yyyy-mm-dd or dd.mm.yyyy; default: yesterday"),
         ],
-        responses={200: IndicatorsSerializer},
+        responses={
+            200: IndicatorsSerializer,
+            400: OpenApiResponse(
+                description="A bad parameter, named with its problem: an unknown code, a region "
+                "that does not exist or that you may not see, a date that is not one, an end "
+                "before the start, more than 92 days."
+            ),
+        },
     )
     def get(self, request: Request) -> Response:
         try:
