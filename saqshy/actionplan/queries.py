@@ -15,7 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import formats, timezone
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from saqshy.accounts.models import Region
@@ -102,7 +103,9 @@ class Progress:
 
 
 def _number(value: float) -> str:
-    return str(formats.number_format(round(value), 0, use_l10n=True, force_grouping=True))
+    """A whole number with thousands grouped: "6,812" in English, "6 812" in kk and ru."""
+    grouped = f"{round(value):,}"
+    return grouped if (get_language() or "en").startswith("en") else grouped.replace(",", "\u00a0")
 
 
 def today() -> dt.date:

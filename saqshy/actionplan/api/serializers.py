@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from saqshy.accounts.models import Agency
 from saqshy.actionplan.models import Measure
 
 
-class ProgressSerializer(serializers.Serializer):
+class PlanProgressSerializer(serializers.Serializer):
     kind = serializers.CharField(help_text="measured, none, not_available or hidden")
     state = serializers.CharField()
     value = serializers.FloatField(allow_null=True)
@@ -32,7 +33,7 @@ class ProgressSerializer(serializers.Serializer):
         }
 
 
-class MeasureSerializer(serializers.ModelSerializer):
+class PlanMeasureSerializer(serializers.ModelSerializer):
     owner: serializers.SlugRelatedField[Agency] = serializers.SlugRelatedField(
         slug_field="code", queryset=Agency.objects.filter(region=None)
     )
@@ -73,8 +74,9 @@ class MeasureSerializer(serializers.ModelSerializer):
     def get_overdue(self, measure: Measure) -> bool:
         return measure.is_overdue(self.context["evaluator"].day)
 
+    @extend_schema_field(PlanProgressSerializer)
     def get_progress(self, measure: Measure) -> dict[str, Any]:
-        return ProgressSerializer(self.context["evaluator"].national(measure)).data
+        return PlanProgressSerializer(self.context["evaluator"].national(measure)).data
 
     def get_has_evidence_file(self, measure: Measure) -> bool:
         return bool(measure.evidence_file)

@@ -5,7 +5,7 @@ from typing import Any, ClassVar
 from rest_framework import mixins
 
 from saqshy.actionplan import queries, services
-from saqshy.actionplan.api.serializers import MeasureSerializer
+from saqshy.actionplan.api.serializers import PlanMeasureSerializer
 from saqshy.actionplan.models import Measure, MeasureTarget
 from saqshy.core.api.viewsets import ScopedReadOnlyViewSet
 
@@ -16,7 +16,7 @@ class MeasureViewSet(mixins.UpdateModelMixin, ScopedReadOnlyViewSet):
 
     queryset = Measure.objects.select_related("owner").prefetch_related("co_executors")
     related_rows: ClassVar[dict[str, Any]] = {"targets": MeasureTarget.objects.order_by("pk")}
-    serializer_class = MeasureSerializer
+    serializer_class = PlanMeasureSerializer
     http_method_names = ["get", "patch", "put", "head", "options"]
 
     def get_serializer_context(self) -> dict[str, Any]:

@@ -31,6 +31,8 @@ def test_national_progress_is_the_sum_against_the_national_target() -> None:
         progress = queries.Evaluator(p.analyst_national, DAY).national(measure)
         assert progress.text == "6,812 of 7,000, 97 %"
     assert progress.figure == Figure(6812)
+    with helpers.fake_indicators(), translation.override("ru"):
+        assert progress.text == "6\u00a0812 из 7\u00a0000, 97 %"
     assert progress.completion == pytest.approx(100 * 6812 / 7000)
     # The window runs from the period's first local day to the end of today.
     regions, start, end = helpers.CALLS[0]
@@ -106,4 +108,9 @@ def test_overdue_measures_come_first() -> None:
         overdue = queries.plan_rows(p.analyst_national, day=DAY, overdue_only=True)
     assert rows[0].measure == late and rows[0].overdue
     assert [row.measure for row in overdue] == [late]
+    with helpers.fake_indicators():
+        by_status = queries.plan_rows(p.analyst_national, day=DAY, status="overdue")
+        done = queries.plan_rows(p.analyst_national, day=DAY, status="done")
+    assert [row.measure for row in by_status] == [late]
+    assert [row.measure.code for row in done] == ["9.2"]
     assert rows[0].progress.state == "overdue"
