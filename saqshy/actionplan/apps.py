@@ -23,6 +23,8 @@ class ActionPlanConfig(registry.SaqshyAppConfig):
             "commission-secretary": (
                 ("add", "actionplan.*"),
                 ("change", "actionplan.*"),
+                # A regional target the plan no longer sets; measures are cancelled, not deleted.
+                ("delete", "actionplan.measuretarget"),
             ),
             "field-officer": _READ,
             "trip-organiser": _READ,

@@ -35,6 +35,7 @@ class Assessment(ChoiceSet):
         (plan_progress.NOT_STARTED, _("not started yet"), "#6baed6"),
         (plan_progress.REACHED, _("target reached"), "#238b45"),
         (plan_progress.UNMEASURED, _("no figure: status and evidence only"), "#969696"),
+        (plan_progress.NO_TARGET, _("no target set"), "#969696"),
         (plan_progress.DONE, _("done"), "#31a354"),
         (plan_progress.CANCELLED, _("cancelled"), "#969696"),
     ]

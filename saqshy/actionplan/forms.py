@@ -59,6 +59,26 @@ class MeasureForm(VersionedFormMixin, forms.ModelForm):
         status.choices = MeasureStatus.choices()
 
 
+class TargetsForm(forms.Form):
+    """One optional target per region (empty: the region has no target of its own)."""
+
+    prefix = "targets"
+
+    def __init__(
+        self, *args: Any, regions: list[Any], current: dict[int, float], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.regions = {f"region_{region.pk}": region for region in regions}
+        for name, region in self.regions.items():
+            self.fields[name] = forms.FloatField(
+                label=str(region), required=False, min_value=0, initial=current.get(region.pk)
+            )
+
+    def targets(self) -> dict[Any, float | None]:
+        """The regions whose target the form changed, with their new value."""
+        return {self.regions[name]: self.cleaned_data[name] for name in self.changed_data}
+
+
 class EvidenceForm(VersionedFormMixin, forms.Form):
     evidence_file = forms.FileField(
         label=_("evidence file"),

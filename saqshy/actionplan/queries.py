@@ -134,13 +134,16 @@ class Evaluator:
         self.region_ids = list(Region.objects.order_by("name_en").values_list("pk", flat=True))
         self._cache: dict[tuple[Any, ...], dict[int, Figure]] = {}
 
-    def _assess(self, measure: Measure, reached: float | None) -> plan_progress.Assessment:
+    def _assess(
+        self, measure: Measure, reached: float | None, *, has_figure: bool = False
+    ) -> plan_progress.Assessment:
         return plan_progress.assess(
             status=measure.status,
             start=measure.starts_on,
             deadline=measure.deadline,
             today=self.day,
             reached=reached,
+            has_figure=has_figure,
         )
 
     def _figures(self, ind: Indicator, measure: Measure, ids: Sequence[int]) -> dict[int, Figure]:
@@ -166,7 +169,12 @@ class Evaluator:
         ind = self.indicators[measure.indicator_code]
         reached = plan_progress.completion(figure.value, figure.base, target)
         return Progress(
-            MEASURED, self._assess(measure, reached), figure, target, ind, partial=partial
+            MEASURED,
+            self._assess(measure, reached, has_figure=True),
+            figure,
+            target,
+            ind,
+            partial=partial,
         )
 
     def national(self, measure: Measure) -> Progress:
@@ -279,7 +287,9 @@ def history(user: Any, measure: Measure, limit: int = 20) -> list[dict[str, Any]
             "at": entry.at,
             "actor": entry.actor_repr,
             "action": entry.get_action_display(),
-            "fields": [names[key] for key in (entry.after or {}) if key in names],
+            "fields": [names[key] for key in (entry.after or {}) if key in names]
+            if entry.action == "update"
+            else [],
         }
         for entry in entries.order_by("-at", "-seq")[:limit]
     ]

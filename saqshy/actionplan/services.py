@@ -77,10 +77,12 @@ def update_measure(
     measure: Measure,
     expected_version: str | list[str] | None = None,
     co_executors: Iterable[Agency] | None = None,
+    targets: Mapping[Region, float | None] | None = None,
     check_registry: bool = True,
     **changes: Any,
 ) -> Measure:
-    """Change a measure (``expected_version`` refuses a stale copy with 412)."""
+    """Change a measure (``expected_version`` refuses a stale copy with 412), its
+    co-executors and its regional targets, in one transaction."""
     unknown = set(changes) - set(EDITABLE) - {"position", "code"}
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
@@ -101,6 +103,8 @@ def update_measure(
                 field="co_executors",
                 values=list(co_executors),
             )
+        if targets:
+            set_targets(acting_user=acting_user, measure=measure, targets=targets)
     return measure
 
 

@@ -17,10 +17,10 @@ from saqshy.accounts.models import Agency, Region
 from saqshy.actionplan import queries, services
 from saqshy.actionplan.choices import MeasureStatus
 from saqshy.actionplan.evidence import content_type
-from saqshy.actionplan.forms import EvidenceForm, MeasureForm, PlanFilterForm
+from saqshy.actionplan.forms import EvidenceForm, MeasureForm, PlanFilterForm, TargetsForm
 from saqshy.actionplan.models import Measure
 from saqshy.core.forms import call_showing_errors
-from saqshy.core.scoping import user_scope
+from saqshy.core.scoping import restricted, user_scope
 from saqshy.core.views import run_service
 
 
@@ -100,7 +100,12 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
         agencies=agencies.order_by("kind", "name_en"),
         indicators=indicators,
     )
-    if request.method == "POST" and form.is_valid():
+    targets = TargetsForm(
+        request.POST or None,
+        regions=list(_regions(request)),
+        current={t.region_id: t.target for t in restricted(request.user, measure.targets)},
+    )
+    if request.method == "POST" and form.is_valid() and targets.is_valid():
         data = {k: form.cleaned_data[k] for k in form.changed_data if k in services.EDITABLE}
         co = form.cleaned_data["co_executors"] if "co_executors" in form.changed_data else None
         saved = call_showing_errors(
@@ -110,12 +115,15 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 measure=measure,
                 expected_version=form.expected_version(),
                 co_executors=co,
+                targets=targets.targets(),
                 **data,
             ),
         )
         if saved is not None:
             return redirect("actionplan:detail", pk=measure.pk)
-    return render(request, "actionplan/edit.html", {"form": form, "measure": measure})
+    return render(
+        request, "actionplan/edit.html", {"form": form, "targets": targets, "measure": measure}
+    )
 
 
 @login_required

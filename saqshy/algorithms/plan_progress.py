@@ -28,6 +28,7 @@ OVERDUE = "overdue"
 NOT_STARTED = "not_started"
 REACHED = "reached"
 UNMEASURED = "unmeasured"
+NO_TARGET = "no_target"
 
 
 @dataclass(frozen=True)
@@ -72,9 +73,16 @@ def is_overdue(status: str, deadline: dt.date, today: dt.date) -> bool:
 
 
 def assess(
-    *, status: str, start: dt.date, deadline: dt.date, today: dt.date, reached: float | None
+    *,
+    status: str,
+    start: dt.date,
+    deadline: dt.date,
+    today: dt.date,
+    reached: float | None,
+    has_figure: bool = False,
 ) -> Assessment:
-    """Judge a measure on ``today`` given the percent of its target ``reached``."""
+    """Judge a measure on ``today`` given the percent of its target ``reached``
+    (``has_figure``: a figure exists but no target to compare it with)."""
     expected = elapsed(start, deadline, today)
     if status in (DONE, CANCELLED):
         return Assessment(reached, expected, status)
@@ -85,6 +93,6 @@ def assess(
     if today < start:
         return Assessment(reached, expected, NOT_STARTED)
     if reached is None:
-        return Assessment(reached, expected, UNMEASURED)
+        return Assessment(reached, expected, NO_TARGET if has_figure else UNMEASURED)
     state = ON_TRACK if reached >= expected - 100 * TOLERANCE else BEHIND
     return Assessment(reached, expected, state)

@@ -118,6 +118,18 @@ class ActionPlanPageTests(PersonaTestCase):
         self.current.refresh_from_db()
         self.assertEqual(self.current.notes, "")
 
+    def test_the_secretary_sets_and_removes_regional_targets(self) -> None:
+        self._web(self.secretary)
+        url = reverse("actionplan:edit", args=[self.current.pk])
+        astana = f"targets-region_{self.personas.astana.pk}"
+        response = self.client.post(url, {**self._form(self.current), astana: "600"})
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(self.current.targets.get().target, 600)
+        self.current.refresh_from_db()
+        response = self.client.post(url, {**self._form(self.current), astana: ""})
+        self.assertEqual(response.status_code, 302)
+        self.assertFalse(self.current.targets.exists())
+
     def test_an_unknown_indicator_cannot_be_chosen(self) -> None:
         self._web(self.secretary)
         url = reverse("actionplan:edit", args=[self.current.pk])

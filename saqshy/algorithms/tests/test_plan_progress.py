@@ -45,6 +45,10 @@ def test_assessments() -> None:
     assert pp.assess(status="in_progress", today=middle, reached=None, **kwargs).state == (
         "unmeasured"
     )
+    assert (
+        pp.assess(status="in_progress", today=middle, reached=None, has_figure=True, **kwargs).state
+        == "no_target"
+    )
     early = START - dt.timedelta(days=3)
     assert pp.assess(status="planned", today=early, reached=0, **kwargs).state == "not_started"
     late = DEADLINE + dt.timedelta(days=2)
