@@ -226,3 +226,18 @@ class ActionPlanAPITests(PersonaTestCase):
         self.assertEqual(stale.status_code, 412)
         self.current.refresh_from_db()
         self.assertEqual(self.current.status, "in_progress")
+
+    def test_bad_changes_are_refused_naming_the_field(self) -> None:
+        self.login(self.secretary)
+        url = reverse("api:measure-detail", args=[self.current.pk])
+        for body, field in (
+            ({"deadline": "2026-12-01"}, "deadline"),
+            ({"indicator_code": "made_up"}, "indicator_code"),
+            ({"evidence_link": "javascript:alert(1)"}, "evidence_link"),
+            ({"national_target": -5}, "national_target"),
+        ):
+            response = self.client.patch(url, body)
+            self.assertEqual(response.status_code, 400, body)
+            self.assertIn(field, response.content.decode(), body)
+        self.current.refresh_from_db()
+        self.assertEqual(self.current.indicator_code, "venues_inspected")
