@@ -137,3 +137,15 @@ def test_the_command_reports_counts_and_refuses_bad_files(tmp_path: Path) -> Non
     bad.write_text("{not json", encoding="utf-8")
     with pytest.raises(CommandError, match="nothing changed"):
         call_command("load_action_plan", str(bad), stdout=io.StringIO())
+
+
+def test_the_demo_loads_the_plan_over_its_own_agencies() -> None:
+    from saqshy.demo import loader
+
+    loader.load_regions()
+    loader.load_people()
+    mvd = Agency.objects.get(code="mvd")
+    result = load(_plan())
+    assert result.created == len(_plan()["measures"])
+    assert Agency.objects.get(code="mvd").updated_at == mvd.updated_at
+    assert Measure.objects.filter(owner=mvd).exists()
