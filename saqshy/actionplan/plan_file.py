@@ -7,9 +7,13 @@ target, status, optional regional targets (region slug → target), evidence lin
 
 Loading checks the whole file first and refuses it naming the measure and the field, changing
 nothing; then, in one transaction, creates the measures that are new, updates those that
-differ and leaves the rest. Agencies the plan names are created when missing (existing ones
-are left as they are). An indicator code no installed app declares is loaded with a warning:
-the page shows it as "not available" until the app that computes it is installed.
+differ and leaves the rest. The file defines the plan (titles, owners, dates, indicators,
+targets); how a measure goes (its status, evidence link and notes) is kept on the pages once
+the measure exists, so reloading the file never undoes what the secretariat recorded there:
+the file's values for those apply only when it creates the measure. Agencies the plan names
+are created when missing (existing ones are left as they are). An indicator code no installed
+app declares is loaded with a warning: the page shows it as "not available" until the app
+that computes it is installed.
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ from saqshy.actionplan.models import CODE_PATTERN, Measure, validate_link
 from saqshy.core import services as core_services
 from saqshy.core.indicators import registry_indicators
 
+# Recorded on the pages once a measure exists; the file sets them only on creation.
+EXECUTION = frozenset({"status", "evidence_link", "notes"})
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 LANGUAGES = ("kk", "ru", "en")
 
@@ -209,7 +215,9 @@ def _apply(agencies: dict[str, dict[str, str]], rows: list[_Row], result: LoadRe
             changes = {
                 name: value
                 for name, value in fields.items()
-                if name not in {"code"} and before.fields.get(name) != row.fields[name]
+                if name != "code"
+                and name not in EXECUTION
+                and before.fields.get(name) != row.fields[name]
             }
             same_co = before.co_executors == sorted(row.co_executors)
             removed = {regions[s]: None for s in before.targets.keys() - row.targets.keys()}

@@ -91,6 +91,16 @@ def test_the_plan_loads_and_a_second_load_changes_nothing() -> None:
     assert AuditEntry.objects.count() == entries
 
 
+def test_a_reload_keeps_what_the_pages_recorded() -> None:
+    load(_plan())
+    Measure.objects.filter(code="6.1").update(status="in_progress", notes="on the way")
+    data = _plan()
+    result = load(data)
+    assert result.updated == 0
+    measure = Measure.objects.get(code="6.1")
+    assert (measure.status, measure.notes) == ("in_progress", "on the way")
+
+
 def test_a_changed_line_is_updated() -> None:
     load(_plan())
     data = _plan()
