@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from saqshy.actionplan.choices import MeasureStatus
@@ -13,7 +14,7 @@ from saqshy.core.forms import VersionedFormMixin
 class MeasureForm(VersionedFormMixin, forms.ModelForm):
     """What the secretariat changes on a measure; its number stays as the plan gave it."""
 
-    indicator_code = forms.ChoiceField(label=_("indicator"), required=False)
+    indicator_code = forms.ChoiceField(label=capfirst(_("indicator")), required=False)
 
     class Meta:
         model = Measure
@@ -81,12 +82,12 @@ class TargetsForm(forms.Form):
 
 class EvidenceForm(VersionedFormMixin, forms.Form):
     evidence_file = forms.FileField(
-        label=_("evidence file"),
+        label=capfirst(_("evidence file")),
         required=False,
         help_text=_("PDF, Word (.docx), Excel (.xlsx), JPEG or PNG, at most 10 MB."),
     )
     evidence_link = forms.CharField(
-        label=_("evidence link"),
+        label=capfirst(_("evidence link")),
         required=False,
         max_length=500,
         help_text=_('A web address, or a path to the records in Saqshy starting with "/".'),
