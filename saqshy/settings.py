@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "saqshy.alarms",
     "saqshy.lifelines",
     "saqshy.indicators",
+    "saqshy.actionplan",
     "saqshy.situation",
     "saqshy.demo",
 ]

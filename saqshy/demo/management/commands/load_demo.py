@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from saqshy.actionplan.plan_file import DEFAULT_PLAN, load_path
 from saqshy.core.context import new_request_id, reset_request_id, set_request_id
 from saqshy.demo import loader
 from saqshy.demo.alarms import load_homes
@@ -45,6 +46,11 @@ class Command(BaseCommand):
             created, updated = loader.load_districts()
             self.stdout.write(f"districts: {created} created, {updated} updated")
             self.stdout.write(f"people: {loader.load_people()} demo users")
+            measures = load_path(DEFAULT_PLAN)
+            self.stdout.write(
+                f"action plan: {measures.created} created, {measures.updated} updated, "
+                f"{measures.unchanged} unchanged"
+            )
             for slug in [s for s in options["cities"].split(",") if s]:
                 with tqdm(desc=f"facilities {slug}", unit="rec") as bar:
                     result = loader.load_facilities(slug, progress=lambda n: bar.update(n - bar.n))
