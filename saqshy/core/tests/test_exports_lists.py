@@ -12,6 +12,7 @@ from itertools import count
 from typing import Any
 
 import openpyxl
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model
 from django.test import RequestFactory, TestCase
@@ -303,6 +304,17 @@ class ListExportTests(TestCase):
         read = reads.latest("pk")
         self.assertEqual(read.after["via"], "alarms:households-export")
         self.assertEqual(len(read.after["ids"]), len(rows) - 1)
+
+    def test_headers_and_labels_are_in_the_readers_language(self) -> None:
+        self.client.force_login(self.personas.admin)
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+        response = self.client.get(
+            reverse("gatherings:list"), {"format": "xlsx", "region": "almaty"}
+        )
+        rows = read_xlsx(response.content)
+        self.assertIn("Регион", rows[0])
+        status = rows[0].index("Статус")
+        self.assertEqual({row[status] for row in rows[1:]}, {"Черновик"})
 
     def test_an_unknown_format_is_refused_naming_the_field(self) -> None:
         self.client.force_login(self.personas.admin)
