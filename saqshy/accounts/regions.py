@@ -52,16 +52,6 @@ def list_params(request: HttpRequest, model: type[Any] | None = None) -> QueryDi
     return params
 
 
-def in_regions(queryset: QuerySet[Any], params: QueryDict) -> QuerySet[Any]:
-    """``queryset`` cut to the regions the ``region`` filter names (by slug), for lists that
-    have no FilterSet; the model's ``scope_region_field`` says where its region is."""
-    slugs = [slug for slug in params.getlist("region") if slug]
-    field = getattr(queryset.model, "scope_region_field", None)
-    if not slugs or not field:
-        return queryset
-    return queryset.filter(**{f"{field}__slug__in": slugs})
-
-
 def list_context(request: HttpRequest, model: type[Any], params: QueryDict) -> dict[str, Any]:
     """What the region filter and the export links of a list need: the regions the user may
     view ``model`` in, the chosen ones, and the query without its page."""

@@ -22,9 +22,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from saqshy.accounts.queries import regions_in_scope
-from saqshy.accounts.regions import in_regions, list_context, list_params
+from saqshy.accounts.regions import list_context, list_params
 from saqshy.alarms import queries, services
 from saqshy.alarms.choices import CallBackAnswer, CallBackStatus
+from saqshy.alarms.filtersets import (
+    HouseholdFilterSet,
+    InstallationCampaignFilterSet,
+    InstallationFilterSet,
+)
 from saqshy.alarms.forms import HouseholdForm
 from saqshy.alarms.models import Household, Installation, InstallationCampaign
 from saqshy.core import audit, exports
@@ -72,12 +77,12 @@ CAMPAIGN_COLUMNS = [
 def installation_list(request: HttpRequest) -> HttpResponse:
     """Installed alarms within the user's grants; no personal data on this page."""
     params = list_params(request, Installation)
-    rows: QuerySet[Installation] = in_regions(
-        Installation.objects.restrict(request.user, "view")
+    rows: QuerySet[Installation] = InstallationFilterSet(
+        params,
+        queryset=Installation.objects.restrict(request.user, "view")
         .select_related("device", "district", "campaign", "region")
         .order_by("-installed_on", "id"),
-        params,
-    )
+    ).qs
     if user_scope(request.user, Installation, "view").empty:
         raise PermissionDenied
     if exports.requested(params):
@@ -109,10 +114,12 @@ def installation_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def household_list(request: HttpRequest) -> HttpResponse:
     params = list_params(request, Household)
-    households = in_regions(
-        queries.households_for(request.user).select_related("category", "district", "region"),
+    households = HouseholdFilterSet(
         params,
-    )
+        queryset=queries.households_for(request.user).select_related(
+            "category", "district", "region"
+        ),
+    ).qs
     if exports.requested(params):
         return exports.export(
             request,
@@ -219,10 +226,12 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
     params = list_params(request, InstallationCampaign)
-    campaigns: QuerySet[InstallationCampaign] = in_regions(
-        InstallationCampaign.objects.restrict(request.user, "view").select_related("region"),
+    campaigns: QuerySet[InstallationCampaign] = InstallationCampaignFilterSet(
         params,
-    )
+        queryset=InstallationCampaign.objects.restrict(request.user, "view").select_related(
+            "region"
+        ),
+    ).qs
     rows = []
     for campaign in campaigns:
         progress = queries.campaign_progress(request.user, campaign)

@@ -16,12 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from saqshy.accounts.regions import in_regions, list_context, list_params
+from saqshy.accounts.regions import list_context, list_params
 from saqshy.core import exports, versioning
 from saqshy.core.exceptions import Conflict
 from saqshy.core.exports import Column
 from saqshy.lifelines import queries, services
 from saqshy.lifelines.choices import SiteState
+from saqshy.lifelines.filtersets import OutageFilterSet, UtilitySiteFilterSet
 from saqshy.lifelines.models import Alert, Outage, UtilitySite
 
 PAGE_SIZE = 50
@@ -59,10 +60,12 @@ SITE_COLUMNS = [
 @login_required
 def outage_list(request: HttpRequest) -> HttpResponse:
     params = list_params(request, Outage)
-    rows: Any = in_regions(
-        Outage.objects.restrict(request.user, "view").select_related("site__facility", "region"),
+    rows: Any = OutageFilterSet(
         params,
-    )
+        queryset=Outage.objects.restrict(request.user, "view").select_related(
+            "site__facility", "region"
+        ),
+    ).qs
     only_open = params.get("open") == "1"
     if only_open:
         rows = rows.filter(restored_at=None)
@@ -123,12 +126,12 @@ def outage_restore(request: HttpRequest, pk: int) -> HttpResponse:
 def site_list(request: HttpRequest) -> HttpResponse:
     params = list_params(request, UtilitySite)
     sites: list[UtilitySite] = list(
-        in_regions(
-            UtilitySite.objects.restrict(request.user, "view").select_related(
+        UtilitySiteFilterSet(
+            params,
+            queryset=UtilitySite.objects.restrict(request.user, "view").select_related(
                 "facility", "gateway", "region"
             ),
-            params,
-        )[: exports.MAX_ROWS + 1]
+        ).qs[: exports.MAX_ROWS + 1]
     )
     latest = queries.latest_readings(sites)
     states = queries.site_states(sites)

@@ -13,13 +13,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from saqshy.accounts.queries import regions_in_scope
-from saqshy.accounts.regions import in_regions, list_context, list_params
+from saqshy.accounts.regions import list_context, list_params
 from saqshy.core import exports
 from saqshy.core.exports import Column
 from saqshy.core.scoping import user_scope
 from saqshy.core.views import run_service
 from saqshy.facilities.choices import FacilityKind
 from saqshy.prevention import queries, services
+from saqshy.prevention.filtersets import CampaignFilterSet
 from saqshy.prevention.forms import CampaignForm
 from saqshy.prevention.models import Campaign
 
@@ -59,9 +60,9 @@ COLUMNS = [
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
     params = list_params(request, Campaign)
-    campaigns: Any = in_regions(
-        Campaign.objects.restrict(request.user, "view").select_related("region"), params
-    )
+    campaigns: Any = CampaignFilterSet(
+        params, queryset=Campaign.objects.restrict(request.user, "view").select_related("region")
+    ).qs
     if exports.requested(params):
         return exports.export(
             request, campaigns, COLUMNS, model=Campaign, stem="campaigns", params=params
