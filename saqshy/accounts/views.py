@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -16,12 +17,20 @@ from saqshy.accounts.models import Role
 
 
 def _safe_next(request: HttpRequest) -> str:
+    """``next`` when it is a page of this site, without its own region filter and page (so
+    the list shows the region just chosen); ``/`` otherwise."""
     next_url = request.POST.get("next") or "/"
     if not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return "/"
-    return next_url
+    parts = urlsplit(next_url)
+    query = [
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if key not in ("region", "page")
+    ]
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 @require_POST

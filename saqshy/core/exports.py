@@ -5,6 +5,9 @@ programs, a tab or carriage return) as a formula: an event named ``=cmd|' /C cal
 run on the reader's machine. :func:`neutralise` puts an apostrophe in front of such text, the
 convention spreadsheet programs show as plain text; numbers, dates and empty cells pass as they
 are, so a negative number stays a number.
+
+:func:`export` is the one way a list page answers ``?format=csv|xlsx``: the page's own rows,
+described by :class:`Column` s, every text cell neutralised, the export audited.
 """
 
 from __future__ import annotations
@@ -124,7 +127,8 @@ def _csv(headers: list[str], rows: list[list[Any]], note: str) -> bytes:
 
 def _xlsx(headers: list[str], rows: list[list[Any]], note: str) -> bytes:
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False})
+    options = {"in_memory": True, "strings_to_formulas": False, "nan_inf_to_errors": True}
+    book = xlsxwriter.Workbook(out, options)
     sheet = book.add_worksheet()
     bold = book.add_format({"bold": True})
     day = book.add_format({"num_format": "dd.mm.yyyy"})

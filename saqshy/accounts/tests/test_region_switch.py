@@ -73,6 +73,11 @@ class RegionSwitchTests(TestCase):
         self.assertEqual(self.switch("astana").status_code, 400)
         self.assertNotIn(SESSION_KEY, self.client.session)
 
+    def test_the_page_returned_to_drops_its_own_region_filter(self) -> None:
+        self.client.force_login(self.multi)
+        response = self.switch("almaty", "/events/?region=astana&status=draft&page=3")
+        self.assertRedirects(response, "/events/?status=draft", fetch_redirect_response=False)
+
     def test_an_unsafe_next_is_ignored(self) -> None:
         self.client.force_login(self.multi)
         for unsafe in ("https://evil.example/", "//evil.example/x", "javascript:alert(1)"):
