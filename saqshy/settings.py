@@ -122,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "saqshy.core.context_processors.navigation",
+                "saqshy.accounts.context_processors.region_switch",
             ],
         },
     },

@@ -1,17 +1,36 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from saqshy.accounts import services
+from saqshy.accounts import regions, services
 from saqshy.accounts.models import Role
+
+
+def _safe_next(request: HttpRequest) -> str:
+    """``next`` when it is a page of this site, without its own region filter and page (so
+    the list shows the region just chosen); ``/`` otherwise."""
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return "/"
+    parts = urlsplit(next_url)
+    query = [
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if key not in ("region", "page")
+    ]
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 @require_POST
@@ -57,3 +76,17 @@ def home(request: HttpRequest) -> HttpResponse:
         except NoReverseMatch:
             continue
     return redirect("situation:map")
+
+
+@login_required
+@require_POST
+def set_region(request: HttpRequest) -> HttpResponse:
+    """Switch the region every list opens on (or ``all``), for this session; only a region
+    the user's grants cover. Back to ``next`` when it is a page of this site."""
+    slug = request.POST.get("region", "")
+    if slug != regions.ALL and not regions.switchable_regions(request.user).filter(slug=slug):
+        return HttpResponseBadRequest(
+            _("You may not switch to this region."), content_type="text/plain; charset=utf-8"
+        )
+    request.session[regions.SESSION_KEY] = slug
+    return HttpResponseRedirect(_safe_next(request))

@@ -18,31 +18,83 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from saqshy.accounts.queries import regions_in_scope
+from saqshy.accounts.regions import list_context, list_params
 from saqshy.alarms import queries, services
 from saqshy.alarms.choices import CallBackAnswer, CallBackStatus
+from saqshy.alarms.filtersets import (
+    HouseholdFilterSet,
+    InstallationCampaignFilterSet,
+    InstallationFilterSet,
+)
 from saqshy.alarms.forms import HouseholdForm
 from saqshy.alarms.models import Household, Installation, InstallationCampaign
-from saqshy.core import audit
+from saqshy.core import audit, exports
+from saqshy.core.exports import Column
 from saqshy.core.forms import call_showing_errors
 from saqshy.core.scoping import user_scope
 from saqshy.core.views import run_service
 from saqshy.incidents.models import Incident
 
+INSTALLATION_COLUMNS = [
+    Column("#", lambda i: i.pk),
+    Column(gettext_lazy("Device"), lambda i: i.device.serial),
+    Column(gettext_lazy("Model"), lambda i: i.device.model),
+    Column(gettext_lazy("Firmware"), lambda i: i.device.firmware),
+    Column(gettext_lazy("Region"), lambda i: i.region.display_name),
+    Column(gettext_lazy("District"), lambda i: i.district.display_name if i.district else ""),
+    Column(gettext_lazy("Room"), lambda i: i.room),
+    Column(gettext_lazy("Installer"), lambda i: i.installer_name),
+    Column(gettext_lazy("Installed on"), lambda i: i.installed_on),
+    Column(gettext_lazy("Campaign"), lambda i: i.campaign.name if i.campaign else ""),
+]
+HOUSEHOLD_COLUMNS = [
+    Column("#", lambda h: h.pk),
+    Column(gettext_lazy("Category"), lambda h: h.category.display_name),
+    Column(gettext_lazy("Address"), lambda h: h.address),
+    Column(gettext_lazy("Region"), lambda h: h.region.display_name),
+    Column(gettext_lazy("District"), lambda h: h.district.display_name if h.district else ""),
+    Column(gettext_lazy("Contact name"), lambda h: h.contact_name),
+    Column(gettext_lazy("Consent"), lambda h: h.consent_given),
+    Column(gettext_lazy("consent date"), lambda h: h.consent_date),
+]
+CAMPAIGN_COLUMNS = [
+    Column("#", lambda row: row[0].pk),
+    Column(gettext_lazy("Name"), lambda row: row[0].name),
+    Column(gettext_lazy("Region"), lambda row: row[0].region.display_name),
+    Column(gettext_lazy("Starts"), lambda row: row[0].starts_on),
+    Column(gettext_lazy("Ends"), lambda row: row[0].ends_on),
+    Column(gettext_lazy("Installed"), lambda row: row[1]),
+    Column(gettext_lazy("Target"), lambda row: row[2]),
+    Column(gettext_lazy("Progress"), lambda row: row[3]),
+]
+
 
 @login_required
 def installation_list(request: HttpRequest) -> HttpResponse:
     """Installed alarms within the user's grants; no personal data on this page."""
-    rows: QuerySet[Installation] = (
-        Installation.objects.restrict(request.user, "view")
+    params = list_params(request, Installation)
+    rows: QuerySet[Installation] = InstallationFilterSet(
+        params,
+        queryset=Installation.objects.restrict(request.user, "view")
         .select_related("device", "district", "campaign", "region")
-        .order_by("-installed_on", "id")
-    )
+        .order_by("-installed_on", "id"),
+    ).qs
     if user_scope(request.user, Installation, "view").empty:
         raise PermissionDenied
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    if exports.requested(params):
+        return exports.export(
+            request,
+            rows,
+            INSTALLATION_COLUMNS,
+            model=Installation,
+            stem="installations",
+            params=params,
+        )
+    page = Paginator(rows, 50).get_page(params.get("page"))
     visible_households = set(
         queries.households_for(request.user)
         .filter(pk__in=[row.household_id for row in page])
@@ -51,19 +103,41 @@ def installation_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "alarms/installation_list.html",
-        {"page": page, "visible_households": visible_households},
+        {
+            **list_context(request, Installation, params),
+            "page": page,
+            "visible_households": visible_households,
+        },
     )
 
 
 @login_required
 def household_list(request: HttpRequest) -> HttpResponse:
-    households = queries.households_for(request.user).select_related(
-        "category", "district", "region"
-    )
-    page = Paginator(households, 50).get_page(request.GET.get("page"))
+    params = list_params(request, Household)
+    households = HouseholdFilterSet(
+        params,
+        queryset=queries.households_for(request.user).select_related(
+            "category", "district", "region"
+        ),
+    ).qs
+    if exports.requested(params):
+        return exports.export(
+            request,
+            households,
+            HOUSEHOLD_COLUMNS,
+            model=Household,
+            stem="households",
+            params=params,
+            read_via="alarms:households-export",
+        )
+    page = Paginator(households, 50).get_page(params.get("page"))
     audit.record_read(acting_user=request.user, instances=list(page), via="alarms:households")
     can_add = not user_scope(request.user, Household, "add").empty
-    return render(request, "alarms/household_list.html", {"page": page, "can_add": can_add})
+    return render(
+        request,
+        "alarms/household_list.html",
+        {**list_context(request, Household, params), "page": page, "can_add": can_add},
+    )
 
 
 @login_required
@@ -151,9 +225,13 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    campaigns: QuerySet[InstallationCampaign] = InstallationCampaign.objects.restrict(
-        request.user, "view"
-    ).select_related("region")
+    params = list_params(request, InstallationCampaign)
+    campaigns: QuerySet[InstallationCampaign] = InstallationCampaignFilterSet(
+        params,
+        queryset=InstallationCampaign.objects.restrict(request.user, "view").select_related(
+            "region"
+        ),
+    ).qs
     rows = []
     for campaign in campaigns:
         progress = queries.campaign_progress(request.user, campaign)
@@ -161,7 +239,20 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         target = campaign.target_count or sum(row.target for row in progress)
         percent = min(100, round(100 * installed / target)) if target else 0
         rows.append((campaign, installed, target, percent))
-    return render(request, "alarms/campaign_list.html", {"rows": rows})
+    if exports.requested(params):
+        return exports.export(
+            request,
+            rows,
+            CAMPAIGN_COLUMNS,
+            model=InstallationCampaign,
+            stem="alarm-campaigns",
+            params=params,
+        )
+    return render(
+        request,
+        "alarms/campaign_list.html",
+        {**list_context(request, InstallationCampaign, params), "rows": rows},
+    )
 
 
 @login_required

@@ -14,11 +14,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from saqshy.accounts.models import Agency, District
 from saqshy.accounts.queries import regions_in_scope
-from saqshy.core import audit
+from saqshy.accounts.regions import list_context, list_params
+from saqshy.core import audit, exports
+from saqshy.core.exports import Column
 from saqshy.core.forms import versioned
 from saqshy.core.scoping import restricted, restricted_prefetch, user_scope
 from saqshy.core.views import run_service
@@ -33,41 +36,73 @@ from saqshy.duty.forms import (
 )
 from saqshy.duty.models import Absence, Person, PlanRun, Post, PostNeed
 from saqshy.duty.readiness import queries
+from saqshy.duty.wording import skill_label, skills_label
 
 
-def _query(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
+def _needs(post: Post) -> str:
+    return "; ".join(
+        f"{need.people} × {need.agency}" + (f" ({skill_label(need.skill)})" if need.skill else "")
+        for need in post.visible_needs  # type: ignore[attr-defined]
+    )
+
+
+POST_COLUMNS = [
+    Column("#", lambda row: row[0].pk),
+    Column(gettext_lazy("Kind"), lambda row: row[0].get_kind_display()),
+    Column(gettext_lazy("Post"), lambda row: row[0].display_name),
+    Column(gettext_lazy("Region"), lambda row: row[0].region),
+    Column(gettext_lazy("From"), lambda row: row[0].starts_at),
+    Column(gettext_lazy("Until"), lambda row: row[0].ends_at or gettext_lazy("24/7")),
+    Column(gettext_lazy("Needs per hour"), lambda row: _needs(row[0])),
+    Column(gettext_lazy("On shift"), lambda row: row[1].on_shift),
+    Column(gettext_lazy("Needed"), lambda row: row[1].needed),
+]
+
+PERSON_COLUMNS = [
+    Column("#", lambda p: p.pk),
+    Column(gettext_lazy("Last name"), lambda p: p.last_name),
+    Column(gettext_lazy("First name"), lambda p: p.first_name),
+    Column(gettext_lazy("Number"), lambda p: p.personnel_number),
+    Column(gettext_lazy("Agency"), lambda p: p.agency),
+    Column(gettext_lazy("Region"), lambda p: p.region),
+    Column(gettext_lazy("District"), lambda p: p.district),
+    Column(gettext_lazy("Skills"), lambda p: skills_label(p.skills or [])),
+    Column(gettext_lazy("Hours/week"), lambda p: p.weekly_hours),
+    Column(gettext_lazy("Active"), lambda p: p.active),
+]
 
 
 @login_required
 def post_list(request: HttpRequest) -> HttpResponse:
+    params = list_params(request, Post)
     visible: Any = Post.objects.restrict(request.user, "view").select_related("region")
-    filterset = PostFilterSet(request.GET or None, queryset=visible)
+    filterset = PostFilterSet(params or None, queryset=visible)
     queryset = filterset.qs if filterset.is_bound else filterset.queryset
-    page = Paginator(
-        queryset.prefetch_related(
-            restricted_prefetch(
-                request.user,
-                "needs",
-                PostNeed.objects.select_related("agency"),
-                to_attr="visible_needs",
-            )
-        ).order_by("starts_at", "name", "id"),
-        50,
-    ).get_page(request.GET.get("page"))
+    ordered = queryset.prefetch_related(
+        restricted_prefetch(
+            request.user,
+            "needs",
+            PostNeed.objects.select_related("agency"),
+            to_attr="visible_needs",
+        )
+    ).order_by("starts_at", "name", "id")
+    if exports.requested(params):
+        posts = list(ordered[: exports.MAX_ROWS + 1])
+        staffed = queries.staffing(posts)
+        rows = [(post, staffed[post.pk]) for post in posts]
+        return exports.export(request, rows, POST_COLUMNS, model=Post, stem="posts", params=params)
+    page = Paginator(ordered, 50).get_page(params.get("page"))
     staffing = queries.staffing(list(page))
     return render(
         request,
         "duty/posts.html",
         {
+            **list_context(request, Post, params),
             "page": page,
             "rows": [(post, staffing[post.pk]) for post in page],
             "filter": filterset,
             "kinds": PostKind.choices(),
-            "chosen_kinds": request.GET.getlist("kind"),
-            "query": _query(request),
+            "chosen_kinds": params.getlist("kind"),
         },
     )
 
@@ -99,9 +134,20 @@ def _people(request: HttpRequest) -> Any:
 
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
-    filterset = PersonFilterSet(request.GET or None, queryset=_people(request))
+    params = list_params(request, Person)
+    filterset = PersonFilterSet(params or None, queryset=_people(request))
     queryset = filterset.qs if filterset.is_bound else filterset.queryset
-    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    if exports.requested(params):
+        return exports.export(
+            request,
+            queryset,
+            PERSON_COLUMNS,
+            model=Person,
+            stem="personnel",
+            params=params,
+            read_via="duty:personnel-export",
+        )
+    page = Paginator(queryset, 50).get_page(params.get("page"))
     audit.record_read(acting_user=request.user, instances=list(page), via="duty:personnel")
     now = timezone.now()
     absent = set(
@@ -113,10 +159,10 @@ def person_list(request: HttpRequest) -> HttpResponse:
         request,
         "duty/personnel.html",
         {
+            **list_context(request, Person, params),
             "page": page,
             "rows": [(p, p.pk in absent) for p in page],
             "filter": filterset,
-            "query": _query(request),
             "can_add": not user_scope(request.user, Person, "add").empty,
         },
     )

@@ -14,9 +14,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from saqshy.accounts.queries import regions_in_scope
+from saqshy.accounts.regions import list_context, list_params
+from saqshy.core import exports
+from saqshy.core.exports import Column
 from saqshy.core.forms import call_showing_errors, versioned
 from saqshy.core.scoping import restricted, user_scope
 from saqshy.equipment import services
@@ -42,27 +45,41 @@ def _hydrants(request: HttpRequest) -> Any:
     return Hydrant.objects.restrict(request.user, "view").select_related("region")
 
 
+HYDRANT_COLUMNS = [
+    Column("#", lambda h: h.pk),
+    Column(gettext_lazy("Number"), lambda h: h.code),
+    Column(gettext_lazy("Operable"), lambda h: h.operable),
+    Column(gettext_lazy("Last checked"), lambda h: h.last_checked_on),
+    Column(gettext_lazy("Kind"), lambda h: h.kind_label),
+    Column(gettext_lazy("Address"), lambda h: h.address),
+    Column(gettext_lazy("Region"), lambda h: h.region),
+    Column(gettext_lazy("Latitude"), lambda h: h.lat),
+    Column(gettext_lazy("Longitude"), lambda h: h.lon),
+]
+
+
 @login_required
 def hydrant_list(request: HttpRequest) -> HttpResponse:
-    filterset = HydrantFilterSet(request.GET or None, queryset=_hydrants(request))
+    params = list_params(request, Hydrant)
+    filterset = HydrantFilterSet(params or None, queryset=_hydrants(request))
     queryset = filterset.qs if filterset.is_bound else filterset.queryset
     ordered = queryset.order_by("region__name_en", "code", "id")
-    page = Paginator(ordered, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    if exports.requested(params):
+        return exports.export(
+            request, ordered, HYDRANT_COLUMNS, model=Hydrant, stem="hydrants", params=params
+        )
+    page = Paginator(ordered, 50).get_page(params.get("page"))
     return render(
         request,
         "equipment/hydrant_list.html",
         {
+            **list_context(request, Hydrant, params),
             "filter": filterset,
             "page": page,
-            "query": query.urlencode(),
             "can_add": not user_scope(request.user, Hydrant, "add").empty,
             "kinds": HydrantKind.choices(),
-            "chosen_kinds": request.GET.getlist("kind"),
-            "regions": regions_in_scope(request.user, Hydrant),
-            "chosen_regions": request.GET.getlist("region"),
-            "operable": request.GET.get("operable", ""),
+            "chosen_kinds": params.getlist("kind"),
+            "operable": params.get("operable", ""),
         },
     )
 

@@ -13,9 +13,11 @@ from django.db.models import Case, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from saqshy.accounts.queries import regions_in_scope
-from saqshy.core import versioning
+from saqshy.accounts.regions import list_context, list_params
+from saqshy.core import exports, versioning
+from saqshy.core.exports import Column
 from saqshy.core.forms import call_showing_errors
 from saqshy.core.scoping import user_scope
 from saqshy.facilities import services
@@ -29,27 +31,40 @@ def _visible(request: HttpRequest) -> Any:
     return Facility.objects.restrict(request.user, "view").select_related("region")
 
 
+COLUMNS = [
+    Column("#", lambda f: f.pk),
+    Column(gettext_lazy("Name"), str),
+    Column(gettext_lazy("Kind"), lambda f: f.kind_label),
+    Column(gettext_lazy("Region"), lambda f: f.region),
+    Column(gettext_lazy("Address"), lambda f: f.address),
+    Column(gettext_lazy("Capacity"), lambda f: f.capacity),
+    Column(gettext_lazy("Latitude"), lambda f: f.lat),
+    Column(gettext_lazy("Longitude"), lambda f: f.lon),
+]
+
+
 @login_required
 def facility_list(request: HttpRequest) -> HttpResponse:
-    filterset = FacilityFilterSet(request.GET or None, queryset=_visible(request))
+    params = list_params(request, Facility)
+    filterset = FacilityFilterSet(params or None, queryset=_visible(request))
     queryset = filterset.qs if filterset.is_bound else filterset.queryset
     unnamed_last = Case(When(name="", then=Value(1)), default=Value(0))
     ordered = queryset.order_by("region__name_en", unnamed_last, "name", "id")
-    page = Paginator(ordered, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    if exports.requested(params):
+        return exports.export(
+            request, ordered, COLUMNS, model=Facility, stem="facilities", params=params
+        )
+    page = Paginator(ordered, 50).get_page(params.get("page"))
     return render(
         request,
         "facilities/list.html",
         {
+            **list_context(request, Facility, params),
             "filter": filterset,
             "page": page,
-            "query": query.urlencode(),
             "can_add": not user_scope(request.user, Facility, "add").empty,
             "kinds": FacilityKind.choices(),
-            "chosen_kinds": request.GET.getlist("kind"),
-            "regions": regions_in_scope(request.user, Facility),
-            "chosen_regions": request.GET.getlist("region"),
+            "chosen_kinds": params.getlist("kind"),
         },
     )
 

@@ -14,6 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from saqshy.accounts.regions import list_context, list_params
+from saqshy.core import exports
+from saqshy.core.exports import Column
 from saqshy.core.importing import import_page
 from saqshy.core.scoping import user_scope
 from saqshy.core.views import run_service
@@ -29,26 +32,45 @@ def _visible(request: HttpRequest) -> Any:
     return Gathering.objects.restrict(request.user, "view").select_related("region", "venue")
 
 
+COLUMNS = [
+    Column("#", lambda g: g.pk),
+    Column(gettext_lazy("Starts"), lambda g: g.starts_at),
+    Column(gettext_lazy("Ends"), lambda g: g.ends_at),
+    Column(gettext_lazy("Event"), lambda g: g.name),
+    Column(gettext_lazy("Kind"), lambda g: g.get_kind_display()),
+    Column(gettext_lazy("Region"), lambda g: g.region),
+    Column(gettext_lazy("Venue"), lambda g: g.venue or gettext_lazy("outdoor")),
+    Column(gettext_lazy("People"), lambda g: g.expected_attendance),
+    Column(gettext_lazy("Children"), lambda g: g.children_count),
+    Column(gettext_lazy("Organiser"), lambda g: g.organiser),
+    Column(gettext_lazy("Status"), lambda g: g.get_status_display()),
+]
+
+
 @login_required
 def gathering_list(request: HttpRequest) -> HttpResponse:
-    filterset = GatheringFilterSet(request.GET or None, queryset=_visible(request))
+    params = list_params(request, Gathering)
+    filterset = GatheringFilterSet(params or None, queryset=_visible(request))
     queryset = filterset.qs if filterset.is_bound else filterset.queryset
-    page = Paginator(queryset.order_by("starts_at", "id"), 50).get_page(request.GET.get("page"))
+    ordered = queryset.order_by("starts_at", "id")
+    if exports.requested(params):
+        return exports.export(
+            request, ordered, COLUMNS, model=Gathering, stem="events", params=params
+        )
+    page = Paginator(ordered, 50).get_page(params.get("page"))
     evaluated = gates.evaluate(list(page))
     rows = [(g, [gate for gate in evaluated[g.pk] if not gate.passed]) for g in page]
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "gatherings/list.html",
         {
+            **list_context(request, Gathering, params),
             "filter": filterset,
             "page": page,
             "rows": rows,
-            "query": query.urlencode(),
             "kinds": GatheringKind.choices(),
             "statuses": GatheringStatus.choices(),
-            "chosen": {k: request.GET.getlist(k) for k in ("kind", "status")},
+            "chosen": {k: params.getlist(k) for k in ("kind", "status")},
             "can_add": not user_scope(request.user, Gathering, "add").empty,
         },
     )

@@ -18,12 +18,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError as QueryError
 
 from saqshy.accounts.queries import regions_in_scope
-from saqshy.core import registry
+from saqshy.accounts.regions import list_context, list_params
+from saqshy.core import exports, registry
+from saqshy.core.exports import Column
 from saqshy.core.forms import call_showing_errors
 from saqshy.core.scoping import restricted, restricted_prefetch, user_scope
 from saqshy.core.views import run_service
@@ -46,8 +48,35 @@ def _may(request: HttpRequest, model: type[Any], action: str, region_id: int | N
     return user_scope(request.user, model, action).covers(region_id)
 
 
-def _chosen(request: HttpRequest, name: str) -> str:
-    return (request.GET.get(name) or "").strip()
+def _chosen(params: Any, name: str) -> str:
+    return (params.get(name) or "").strip()
+
+
+def _call_signs(incident: Incident) -> str:
+    assignments = incident.active_assignments  # type: ignore[attr-defined]
+    return ", ".join(a.unit.call_sign for a in assignments)
+
+
+INCIDENT_COLUMNS = [
+    Column("#", lambda i: i.pk),
+    Column(gettext_lazy("Priority"), lambda i: i.get_priority_display()),
+    Column(gettext_lazy("Type"), lambda i: i.type.display_name),
+    Column(gettext_lazy("Address"), lambda i: i.address),
+    Column(gettext_lazy("Region"), lambda i: i.region.display_name),
+    Column(gettext_lazy("Agency"), lambda i: i.agency.display_name if i.agency else ""),
+    Column(gettext_lazy("Reported"), lambda i: i.reported_at),
+    Column(gettext_lazy("Status"), lambda i: i.get_status_display()),
+    Column(pgettext_lazy("emergency unit", "Units"), _call_signs),
+]
+UNIT_COLUMNS = [
+    Column("#", lambda row: row[0].pk),
+    Column(gettext_lazy("Call sign"), lambda row: row[0].call_sign),
+    Column(gettext_lazy("Kind"), lambda row: row[0].get_kind_display()),
+    Column(gettext_lazy("Status"), lambda row: row[0].get_status_display()),
+    Column(gettext_lazy("Agency"), lambda row: row[0].agency.display_name),
+    Column(gettext_lazy("Region"), lambda row: row[0].region.display_name),
+    Column(gettext_lazy("Incident"), lambda row: row[1]),
+]
 
 
 # --- the queue --------------------------------------------------------------------------------
@@ -56,8 +85,9 @@ def _chosen(request: HttpRequest, name: str) -> str:
 @login_required
 def incident_list(request: HttpRequest) -> HttpResponse:
     """Open incidents, most urgent and longest waiting first (or all, newest first)."""
-    show = "all" if request.GET.get("show") == "all" else "open"
-    filters = {name: _chosen(request, name) for name in ("type", "priority", "region", "agency")}
+    params = list_params(request, Incident)
+    show = "all" if params.get("show") == "all" else "open"
+    filters = {name: _chosen(params, name) for name in ("type", "priority", "region", "agency")}
     incidents = _incidents(request)
     if filters["agency"] == "mine":
         # The calls the user's agencies took, and the region's own (recorded by the system).
@@ -92,15 +122,17 @@ def incident_list(request: HttpRequest) -> HttpResponse:
             to_attr="active_assignments",
         )
     )
-    page = Paginator(incidents, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    if exports.requested(params):
+        return exports.export(
+            request, incidents, INCIDENT_COLUMNS, model=Incident, stem="incidents", params=params
+        )
+    page = Paginator(incidents, 50).get_page(params.get("page"))
     return render(
         request,
         "incidents/list.html",
         {
+            **list_context(request, Incident, params),
             "page": page,
-            "query": query.urlencode(),
             "show": show,
             "filters": filters,
             "open_count": open_count,
@@ -112,7 +144,6 @@ def incident_list(request: HttpRequest) -> HttpResponse:
             ],
             "types": IncidentType.objects.all(),
             "priorities": Priority.choices(),
-            "regions": regions_in_scope(request.user, Incident),
             "can_add": not user_scope(request.user, Incident, "add").empty,
         },
     )
@@ -335,7 +366,8 @@ BOARD_ORDER = [
 @login_required
 def unit_board(request: HttpRequest) -> HttpResponse:
     """Every unit in scope grouped by status, then kind, with its incident and last fix."""
-    region = _chosen(request, "region")
+    params = list_params(request, Unit)
+    region = _chosen(params, "region")
     units: QuerySet[Unit] = Unit.objects.restrict(request.user, "view").select_related(
         "agency", "region"
     )
@@ -345,6 +377,9 @@ def unit_board(request: HttpRequest) -> HttpResponse:
     on_incident = dict(
         IncidentUnit.objects.filter(_ACTIVE, unit__in=units).values_list("unit_id", "incident_id")
     )
+    if exports.requested(params):
+        rows = [(unit, on_incident.get(unit.pk)) for unit in units[: exports.MAX_ROWS + 1]]
+        return exports.export(request, rows, UNIT_COLUMNS, model=Unit, stem="units", params=params)
     change = user_scope(request.user, Unit, "change")
     withdraw = user_scope(request.user, Unit, "withdraw")
     grouped: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
@@ -382,9 +417,9 @@ def unit_board(request: HttpRequest) -> HttpResponse:
         request,
         "incidents/units.html",
         {
+            **list_context(request, Unit, params),
             "board": board,
             "region": region,
-            "regions": regions_in_scope(request.user, Unit),
             "total": sum(column["count"] for column in board),
         },
     )
@@ -465,9 +500,9 @@ def response_indicators(request: HttpRequest) -> HttpResponse:
             "chart": chart,
             "regions": regions_in_scope(request.user, Incident),
             "types": IncidentType.objects.all(),
-            "chosen": {k: _chosen(request, k) for k in ("region", "type")},
-            "date_from": query["date_from"] if query else _chosen(request, "date_from"),
-            "date_to": query["date_to"] if query else _chosen(request, "date_to"),
+            "chosen": {k: _chosen(request.GET, k) for k in ("region", "type")},
+            "date_from": query["date_from"] if query else _chosen(request.GET, "date_from"),
+            "date_to": query["date_to"] if query else _chosen(request.GET, "date_to"),
         },
     )
 

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from saqshy.accounts.queries import regions_in_scope
-from saqshy.core import audit
+from saqshy.accounts.regions import list_context, list_params
+from saqshy.core import audit, exports
+from saqshy.core.exports import Column
 from saqshy.core.scoping import restricted, user_scope
 from saqshy.core.views import run_service
 from saqshy.facilities.models import Facility
@@ -50,20 +51,37 @@ def _may(request: HttpRequest, action: str, facility: Facility) -> bool:
     return user_scope(request.user, Inspection, action).covers(facility.region_id)
 
 
+VIOLATION_COLUMNS = [
+    Column("#", lambda v: v.pk),
+    Column(gettext_lazy("Deadline"), lambda v: v.deadline),
+    Column(gettext_lazy("Facility"), lambda v: v.facility),
+    Column(gettext_lazy("Region"), lambda v: v.facility.region),
+    Column(gettext_lazy("Severity"), lambda v: v.get_severity_display()),
+    Column(gettext_lazy("Description"), lambda v: v.description),
+    Column(gettext_lazy("Status"), lambda v: v.get_status_display()),
+]
+
+
 @login_required
 def violation_list(request: HttpRequest) -> HttpResponse:
     visible: Any = Violation.objects.restrict(request.user, "view").select_related(
         "facility", "facility__region", "item"
     )
-    data = request.GET.copy()
+    data = list_params(request, Violation)
     if "status" not in data:
         data.setlist("status", [ViolationStatus.OPEN, ViolationStatus.ELIMINATED])
     filterset = ViolationFilterSet(data, queryset=visible)
-    page = Paginator(filterset.qs.order_by("deadline", "id"), 50).get_page(request.GET.get("page"))
+    ordered = filterset.qs.order_by("deadline", "id")
+    if exports.requested(data):
+        return exports.export(
+            request, ordered, VIOLATION_COLUMNS, model=Violation, stem="violations", params=data
+        )
+    page = Paginator(ordered, 50).get_page(data.get("page"))
     return render(
         request,
         "inspections/violations.html",
         {
+            **list_context(request, Violation, data),
             "page": page,
             "today": dt.date.today(),
             "statuses": ViolationStatus.choices(),
@@ -243,6 +261,24 @@ def photo(request: HttpRequest, pk: int) -> FileResponse:
     return response
 
 
+def _record_detail(record: Any) -> Any:
+    if isinstance(record, Inspection):
+        return gettext_lazy("re-inspection") if record.is_reinspection else ""
+    if isinstance(record, Briefing):
+        return f"{record.topic} · {record.participants}"
+    return f"{record.people_evacuated} · {record.evacuation_seconds} / {record.norm_seconds} s"
+
+
+RECORD_COLUMNS = [
+    Column("#", lambda r: r.pk),
+    Column(
+        gettext_lazy("Date"), lambda r: r.inspected_on if isinstance(r, Inspection) else r.held_on
+    ),
+    Column(gettext_lazy("Facility"), lambda r: r.facility),
+    Column(gettext_lazy("Region"), lambda r: r.facility.region),
+    Column(gettext_lazy("Details"), _record_detail),
+]
+
 RECORD_LISTS: dict[str, tuple[Any, Any, str, Any]] = {
     "inspections": (Inspection, InspectionFilterSet, "-inspected_on", gettext_lazy("Inspections")),
     "briefings": (Briefing, BriefingFilterSet, "-held_on", gettext_lazy("Staff briefings")),
@@ -259,20 +295,23 @@ def record_list(request: HttpRequest, kind: str) -> HttpResponse:
     visible: Any = model.objects.restrict(request.user, "view").select_related(
         "facility", "facility__region"
     )
-    filterset = filterset_class(request.GET or None, queryset=visible)
+    params = list_params(request, model)
+    filterset = filterset_class(params or None, queryset=visible)
     queryset = filterset.qs if filterset.is_bound else visible
-    page = Paginator(queryset.order_by(order, "-id"), 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    ordered = queryset.order_by(order, "-id")
+    if exports.requested(params):
+        return exports.export(
+            request, ordered, RECORD_COLUMNS, model=model, stem=kind, params=params
+        )
+    page = Paginator(ordered, 50).get_page(params.get("page"))
     return render(
         request,
         "inspections/records.html",
         {
+            **list_context(request, model, params),
             "kind": kind,
             "title": title,
             "page": page,
             "filter": filterset,
-            "query": query.urlencode(),
-            "regions": regions_in_scope(request.user, model),
         },
     )

@@ -13,28 +13,76 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from saqshy.core import versioning
+from saqshy.accounts.regions import list_context, list_params
+from saqshy.core import exports, versioning
 from saqshy.core.exceptions import Conflict
+from saqshy.core.exports import Column
 from saqshy.lifelines import queries, services
 from saqshy.lifelines.choices import SiteState
+from saqshy.lifelines.filtersets import OutageFilterSet, UtilitySiteFilterSet
 from saqshy.lifelines.models import Alert, Outage, UtilitySite
 
 PAGE_SIZE = 50
 CHART_HOURS = 24
 
 
+OUTAGE_COLUMNS = [
+    Column("#", lambda o: o.pk),
+    Column(gettext_lazy("Site"), lambda o: o.site),
+    Column(gettext_lazy("Region"), lambda o: o.region.display_name),
+    Column(gettext_lazy("Status"), lambda o: o.get_status_display()),
+    Column(gettext_lazy("Started"), lambda o: o.started),
+    Column(gettext_lazy("Repair crew"), lambda o: o.crew),
+    Column(gettext_lazy("People affected (estimate)"), lambda o: o.people),
+    Column(gettext_lazy("Restored at"), lambda o: o.restored_at),
+]
+
+
+def _readings(row: dict[str, Any]) -> str:
+    return "; ".join(f"{name} {value:.1f}" for name, (_at, value) in row["readings"])
+
+
+SITE_COLUMNS = [
+    Column("#", lambda row: row["site"].pk),
+    Column(gettext_lazy("Site"), lambda row: row["site"]),
+    Column(gettext_lazy("Code"), lambda row: row["site"].code),
+    Column(gettext_lazy("Kind"), lambda row: row["site"].get_kind_display()),
+    Column(gettext_lazy("Region"), lambda row: row["site"].region.display_name),
+    Column(gettext_lazy("State"), lambda row: row["state_label"]),
+    Column(gettext_lazy("Latest readings"), _readings),
+    Column(gettext_lazy("People served (estimate)"), lambda row: row["site"].people),
+]
+
+
 @login_required
 def outage_list(request: HttpRequest) -> HttpResponse:
-    rows: Any = Outage.objects.restrict(request.user, "view").select_related("site__facility")
-    if request.GET.get("open") == "1":
+    params = list_params(request, Outage)
+    rows: Any = OutageFilterSet(
+        params,
+        queryset=Outage.objects.restrict(request.user, "view").select_related(
+            "site__facility", "region"
+        ),
+    ).qs
+    only_open = params.get("open") == "1"
+    if only_open:
         rows = rows.filter(restored_at=None)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    if exports.requested(params):
+        return exports.export(
+            request, rows, OUTAGE_COLUMNS, model=Outage, stem="outages", params=params
+        )
+    page = Paginator(rows, PAGE_SIZE).get_page(params.get("page"))
     return render(
         request,
         "lifelines/outage_list.html",
-        {"page": page, "only_open": request.GET.get("open") == "1"},
+        {
+            **list_context(request, Outage, params),
+            "page": page,
+            "only_open": only_open,
+            "keep": [("open", "1")] if only_open else [],
+        },
     )
 
 
@@ -76,8 +124,14 @@ def outage_restore(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def site_list(request: HttpRequest) -> HttpResponse:
+    params = list_params(request, UtilitySite)
     sites: list[UtilitySite] = list(
-        UtilitySite.objects.restrict(request.user, "view").select_related("facility", "gateway")
+        UtilitySiteFilterSet(
+            params,
+            queryset=UtilitySite.objects.restrict(request.user, "view").select_related(
+                "facility", "gateway", "region"
+            ),
+        ).qs[: exports.MAX_ROWS + 1]
     )
     latest = queries.latest_readings(sites)
     states = queries.site_states(sites)
@@ -91,7 +145,15 @@ def site_list(request: HttpRequest) -> HttpResponse:
         }
         for site in sites
     ]
-    return render(request, "lifelines/site_list.html", {"rows": rows})
+    if exports.requested(params):
+        return exports.export(
+            request, rows, SITE_COLUMNS, model=UtilitySite, stem="utility-sites", params=params
+        )
+    return render(
+        request,
+        "lifelines/site_list.html",
+        {**list_context(request, UtilitySite, params), "rows": rows},
+    )
 
 
 @login_required

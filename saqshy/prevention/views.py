@@ -13,10 +13,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from saqshy.accounts.queries import regions_in_scope
+from saqshy.accounts.regions import list_context, list_params
+from saqshy.core import exports
+from saqshy.core.exports import Column
 from saqshy.core.scoping import user_scope
 from saqshy.core.views import run_service
 from saqshy.facilities.choices import FacilityKind
 from saqshy.prevention import queries, services
+from saqshy.prevention.filtersets import CampaignFilterSet
 from saqshy.prevention.forms import CampaignForm
 from saqshy.prevention.models import Campaign
 
@@ -44,13 +48,30 @@ FACTOR_VALUES = {
 }
 
 
+COLUMNS = [
+    Column("#", lambda c: c.pk),
+    Column(gettext_lazy("Campaign"), lambda c: c.name),
+    Column(gettext_lazy("Region"), lambda c: c.region),
+    Column(gettext_lazy("Starts"), lambda c: c.starts_on),
+    Column(gettext_lazy("Deadline"), lambda c: c.deadline),
+]
+
+
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    campaigns: Any = Campaign.objects.restrict(request.user, "view").select_related("region")
+    params = list_params(request, Campaign)
+    campaigns: Any = CampaignFilterSet(
+        params, queryset=Campaign.objects.restrict(request.user, "view").select_related("region")
+    ).qs
+    if exports.requested(params):
+        return exports.export(
+            request, campaigns, COLUMNS, model=Campaign, stem="campaigns", params=params
+        )
     return render(
         request,
         "prevention/campaigns.html",
         {
+            **list_context(request, Campaign, params),
             "campaigns": campaigns,
             "can_add": not user_scope(request.user, Campaign, "add").empty,
         },

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.contrib import messages
@@ -12,8 +13,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from saqshy.accounts.regions import list_context, list_params
+from saqshy.core import exports
+from saqshy.core.exports import Column
 from saqshy.core.forms import call_showing_errors, versioned
 from saqshy.core.scoping import restricted, restricted_prefetch, user_scope
 from saqshy.pyrotechnics import queries, services
@@ -39,18 +44,67 @@ def _can(request: HttpRequest, model: type[Any], action: str, region_id: int | N
     return not scope.empty if region_id is None else scope.covers(region_id)
 
 
-def _listing(request: HttpRequest, filterset: Any, ordering: tuple[str, ...]) -> dict[str, Any]:
+def _listing(
+    request: HttpRequest, params: Any, filterset: Any, ordering: tuple[str, ...]
+) -> dict[str, Any]:
     queryset = filterset.qs if filterset.is_bound else filterset.queryset
-    page = Paginator(queryset.order_by(*ordering), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = Paginator(queryset.order_by(*ordering), PAGE_SIZE).get_page(params.get("page"))
     return {
+        **list_context(request, filterset.queryset.model, params),
         "filter": filterset,
         "page": page,
-        "query": query.urlencode(),
-        "regions": list(queries.regions_in_scope(request.user)),
-        "chosen_regions": request.GET.getlist("region"),
     }
+
+
+def _export(
+    request: HttpRequest, params: Any, filterset: Any, ordering: tuple[str, ...], **kwargs: Any
+) -> HttpResponse:
+    queryset = filterset.qs if filterset.is_bound else filterset.queryset
+    return exports.export(
+        request, queryset.order_by(*ordering), model=queryset.model, params=params, **kwargs
+    )
+
+
+OUTLET_COLUMNS = [
+    Column("#", lambda o: o.pk),
+    Column(gettext_lazy("Name"), str),
+    Column(gettext_lazy("certificate or licence number"), lambda o: o.certificate_number),
+    Column(gettext_lazy("certificate expiry date"), lambda o: o.certificate_expires),
+    Column(gettext_lazy("Certificate expired"), lambda o: o.certificate_expired),
+    Column(gettext_lazy("Kind"), lambda o: o.kind_label),
+    Column(gettext_lazy("Region"), lambda o: o.region),
+    Column(gettext_lazy("Address"), lambda o: o.address),
+    Column(gettext_lazy("Active"), lambda o: o.active),
+]
+RAID_COLUMNS = [
+    Column("#", lambda r: r.pk),
+    Column(gettext_lazy("Planned date"), lambda r: r.planned_on),
+    Column(gettext_lazy("Status"), lambda r: r.status_label),
+    Column(gettext_lazy("Region"), lambda r: r.region),
+    Column(gettext_lazy("Team"), lambda r: r.team),
+    Column(gettext_lazy("Agency"), lambda r: r.agency),
+    Column(gettext_lazy("Outlets"), lambda r: len(r.visible_visits)),
+]
+
+
+def _total(key: str) -> Callable[[Any], Any]:
+    return lambda seizure: seizure.line_totals()[key]
+
+
+SEIZURE_COLUMNS = [
+    Column("#", lambda s: s.pk),
+    Column(gettext_lazy("Date seized"), lambda s: s.seized_on),
+    Column(gettext_lazy("Outlet"), lambda s: s.outlet),
+    Column(gettext_lazy("Region"), lambda s: s.region),
+    Column(gettext_lazy("Raid"), lambda s: s.raid),
+    Column(gettext_lazy("Uncertified units"), _total("units_uncertified")),
+    Column(gettext_lazy("Uncertified boxes"), _total("boxes_uncertified")),
+    Column(gettext_lazy("Certified units"), _total("units_certified")),
+    Column(gettext_lazy("Certified boxes"), _total("boxes_certified")),
+]
+OUTLET_ORDER = ("region__name_en", "name", "id")
+RAID_ORDER = ("-planned_on", "-id")
+SEIZURE_ORDER = ("-seized_on", "-id")
 
 
 # Overview
@@ -85,14 +139,19 @@ def _outlets(request: HttpRequest) -> Any:
 
 @login_required
 def outlet_list(request: HttpRequest) -> HttpResponse:
-    filterset = OutletFilterSet(request.GET or None, queryset=_outlets(request))
-    context = _listing(request, filterset, ("region__name_en", "name", "id"))
+    params = list_params(request, Outlet)
+    filterset = OutletFilterSet(params or None, queryset=_outlets(request))
+    if exports.requested(params):
+        return _export(
+            request, params, filterset, OUTLET_ORDER, columns=OUTLET_COLUMNS, stem="outlets"
+        )
+    context = _listing(request, params, filterset, OUTLET_ORDER)
     context.update(
         {
             "can_add": _can(request, Outlet, "add"),
             "kinds": OutletKind.choices(),
-            "chosen_kinds": request.GET.getlist("kind"),
-            "expired": request.GET.get("expired", ""),
+            "chosen_kinds": params.getlist("kind"),
+            "expired": params.get("expired", ""),
         }
     )
     return render(request, "pyrotechnics/outlet_list.html", context)
@@ -183,13 +242,16 @@ def raid_list(request: HttpRequest) -> HttpResponse:
             request.user, "visits", RaidVisit.objects.all(), to_attr="visible_visits"
         )
     )
-    filterset = RaidFilterSet(request.GET or None, queryset=raids)
-    context = _listing(request, filterset, ("-planned_on", "-id"))
+    params = list_params(request, Raid)
+    filterset = RaidFilterSet(params or None, queryset=raids)
+    if exports.requested(params):
+        return _export(request, params, filterset, RAID_ORDER, columns=RAID_COLUMNS, stem="raids")
+    context = _listing(request, params, filterset, RAID_ORDER)
     context.update(
         {
             "can_add": _can(request, Raid, "add"),
             "statuses": RaidStatus.choices(),
-            "chosen_statuses": request.GET.getlist("status"),
+            "chosen_statuses": params.getlist("status"),
         }
     )
     return render(request, "pyrotechnics/raid_list.html", context)
@@ -331,8 +393,13 @@ def _seizures(request: HttpRequest) -> Any:
 
 @login_required
 def seizure_list(request: HttpRequest) -> HttpResponse:
-    filterset = SeizureFilterSet(request.GET or None, queryset=_seizures(request))
-    context = _listing(request, filterset, ("-seized_on", "-id"))
+    params = list_params(request, Seizure)
+    filterset = SeizureFilterSet(params or None, queryset=_seizures(request))
+    if exports.requested(params):
+        return _export(
+            request, params, filterset, SEIZURE_ORDER, columns=SEIZURE_COLUMNS, stem="seizures"
+        )
+    context = _listing(request, params, filterset, SEIZURE_ORDER)
     context["can_add"] = _can(request, Seizure, "add")
     return render(request, "pyrotechnics/seizure_list.html", context)
 

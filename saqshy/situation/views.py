@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from saqshy.accounts.models import Region
+from saqshy.accounts.regions import current_region
 from saqshy.algorithms.basemap import MAX_DATA_ZOOM, MAX_ZOOM
 from saqshy.core import registry
 from saqshy.facilities.choices import FacilityKind
@@ -65,7 +66,13 @@ OPS_TEXT = {
 }
 
 
-def _start_region(user: Any) -> Region | None:
+def _start_region(request: HttpRequest) -> Region | None:
+    """The region chosen with the header's switch, else the user's first regional grant's,
+    else the default demo region."""
+    switched = current_region(request)
+    if switched is not None:
+        return switched
+    user: Any = request.user
     grant = user.grants.exclude(region=None).select_related("region").first()
     if grant:
         region: Region | None = grant.region
@@ -73,9 +80,8 @@ def _start_region(user: Any) -> Region | None:
     return Region.objects.filter(slug=settings.SAQSHY_DEFAULT_REGION).first()
 
 
-def _start_view(user: Any) -> dict[str, Any]:
-    """Centre the map on the user's own region, else on the default demo region."""
-    region = _start_region(user)
+def _start_view(region: Region | None) -> dict[str, Any]:
+    """Centre the map on the start region."""
     if region is None or region.centre_lat is None:
         return {"lat": 48.0, "lon": 67.0, "zoom": 5}
     zoom = 12 if region.kind == "city" else 8
@@ -85,8 +91,9 @@ def _start_view(user: Any) -> dict[str, Any]:
 @login_required
 def situation_map(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate().isoformat()
+    start = _start_region(request)
     config = {
-        "start": _start_view(request.user),
+        "start": _start_view(start),
         "kinds": FacilityKind.legend(),
         "facilitiesUrl": "/api/facilities/?format=geojson&page_size=1000",
         "eventsUrl": f"/api/events/?format=geojson&page_size=1000&date_from={today}",
@@ -100,7 +107,7 @@ def situation_map(request: HttpRequest) -> HttpResponse:
         "socketPath": "/ws/situation/",
         "timeZone": settings.TIME_ZONE,
     }
-    ops = registry.map_config(request.user, _start_region(request.user))
+    ops = registry.map_config(request.user, start)
     context = {
         "map_config": config,
         "ops_config": {**ops, "csrfToken": get_token(request)},

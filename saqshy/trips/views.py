@@ -18,6 +18,9 @@ from django.views.decorators.http import require_POST
 
 from saqshy.accounts.choices import AgencyKind
 from saqshy.accounts.models import User
+from saqshy.accounts.regions import list_context, list_params
+from saqshy.core import exports
+from saqshy.core.exports import Column
 from saqshy.core.importing import import_page
 from saqshy.core.scoping import user_scope
 from saqshy.core.views import run_service
@@ -35,24 +38,47 @@ def _visible(request: HttpRequest) -> Any:
     return queries.with_escort(Trip.objects.restrict(request.user, "view"))
 
 
+def _escort(check: queries.EscortCheck) -> Any:
+    if check.escort is None:
+        return gettext_lazy("no escort")
+    return check.escort["name"] if check.free else f"{check.escort['name']} — {_('busy')}"
+
+
+COLUMNS = [
+    Column("#", lambda row: row[0].pk),
+    Column(gettext_lazy("Departure"), lambda row: row[0].departs_at),
+    Column(gettext_lazy("Organiser"), lambda row: row[0].organiser),
+    Column(gettext_lazy("Destination"), lambda row: row[0].destination_name),
+    Column(gettext_lazy("Region"), lambda row: row[0].region),
+    Column(gettext_lazy("Children"), lambda row: row[0].children_count),
+    Column(gettext_lazy("Status"), lambda row: row[0].get_status_display()),
+    Column(gettext_lazy("Escort"), lambda row: _escort(row[1])),
+]
+
+
 @login_required
 def trip_list(request: HttpRequest) -> HttpResponse:
-    filterset = TripFilterSet(request.GET or None, queryset=_visible(request))
+    params = list_params(request, Trip)
+    filterset = TripFilterSet(params or None, queryset=_visible(request))
     queryset = filterset.qs if filterset.is_bound else filterset.queryset
-    page = Paginator(queryset.order_by("departs_at", "id"), 50).get_page(request.GET.get("page"))
+    ordered = queryset.select_related("region").order_by("departs_at", "id")
+    if exports.requested(params):
+        trips = list(ordered[: exports.MAX_ROWS + 1])
+        checks = queries.evaluate(trips)
+        rows = [(trip, checks[trip.pk]) for trip in trips]
+        return exports.export(request, rows, COLUMNS, model=Trip, stem="trips", params=params)
+    page = Paginator(ordered, 50).get_page(params.get("page"))
     checks = queries.evaluate(list(page))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "trips/list.html",
         {
+            **list_context(request, Trip, params),
             "filter": filterset,
             "page": page,
             "rows": [(trip, checks[trip.pk]) for trip in page],
-            "query": query.urlencode(),
             "statuses": TripStatus.choices(),
-            "chosen": {"status": request.GET.getlist("status")},
+            "chosen": {"status": params.getlist("status")},
             "can_add": not user_scope(request.user, Trip, "add").empty,
         },
     )

@@ -23,6 +23,11 @@ from saqshy.alarms.api.serializers import (
     InstallationCampaignSerializer,
     InstallationSerializer,
 )
+from saqshy.alarms.filtersets import (
+    HouseholdFilterSet,
+    InstallationCampaignFilterSet,
+    InstallationFilterSet,
+)
 from saqshy.alarms.models import CallBack, Household, Installation, InstallationCampaign
 from saqshy.core.api.audit import ReadAuditedMixin
 from saqshy.core.api.permissions import ScopedActionPermission, action_for
@@ -48,7 +53,7 @@ class HouseholdViewSet(ReadAuditedMixin, ScopedModelViewSet):
     queryset = Household.objects.none()
     permission_classes = [PersonalDataPermission]
     serializer_class = HouseholdSerializer
-    filterset_fields = ["category", "district", "consent_given"]
+    filterset_class = HouseholdFilterSet
 
     def get_queryset(self) -> Any:
         return queries.households_for(self.request.user).select_related(
@@ -79,7 +84,7 @@ class InstallationViewSet(ScopedModelViewSet):
 
     queryset = Installation.objects.select_related("device", "region", "campaign")
     serializer_class = InstallationSerializer
-    filterset_fields = ["campaign", "district"]
+    filterset_class = InstallationFilterSet
 
     def create_object(self, data: dict[str, Any]) -> Installation:
         return services.create_installation(acting_user=self.request.user, **data)
@@ -98,6 +103,7 @@ class InstallationCampaignViewSet(ScopedModelViewSet):
 
     queryset = InstallationCampaign.objects.select_related("region")
     serializer_class = InstallationCampaignSerializer
+    filterset_class = InstallationCampaignFilterSet
 
     def create_object(self, data: dict[str, Any]) -> InstallationCampaign:
         return services.create_campaign(acting_user=self.request.user, **data)

@@ -21,6 +21,7 @@ from saqshy.lifelines.api.serializers import (
     RestoreSerializer,
     UtilitySiteSerializer,
 )
+from saqshy.lifelines.filtersets import OutageFilterSet, UtilitySiteFilterSet
 from saqshy.lifelines.models import Alert, Outage, UtilitySite
 
 
@@ -30,6 +31,7 @@ class UtilitySiteViewSet(ScopedReadOnlyViewSet):
 
     queryset = UtilitySite.objects.select_related("facility", "gateway", "region")
     serializer_class = UtilitySiteSerializer
+    filterset_class = UtilitySiteFilterSet
 
     @extend_schema(parameters=[ReadingRangeSerializer], responses=ReadingSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -65,6 +67,7 @@ class OutageViewSet(mixins.UpdateModelMixin, ScopedReadOnlyViewSet):
 
     queryset = Outage.objects.select_related("site", "site__facility")
     serializer_class = OutageSerializer
+    filterset_class = OutageFilterSet
     http_method_names = ["get", "patch", "post", "head", "options"]
 
     def perform_update(self, serializer: BaseSerializer[Any]) -> None:

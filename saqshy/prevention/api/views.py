@@ -24,6 +24,7 @@ from saqshy.prevention.api.serializers import (
     ProgressSerializer,
     QueueItemSerializer,
 )
+from saqshy.prevention.filtersets import CampaignFilterSet
 from saqshy.prevention.models import Campaign
 
 
@@ -32,7 +33,7 @@ class CampaignViewSet(ScopedModelViewSet):
 
     queryset = Campaign.objects.select_related("region")
     serializer_class = CampaignSerializer
-    filterset_fields = ["region__slug"]
+    filterset_class = CampaignFilterSet
 
     def create_object(self, data: dict[str, Any]) -> Campaign:
         return services.create_campaign(acting_user=self.request.user, **data)

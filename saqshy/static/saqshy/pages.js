@@ -142,7 +142,13 @@
     button.addEventListener("click", () => window.print());
   }
 
+  // A select that sends its form as soon as a choice is made (the button stays for no-JS).
+  function autosubmit(select) {
+    select.addEventListener("change", () => select.form.submit());
+  }
+
   const WIDGETS = {
+    autosubmit: autosubmit,
     "facility-map": facilityMap,
     "hydrant-map": hydrantMap,
     "patrol-map": patrolMap,
