@@ -28,8 +28,8 @@ from saqshy.lifelines.models import Outage
 
 WINDOW_NORM = "report_window_hour"
 DUE_NORM = "report_due_hour"
-# Priorities (1 critical, 2 high) whose incidents the report names one by one.
-NOTABLE_PRIORITIES = (1, 2)
+# Incidents of critical priority are named one by one (up to NOTABLE_LIMIT, the rest counted).
+NOTABLE_PRIORITIES = (1,)
 NOTABLE_LIMIT = 50
 
 
@@ -105,11 +105,12 @@ def compute_sections(region_id: int, start: dt.datetime, end: dt.datetime) -> di
         .annotate(n=Count("id"))
         .order_by("-n", "type__name_en")
     ]
+    critical = incidents.filter(priority__in=NOTABLE_PRIORITIES)
     notable = [
         _incident_row(incident)
-        for incident in incidents.filter(priority__in=NOTABLE_PRIORITIES)
-        .select_related("type")
-        .order_by("reported_at", "id")[:NOTABLE_LIMIT]
+        for incident in critical.select_related("type").order_by("reported_at", "id")[
+            :NOTABLE_LIMIT
+        ]
     ]
     alarms = [
         _incident_row(incident)
@@ -170,6 +171,7 @@ def compute_sections(region_id: int, start: dt.datetime, end: dt.datetime) -> di
         "incidents_total": incidents.count(),
         "incidents_by_type": by_type,
         "notable": notable,
+        "notable_total": critical.count(),
         "alarms": alarms,
         "outages": outages,
         "readiness": readiness,

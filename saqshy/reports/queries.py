@@ -41,6 +41,7 @@ def report_content(report: DailyReport) -> dict[str, Any]:
         "incidents_total": sections.get("incidents_total", 0),
         "types": types,
         "notable": notable,
+        "notable_more": max(0, int(sections.get("notable_total", len(notable))) - len(notable)),
         "alarms": rows.incident_rows(sections, "alarms"),
         "outages": rows.outage_rows(sections),
         "readiness": rows.readiness_rows(sections),
