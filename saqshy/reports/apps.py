@@ -15,6 +15,7 @@ class ReportsConfig(registry.SaqshyAppConfig):
     verbose_name = _("Daily reports")
     declaration = AppDeclaration(
         pages=(PageUrls("reports/", "saqshy.reports.urls"),),
+        api="saqshy.reports.api.urls",
         nav=(
             NavEntry(
                 _("Daily reports"),
