@@ -12,7 +12,7 @@ from django.utils import timezone
 from saqshy.accounts.models import Region
 from saqshy.core import indicators
 from saqshy.core.indicators import Figure, add
-from saqshy.core.scoping import user_scope
+from saqshy.core.scoping import restricted, user_scope
 from saqshy.reports import filling, rows, svg
 from saqshy.reports.choices import ReportStatus
 from saqshy.reports.models import DailyReport, Escalation
@@ -27,14 +27,17 @@ def regions_for(user: Any) -> list[Region]:
     return list(regions)
 
 
-def report_content(report: DailyReport) -> dict[str, Any]:
-    """Everything the page, the PDF and the XLSX show of one report (reader's language)."""
+def report_content(report: DailyReport, user: Any) -> dict[str, Any]:
+    """Everything the page, the PDF and the XLSX show of one report to ``user`` (in the
+    reader's language); narratives are those of the agencies the user may view."""
     sections = report.sections or {}
     types = rows.type_rows(sections)
     notable = rows.incident_rows(sections, "notable")
     narratives = [
         {"agency": n.agency.display_name, "text": n.text, "author": n.author}
-        for n in report.narratives.select_related("agency", "author").order_by("agency__name_en")
+        for n in restricted(user, report.narratives)
+        .select_related("agency", "author")
+        .order_by("agency__name_en")
     ]
     return {
         "figures": rows.figure_rows(report.figures or {}),

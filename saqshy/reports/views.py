@@ -124,7 +124,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "status_label": ReportStatus.label(report.status),
             "status_colour": ReportStatus.colour(report.status),
-            "content": queries.report_content(report),
+            "content": queries.report_content(report, request.user),
             "history": _history(report),
             "version": version_of(report),
             "can_fill": fillable and _can(request, "change", region),
@@ -212,7 +212,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @login_required
 def report_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     report = get_object_or_404(_visible(request), pk=pk)
-    content = queries.report_content(report)
+    content = queries.report_content(report, request.user)
     title = _title(report)
     name = f"report-{report.region.slug}-{report.day:%Y-%m-%d}.{fmt}"
     if fmt == "pdf":

@@ -5,6 +5,7 @@ from typing import Any
 from rest_framework import serializers
 
 from saqshy.accounts.models import Region
+from saqshy.core.scoping import restricted
 from saqshy.reports.models import DailyReport
 
 
@@ -36,9 +37,10 @@ class DailyReportSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_narratives(self, report: DailyReport) -> list[dict[str, Any]]:
+        rows = restricted(self.context["request"].user, report.narratives)
         return [
             {"agency": n.agency.code, "text": n.text}
-            for n in report.narratives.select_related("agency").order_by("agency__name_en")
+            for n in rows.select_related("agency").order_by("agency__name_en")
         ]
 
 

@@ -156,3 +156,15 @@ class PageTests(ReportTestCase):
         )
         self.assertEqual(response.status_code, 302)
         self.assertIn("/reports/", response["Location"])
+
+    def test_pdf_and_xlsx_in_the_readers_language(self) -> None:
+        self.login("analyst_national")
+        pdf = self.client.get(
+            reverse("reports:pdf", args=[self.report.pk]), HTTP_ACCEPT_LANGUAGE="ru"
+        )
+        text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+        self.assertIn("Показатели", text)
+        xlsx = self.client.get(
+            reverse("reports:xlsx", args=[self.report.pk]), HTTP_ACCEPT_LANGUAGE="kk"
+        )
+        self.assertIn("Көрсеткіштер", load_workbook(io.BytesIO(xlsx.content)).sheetnames)

@@ -198,3 +198,16 @@ class NationalSummaryTests(ReportTestCase):
         summary = queries.national_summary(self.p.analyst_national, DAY)
         self.assertEqual(summary.figures["incidents"]["value"], 4)
         self.assertEqual(summary.figures["closed_share"], {"value": 1.0, "base": 4.0})
+
+
+class CommandTests(ReportTestCase):
+    def test_escalate_reports_once(self) -> None:
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        out = StringIO()
+        call_command("escalate_reports", "--once", "--day", "2020-01-01", stdout=out)
+        self.assertIn("escalated: 3", out.getvalue())
+        call_command("escalate_reports", "--once", "--day", "2020-01-01", stdout=out)
+        self.assertIn("escalated: 0", out.getvalue())
