@@ -87,7 +87,7 @@ def incident_rows(sections: dict[str, Any], key: str = "notable") -> list[dict[s
             "when": when(row["reported_at"]),
             "type": name_in(row["type"]),
             "priority": str(Priority.label(str(row["priority"]))),
-            "address": row["address"],
+            "address": row["address"] or f"{row['lat']:.5f}, {row['lon']:.5f}",
             "status": str(IncidentStatus.label(row["status"])),
             "lat": row["lat"],
             "lon": row["lon"],
