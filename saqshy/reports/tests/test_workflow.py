@@ -146,6 +146,16 @@ class EscalationTests(ReportTestCase):
         self.assertEqual(Escalation.objects.filter(day=DAY).count(), 3)
         self.assertEqual(AuditEntry.objects.filter(object_type="reports.escalation").count(), 3)
 
+    def test_a_region_sets_its_own_due_hour(self) -> None:
+        from saqshy.accounts.models import Norm
+
+        Norm.objects.create(code="report_due_hour", region=self.p.astana, value=12, unit="hour")
+        escalated = services.escalate_late(day=DAY, now=local(DAY, 10, 30))
+        self.assertNotIn(self.p.astana.pk, {e.region_id for e in escalated})
+        later = services.escalate_late(day=DAY, now=local(DAY, 12, 1))
+        self.assertEqual([e.region_id for e in later], [self.p.astana.pk])
+        self.assertEqual(later[0].due_at, local(DAY, 12))
+
     def test_report_submitted_in_time_does_not_escalate(self) -> None:
         report = services.open_report(
             acting_user=self.user("coordinator_astana"), region=self.p.astana, day=DAY
