@@ -117,6 +117,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if narrative_scope.covers(region, agency.pk)
     ]
     fillable = report.status in ReportStatus.FILLABLE
+    may_approve = report.status == ReportStatus.SUBMITTED and _can(request, "approve", region)
+    refusal = services.approval_refusal(request.user, report) if may_approve else ""
     return render(
         request,
         "reports/detail.html",
@@ -129,8 +131,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "version": version_of(report),
             "can_fill": fillable and _can(request, "change", region),
             "can_submit": fillable and _can(request, "submit", region),
-            "can_approve": report.status == ReportStatus.SUBMITTED
-            and _can(request, "approve", region),
+            "can_approve": may_approve and not refusal,
+            "approval_refusal": refusal,
             "can_return": report.status in ("submitted", "approved")
             and _can(request, "approve", region),
             "can_publish": report.status == ReportStatus.APPROVED

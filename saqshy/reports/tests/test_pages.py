@@ -72,6 +72,28 @@ class PageTests(ReportTestCase):
         self.assertIn('id="approve"', html)
         self.assertNotIn('id="submit"', html)
 
+    def test_whoever_submitted_sees_why_they_cannot_approve(self) -> None:
+        from saqshy.accounts.models import Grant, Role
+
+        coordinator = self.user("coordinator_astana")
+        Grant.objects.create(
+            user=coordinator,
+            agency=coordinator.grants.first().agency,
+            role=Role.objects.get(slug="region-head"),
+            region=self.p.astana,
+        )
+        services.submit(acting_user=coordinator, report=self.report)
+        self.login("coordinator_astana")
+        html = self.client.get(reverse("reports:detail", args=[self.report.pk])).content.decode()
+        self.assertNotIn('id="approve"', html)
+        self.assertIn('data-refusal="separation"', html)
+        response = self.client.post(
+            reverse("reports:action", args=[self.report.pk, "approve"]), follow=True
+        )
+        self.assertContains(response, "You submitted this report")
+        self.report.refresh_from_db()
+        self.assertEqual(self.report.status, "submitted")
+
     def test_other_region_coordinator_gets_404(self) -> None:
         self.login("coordinator_almaty")
         for name in ("detail", "pdf", "xlsx"):
