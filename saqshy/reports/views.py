@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -81,7 +82,8 @@ def report_open(request: HttpRequest) -> HttpResponse:
     )
     form = OpenReportForm(request.POST, regions=regions)
     if not form.is_valid():
-        raise PermissionDenied(_("Choose a region you report for and a day."))
+        messages.error(request, _("Choose a region you report for and a day."))
+        return redirect("reports:list")
     report = run_service(
         request,
         lambda: services.open_report(

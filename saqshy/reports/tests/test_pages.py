@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from saqshy.core.models import AuditEntry
 from saqshy.reports import services
-from saqshy.reports.models import AgencyNarrative
+from saqshy.reports.models import AgencyNarrative, DailyReport
 from saqshy.reports.tests.base import DAY, ReportTestCase
 
 FORMULA = "=cmd|' /C calc'!A0"
@@ -178,6 +178,14 @@ class PageTests(ReportTestCase):
         )
         self.assertEqual(response.status_code, 302)
         self.assertIn("/reports/", response["Location"])
+        # Astana is not theirs: told so, nothing opened.
+        response = self.client.post(
+            reverse("reports:open"), {"region": self.p.astana.pk, "day": "02.01.2027"}, follow=True
+        )
+        self.assertContains(response, "Choose a region you report for")
+        self.assertFalse(
+            DailyReport.objects.filter(region=self.p.astana, day="2027-01-02").exists()
+        )
 
     def test_pdf_and_xlsx_in_the_readers_language(self) -> None:
         self.login("analyst_national")
