@@ -115,6 +115,10 @@ class PageTests(ReportTestCase):
         text = " ".join(text.split())
         for label, value in _cells(html, "figures"):
             self.assertIn(f"{label} {value}", text)
+        for label, count in _cells(html, "incident-types"):
+            self.assertIn(f"{label} {count}", text)
+        for row in _cells(html, "notable"):
+            self.assertIn(row[0], text)
         self.assertIn("Kabanbay batyr 5", text)
         entry = AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).latest("pk")
         self.assertEqual(entry.after["format"], "pdf")
