@@ -83,6 +83,8 @@ demo: setup staticfiles/.collected $(VAR)/.demo-loaded
 	else echo "No MQTT broker at $${MQTT_URL:-mqtt://127.0.0.1:1883}: the demo ingests device messages in-process"; fi; \
 	echo "Device-health sweeper (offline sensors, visit tasks): log in $(VAR)/health.log"; \
 	$(DEMO_ENV) $(PY) manage.py device_health >$(VAR)/health.log 2>&1 & health=$$!; \
+	echo "Late daily reports escalate to the secretariat's board: log in $(VAR)/escalations.log"; \
+	$(DEMO_ENV) $(PY) manage.py escalate_reports >$(VAR)/escalations.log 2>&1 & health="$$health $$!"; \
 	trap 'kill $$worker $$ingest $$health 2>/dev/null' EXIT INT TERM; \
 	if [ "$(SIMULATE)" = 1 ]; then \
 		echo "New Year's Eve simulator: log in $(VAR)/simulator.log (SIMULATE=0 to turn off)"; \

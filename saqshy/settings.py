@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "saqshy.lifelines",
     "saqshy.indicators",
     "saqshy.actionplan",
+    "saqshy.reports",
     "saqshy.situation",
     "saqshy.demo",
 ]

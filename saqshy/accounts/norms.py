@@ -313,6 +313,21 @@ DEFAULT_NORMS: dict[str, tuple[float, str, str, str]] = {
         "about 23 m² of housing per resident in Kazakhstan (Bureau of National Statistics), "
         "divided by a living share of about 0.75 of gross floor area (assumption)",
     ),
+    # The daily situation report (issue 12): the window it covers and when it is due.
+    "report_window_hour": (
+        8,
+        "hour",
+        "Daily report: the reporting window runs from this hour of the day before to this "
+        "hour of the report's day (local time)",
+        "the commission's practice: the morning report covers the last 24 hours; set per region",
+    ),
+    "report_due_hour": (
+        10,
+        "hour",
+        "Daily report: a region's report not submitted by this hour of its day (local time) "
+        "is late and escalates on the secretariat's board",
+        "assumption: two hours after the window closes; set per region",
+    ),
     "lifelines_service_radius_m": (
         3000,
         "metres",

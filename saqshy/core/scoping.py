@@ -23,7 +23,20 @@ from django.db.models import Prefetch, Q
 
 # The model actions every scoped model has, then the few custom ones some models declare in
 # ``Meta.permissions`` (closing or cancelling an incident, taking a unit out of service).
-ACTIONS = ("view", "add", "change", "delete", "approve", "close", "cancel", "withdraw")
+ACTIONS = (
+    "view",
+    "add",
+    "change",
+    "delete",
+    "approve",
+    "close",
+    "cancel",
+    "withdraw",
+    # The daily report's workflow (saqshy/reports): the coordinator submits, the head or the
+    # commission's secretary publishes.
+    "submit",
+    "publish",
+)
 
 
 @dataclass(frozen=True)

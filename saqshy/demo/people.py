@@ -126,6 +126,18 @@ USERS = [
         "dispatch_health_astana", "Askar", "Zhunusov", "dispatcher", "health-astana", "astana"
     ),
     DemoUser("social_astana", "Zhanar", "Seitkali", "social-services", "akimat-astana", "astana"),
+    # The daily situation report: Astana's coordinator writes and submits it, the head of the
+    # region approves it, the commission's secretary publishes and assembles the summary.
+    DemoUser(
+        "coordinator_astana",
+        "Bauyrzhan",
+        "Kaliyev",
+        "region-coordinator",
+        "akimat-astana",
+        "astana",
+    ),
+    DemoUser("head_astana", "Erbol", "Dzhaksybekov", "region-head", "akimat-astana", "astana"),
+    DemoUser("secretary", "Asel", "Mukhanova", "commission-secretary", "commission", None),
     DemoUser("duty_almaty", "Aliya", "Nurlanova", "duty-officer", "police-almaty", "almaty"),
     DemoUser("planner_almaty", "Timur", "Kassymov", "planner", "police-almaty", "almaty"),
     DemoUser("inspector_almaty", "Saule", "Akhmetova", "inspector", "des-almaty", "almaty"),

@@ -10,6 +10,7 @@ from saqshy.demo import loader
 from saqshy.demo.alarms import load_homes
 from saqshy.demo.duty import load_duty
 from saqshy.demo.lifelines import load_lifelines
+from saqshy.demo.night import load_morning_report
 from saqshy.demo.plans import load_plans
 from saqshy.demo.season import load_season
 from saqshy.demo.trips import load_trips
@@ -105,6 +106,15 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"lifelines astana: {lifelines.sites} utility sites "
                     f"({lifelines.created} created), {lifelines.people} people served"
+                )
+                night = load_morning_report("astana")
+                report = night.report
+                self.stdout.write(
+                    f"morning report astana {report.day:%d.%m.%Y}: already made"
+                    if night.skipped and report is not None
+                    else f"morning report astana: New Year's Eve night played, {night.incidents} "
+                    f"calls; report #{report.pk if report else '-'} "
+                    f"{report.status if report else 'not made'}"
                 )
         finally:
             reset_request_id(token)
