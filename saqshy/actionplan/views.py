@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from saqshy.accounts.models import Agency, Region
@@ -19,6 +20,8 @@ from saqshy.actionplan.choices import MeasureStatus
 from saqshy.actionplan.evidence import content_type
 from saqshy.actionplan.forms import EvidenceForm, MeasureForm, PlanFilterForm, TargetsForm
 from saqshy.actionplan.models import Measure
+from saqshy.core import exports
+from saqshy.core.exports import Column
 from saqshy.core.forms import call_showing_errors
 from saqshy.core.scoping import restricted, user_scope
 from saqshy.core.views import run_service
@@ -30,6 +33,23 @@ def _regions(request: HttpRequest) -> Any:
 
 def _may_change(request: HttpRequest) -> bool:
     return user_scope(request.user, Measure, "change").covers(None)
+
+
+COLUMNS = [
+    Column(gettext_lazy("No."), lambda row: row.measure.code),
+    Column(gettext_lazy("Measure"), lambda row: row.measure.title),
+    Column(gettext_lazy("Owner"), lambda row: row.measure.owner),
+    Column(
+        gettext_lazy("Co-executors"),
+        lambda row: "; ".join(str(agency) for agency in row.measure.co_executors.all()),
+    ),
+    Column(pgettext_lazy("action plan", "Deadline"), lambda row: row.measure.deadline),
+    Column(gettext_lazy("Status"), lambda row: row.measure.get_status_display()),
+    Column(gettext_lazy("Overdue"), lambda row: row.overdue),
+    Column(gettext_lazy("Progress"), lambda row: row.progress.text),
+    Column(gettext_lazy("Assessment"), lambda row: row.progress.state_label),
+    Column(gettext_lazy("Evidence"), lambda row: row.measure.evidence_link),
+]
 
 
 @login_required
@@ -45,6 +65,10 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         region=region,
         overdue_only=bool(chosen.get("overdue")),
     )
+    if exports.requested(request.GET):
+        return exports.export(request, rows, COLUMNS, model=Measure, stem="action-plan")
+    query = request.GET.copy()
+    query.pop("format", None)
     return render(
         request,
         "actionplan/list.html",
@@ -57,6 +81,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             "statuses": [*MeasureStatus.choices(), (queries.OVERDUE_FILTER, _("overdue"))],
             "chosen": chosen,
             "can_change": _may_change(request),
+            "query": query.urlencode(),
         },
     )
 

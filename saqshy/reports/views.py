@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,7 +19,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from saqshy.accounts.models import Agency, Region
+from saqshy.accounts.regions import list_context, list_params
+from saqshy.core import exports as data_exports
 from saqshy.core.audit import record_export
+from saqshy.core.exports import Column
 from saqshy.core.scoping import user_scope
 from saqshy.core.versioning import version_of
 from saqshy.core.views import run_service
@@ -46,26 +50,45 @@ def _can(request: HttpRequest, action: str, region_id: int) -> bool:
     return user_scope(request.user, DailyReport, action).covers(region_id)
 
 
+COLUMNS = [
+    Column("#", lambda r: r.pk),
+    Column(gettext_lazy("Day"), lambda r: r.day),
+    Column(gettext_lazy("Region"), lambda r: r.region.display_name),
+    Column(gettext_lazy("Status"), lambda r: ReportStatus.label(r.status)),
+    Column(gettext_lazy("Filled"), lambda r: r.filled_at),
+    Column(gettext_lazy("Submitted"), lambda r: r.submitted_at),
+    Column(gettext_lazy("Approved"), lambda r: r.approved_at),
+    Column(gettext_lazy("Published"), lambda r: r.published_at),
+]
+
+
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
+    params = list_params(request, DailyReport)
     reports = _visible(request)
-    region = request.GET.get("region", "")
-    if region.isdigit():
-        reports = reports.filter(region_id=int(region))
-    if request.GET.get("day"):
+    chosen = [slug for slug in params.getlist("region") if slug]
+    if chosen:
+        reports = reports.filter(region__slug__in=chosen)
+    if params.get("day"):
         reports = reports.filter(day=_day(request))
+    ordered = reports.order_by("-day", "region__name_en", "id")
+    if data_exports.requested(params):
+        return data_exports.export(
+            request, ordered, COLUMNS, model=DailyReport, stem="daily-reports", params=params
+        )
     scope = user_scope(request.user, DailyReport, "add")
     openable = Region.objects.order_by("name_en")
     if not scope.national:
         openable = openable.filter(pk__in=scope.region_ids)
+    page = Paginator(ordered, 50).get_page(params.get("page"))
     return render(
         request,
         "reports/list.html",
         {
-            "reports": [(r, ReportStatus.label(r.status)) for r in reports.order_by("-day")[:200]],
-            "regions": queries.regions_for(request.user),
-            "chosen_region": region,
-            "chosen_day": _day(request) if request.GET.get("day") else None,
+            **list_context(request, DailyReport, params),
+            "page": page,
+            "reports": [(r, ReportStatus.label(r.status)) for r in page],
+            "chosen_day": _day(request) if params.get("day") else None,
             "open_form": OpenReportForm(regions=openable) if not scope.empty else None,
         },
     )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import tempfile
 from typing import Any
 
@@ -8,11 +9,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from saqshy.actionplan import evidence
 from saqshy.actionplan.models import Measure
 from saqshy.actionplan.tests import helpers
 from saqshy.core import versioning
+from saqshy.core.models import AuditEntry
 from saqshy.core.testing.mixins import PersonaTestCase
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
@@ -58,6 +61,20 @@ class ActionPlanPageTests(PersonaTestCase):
         self.assertNotIn('data-code="6.1"', only)
         region = self.client.get(reverse("actionplan:list"), {"region": self.personas.astana.pk})
         self.assertEqual(region.status_code, 200)
+
+    def test_the_plan_exports_as_filtered_with_overdue_first(self) -> None:
+        self._web(self.personas.analyst_national)
+        response = self.client.get(reverse("actionplan:list"), {"format": "xlsx"})
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        header, *lines = list(sheet.iter_rows(values_only=True))
+        self.assertEqual(header[:2], ("No.", "Measure"))
+        self.assertEqual([line[0] for line in lines], ["9.1", "6.1"])
+        self.assertEqual(lines[0][header.index("Overdue")], "yes")
+        only = self.client.get(reverse("actionplan:list"), {"overdue": "1", "format": "csv"})
+        self.assertEqual(only.content.decode("utf-8-sig").count("6.1"), 0)
+        entry = AuditEntry.objects.filter(action="export").latest("id")
+        self.assertEqual(entry.object_type, "actionplan.measure")
+        self.assertEqual(entry.after["filters"], {"overdue": "1"})
 
     def test_pages_render_in_kazakh_and_russian(self) -> None:
         self._web(self.personas.analyst_national)

@@ -191,6 +191,28 @@ class PageTests(ReportTestCase):
             DailyReport.objects.filter(region=self.p.astana, day="2027-01-02").exists()
         )
 
+    def test_list_filters_by_region_and_exports_as_filtered(self) -> None:
+        almaty = services.open_report(
+            acting_user=self.user("coordinator_almaty"), region=self.p.almaty, day=DAY
+        )
+        self.login("analyst_national")
+        page = self.client.get(reverse("reports:list"), {"region": "almaty"})
+        self.assertContains(page, reverse("reports:detail", args=[almaty.pk]))
+        self.assertNotContains(page, reverse("reports:detail", args=[self.report.pk]))
+        self.assertContains(page, "format=xlsx")
+        xlsx = self.client.get(reverse("reports:list"), {"region": "almaty", "format": "xlsx"})
+        sheet = load_workbook(io.BytesIO(xlsx.content)).active
+        lines = list(sheet.iter_rows(values_only=True))
+        self.assertEqual(lines[0][:3], ("#", "Day", "Region"))
+        self.assertEqual([line[0] for line in lines[1:]], [almaty.pk])
+        entry = AuditEntry.objects.filter(action="export").latest("id")
+        self.assertEqual(entry.object_type, "reports.dailyreport")
+        self.assertEqual(entry.after["filters"], {"region": "almaty"})
+        # A coordinator of Almaty exports only what they may see, whatever the filter says.
+        self.login("coordinator_almaty")
+        xlsx = self.client.get(reverse("reports:list"), {"region": "astana", "format": "csv"})
+        self.assertEqual(xlsx.content.decode("utf-8-sig").strip().count("\n"), 0)
+
     def test_pdf_and_xlsx_in_the_readers_language(self) -> None:
         self.login("analyst_national")
         pdf = self.client.get(
