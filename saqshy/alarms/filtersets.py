@@ -3,24 +3,13 @@
 from __future__ import annotations
 
 import django_filters
-from django.utils.translation import gettext_lazy as _
 
-from saqshy.accounts.models import Region
 from saqshy.alarms.models import Household, Installation, InstallationCampaign
-from saqshy.facilities.filtersets import RegionSlugFilter
-
-
-def _region_filter() -> RegionSlugFilter:
-    return RegionSlugFilter(
-        field_name="region__slug",
-        to_field_name="slug",
-        queryset=Region.objects.all(),
-        label=_("Region"),
-    )
+from saqshy.facilities.filtersets import region_filter
 
 
 class HouseholdFilterSet(django_filters.FilterSet):
-    region = _region_filter()
+    region = region_filter()
 
     class Meta:
         model = Household
@@ -28,7 +17,7 @@ class HouseholdFilterSet(django_filters.FilterSet):
 
 
 class InstallationFilterSet(django_filters.FilterSet):
-    region = _region_filter()
+    region = region_filter()
 
     class Meta:
         model = Installation
@@ -36,7 +25,7 @@ class InstallationFilterSet(django_filters.FilterSet):
 
 
 class InstallationCampaignFilterSet(django_filters.FilterSet):
-    region = _region_filter()
+    region = region_filter()
 
     class Meta:
         model = InstallationCampaign

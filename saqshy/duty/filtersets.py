@@ -4,24 +4,14 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from saqshy.accounts.models import Region
 from saqshy.duty.choices import PostKind, ReadinessLevel
 from saqshy.duty.models import Person, Post, Readiness
-from saqshy.facilities.filtersets import RegionSlugFilter
-
-
-def _region_filter() -> RegionSlugFilter:
-    return RegionSlugFilter(
-        field_name="region__slug",
-        to_field_name="slug",
-        queryset=Region.objects.all(),
-        label=_("Region"),
-    )
+from saqshy.facilities.filtersets import region_filter
 
 
 class PersonFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    region = _region_filter()
+    region = region_filter()
     agency = django_filters.CharFilter(field_name="agency__code", label=_("Agency (code)"))
     district = django_filters.CharFilter(field_name="district__slug", label=_("District (slug)"))
     skill = django_filters.CharFilter(method="with_skill", label=_("Skill"))
@@ -48,7 +38,7 @@ class PersonFilterSet(django_filters.FilterSet):
 
 
 class PostFilterSet(django_filters.FilterSet):
-    region = _region_filter()
+    region = region_filter()
     kind = django_filters.MultipleChoiceFilter(choices=PostKind.choices(), label=_("Kind"))
     active_at = django_filters.IsoDateTimeFilter(method="running_at", label=_("Running at"))
     date = django_filters.DateFilter(method="running_on", label=_("Running on"))
@@ -69,7 +59,7 @@ class PostFilterSet(django_filters.FilterSet):
 
 
 class ReadinessFilterSet(django_filters.FilterSet):
-    region = _region_filter()
+    region = region_filter()
     level = django_filters.MultipleChoiceFilter(choices=ReadinessLevel.choices(), label=_("Level"))
 
     class Meta:

@@ -10,24 +10,14 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from saqshy.accounts.models import Region
 from saqshy.equipment.choices import EquipmentKind, HydrantKind
 from saqshy.equipment.models import FacilityEquipment, Hydrant
-from saqshy.facilities.filtersets import BBoxFilter, RegionSlugFilter
-
-
-def _region(field: str) -> RegionSlugFilter:
-    return RegionSlugFilter(
-        field_name=f"{field}__slug",
-        to_field_name="slug",
-        queryset=Region.objects.all(),
-        label=_("Region"),
-    )
+from saqshy.facilities.filtersets import BBoxFilter, region_filter
 
 
 class HydrantFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    region = _region("region")
+    region = region_filter()
     kind = django_filters.MultipleChoiceFilter(choices=HydrantKind.choices(), label=_("Kind"))
     operable = django_filters.BooleanFilter(label=_("Operable"))
     bbox = BBoxFilter(label=_("Bounding box (minlon,minlat,maxlon,maxlat)"))
@@ -55,7 +45,7 @@ class HydrantFilterSet(django_filters.FilterSet):
 
 
 class FacilityEquipmentFilterSet(django_filters.FilterSet):
-    region = _region("facility__region")
+    region = region_filter("facility__region")
     kind = django_filters.MultipleChoiceFilter(choices=EquipmentKind.choices(), label=_("Kind"))
     in_order = django_filters.BooleanFilter(label=_("In working order"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Check overdue"))

@@ -59,14 +59,19 @@ class RegionSlugFilter(django_filters.ModelMultipleChoiceFilter):
     """Regions by slug, e.g. ``?region=astana&region=almaty``."""
 
 
-class FacilityFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
-    region = RegionSlugFilter(
-        field_name="region__slug",
+def region_filter(path: str = "region") -> RegionSlugFilter:
+    """The region filter of a list whose records reach their region through ``path``."""
+    return RegionSlugFilter(
+        field_name=f"{path}__slug",
         to_field_name="slug",
         queryset=Region.objects.all(),
         label=_("Region"),
     )
+
+
+class FacilityFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    region = region_filter()
     kind = django_filters.MultipleChoiceFilter(choices=FacilityKind.choices(), label=_("Kind"))
     bbox = BBoxFilter(label=_("Bounding box (minlon,minlat,maxlon,maxlat)"))
     has_fire_alarm = django_filters.BooleanFilter(label=_("Fire alarm system"))

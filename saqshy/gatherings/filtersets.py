@@ -4,20 +4,14 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from saqshy.accounts.models import Region
-from saqshy.facilities.filtersets import RegionSlugFilter
+from saqshy.facilities.filtersets import region_filter
 from saqshy.gatherings.choices import GatheringKind, GatheringStatus
 from saqshy.gatherings.models import Gathering
 
 
 class GatheringFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    region = RegionSlugFilter(
-        field_name="region__slug",
-        to_field_name="slug",
-        queryset=Region.objects.all(),
-        label=_("Region"),
-    )
+    region = region_filter()
     kind = django_filters.MultipleChoiceFilter(choices=GatheringKind.choices(), label=_("Kind"))
     status = django_filters.MultipleChoiceFilter(
         choices=GatheringStatus.choices(), label=_("Status")

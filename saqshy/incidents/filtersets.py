@@ -7,8 +7,8 @@ from django.utils.translation import pgettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from saqshy.accounts.models import Grant, Region
-from saqshy.facilities.filtersets import RegionSlugFilter
+from saqshy.accounts.models import Grant
+from saqshy.facilities.filtersets import region_filter
 from saqshy.incidents.choices import (
     IncidentSource,
     IncidentStatus,
@@ -26,12 +26,7 @@ class TypeCodeFilter(django_filters.ModelMultipleChoiceFilter):
 
 class IncidentFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    region = RegionSlugFilter(
-        field_name="region__slug",
-        to_field_name="slug",
-        queryset=Region.objects.all(),
-        label=_("Region"),
-    )
+    region = region_filter()
     type = TypeCodeFilter(
         field_name="type__code",
         to_field_name="code",
@@ -112,12 +107,7 @@ class UnitFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         field_name="call_sign", lookup_expr="icontains", label=_("Search")
     )
-    region = RegionSlugFilter(
-        field_name="region__slug",
-        to_field_name="slug",
-        queryset=Region.objects.all(),
-        label=_("Region"),
-    )
+    region = region_filter()
     kind = django_filters.MultipleChoiceFilter(choices=UnitKind.choices(), label=_("Kind"))
     status = django_filters.MultipleChoiceFilter(choices=UnitStatus.choices(), label=_("Status"))
     agency = django_filters.CharFilter(field_name="agency__code", label=_("Agency"))

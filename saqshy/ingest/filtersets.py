@@ -5,8 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from saqshy.accounts.models import Region
-from saqshy.facilities.filtersets import RegionSlugFilter
+from saqshy.facilities.filtersets import region_filter
 from saqshy.ingest.choices import DeviceKind, DeviceStatus
 from saqshy.ingest.models import Device
 
@@ -14,12 +13,7 @@ from saqshy.ingest.models import Device
 class DeviceFilterSet(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=DeviceStatus.choices(), label=_("Status"))
     kind = django_filters.MultipleChoiceFilter(choices=DeviceKind.choices(), label=_("Kind"))
-    region = RegionSlugFilter(
-        field_name="region__slug",
-        to_field_name="slug",
-        queryset=Region.objects.all(),
-        label=_("Region"),
-    )
+    region = region_filter()
     battery_low = django_filters.BooleanFilter(label=_("Battery low"))
 
     class Meta:

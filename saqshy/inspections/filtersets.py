@@ -3,23 +3,13 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from saqshy.accounts.models import Region
-from saqshy.facilities.filtersets import RegionSlugFilter
+from saqshy.facilities.filtersets import region_filter
 from saqshy.inspections.choices import Severity, ViolationStatus
 from saqshy.inspections.models import Briefing, Drill, Inspection, Violation
 
 
-def _region(field: str) -> RegionSlugFilter:
-    return RegionSlugFilter(
-        field_name=f"{field}__slug",
-        to_field_name="slug",
-        queryset=Region.objects.all(),
-        label=_("Region"),
-    )
-
-
 class InspectionFilterSet(django_filters.FilterSet):
-    region = _region("facility__region")
+    region = region_filter("facility__region")
     date_from = django_filters.DateFilter(field_name="inspected_on", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="inspected_on", lookup_expr="lte")
 
@@ -29,7 +19,7 @@ class InspectionFilterSet(django_filters.FilterSet):
 
 
 class ViolationFilterSet(django_filters.FilterSet):
-    region = _region("facility__region")
+    region = region_filter("facility__region")
     status = django_filters.MultipleChoiceFilter(choices=ViolationStatus.choices())
     severity = django_filters.MultipleChoiceFilter(choices=Severity.choices())
     overdue_on = django_filters.DateFilter(
@@ -42,7 +32,7 @@ class ViolationFilterSet(django_filters.FilterSet):
 
 
 class BriefingFilterSet(django_filters.FilterSet):
-    region = _region("facility__region")
+    region = region_filter("facility__region")
 
     class Meta:
         model = Briefing
@@ -50,7 +40,7 @@ class BriefingFilterSet(django_filters.FilterSet):
 
 
 class DrillFilterSet(django_filters.FilterSet):
-    region = _region("facility__region")
+    region = region_filter("facility__region")
 
     class Meta:
         model = Drill

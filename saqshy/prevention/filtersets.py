@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import django_filters
-from django.utils.translation import gettext_lazy as _
 
-from saqshy.accounts.models import Region
-from saqshy.facilities.filtersets import RegionSlugFilter
+from saqshy.facilities.filtersets import region_filter
 from saqshy.prevention.models import Campaign
 
 
 class CampaignFilterSet(django_filters.FilterSet):
-    region = RegionSlugFilter(
-        field_name="region__slug",
-        to_field_name="slug",
-        queryset=Region.objects.all(),
-        label=_("Region"),
-    )
+    region = region_filter()
 
     class Meta:
         model = Campaign

@@ -8,19 +8,9 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from saqshy.accounts.models import Region
-from saqshy.facilities.filtersets import RegionSlugFilter
+from saqshy.facilities.filtersets import region_filter
 from saqshy.pyrotechnics.choices import OutletKind, RaidStatus, VisitResult
 from saqshy.pyrotechnics.models import Outlet, Raid, Seizure, expired_certificate_q
-
-
-def _region_filter() -> RegionSlugFilter:
-    return RegionSlugFilter(
-        field_name="region__slug",
-        to_field_name="slug",
-        queryset=Region.objects.all(),
-        label=_("Region"),
-    )
 
 
 def _search(queryset: QuerySet[Any], value: str, *fields: str) -> QuerySet[Any]:
@@ -35,7 +25,7 @@ def _search(queryset: QuerySet[Any], value: str, *fields: str) -> QuerySet[Any]:
 
 class OutletFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    region = _region_filter()
+    region = region_filter()
     kind = django_filters.MultipleChoiceFilter(choices=OutletKind.choices(), label=_("Kind"))
     expired = django_filters.BooleanFilter(
         method="filter_expired", label=_("Certificate expired or missing")
@@ -61,7 +51,7 @@ class OutletFilterSet(django_filters.FilterSet):
 
 class RaidFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    region = _region_filter()
+    region = region_filter()
     status = django_filters.MultipleChoiceFilter(choices=RaidStatus.choices(), label=_("Status"))
     date_from = django_filters.DateFilter(
         field_name="planned_on", lookup_expr="gte", label=_("Planned from")
@@ -89,7 +79,7 @@ class RaidFilterSet(django_filters.FilterSet):
 
 class SeizureFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    region = _region_filter()
+    region = region_filter()
     outlet = django_filters.NumberFilter(field_name="outlet", label=_("Outlet (id)"))
     raid = django_filters.NumberFilter(field_name="raid", label=_("Raid (id)"))
     date_from = django_filters.DateFilter(

@@ -4,8 +4,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from saqshy.accounts.models import Region
-from saqshy.facilities.filtersets import RegionSlugFilter
+from saqshy.facilities.filtersets import region_filter
 from saqshy.trips.choices import TripStatus
 from saqshy.trips.models import Trip
 
@@ -14,12 +13,7 @@ class TripFilterSet(django_filters.FilterSet):
     """One filter set for the API and the list page."""
 
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    region = RegionSlugFilter(
-        field_name="region__slug",
-        to_field_name="slug",
-        queryset=Region.objects.all(),
-        label=_("Region"),
-    )
+    region = region_filter()
     status = django_filters.MultipleChoiceFilter(choices=TripStatus.choices(), label=_("Status"))
     has_escort = django_filters.BooleanFilter(
         field_name="escort", lookup_expr="isnull", exclude=True, label=_("Escort assigned")
