@@ -230,7 +230,7 @@ class RecordPageTests(PersonaTestCase):
 
 
 class LocalDateTests(PersonaTestCase):
-    """ "The future" is after today's local date (Asia/Almaty), not after the server's date."""
+    """A date is in the future after the local date (Asia/Almaty), not the server's date."""
 
     def test_an_inspection_of_today_local_is_not_in_the_future(self) -> None:
         facility = FacilityFactory(region=self.personas.almaty)
