@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from saqshy.accounts.queries import norm
@@ -145,7 +146,7 @@ def record_inspection(
     codes = [r.item.code for r in results]
     if len(set(codes)) != len(codes):
         raise ValidationError({"results": [_("Each checklist item may be recorded only once.")]})
-    if inspected_on > date.today():
+    if inspected_on > timezone.localdate():
         raise ValidationError({"inspected_on": [_("An inspection cannot be in the future.")]})
     photo_rows = _photo_rows(acting_user=acting_user, inspection=inspection, uploads=photos)
     stored: list[Any] = []
@@ -234,7 +235,7 @@ def mark_eliminated(
             % {"status": ViolationStatus.label(violation.status)},
             code="invalid_transition",
         )
-    if eliminated_on > date.today():
+    if eliminated_on > timezone.localdate():
         raise ValidationError({"eliminated_on": [_("The date cannot be in the future.")]})
     changes: dict[str, Any] = {
         "status": ViolationStatus.ELIMINATED,

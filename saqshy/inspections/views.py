@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -11,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -83,7 +83,7 @@ def violation_list(request: HttpRequest) -> HttpResponse:
         {
             **list_context(request, Violation, data),
             "page": page,
-            "today": dt.date.today(),
+            "today": timezone.localdate(),
             "statuses": ViolationStatus.choices(),
             "severities": Severity.choices(),
             "chosen": {k: data.getlist(k) for k in ("status", "severity")},
@@ -98,7 +98,7 @@ def _uploads(request: HttpRequest) -> list[services.PhotoUpload]:
 @login_required
 def facility_safety(request: HttpRequest, pk: int) -> HttpResponse:
     facility = _facility(request, pk)
-    today = dt.date.today()
+    today = timezone.localdate()
     violations = list(
         restricted(request.user, facility.violations)
         .select_related("item")
@@ -157,7 +157,7 @@ def record_inspection(request: HttpRequest, pk: int) -> HttpResponse:
             note = request.POST.get(f"note-{item.code}", "")
             results.append(services.ItemResult(item, verdict == "pass", note))
     form = DateForm(request.POST)
-    inspected_on = form.cleaned_data["on"] if form.is_valid() else dt.date.today()
+    inspected_on = form.cleaned_data["on"] if form.is_valid() else timezone.localdate()
     run_service(
         request,
         lambda: services.record_inspection(

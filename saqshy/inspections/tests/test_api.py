@@ -2,13 +2,17 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from unittest import mock
 
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from saqshy.accounts.models import Region
 from saqshy.core.audit_models import AuditEntry
 from saqshy.core.testing.mixins import PersonaTestCase, ReferenceAPITests, RegionScopedAPITests
 from saqshy.facilities.tests.factories import FacilityFactory
+from saqshy.inspections import services
 from saqshy.inspections.models import Briefing, Drill, Inspection, Violation
 from saqshy.inspections.queries import clearance_of
 from saqshy.inspections.tests.factories import (
@@ -16,6 +20,7 @@ from saqshy.inspections.tests.factories import (
     DrillFactory,
     InspectionFactory,
     ViolationFactory,
+    item,
     second_inspector,
 )
 
@@ -222,3 +227,35 @@ class RecordPageTests(PersonaTestCase):
         )
         self.assertNotContains(response, "Almaty hall")
         self.assertEqual(self.client.get("/inspections/records/nothing/").status_code, 404)
+
+
+class LocalDateTests(PersonaTestCase):
+    """A date is in the future after the local date (Asia/Almaty), not the server's date."""
+
+    def test_an_inspection_of_today_local_is_not_in_the_future(self) -> None:
+        facility = FacilityFactory(region=self.personas.almaty)
+        # 00:30 on 1 January in Almaty is still 31 December in UTC (and on most servers).
+        local_morning = timezone.make_aware(dt.datetime(2027, 1, 1, 0, 30))
+        day = dt.date(2027, 1, 1)
+        with mock.patch("django.utils.timezone.now", return_value=local_morning):
+            inspection = services.record_inspection(
+                acting_user=self.personas.inspector_almaty,
+                facility=facility,
+                inspected_on=day,
+                results=[services.ItemResult(item(), False, "panel off")],
+            )
+            violation = inspection.violations.get()
+            with self.assertRaises(ValidationError):
+                services.mark_eliminated(
+                    acting_user=None,
+                    violation=violation,
+                    eliminated_on=day + dt.timedelta(days=1),
+                )
+            services.mark_eliminated(acting_user=None, violation=violation, eliminated_on=day)
+            with self.assertRaises(ValidationError):
+                services.record_inspection(
+                    acting_user=self.personas.inspector_almaty,
+                    facility=facility,
+                    inspected_on=day + dt.timedelta(days=1),
+                    results=[services.ItemResult(item(), True, "")],
+                )
