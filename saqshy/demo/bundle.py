@@ -181,6 +181,23 @@ simulated clock maps onto them (the day the simulator starts on plays 31 Decembe
 """
 
 
+PLAN_ATTRIBUTION = """
+## Action plan
+
+| file | derived from | source | licence |
+|---|---|---|---|
+| `actionplan/law-and-order-2026.json` | the government brief quoted in `docs/PRODUCT.md` \
+(the commission's instructions for the New Year holidays under the "Law and Order" concept and \
+its 2026 action plan) | Saqshy's own text: measures, owners, deadlines and targets written by \
+the project from the brief; the targets (7,000 facilities, 36,000 sensors, 1,000+ events, every \
+children's trip) are the brief's figures | same licence as Saqshy's source code |
+
+The plan file is data for the commission's secretariat to edit and reload
+(`manage.py load_action_plan FILE`); agencies, deadlines and targets are illustrative for the
+2026/27 season, not an official document.
+"""
+
+
 def dumps(obj: Any) -> bytes:
     """Stable, compact UTF-8 JSON (sorted keys) with a trailing newline."""
     text = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -602,6 +619,7 @@ def build_bundle(
     result["weather"] = summary
     report(f"weather: {summary}")
     result["bytes"]["ATTRIBUTION.md"] = _write(
-        out_dir / "ATTRIBUTION.md", (ATTRIBUTION + WEATHER_ATTRIBUTION).encode("utf-8")
+        out_dir / "ATTRIBUTION.md",
+        (ATTRIBUTION + WEATHER_ATTRIBUTION + PLAN_ATTRIBUTION).encode("utf-8"),
     )
     return result
