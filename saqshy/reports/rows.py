@@ -31,7 +31,15 @@ class FigureRow:
 
 
 def number(value: float) -> str:
-    return f"{value:g}" if value != int(value) else f"{int(value)}"
+    """A figure in the reader's notation: ``2 864`` in Russian and Kazakh, ``2,864`` in
+    English; a fraction keeps one decimal."""
+    whole = value == int(value)
+    return formats.number_format(
+        int(value) if whole else value,
+        decimal_pos=None if whole else 1,
+        use_l10n=True,
+        force_grouping=True,
+    )
 
 
 def figure_text(figure: Figure) -> str:
@@ -43,7 +51,7 @@ def figure_text(figure: Figure) -> str:
     return _("%(value)s of %(base)s (%(percent)s %%)") % {
         "value": number(figure.value),
         "base": number(figure.base),
-        "percent": f"{figure.percent:.1f}",
+        "percent": formats.number_format(figure.percent or 0, decimal_pos=1, use_l10n=True),
     }
 
 

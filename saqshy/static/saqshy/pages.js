@@ -143,8 +143,12 @@
   }
 
   // A select that sends its form as soon as a choice is made (the button stays for no-JS).
+  // A select that submits its form on change: the form's own button (there for pages
+  // without script) is then not needed.
   function autosubmit(select) {
     select.addEventListener("change", () => select.form.submit());
+    const button = select.form.querySelector("button[type=submit]");
+    if (button) button.hidden = true;
   }
 
   const WIDGETS = {

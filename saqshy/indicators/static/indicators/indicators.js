@@ -16,34 +16,44 @@
     return percent ? `${text} %` : text;
   };
 
+  // Classes over the distinct values, so that a few large values among many zeros still get
+  // their own colour: up to five values each have a class; more are split into five quantiles.
+  // ``edges`` are the classes' lower bounds; ``distinct`` the values, ascending.
   function classes(values) {
-    const sorted = values.filter((v) => v !== null).sort((a, b) => a - b);
-    if (!sorted.length) return [];
-    const breaks = [];
-    for (let i = 1; i < 5; i += 1) breaks.push(sorted[Math.min(sorted.length - 1, Math.floor((i * sorted.length) / 5))]);
-    return [...new Set([sorted[0], ...breaks, sorted[sorted.length - 1]])];
+    const distinct = [...new Set(values.filter((v) => v !== null && v !== undefined))].sort((a, b) => a - b);
+    if (!distinct.length) return { edges: [], distinct };
+    if (distinct.length <= 5) return { edges: distinct, distinct };
+    const edges = [];
+    for (let i = 0; i < 5; i += 1) edges.push(distinct[Math.floor((i * distinct.length) / 5)]);
+    return { edges: [...new Set(edges)], distinct };
+  }
+
+  function classOf(value, edges) {
+    let index = 0;
+    for (let i = 1; i < edges.length; i += 1) if (value >= edges[i]) index = i;
+    return index;
   }
 
   function colourOf(value, edges, ramp) {
-    if (value === null || value === undefined) return NONE;
-    if (edges.length < 2) return value === 0 ? ramp[0] : ramp[2];
-    let index = 0;
-    for (let i = 1; i < edges.length - 1; i += 1) if (value >= edges[i]) index = i;
-    return ramp[Math.round((index * (ramp.length - 1)) / Math.max(1, edges.length - 2))];
+    if (value === null || value === undefined || !edges.length) return NONE;
+    if (edges.length === 1) return ramp[0];
+    return ramp[Math.round((classOf(value, edges) * (ramp.length - 1)) / (edges.length - 1))];
   }
 
-  function legend(list, edges, ramp, percent) {
+  function legend(list, bins, ramp, percent) {
+    const { edges, distinct } = bins;
     list.replaceChildren();
-    for (let i = 0; i < edges.length - 1 || (i === 0 && edges.length === 1); i += 1) {
+    edges.forEach((lower, i) => {
+      const inClass = distinct.filter((v) => classOf(v, edges) === i);
+      const upper = inClass[inClass.length - 1];
       const item = document.createElement("li");
       const swatch = document.createElement("span");
       swatch.className = "swatch";
-      swatch.style.background = colourOf(edges[i], edges, ramp);
+      swatch.style.background = colourOf(lower, edges, ramp);
       item.append(swatch);
-      const upper = edges.length > 1 ? edges[i + 1] : edges[0];
-      item.append(document.createTextNode(edges[i] === upper ? format(upper, percent) : `${format(edges[i], percent)} – ${format(upper, percent)}`));
+      item.append(document.createTextNode(lower === upper ? format(lower, percent) : `${format(lower, percent)} – ${format(upper, percent)}`));
       list.append(item);
-    }
+    });
   }
 
   async function indicatorMap(box) {
@@ -51,8 +61,9 @@
     const percent = config.unit === "share";
     const ramp = config.higherIsBetter ? GREENS : REDS;
     const byId = new Map(config.regions.map((r) => [r.id, r]));
-    const edges = classes(config.regions.filter((r) => r.visible).map((r) => r.shown));
-    legend(document.getElementById("choropleth-legend"), edges, ramp, percent);
+    const bins = classes(config.regions.filter((r) => r.visible).map((r) => r.shown));
+    const edges = bins.edges;
+    legend(document.getElementById("choropleth-legend"), bins, ramp, percent);
     const map = L.map(box, { zoomSnap: 0.25, attributionControl: false }).setView([48, 67], 4);
     box.leafletMap = map;
     const response = await fetch(config.boundaries, { headers: { Accept: "application/json" } });
