@@ -160,6 +160,10 @@ def _row(entry: Any, index: int, known_agencies: set[str], regions: set[str]) ->
         number = _number(value, f"{where}: targets: {slug}")
         if number is not None:
             targets[slug] = number
+    for name, target in [("national_target", fields["national_target"]), *targets.items()]:
+        refusal = services.share_target_refusal(indicator, target)
+        if refusal:
+            raise PlanFileError(f"{where}: {name}: {refusal}")
     return _Row(fields, [str(c) for c in co_executors], targets)
 
 

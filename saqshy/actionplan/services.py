@@ -49,6 +49,22 @@ def check_indicator(code: str, *, current: str = "") -> None:
         raise ValidationError({"indicator_code": [_("No installed app computes this indicator.")]})
 
 
+def share_target_refusal(code: str, target: float | None) -> str:
+    """Why ``target`` cannot be the target of indicator ``code`` (a share is a percent, so at
+    most 100), or ''."""
+    if target is None or not (0 <= target <= 100):
+        found = [ind for ind in registry_indicators() if ind.code == code]
+        if target is not None and found and found[0].unit == "share":
+            return _("This indicator is a share: its target is a percent from 0 to 100.")
+    return ""
+
+
+def _check_target(code: str, target: float | None) -> None:
+    refusal = share_target_refusal(code, target)
+    if refusal:
+        raise ValidationError({"national_target": [refusal]})
+
+
 def create_measure(
     *,
     acting_user: Any,
@@ -58,6 +74,7 @@ def create_measure(
 ) -> Measure:
     if check_registry:
         check_indicator(fields.get("indicator_code", ""))
+    _check_target(fields.get("indicator_code", ""), fields.get("national_target"))
     with transaction.atomic():
         measure = core_services.create(
             acting_user=acting_user, instance=Measure(**fields), payload=_payload
@@ -88,6 +105,10 @@ def update_measure(
         raise ValueError(f"not editable: {sorted(unknown)}")
     if check_registry and "indicator_code" in changes:
         check_indicator(changes["indicator_code"], current=measure.indicator_code)
+    _check_target(
+        changes.get("indicator_code", measure.indicator_code),
+        changes.get("national_target", measure.national_target),
+    )
     with transaction.atomic():
         core_services.update(
             acting_user=acting_user,

@@ -70,7 +70,8 @@ def test_targets_from_the_brief() -> None:
     by_indicator = {m["indicator"]: m for m in _plan()["measures"] if m["indicator"]}
     assert by_indicator["venues_inspected"]["national_target"] == 7000
     assert by_indicator["sensors_installed"]["national_target"] == 36000
-    assert by_indicator["events_secured"]["national_target"] == 1000
+    # "more than 1,000 mass events" secured: the share of the season's events, every one.
+    assert by_indicator["events_secured"]["national_target"] == 100
     assert by_indicator["trips_escorted"]["national_target"] == 100
 
 
@@ -124,6 +125,7 @@ def test_a_changed_line_is_updated() -> None:
         (13, "evidence_link", "javascript:alert(1)", ("measure 6.1", "evidence_link")),
         (13, "targets", {"atlantis": 5}, ("measure 6.1", "atlantis")),
         (2, "code", "1.1", ("measure 1.1", "twice")),
+        (2, "national_target", 1000, ("measure 2.1", "national_target", "share")),
     ],
 )
 def test_a_bad_file_is_refused_whole(index: int, field: str, value: Any, words: tuple) -> None:

@@ -3,9 +3,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from saqshy.actionplan import queries
+from saqshy.actionplan import queries, services
 from saqshy.actionplan.tests import helpers
 from saqshy.core.indicators import Figure, local_day
 from saqshy.core.testing.personas import make_personas
@@ -69,6 +70,15 @@ def test_a_share_is_compared_with_a_percent_target() -> None:
         progress = queries.Evaluator(p.analyst_national, DAY).national(measure)
     assert progress.figure == Figure(49, 100)
     assert progress.completion == pytest.approx(49)
+
+
+def test_a_share_target_above_100_percent_is_refused_naming_the_field() -> None:
+    measure = helpers.measure("15.1", indicator_code="trips_escorted", national_target=100)
+    with helpers.fake_indicators(), pytest.raises(ValidationError) as refused:
+        services.update_measure(acting_user=None, measure=measure, national_target=1000)
+    assert "national_target" in refused.value.message_dict
+    measure.refresh_from_db()
+    assert measure.national_target == 100
 
 
 def test_a_regional_reader_sees_their_regions_only_and_no_national_target() -> None:
