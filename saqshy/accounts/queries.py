@@ -11,7 +11,7 @@ from shapely import STRtree
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
-from saqshy.accounts.models import District, Region
+from saqshy.accounts.models import District, Region, Role
 
 
 @dataclass
@@ -123,3 +123,14 @@ def regions_in_scope(user: Any, model: type[Any], action: str = "view") -> Query
     scope = user_scope(user, model, action)
     regions = Region.objects.order_by("name_en")
     return regions if scope.national else regions.filter(pk__in=scope.region_ids)
+
+
+def home_pages(user: Any) -> QuerySet[Any]:
+    """The start pages named by the roles of ``user``'s own grants (reference data), in the
+    order the grants were made."""
+    return (
+        Role.objects.filter(grants__user=user)
+        .exclude(home_page="")
+        .order_by("grants__pk")
+        .values_list("home_page", flat=True)
+    )

@@ -12,8 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from saqshy.accounts import regions, services
-from saqshy.accounts.models import Role
+from saqshy.accounts import queries, regions, services
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -63,13 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
     names a page wins.
     """
     user: Any = request.user
-    # The roles of the user's own grants (reference data), in the order they were granted.
-    pages = (
-        Role.objects.filter(grants__user=user)
-        .exclude(home_page="")
-        .order_by("grants__pk")
-        .values_list("home_page", flat=True)
-    )
+    pages = queries.home_pages(user)
     for page in pages:
         try:
             return HttpResponseRedirect(reverse(page))

@@ -121,7 +121,8 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     agencies: Any = Agency.objects.restrict(request.user, "view").filter(region=None)
     form = MeasureForm(
         request.POST or None,
-        instance=Measure.objects.get(pk=measure.pk),
+        # A second copy: a bound form changes its instance while it validates.
+        instance=_editable(request, pk),
         agencies=agencies.order_by("kind", "name_en"),
         indicators=indicators,
     )

@@ -141,11 +141,12 @@ def _bbox(request: HttpRequest) -> tuple[float, float, float, float] | None:
     return west, south, east, north
 
 
-def _district_centres(ids: list[int]) -> dict[int, tuple[float, float, str]]:
+def _district_centres(user: Any, ids: list[int]) -> dict[int, tuple[float, float, str]]:
     from shapely.geometry import shape
 
     found: dict[int, tuple[float, float, str]] = {}
-    for district in District.objects.filter(pk__in=ids).exclude(boundary=None):
+    districts: QuerySet[District] = District.objects.restrict(user, "view").filter(pk__in=ids)
+    for district in districts.exclude(boundary=None):
         point = shape(district.boundary).representative_point()
         found[district.pk] = (round(point.y, 5), round(point.x, 5), district.display_name)
     return found
@@ -185,7 +186,7 @@ def offline_devices(request: HttpRequest) -> JsonResponse:
         .annotate(n=Count("id"))
         .values_list("district_id", "n")
     )
-    centres = _district_centres(list(counts))
+    centres = _district_centres(request.user, list(counts))
     return JsonResponse(
         {
             "mode": "districts",
