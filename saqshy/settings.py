@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "saqshy.ingest",
     "saqshy.alarms",
     "saqshy.lifelines",
+    "saqshy.roads",
     "saqshy.indicators",
     "saqshy.actionplan",
     "saqshy.reports",

@@ -1,0 +1,1 @@
+"""Public alerts in CAP 1.2: authoring, approval, publication (Atom, XML) and ingest."""

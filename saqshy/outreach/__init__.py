@@ -1,0 +1,1 @@
+"""Outreach: awareness campaigns and parent meetings at schools."""

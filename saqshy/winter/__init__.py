@@ -1,0 +1,1 @@
+"""Winter on the roads: warming points, stranded people and vehicles, standby equipment."""
