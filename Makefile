@@ -14,7 +14,7 @@ DEMO_ENV := DEBUG=false SECRET_KEY="$$(cat $(VAR)/secret_key)" ALLOWED_HOSTS=127
 	SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false SAQSHY_DEMO_HINT=true
 TEST_ENV := DEBUG=true DATABASE_URL="$(DATABASE_URL)"
 
-PO_FILES := $(wildcard saqshy/locale/*/LC_MESSAGES/django.po)
+PO_FILES := $(wildcard saqshy/locale/*/LC_MESSAGES/django.po saqshy/*/locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 STATIC_SOURCES := $(shell find saqshy -path '*/static/*' -type f 2>/dev/null)
 BUNDLE := $(shell find data -type f 2>/dev/null)

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "saqshy.winter",
     "saqshy.alerts",
     "saqshy.outreach",
+    "saqshy.weather",
     "saqshy.indicators",
     "saqshy.actionplan",
     "saqshy.reports",
