@@ -52,6 +52,15 @@ NATIONAL_AGENCIES = [
         "Межведомственная комиссия по профилактике правонарушений",
         "Құқық бұзушылықтың алдын алу жөніндегі ведомствоаралық комиссия",
     ),
+    # The national road authority: it closes and reopens highway segments.
+    DemoAgency(
+        "kazavtozhol",
+        "transport",
+        None,
+        "KazAvtoZhol national company",
+        "НК «КазАвтоЖол»",
+        "«ҚазАвтоЖол» ұлттық компаниясы",
+    ),
 ]
 
 _CITY_AGENCIES = [
@@ -138,6 +147,8 @@ USERS = [
     ),
     DemoUser("head_astana", "Erbol", "Dzhaksybekov", "region-head", "akimat-astana", "astana"),
     DemoUser("secretary", "Asel", "Mukhanova", "commission-secretary", "commission", None),
+    # The road authority's duty officer closes the Astana–Karaganda road on the winter night.
+    DemoUser("roads_duty", "Daniyar", "Utepov", "duty-officer", "kazavtozhol", None),
     DemoUser("duty_almaty", "Aliya", "Nurlanova", "duty-officer", "police-almaty", "almaty"),
     DemoUser("planner_almaty", "Timur", "Kassymov", "planner", "police-almaty", "almaty"),
     DemoUser("inspector_almaty", "Saule", "Akhmetova", "inspector", "des-almaty", "almaty"),
