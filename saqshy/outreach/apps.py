@@ -68,9 +68,7 @@ class OutreachConfig(registry.SaqshyAppConfig):
         pages=(PageUrls("outreach/", "saqshy.outreach.urls"),),
         api="saqshy.outreach.api.urls",
         nav=(
-            NavEntry(
-                _("Outreach"), "outreach:campaigns", 68, ("outreach",), "outreach.campaign"
-            ),
+            NavEntry(_("Outreach"), "outreach:campaigns", 68, ("outreach",), "outreach.campaign"),
         ),
         role_rules={
             "planner": (("*", "outreach.*"),),

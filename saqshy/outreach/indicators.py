@@ -50,9 +50,7 @@ def campaign_reach(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> 
     return {row["region_id"]: Figure(row["n"] or 0) for row in rows}
 
 
-def parent_meetings(
-    ids: Sequence[int], start: dt.datetime, end: dt.datetime
-) -> dict[int, Figure]:
+def parent_meetings(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> dict[int, Figure]:
     """Parent meetings held on the window's days."""
     rows = _held(ids, start, end).values("region_id").annotate(n=Count("id"))
     return {row["region_id"]: Figure(row["n"]) for row in rows}

@@ -31,7 +31,9 @@ def material_errors(materials: Any) -> list[str]:
             or len(link) > 500
             or any(c.isspace() for c in link)
         ):
-            return [gettext("Link %(n)s must be a web address starting with https://.") % {"n": number}]
+            return [
+                gettext("Link %(n)s must be a web address starting with https://.") % {"n": number}
+            ]
     return []
 
 

@@ -105,7 +105,7 @@ def progress(
             rows[district_id] = DistrictProgress(None)
         return rows[district_id]
 
-    school_counts = (
+    school_counts: Any = (
         Facility.objects.restrict(user, "view")
         .filter(region=region, kind=FacilityKind.SCHOOL)
         .order_by()
@@ -115,8 +115,8 @@ def progress(
     for item in school_counts:
         row(item["district_id"]).schools = item["n"]
     held = meetings(user).filter(region=region, held_on__gte=first, held_on__lte=last)
-    met: dict[int | None, set[int]] = defaultdict(set)
-    topics: dict[int | None, Counter[str]] = defaultdict(Counter)
+    met: dict[Any, set[int]] = defaultdict(set)
+    topics: dict[Any, Counter[str]] = defaultdict(Counter)
     for district_id, school_id, attendees, chosen in held.values_list(
         "district_id", "school_id", "attendees", "topics"
     ):
@@ -125,10 +125,10 @@ def progress(
         target.attendees += attendees
         met[district_id].add(school_id)
         topics[district_id].update(set(chosen or []))
-    for district_id, school_ids in met.items():
-        rows[district_id].schools_met = len(school_ids)
-    for district_id, counter in topics.items():
-        rows[district_id].topics = dict(counter)
+    for key, school_ids in met.items():
+        rows[key].schools_met = len(school_ids)
+    for key, counter in topics.items():
+        rows[key].topics = dict(counter)
     total = DistrictProgress(None)
     ran = (
         campaigns(user)

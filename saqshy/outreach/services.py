@@ -186,4 +186,6 @@ def update_meeting(
 def delete_meeting(
     *, acting_user: Any, meeting: ParentMeeting, expected_version: str | None = None
 ) -> None:
-    core_services.delete(acting_user=acting_user, instance=meeting, expected_version=expected_version)
+    core_services.delete(
+        acting_user=acting_user, instance=meeting, expected_version=expected_version
+    )

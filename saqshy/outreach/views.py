@@ -32,8 +32,10 @@ from saqshy.outreach.models import Campaign, ParentMeeting
 
 
 def _districts(regions: Any) -> Any:
-    return District.objects.filter(region__in=regions).select_related("region").order_by(
-        "region__name_en", "name_en"
+    return (
+        District.objects.filter(region__in=regions)
+        .select_related("region")
+        .order_by("region__name_en", "name_en")
     )
 
 
@@ -89,7 +91,11 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     ordered = queryset.order_by("-starts_on", "id")
     if exports.requested(params):
         return exports.export(
-            request, ordered, CAMPAIGN_COLUMNS, model=Campaign, stem="outreach-campaigns",
+            request,
+            ordered,
+            CAMPAIGN_COLUMNS,
+            model=Campaign,
+            stem="outreach-campaigns",
             params=params,
         )
     page = Paginator(ordered, 50).get_page(params.get("page"))
@@ -228,7 +234,11 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     ordered = queryset.order_by("-held_on", "id")
     if exports.requested(params):
         return exports.export(
-            request, ordered, MEETING_COLUMNS, model=ParentMeeting, stem="parent-meetings",
+            request,
+            ordered,
+            MEETING_COLUMNS,
+            model=ParentMeeting,
+            stem="parent-meetings",
             params=params,
         )
     page = Paginator(ordered, 50).get_page(params.get("page"))

@@ -22,10 +22,8 @@ class CampaignSerializer(serializers.ModelSerializer):
     owner: serializers.SlugRelatedField[Agency] = serializers.SlugRelatedField(
         slug_field="code", queryset=Agency.objects.all()
     )
-    districts: serializers.PrimaryKeyRelatedField[District] = (
-        serializers.PrimaryKeyRelatedField(
-            many=True, queryset=District.objects.all(), required=False
-        )
+    districts: serializers.PrimaryKeyRelatedField[District] = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=District.objects.all(), required=False
     )
     materials = serializers.ListField(
         child=serializers.CharField(max_length=500), required=False, max_length=20
@@ -68,11 +66,10 @@ class CampaignSerializer(serializers.ModelSerializer):
         districts = attrs.get("districts")
         if districts is None and current is not None and "region" in attrs:
             districts = list(current.districts.all())
-        if region is not None and districts:
-            if any(d.region_id != region.pk for d in districts):
-                raise serializers.ValidationError(
-                    {"districts": [_("Every district must lie in the region.")]}
-                )
+        if region is not None and districts and any(d.region_id != region.pk for d in districts):
+            raise serializers.ValidationError(
+                {"districts": [_("Every district must lie in the region.")]}
+            )
         starts = attrs.get("starts_on") or (current.starts_on if current else None)
         ends = attrs.get("ends_on") or (current.ends_on if current else None)
         if starts and ends and ends < starts:

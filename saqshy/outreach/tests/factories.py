@@ -19,7 +19,9 @@ def agency(region: Region) -> Agency:
 
 def district(region: Region, slug: str = "centre") -> District:
     found, _ = District.objects.get_or_create(
-        region=region, slug=slug, defaults={"name_en": slug.title(), "name_kk": slug, "name_ru": slug}
+        region=region,
+        slug=slug,
+        defaults={"name_en": slug.title(), "name_kk": slug, "name_ru": slug},
     )
     return found
 

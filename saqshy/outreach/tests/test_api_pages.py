@@ -15,7 +15,7 @@ from saqshy.core.testing.personas import Personas, make_personas
 from saqshy.outreach.models import Campaign, ParentMeeting
 from saqshy.outreach.tests import factories as f
 
-EVIL = "=HYPERLINK(\"http://x\")"
+EVIL = '=HYPERLINK("http://x")'
 
 
 class OutreachApiPagesTests(TestCase):
@@ -25,13 +25,15 @@ class OutreachApiPagesTests(TestCase):
     def setUpTestData(cls) -> None:
         cls.p = p = make_personas()
         cls.esil = f.district(p.astana, "esil")
-        cls.school = f.school(p.astana, district=cls.esil, name="Мектеп-лицей №1", address="Сарайшық 7")
+        cls.school = f.school(
+            p.astana, district=cls.esil, name="Мектеп-лицей №1", address="Сарайшық 7"
+        )
         cls.mine = f.campaign(p.astana, title=EVIL, title_kk="Отшашу ойыншық емес")
         cls.theirs = f.campaign(p.almaty, title="Almaty campaign")
         cls.meeting = f.meeting(cls.school, held_by=EVIL)
         cls.their_meeting = f.meeting(f.school(p.almaty))
 
-    def api(self, user) -> APIClient:  # type: ignore[no-untyped-def]
+    def api(self, user) -> APIClient:
         client = APIClient()
         client.force_authenticate(user)
         return client
@@ -49,30 +51,47 @@ class OutreachApiPagesTests(TestCase):
         client = self.api(self.p.planner_astana)
         bad = client.post(
             "/api/outreach/campaigns/",
-            {"title": "x", "topic": "snow", "region": "astana", "starts_on": "2026-12-20",
-             "ends_on": "2026-12-01", "owner": "akimat-astana", "channel": "tv",
-             "audience": "parents"},
+            {
+                "title": "x",
+                "topic": "snow",
+                "region": "astana",
+                "starts_on": "2026-12-20",
+                "ends_on": "2026-12-01",
+                "owner": "akimat-astana",
+                "channel": "tv",
+                "audience": "parents",
+            },
             format="json",
         )
         assert bad.status_code == 400
         assert "topic" in bad.json()
         body = {
-            "title": "Қыс қауіпсіздігі", "topic": "cold", "channel": "radio",
-            "audience": "public", "region": "astana", "districts": [self.esil.pk],
-            "starts_on": "2026-12-20", "ends_on": "2027-01-10", "planned_reach": 300,
-            "owner": "akimat-astana", "materials": ["https://example.kz/poster.pdf"],
+            "title": "Қыс қауіпсіздігі",
+            "topic": "cold",
+            "channel": "radio",
+            "audience": "public",
+            "region": "astana",
+            "districts": [self.esil.pk],
+            "starts_on": "2026-12-20",
+            "ends_on": "2027-01-10",
+            "planned_reach": 300,
+            "owner": "akimat-astana",
+            "materials": ["https://example.kz/poster.pdf"],
         }
-        first = client.post("/api/outreach/campaigns/", body, format="json",
-                            HTTP_IDEMPOTENCY_KEY="k-1")
+        first = client.post(
+            "/api/outreach/campaigns/", body, format="json", HTTP_IDEMPOTENCY_KEY="k-1"
+        )
         assert first.status_code == 201, first.content
-        again = client.post("/api/outreach/campaigns/", body, format="json",
-                            HTTP_IDEMPOTENCY_KEY="k-1")
+        again = client.post(
+            "/api/outreach/campaigns/", body, format="json", HTTP_IDEMPOTENCY_KEY="k-1"
+        )
         assert again.json()["id"] == first.json()["id"]
         assert Campaign.objects.filter(region=self.p.astana).count() == 2
         nul = client.post("/api/outreach/campaigns/", {**body, "title": "a\x00b"}, format="json")
         assert nul.status_code == 400 and "title" in nul.json()
         elsewhere = client.post(
-            "/api/outreach/campaigns/", {**body, "region": "almaty", "districts": []},
+            "/api/outreach/campaigns/",
+            {**body, "region": "almaty", "districts": []},
             format="json",
         )
         assert elsewhere.status_code == 403
@@ -96,8 +115,13 @@ class OutreachApiPagesTests(TestCase):
         client = self.api(self.p.planner_astana)
         made = client.post(
             "/api/outreach/meetings/",
-            {"school": self.school.pk, "held_on": "2026-12-19", "attendees": 40,
-             "topics": ["ice", "cold"], "held_by": "Police inspector A. Seitkali"},
+            {
+                "school": self.school.pk,
+                "held_on": "2026-12-19",
+                "attendees": 40,
+                "topics": ["ice", "cold"],
+                "held_by": "Police inspector A. Seitkali",
+            },
             format="json",
         )
         assert made.status_code == 201, made.content
@@ -106,7 +130,7 @@ class OutreachApiPagesTests(TestCase):
 
     def test_exports_are_scoped_and_neutralised(self) -> None:
         self.client.force_login(self.p.planner_astana)
-        for name, model in (("outreach:campaigns", Campaign), ("outreach:meetings", ParentMeeting)):
+        for name in ("outreach:campaigns", "outreach:meetings"):
             for query in ({}, {"region": "almaty"}):
                 response = self.client.get(reverse(name), {**query, "format": "xlsx"})
                 sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
@@ -164,8 +188,13 @@ class OutreachApiPagesTests(TestCase):
         self.client.force_login(self.p.planner_astana)
         response = self.client.post(
             reverse("outreach:meeting-create"),
-            {"school": self.school.pk, "held_on": "2026-12-22", "attendees": "18",
-             "topics": ["ice", "supervision"], "grade": "5 «Ә»"},
+            {
+                "school": self.school.pk,
+                "held_on": "2026-12-22",
+                "attendees": "18",
+                "topics": ["ice", "supervision"],
+                "grade": "5 «Ә»",
+            },
         )
         assert response.status_code == 302
         made = ParentMeeting.objects.latest("pk")
@@ -174,5 +203,7 @@ class OutreachApiPagesTests(TestCase):
             reverse("outreach:campaign-reach", args=[self.mine.pk]), {"reached": "777"}
         )
         assert Campaign.objects.get(pk=self.mine.pk).reached == 777
-        response = self.client.post(reverse("outreach:campaign-move", args=[self.mine.pk, "finish"]))
+        response = self.client.post(
+            reverse("outreach:campaign-move", args=[self.mine.pk, "finish"])
+        )
         assert Campaign.objects.get(pk=self.mine.pk).status == "finished"

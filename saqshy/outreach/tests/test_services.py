@@ -17,7 +17,7 @@ from saqshy.outreach.tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
-def _fields(region, **extra):  # type: ignore[no-untyped-def]
+def _fields(region, **extra):
     return {
         "title": "Жұқа мұз",
         "topic": "ice",
