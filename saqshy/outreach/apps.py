@@ -70,6 +70,12 @@ class OutreachConfig(registry.SaqshyAppConfig):
         nav=(
             NavEntry(_("Outreach"), "outreach:campaigns", 68, ("outreach",), "outreach.campaign"),
         ),
+        schema_enums={
+            "OutreachTopicEnum": "saqshy.outreach.choices.TOPICS",
+            "OutreachChannelEnum": "saqshy.outreach.choices.CHANNELS",
+            "OutreachAudienceEnum": "saqshy.outreach.choices.AUDIENCES",
+            "OutreachCampaignStatusEnum": "saqshy.outreach.choices.CAMPAIGN_STATUSES",
+        },
         role_rules={
             "planner": (("*", "outreach.*"),),
             "region-coordinator": (("*", "outreach.*"),),

@@ -81,3 +81,9 @@ class CampaignStatus(ChoiceSet):
     }
     # A campaign that has started counts as running on the days of its period.
     STARTED = (RUNNING, FINISHED)
+
+
+TOPICS = Topic.choices()
+CHANNELS = Channel.choices()
+AUDIENCES = Audience.choices()
+CAMPAIGN_STATUSES = CampaignStatus.choices()

@@ -12,7 +12,7 @@ from saqshy.outreach.choices import Topic
 from saqshy.outreach.models import Campaign, ParentMeeting, material_errors
 
 
-class CampaignSerializer(serializers.ModelSerializer):
+class OutreachCampaignSerializer(serializers.ModelSerializer):
     """A campaign; its region and agencies by slug/code, districts by id. ``status`` is
     read-only here (``start``, ``finish`` and ``resume`` move it)."""
 

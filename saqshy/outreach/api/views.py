@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from saqshy.core.api.viewsets import ScopedModelViewSet
 from saqshy.outreach import services
 from saqshy.outreach.api.serializers import (
-    CampaignSerializer,
+    OutreachCampaignSerializer,
     ParentMeetingSerializer,
     ReachSerializer,
 )
@@ -25,7 +25,7 @@ class CampaignViewSet(ScopedModelViewSet):
     ``start/``, ``finish/`` and ``resume/`` move the status (409 when it does not allow)."""
 
     queryset = Campaign.objects.select_related("region", "owner").prefetch_related("districts")
-    serializer_class = CampaignSerializer
+    serializer_class = OutreachCampaignSerializer
     filterset_class = CampaignFilterSet
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     scoped_actions = {"reach": "change", "start": "change", "finish": "change", "resume": "change"}
@@ -47,7 +47,7 @@ class CampaignViewSet(ScopedModelViewSet):
     def _respond(self, campaign: Campaign) -> Response:
         return Response(self.get_serializer(self._fresh(campaign)).data)
 
-    @extend_schema(request=ReachSerializer, responses=CampaignSerializer)
+    @extend_schema(request=ReachSerializer, responses=OutreachCampaignSerializer)
     @action(detail=True, methods=["post"])
     def reach(self, request: Request, pk: str | None = None) -> Response:
         body = ReachSerializer(data=request.data)
@@ -65,17 +65,17 @@ class CampaignViewSet(ScopedModelViewSet):
         )
         return self._respond(campaign)
 
-    @extend_schema(request=None, responses={200: CampaignSerializer, 409: _CONFLICT})
+    @extend_schema(request=None, responses={200: OutreachCampaignSerializer, 409: _CONFLICT})
     @action(detail=True, methods=["post"])
     def start(self, request: Request, pk: str | None = None) -> Response:
         return self._move("start")
 
-    @extend_schema(request=None, responses={200: CampaignSerializer, 409: _CONFLICT})
+    @extend_schema(request=None, responses={200: OutreachCampaignSerializer, 409: _CONFLICT})
     @action(detail=True, methods=["post"])
     def finish(self, request: Request, pk: str | None = None) -> Response:
         return self._move("finish")
 
-    @extend_schema(request=None, responses={200: CampaignSerializer, 409: _CONFLICT})
+    @extend_schema(request=None, responses={200: OutreachCampaignSerializer, 409: _CONFLICT})
     @action(detail=True, methods=["post"])
     def resume(self, request: Request, pk: str | None = None) -> Response:
         return self._move("resume")
