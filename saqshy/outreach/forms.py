@@ -69,6 +69,8 @@ class CampaignForm(_ServiceFields):
         fields["region"].queryset = regions
         fields["districts"].queryset = districts
         fields["districts"].required = False
+        if len({district.region_id for district in districts}) > 1:
+            fields["districts"].label_from_instance = lambda d: f"{d} ({d.region})"
         fields["owner"].queryset = agencies
         if self.instance.pk:
             self.initial["materials"] = "\n".join(self.instance.materials or [])

@@ -163,3 +163,31 @@ def progress(
 def reach_totals(queryset: QuerySet[Campaign]) -> dict[str, int]:
     found = queryset.order_by().aggregate(planned=Sum("planned_reach"), reached=Sum("reached"))
     return {key: value or 0 for key, value in found.items()}
+
+
+def public_campaigns(
+    region: Region | None = None, *, today: dt.date | None = None, limit: int = 20
+) -> list[dict[str, Any]]:
+    """Holiday-safety campaigns running today, for the public page (no login): title in the
+    active language, topic, period and the material links. Nothing internal: no reach, notes,
+    owner or audience figures. ``region`` None: every region's."""
+    from django.utils import timezone
+
+    day = today or timezone.localdate()
+    found = Campaign.objects.filter(
+        status=CampaignStatus.RUNNING, starts_on__lte=day, ends_on__gte=day
+    ).select_related("region")
+    if region is not None:
+        found = found.filter(region=region)
+    return [
+        {
+            "title": campaign.display_title,
+            "topic": campaign.topic,
+            "topic_label": str(Topic.label(campaign.topic)),
+            "region": str(campaign.region),
+            "starts_on": campaign.starts_on,
+            "ends_on": campaign.ends_on,
+            "materials": list(campaign.materials or []),
+        }
+        for campaign in found.order_by("ends_on", "id")[:limit]
+    ]

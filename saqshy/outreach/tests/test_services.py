@@ -112,3 +112,29 @@ def test_a_meetings_region_and_district_follow_the_school() -> None:
             attendees=3,
             topics=["ice"],
         )
+
+
+def test_public_campaigns_show_only_running_ones_and_nothing_internal() -> None:
+    from django.utils import translation
+
+    from saqshy.outreach.queries import public_campaigns
+
+    p = make_personas()
+    day = dt.date(2026, 12, 20)
+    f.campaign(p.astana, title="Ice", title_kk="Мұз", topic="ice", notes="internal")
+    f.campaign(p.astana, title="Planned", status="planned")
+    f.campaign(p.astana, title="Over", ends_on=dt.date(2026, 12, 19))
+    f.campaign(p.almaty, title="Almaty")
+    with translation.override("kk"):
+        shown = public_campaigns(p.astana, today=day)
+    assert [row["title"] for row in shown] == ["Мұз"]
+    assert set(shown[0]) == {
+        "title",
+        "topic",
+        "topic_label",
+        "region",
+        "starts_on",
+        "ends_on",
+        "materials",
+    }
+    assert len(public_campaigns(today=day)) == 2
