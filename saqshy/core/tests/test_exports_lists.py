@@ -44,6 +44,9 @@ from saqshy.inspections.tests.factories import (
 )
 from saqshy.lifelines.models import Outage, UtilitySite
 from saqshy.lifelines.tests.factories import make_site
+from saqshy.outreach.models import Campaign as OutreachCampaign
+from saqshy.outreach.models import ParentMeeting
+from saqshy.outreach.tests import factories as outreach
 from saqshy.prevention.models import Campaign
 from saqshy.pyrotechnics.models import Outlet, Raid, Seizure
 from saqshy.pyrotechnics.tests.factories import OutletFactory, RaidFactory, SeizureFactory
@@ -186,6 +189,20 @@ SPECS = [
         "lifelines:sites",
         UtilitySite,
         lambda r, t: make_site(r, n=next(_n)),
+    ),
+    Spec(
+        "outreach-campaigns",
+        "outreach:campaigns",
+        OutreachCampaign,
+        lambda r, t: outreach.campaign(r, title=t),
+        "Campaign",
+    ),
+    Spec(
+        "parent-meetings",
+        "outreach:meetings",
+        ParentMeeting,
+        lambda r, t: outreach.meeting(outreach.school(r), held_by=t),
+        "Held by",
     ),
 ]
 

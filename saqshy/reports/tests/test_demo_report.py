@@ -42,11 +42,14 @@ from saqshy.demo.trips import load_trips
 from saqshy.demo.units import load_units
 from saqshy.duty.models import Post, PostNeed, Readiness, Shift
 from saqshy.equipment.models import EquipmentCheck, HydrantCheck
+from saqshy.facilities.models import Facility
 from saqshy.gatherings import gates
 from saqshy.gatherings.models import Gathering
 from saqshy.incidents.models import Incident
 from saqshy.inspections.models import Briefing, Drill, Inspection, Violation
 from saqshy.lifelines.models import Outage
+from saqshy.outreach.models import Campaign as OutreachCampaign
+from saqshy.outreach.models import ParentMeeting
 from saqshy.pyrotechnics.models import Raid, SeizureLine
 from saqshy.reports import filling
 from saqshy.reports.models import DailyReport
@@ -334,7 +337,31 @@ DIRECT: dict[str, Callable[[DailyReport], dict[str, float | None]]] = {
             region=r.region, started__gte=r.window_start, started__lt=r.window_end
         ).count()
     ),
+    "campaigns_running": lambda r: _count(_outreach_running(r).count()),
+    "campaign_reach": lambda r: _count(_outreach_running(r).aggregate(n=Sum("reached"))["n"] or 0),
+    "parent_meetings": lambda r: _count(_meetings_held(r).count()),
+    "parent_meeting_attendees": lambda r: _count(
+        _meetings_held(r).aggregate(n=Sum("attendees"))["n"] or 0
+    ),
+    "schools_with_parent_meeting_share": lambda r: _share(
+        _meetings_held(r).values("school").distinct().count(),
+        Facility.objects.filter(region=r.region, kind="school").count(),
+    ),
 }
+
+
+def _outreach_running(r: DailyReport) -> Any:
+    return OutreachCampaign.objects.filter(
+        region=r.region,
+        status__in=["running", "finished"],
+        starts_on__lte=_last_day(r),
+        ends_on__gte=_last_day(r),
+    )
+
+
+def _meetings_held(r: DailyReport) -> Any:
+    return ParentMeeting.objects.filter(region=r.region, held_on=_last_day(r))
+
 
 # What the demo has in the window 31.12 08:00 → 01.01 08:00 (the seeded data decide the exact
 # numbers; the direct counts above check them). Zero by construction of the demo:
@@ -355,6 +382,11 @@ ZERO = {
     "trips_escorted",
     "home_alarms",
     "outages",
+    # outreach: the demo report's scenario loads no campaigns or parent meetings.
+    "campaigns_running",
+    "campaign_reach",
+    "parent_meetings",
+    "parent_meeting_attendees",
 }
 
 
@@ -365,7 +397,7 @@ def test_every_figure_of_the_morning_report_equals_a_direct_count(demo: DailyRep
     assert report.submitted_by.username == "coordinator_astana"
     codes = [ind.code for ind in indicators.registry_indicators()]
     assert sorted(report.figures) == sorted(codes)
-    assert len(codes) == 24
+    assert len(codes) == 24 + 5  # + outreach
     assert set(DIRECT) == set(codes), set(DIRECT) ^ set(codes)
     expected = {}
     for code in codes:
