@@ -1,0 +1,5 @@
+from typing import Any
+
+
+def layer_config(user: Any, region: Any) -> dict[str, Any]:
+    return {}
