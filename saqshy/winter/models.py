@@ -97,12 +97,12 @@ class WarmingPoint(BaseModel):
 
     def clean(self) -> None:
         errors: dict[str, list[Any]] = {}
-        if self.capacity is not None and self.occupancy is not None:
-            if self.occupancy > self.capacity:
-                errors["occupancy"] = [
-                    _("A point for %(capacity)s people cannot hold %(occupancy)s.")
-                    % {"capacity": self.capacity, "occupancy": self.occupancy}
-                ]
+        known = self.capacity is not None and self.occupancy is not None
+        if known and self.occupancy > self.capacity:
+            errors["occupancy"] = [
+                _("A point for %(capacity)s people cannot hold %(occupancy)s.")
+                % {"capacity": self.capacity, "occupancy": self.occupancy}
+            ]
         if not self.open_24h and (self.opens_at is None or self.closes_at is None):
             errors["opens_at"] = [_("Give the opening and closing times, or open it 24/7.")]
         if errors:

@@ -157,6 +157,64 @@ def locate_segment(lat: float, lon: float) -> Segment | None:
     return Segment.objects.filter(pk=net.locate(lat, lon).edge).first()
 
 
+# --- the situation map ------------------------------------------------------------------------
+
+
+def map_features(user: Any) -> dict[str, list[dict[str, Any]]]:
+    """What the map's winter layer draws, each kind cut to ``user``'s view grants: warming
+    points (free places), open stranded reports (people, children, status; no phone) and the
+    units on standby now."""
+    from django.utils import timezone
+
+    from saqshy.winter.models import StrandedReport
+
+    points = [
+        {
+            "id": p.pk,
+            "lat": p.lat,
+            "lon": p.lon,
+            "name": p.name,
+            "address": p.address,
+            "capacity": p.capacity,
+            "free_places": p.free_places,
+            "is_open": p.is_open,
+            "colour": p.colour,
+        }
+        for p in WarmingPoint.objects.restrict(user, "view")
+    ]
+    stranded = [
+        {
+            "id": r.pk,
+            "lat": r.lat,
+            "lon": r.lon,
+            "location": r.location,
+            "people": r.people,
+            "children": r.children,
+            "status": r.status,
+            "status_label": str(r.get_status_display()),
+            "colour": r.colour,
+            "point": r.point.name if r.point_id else "",
+        }
+        for r in StrandedReport.objects.restrict(user, "view")
+        .filter(status__in=("reported", "assigned", "evacuating"))
+        .select_related("point")
+    ]
+    standby = [
+        {
+            "id": s.pk,
+            "lat": s.lat,
+            "lon": s.lon,
+            "call_sign": s.unit.call_sign,
+            "equipment": str(s.get_equipment_type_display()),
+            "readiness": str(s.get_readiness_display()),
+            "base": s.base_name,
+            "colour": s.colour,
+        }
+        for s in standing_by(timezone.now()).restrict(user, "view").select_related("unit")
+    ]
+    return {"points": points, "stranded": stranded, "standby": standby}
+
+
 # --- the public page --------------------------------------------------------------------------
 
 

@@ -68,7 +68,7 @@ def test_nearest_point_by_road_time_skips_full_and_closed_points(world) -> None:
 
 
 def test_a_closed_road_changes_the_nearest_point(world) -> None:
-    region, roads, south, east = world
+    _region, roads, south, east = world
     # Just east of Astana, on the road to the east junction.
     here = (51.131, 71.46)
     before = {n.point: n for n in queries.nearest_points(*here, people=1)}
@@ -81,7 +81,7 @@ def test_a_closed_road_changes_the_nearest_point(world) -> None:
 
 
 def test_a_point_off_the_network_is_timed_along_the_straight_line(world) -> None:
-    region, roads, south, east = world
+    region, _roads, south, _east = world
     far = make_point(region, "Steppe farm", 52.4, 70.1)
     found = {n.point: n for n in queries.nearest_points(*BUS, people=1, limit=10)}
     assert found[far].by_road is False and found[far].note
@@ -104,7 +104,7 @@ def test_occupancy_is_bounded_and_audited(world) -> None:
 
 
 def test_stranded_report_creates_the_incident_and_proposes_a_point(world) -> None:
-    _region, roads, south, _east = world
+    _region, roads, _south, _east = world
     report = services.report_stranded(
         acting_user=None,
         location="M-36, 20 km south of Astana",
