@@ -168,6 +168,7 @@ def map_features(user: Any) -> dict[str, list[dict[str, Any]]]:
 
     from saqshy.winter.models import StrandedReport
 
+    visible: Any = WarmingPoint.objects.restrict(user, "view")
     points = [
         {
             "id": p.pk,
@@ -180,8 +181,13 @@ def map_features(user: Any) -> dict[str, list[dict[str, Any]]]:
             "is_open": p.is_open,
             "colour": p.colour,
         }
-        for p in WarmingPoint.objects.restrict(user, "view")
+        for p in visible
     ]
+    open_reports: Any = (
+        StrandedReport.objects.restrict(user, "view")
+        .filter(status__in=("reported", "assigned", "evacuating"))
+        .select_related("point")
+    )
     stranded = [
         {
             "id": r.pk,
@@ -195,10 +201,9 @@ def map_features(user: Any) -> dict[str, list[dict[str, Any]]]:
             "colour": r.colour,
             "point": r.point.name if r.point_id else "",
         }
-        for r in StrandedReport.objects.restrict(user, "view")
-        .filter(status__in=("reported", "assigned", "evacuating"))
-        .select_related("point")
+        for r in open_reports
     ]
+    on_duty: Any = standing_by(timezone.now()).restrict(user, "view").select_related("unit")
     standby = [
         {
             "id": s.pk,
@@ -210,7 +215,7 @@ def map_features(user: Any) -> dict[str, list[dict[str, Any]]]:
             "base": s.base_name,
             "colour": s.colour,
         }
-        for s in standing_by(timezone.now()).restrict(user, "view").select_related("unit")
+        for s in on_duty
     ]
     return {"points": points, "stranded": stranded, "standby": standby}
 

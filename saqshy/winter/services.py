@@ -171,8 +171,9 @@ def set_occupancy(
 
 
 def _note(acting_user: Any, report: StrandedReport, text: str) -> None:
-    if report.incident_id is not None:
-        incident_services.add_note(acting_user=acting_user, incident=report.incident, text=text)
+    incident = report.incident
+    if incident is not None:
+        incident_services.add_note(acting_user=acting_user, incident=incident, text=text)
 
 
 def report_stranded(
@@ -341,7 +342,9 @@ def complete_evacuation(
             expected_version=expected_version,
             payload=report_payload,
         )
-        point = WarmingPoint.objects.get(pk=report.point_id)
+        point = report.point
+        if point is None:
+            raise ValidationError({"point": [_("Choose a warming point.")]})
         locked = versioning.lock(point)
         if locked.occupancy + report.people > locked.capacity:
             raise ValidationError(

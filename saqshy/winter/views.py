@@ -121,7 +121,8 @@ def stranded_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     version = request.POST.get("version") or None
     try:
         if step == "assign":
-            point = WarmingPoint.objects.filter(pk=_int(request.POST.get("point"))).first()
+            chosen = _int(request.POST.get("point"))
+            point = WarmingPoint.objects.filter(pk=chosen).first() if chosen else None
             if point is None:
                 raise ValidationError({"point": [_("Choose a warming point.")]})
             services.assign_point(

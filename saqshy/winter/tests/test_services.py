@@ -116,7 +116,7 @@ def test_stranded_report_creates_the_incident_and_proposes_a_point(world) -> Non
         reporter_phone="+7 701 111 22 33",
     )
     assert report.segment == roads["1-2"]
-    incident = Incident.objects.get(pk=report.incident_id)
+    incident = report.incident
     assert incident.type.code == "stranded"
     assert incident.status == IncidentStatus.NEW
     journal = " ".join(incident.journal.values_list("text", flat=True))
@@ -144,7 +144,8 @@ def test_evacuation_to_completion_updates_the_occupancy(world) -> None:
     services.close_report(acting_user=None, report=report)
     report.refresh_from_db()
     assert report.status == StrandedStatus.CLOSED
-    assert Incident.objects.get(pk=report.incident_id).status == IncidentStatus.CLOSED
+    assert report.incident is not None
+    assert Incident.objects.get(pk=report.incident.pk).status == IncidentStatus.CLOSED
 
 
 def test_children_cannot_outnumber_people(world) -> None:
