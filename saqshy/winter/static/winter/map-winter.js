@@ -21,7 +21,7 @@
     const places = p.is_open
       ? `${Number(p.free_places)} / ${Number(p.capacity)} ${escapeHtml(words.free || "")}`
       : escapeHtml(words.closed || "");
-    L.circleMarker([p.lat, p.lon], { radius: 8, color: "#fff", weight: 2, fillColor: p.colour, fillOpacity: 0.95, pane: base.pane("places") })
+    L.circleMarker([p.lat, p.lon], { radius: 8, color: "#fff", weight: 2, fillColor: p.colour, fillOpacity: 0.95, keyboard: false, pane: base.pane("places") })
       .bindTooltip(`${escapeHtml(p.name)}: ${places}`)
       .bindPopup(() => `<strong>${escapeHtml(p.name)}</strong><br>${escapeHtml(p.address)}<br>${places}` + link(`/winter/points/${Number(p.id)}/`))
       .addTo(layers.points);
@@ -29,7 +29,7 @@
 
   function stranded(r) {
     const who = `${Number(r.people)} ${escapeHtml(words.people || "")}, ${Number(r.children)} ${escapeHtml(words.children || "")}`;
-    L.circleMarker([r.lat, r.lon], { radius: 9, color: "#000", weight: 2, fillColor: r.colour, fillOpacity: 0.95, pane: base.pane("places") })
+    L.circleMarker([r.lat, r.lon], { radius: 9, color: "#000", weight: 2, fillColor: r.colour, fillOpacity: 0.95, keyboard: false, pane: base.pane("places") })
       .bindTooltip(`${escapeHtml(r.location)}: ${who}`)
       .bindPopup(() => `<strong>${escapeHtml(r.location)}</strong><br>${who}<br>${escapeHtml(r.status_label)}` +
         (r.point ? `<br>${escapeHtml(words.sentTo || "")}: ${escapeHtml(r.point)}` : "") + link(`/winter/stranded/${Number(r.id)}/`))
@@ -37,7 +37,7 @@
   }
 
   function standby(s) {
-    L.circleMarker([s.lat, s.lon], { radius: 6, color: "#fff", weight: 1.5, fillColor: s.colour, fillOpacity: 0.9, pane: base.pane("places") })
+    L.circleMarker([s.lat, s.lon], { radius: 6, color: "#fff", weight: 1.5, fillColor: s.colour, fillOpacity: 0.9, keyboard: false, pane: base.pane("places") })
       .bindTooltip(`${escapeHtml(s.call_sign)} · ${escapeHtml(s.equipment)}`)
       .bindPopup(() => `<strong>${escapeHtml(s.call_sign)}</strong><br>${escapeHtml(s.equipment)} · ${escapeHtml(s.readiness)}<br>${escapeHtml(words.base || "")}: ${escapeHtml(s.base)}`)
       .addTo(layers.standby);
