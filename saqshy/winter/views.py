@@ -14,11 +14,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from saqshy.accounts.regions import list_context, list_params
-from saqshy.core import versioning
+from saqshy.core import exports, versioning
 from saqshy.core.exceptions import Conflict
+from saqshy.core.exports import Column
 from saqshy.core.scoping import user_scope
 from saqshy.winter import queries, services
 from saqshy.winter.choices import StrandedStatus
@@ -32,6 +34,51 @@ from saqshy.winter.models import Standby, StrandedReport, WarmingPoint
 
 PAGE_SIZE = 50
 STEPS = ("assign", "start", "complete", "close")
+
+# The caller's phone is never exported.
+STRANDED_COLUMNS = [
+    Column("#", lambda r: r.pk),
+    Column(gettext_lazy("Where"), lambda r: r.location),
+    Column(gettext_lazy("Region"), lambda r: r.region.display_name),
+    Column(gettext_lazy("Road"), lambda r: r.segment.title if r.segment_id else ""),
+    Column(gettext_lazy("People"), lambda r: r.people),
+    Column(gettext_lazy("Of them children"), lambda r: r.children),
+    Column(gettext_lazy("Vehicles"), lambda r: r.vehicles),
+    Column(gettext_lazy("Vehicle kind"), lambda r: r.get_vehicle_kind_display()),
+    Column(gettext_lazy("Fuel left"), lambda r: r.get_fuel_left_display()),
+    Column(gettext_lazy("Medical needs"), lambda r: r.medical_needs),
+    Column(gettext_lazy("Reported at"), lambda r: r.reported_at),
+    Column(gettext_lazy("Status"), lambda r: r.get_status_display()),
+    Column(gettext_lazy("Warming point"), lambda r: r.point.name if r.point_id else ""),
+    Column(gettext_lazy("Evacuated"), lambda r: r.evacuated_at),
+]
+
+POINT_COLUMNS = [
+    Column("#", lambda p: p.pk),
+    Column(gettext_lazy("Warming point"), lambda p: p.name),
+    Column(gettext_lazy("Address"), lambda p: p.address),
+    Column(gettext_lazy("Region"), lambda p: p.region.display_name),
+    Column(gettext_lazy("Capacity"), lambda p: p.capacity),
+    Column(gettext_lazy("People in it now"), lambda p: p.occupancy),
+    Column(gettext_lazy("Free places"), lambda p: p.free_places),
+    Column(gettext_lazy("Services"), lambda p: ", ".join(p.services)),
+    Column(gettext_lazy("Staff on duty"), lambda p: p.staff_on_duty),
+    Column(gettext_lazy("Hours"), lambda p: p.hours),
+    Column(gettext_lazy("Contact phone"), lambda p: p.phone),
+    Column(gettext_lazy("Open"), lambda p: p.is_open),
+]
+
+STANDBY_COLUMNS = [
+    Column("#", lambda s: s.pk),
+    Column(gettext_lazy("Unit"), lambda s: s.unit.call_sign),
+    Column(gettext_lazy("Equipment"), lambda s: s.get_equipment_type_display()),
+    Column(gettext_lazy("Region"), lambda s: s.region.display_name),
+    Column(gettext_lazy("Road"), lambda s: s.segment.title if s.segment_id else ""),
+    Column(gettext_lazy("Readiness"), lambda s: s.get_readiness_display()),
+    Column(gettext_lazy("Base"), lambda s: s.base_name),
+    Column(gettext_lazy("From"), lambda s: s.starts_at),
+    Column(gettext_lazy("Until"), lambda s: s.ends_at),
+]
 
 
 def _errors(error: ValidationError) -> str:
@@ -63,6 +110,10 @@ def stranded_list(request: HttpRequest) -> HttpResponse:
             "region", "point", "segment"
         ),
     ).qs
+    if request.method != "POST" and exports.requested(params):
+        return exports.export(
+            request, rows, STRANDED_COLUMNS, model=StrandedReport, stem="stranded", params=params
+        )
     page = Paginator(rows, PAGE_SIZE).get_page(params.get("page"))
     return render(
         request,
@@ -168,6 +219,10 @@ def point_list(request: HttpRequest) -> HttpResponse:
             "region", "segment", "agency"
         ),
     ).qs
+    if exports.requested(params):
+        return exports.export(
+            request, rows, POINT_COLUMNS, model=WarmingPoint, stem="warming-points", params=params
+        )
     page = Paginator(rows, PAGE_SIZE).get_page(params.get("page"))
     return render(
         request,
@@ -280,6 +335,10 @@ def standby_list(request: HttpRequest) -> HttpResponse:
     shortfalls = [
         s for s in queries.shortfalls(now, region_ids) if not chosen or s.region.slug in chosen
     ]
+    if exports.requested(params):
+        return exports.export(
+            request, rows, STANDBY_COLUMNS, model=Standby, stem="standby", params=params
+        )
     page = Paginator(rows, PAGE_SIZE).get_page(params.get("page"))
     return render(
         request,

@@ -48,7 +48,7 @@ def test_load_winter_is_idempotent_and_sends_the_bus_to_a_point_with_places() ->
     assert report.segment == segment
     # Osakarovka has 23 places for 38 people: the bus goes to Arshaly.
     assert report.status == StrandedStatus.ASSIGNED and report.point == arshaly
-    assert Incident.objects.filter(pk=report.incident_id, type__code="stranded").exists()
+    assert report.incident is not None and report.incident.type.code == "stranded"
     kinds = sorted(s.equipment_type for s in first.standbys)
     assert kinds == sorted([EquipmentType.HELICOPTER, EquipmentType.SNOW_PLOUGH])
     counts = (
