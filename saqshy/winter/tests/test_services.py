@@ -155,3 +155,81 @@ def test_children_cannot_outnumber_people(world) -> None:
         )
     assert "children" in refused.value.message_dict
     assert Incident.objects.count() == 0
+
+
+def test_shortfalls_follow_closures_and_registered_weather_warnings(world) -> None:
+    from saqshy.winter.choices import EquipmentType
+    from saqshy.winter.tests.factories import make_standby
+
+    region, roads, _south, _east = world
+    now = timezone.now()
+    assert queries.shortfalls(now) == []
+    roads["2-4"].number = "M-36"
+    roads["2-4"].save(update_fields=["number", "updated_at"])
+    _close(roads["2-4"])
+    sentences = [s.sentence for s in queries.shortfalls(now)]
+    road = roads["2-4"].title
+    assert sentences == [
+        f"Akmola region: no snow plough on standby for M-36 {road}",
+        f"Akmola region: no tow truck on standby for M-36 {road}",
+        "Akmola region: no helicopter on standby for the region",
+    ]
+    make_standby(region, "PLOUGH-1", EquipmentType.SNOW_PLOUGH, roads["2-4"])
+    make_standby(region, "TOW-ANY", EquipmentType.TOW_TRUCK)  # the whole region
+    make_standby(region, "HELI-1", EquipmentType.HELICOPTER)
+    # A standby that ended does not count.
+    make_standby(
+        region,
+        "PLOUGH-OLD",
+        EquipmentType.SNOW_PLOUGH,
+        roads["1-3"],
+        starts_at=now - dt.timedelta(days=2),
+        ends_at=now - dt.timedelta(days=1),
+    )
+    assert queries.shortfalls(now) == []
+    # A weather warning on another segment (from the weather app, registered) needs its own.
+    warning = queries.WarningFact(region.pk, roads["1-3"].pk, "orange")
+    source = lambda: [warning]  # noqa: E731
+    queries.register_warnings(source)
+    try:
+        missing = [(s.segment, s.equipment_type) for s in queries.shortfalls(now)]
+    finally:
+        queries._WARNING_SOURCES.remove(source)
+    assert missing == [(roads["1-3"], EquipmentType.SNOW_PLOUGH)]
+    assert queries.shortfalls(now, [region.pk + 1000]) == []
+
+
+def test_a_standby_helicopter_must_be_a_helicopter_unit(world) -> None:
+    from saqshy.incidents.choices import UnitKind
+    from saqshy.winter.choices import EquipmentType
+    from saqshy.winter.tests.factories import make_unit
+
+    region, roads, _south, _east = world
+    plough = make_unit(region, "PLOUGH-9", UnitKind.SPECIAL)
+    now = timezone.now()
+    fields = {
+        "region": region,
+        "segment": roads["2-4"],
+        "base_name": "Arshaly depot",
+        "lat": 50.85,
+        "lon": 72.17,
+        "starts_at": now,
+        "ends_at": now + dt.timedelta(hours=8),
+    }
+    with pytest.raises(ValidationError) as refused:
+        services.create_standby(
+            acting_user=None, unit=plough, equipment_type=EquipmentType.HELICOPTER, **fields
+        )
+    assert "equipment_type" in refused.value.message_dict
+    with pytest.raises(ValidationError) as backwards:
+        services.create_standby(
+            acting_user=None,
+            unit=plough,
+            equipment_type=EquipmentType.SNOW_PLOUGH,
+            **{**fields, "ends_at": now - dt.timedelta(hours=1)},
+        )
+    assert "ends_at" in backwards.value.message_dict
+    made = services.create_standby(
+        acting_user=None, unit=plough, equipment_type=EquipmentType.SNOW_PLOUGH, **fields
+    )
+    assert made.pk and made.readiness == "immediate"
