@@ -335,6 +335,35 @@ DEFAULT_NORMS: dict[str, tuple[float, str, str, str]] = {
         "cell among the sites of its kind)",
         "assumption; set per region",
     ),
+    # Winter on the roads (issue 13): warming points and standby for bad weather.
+    "winter_offroad_speed_kmh": (
+        40,
+        "km/h",
+        "Nearest warming point: assumed speed along the straight line when the place or the "
+        "point is off the highway network",
+        "assumption: winter driving on local roads; set per region",
+    ),
+    "winter_standby_ploughs_per_closed_segment": (
+        1,
+        "units",
+        "Standby: snow ploughs needed for each closed or restricted segment, or one under a "
+        "weather warning",
+        "issue 13: special equipment on standby for bad weather; set per region",
+    ),
+    "winter_standby_tow_trucks_per_closed_segment": (
+        1,
+        "units",
+        "Standby: tow trucks needed for each closed or restricted segment, or one under a "
+        "weather warning",
+        "issue 13: special equipment on standby for bad weather; set per region",
+    ),
+    "winter_standby_helicopters_per_region": (
+        1,
+        "units",
+        "Standby: helicopters needed in a region under an orange or red weather warning or "
+        "with a road closed for the weather",
+        "issue 13: aviation on standby for bad weather; set per region",
+    ),
 }
 
 

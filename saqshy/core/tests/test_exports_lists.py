@@ -17,6 +17,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model
 from django.test import RequestFactory, TestCase
 from django.urls import reverse
+from django.utils import timezone
 
 from saqshy.accounts.models import Agency, Grant, Region, Role, User
 from saqshy.alarms.models import Household, Installation, InstallationCampaign
@@ -52,6 +53,9 @@ from saqshy.pyrotechnics.models import Outlet, Raid, Seizure
 from saqshy.pyrotechnics.tests.factories import OutletFactory, RaidFactory, SeizureFactory
 from saqshy.trips.models import Trip
 from saqshy.trips.tests.factories import TripFactory
+from saqshy.winter.choices import EquipmentType
+from saqshy.winter.models import Standby, StrandedReport, WarmingPoint
+from saqshy.winter.tests.factories import make_point, make_standby
 
 EVIL = "=cmd|' /C calc'!A0"
 _n = count(1)
@@ -67,6 +71,12 @@ def _agency_in(region: Region) -> Agency:
 
 def _facility(region: Region, name: str = "") -> Facility:
     return FacilityFactory(region=region, **({"name": name} if name else {}))
+
+
+def _stranded(region: Region, text: str) -> StrandedReport:
+    return StrandedReport.objects.create(
+        location=text, lat=43.2, lon=76.9, region=region, people=3, reported_at=timezone.now()
+    )
 
 
 def _outage(region: Region, name: str) -> Outage:
@@ -203,6 +213,21 @@ SPECS = [
         ParentMeeting,
         lambda r, t: outreach.meeting(outreach.school(r), held_by=t),
         "Held by",
+    ),
+    Spec("stranded", "winter:stranded", StrandedReport, _stranded, "Where"),
+    Spec(
+        "warming-points",
+        "winter:points",
+        WarmingPoint,
+        lambda r, t: make_point(r, t, 43.2, 76.9),
+        "Warming point",
+    ),
+    Spec(
+        "standby",
+        "winter:standby",
+        Standby,
+        lambda r, t: make_standby(r, f"SB-{next(_n)}", EquipmentType.TOW_TRUCK, base_name=t),
+        "Base",
     ),
 ]
 

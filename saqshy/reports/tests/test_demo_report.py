@@ -55,6 +55,7 @@ from saqshy.reports import filling
 from saqshy.reports.models import DailyReport
 from saqshy.reports.tests.fakes import fake_indicators
 from saqshy.trips.models import Trip
+from saqshy.winter.models import StrandedReport, WarmingPoint
 
 # The demo is loaded at 07:00 on New Year's Day (its ``today`` is 1 January 2027).
 LOADED_AT = dt.datetime(2027, 1, 1, 7, 0)
@@ -347,6 +348,23 @@ DIRECT: dict[str, Callable[[DailyReport], dict[str, float | None]]] = {
         _meetings_held(r).values("school").distinct().count(),
         Facility.objects.filter(region=r.region, kind="school").count(),
     ),
+    "stranded_people": lambda r: _count(
+        StrandedReport.objects.filter(
+            region=r.region, reported_at__gte=r.window_start, reported_at__lt=r.window_end
+        ).aggregate(n=Sum("people"))["n"]
+        or 0
+    ),
+    "stranded_evacuated": lambda r: _count(
+        StrandedReport.objects.filter(
+            region=r.region, evacuated_at__gte=r.window_start, evacuated_at__lt=r.window_end
+        ).aggregate(n=Sum("people"))["n"]
+        or 0
+    ),
+    "warming_points_open": lambda r: _count(
+        WarmingPoint.objects.filter(
+            region=r.region, is_open=True, created_at__lt=r.window_end
+        ).count()
+    ),
 }
 
 
@@ -387,6 +405,10 @@ ZERO = {
     "campaign_reach",
     "parent_meetings",
     "parent_meeting_attendees",
+    # Winter roads: the Astana demo of this test loads no warming point or stranded report.
+    "stranded_people",
+    "stranded_evacuated",
+    "warming_points_open",
 }
 
 
@@ -397,7 +419,7 @@ def test_every_figure_of_the_morning_report_equals_a_direct_count(demo: DailyRep
     assert report.submitted_by.username == "coordinator_astana"
     codes = [ind.code for ind in indicators.registry_indicators()]
     assert sorted(report.figures) == sorted(codes)
-    assert len(codes) == 24 + 5  # + outreach
+    assert len(codes) == 24 + 5 + 3  # + outreach, winter roads
     assert set(DIRECT) == set(codes), set(DIRECT) ^ set(codes)
     expected = {}
     for code in codes:
