@@ -123,8 +123,12 @@ def reopen_segment(*, acting_user: Any, segment: Segment, at: dt.datetime | None
 def update_segment(
     *, acting_user: Any, segment: Segment, expected_version: str | None = None, **changes: Any
 ) -> Segment:
-    """Edit what the road authority knows about a segment: its name, number and speed."""
-    allowed = {"name", "number", "speed_kmh"}
+    """Edit what the road authority knows about a segment: its kk/ru/en name, number and
+    speed."""
+    allowed = {"name", "name_kk", "name_ru", "number", "speed_kmh"}
+    changes = {
+        k: v.replace("\x00", "").strip() if isinstance(v, str) else v for k, v in changes.items()
+    }
     unknown = set(changes) - allowed
     if unknown:
         raise ValidationError({sorted(unknown)[0]: [_("This field cannot be changed here.")]})
