@@ -10,6 +10,7 @@ class RoadsConfig(registry.SaqshyAppConfig):
     verbose_name = _("Roads: highway segments and closures")
     declaration = AppDeclaration(
         pages=(PageUrls("roads/", "saqshy.roads.urls"),),
+        api="saqshy.roads.api.urls",
         nav=(NavEntry(_("Roads"), "roads:segments", 117, ("roads",), "roads.segment"),),
         # Closing and reopening is further limited in the services to the road authority's
         # planners and duty officers and the duty officers of the emergency service and the

@@ -67,5 +67,7 @@ class RouteForm(forms.Form):
 
     def __init__(self, *args: Any, places: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["origin"].choices = [("", "—"), *places]
-        self.fields["destination"].choices = [("", "—"), *places]
+        for name in ("origin", "destination"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [("", "—"), *places]

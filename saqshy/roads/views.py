@@ -44,10 +44,10 @@ SEGMENT_COLUMNS = [
     Column(gettext_lazy("Length, km"), lambda s: s.length_km),
     Column(gettext_lazy("Status"), lambda s: s.get_status_display()),
     Column(gettext_lazy("Reason"), lambda s: queries.closure_fields(_current(s))["reason_label"]),
-    Column(gettext_lazy("Since"), lambda s: _current(s).starts_at if _current(s) else None),
+    Column(gettext_lazy("Since"), lambda s: getattr(_current(s), "starts_at", None)),
     Column(
         gettext_lazy("Expected reopening"),
-        lambda s: _current(s).expected_reopening_at if _current(s) else None,
+        lambda s: getattr(_current(s), "expected_reopening_at", None),
     ),
 ]
 
@@ -96,7 +96,7 @@ def _detail(
     edit_form: SegmentForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    closures = list(
+    closures: list[Closure] = list(
         Closure.objects.restrict(request.user, "view")
         .filter(segment=segment)
         .select_related("decided_by", "agency")[:50]
