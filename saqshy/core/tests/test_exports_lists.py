@@ -47,6 +47,8 @@ from saqshy.lifelines.tests.factories import make_site
 from saqshy.prevention.models import Campaign
 from saqshy.pyrotechnics.models import Outlet, Raid, Seizure
 from saqshy.pyrotechnics.tests.factories import OutletFactory, RaidFactory, SeizureFactory
+from saqshy.roads.models import Segment
+from saqshy.roads.tests.factories import segment_in
 from saqshy.trips.models import Trip
 from saqshy.trips.tests.factories import TripFactory
 
@@ -187,6 +189,7 @@ SPECS = [
         UtilitySite,
         lambda r, t: make_site(r, n=next(_n)),
     ),
+    Spec("road-segments", "roads:segments", Segment, lambda r, t: segment_in(r, t), "Name"),
 ]
 
 

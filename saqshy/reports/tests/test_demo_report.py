@@ -51,6 +51,7 @@ from saqshy.pyrotechnics.models import Raid, SeizureLine
 from saqshy.reports import filling
 from saqshy.reports.models import DailyReport
 from saqshy.reports.tests.fakes import fake_indicators
+from saqshy.roads.models import Closure
 from saqshy.trips.models import Trip
 
 # The demo is loaded at 07:00 on New Year's Day (its ``today`` is 1 January 2027).
@@ -334,6 +335,30 @@ DIRECT: dict[str, Callable[[DailyReport], dict[str, float | None]]] = {
             region=r.region, started__gte=r.window_start, started__lt=r.window_end
         ).count()
     ),
+    "road_closures": lambda r: _count(
+        Closure.objects.filter(
+            segment__region=r.region, starts_at__gte=r.window_start, starts_at__lt=r.window_end
+        ).count()
+    ),
+    "road_closure_km_hours": lambda r: _count(
+        round(
+            sum(
+                c.segment.length_km
+                * max(
+                    0.0,
+                    (
+                        min(c.ended_at or r.window_end, r.window_end)
+                        - max(c.starts_at, r.window_start)
+                    ).total_seconds()
+                    / 3600,
+                )
+                for c in Closure.objects.filter(segment__region=r.region, status="closed")
+                .filter(starts_at__lt=r.window_end)
+                .select_related("segment")
+            ),
+            1,
+        )
+    ),
 }
 
 # What the demo has in the window 31.12 08:00 → 01.01 08:00 (the seeded data decide the exact
@@ -355,6 +380,8 @@ ZERO = {
     "trips_escorted",
     "home_alarms",
     "outages",
+    "road_closures",
+    "road_closure_km_hours",
 }
 
 
@@ -365,7 +392,7 @@ def test_every_figure_of_the_morning_report_equals_a_direct_count(demo: DailyRep
     assert report.submitted_by.username == "coordinator_astana"
     codes = [ind.code for ind in indicators.registry_indicators()]
     assert sorted(report.figures) == sorted(codes)
-    assert len(codes) == 24
+    assert len(codes) == 26
     assert set(DIRECT) == set(codes), set(DIRECT) ^ set(codes)
     expected = {}
     for code in codes:

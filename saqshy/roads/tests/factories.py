@@ -73,3 +73,23 @@ def person(
     user = User.objects.create_user(username=username, password="pw")
     Grant.objects.create(user=user, agency=agency, role=Role.objects.get(slug=role), region=region)
     return user
+
+
+_numbers = iter(range(1000, 10**6))
+
+
+def segment_in(region: Region, name: str = "") -> Segment:
+    """A straight segment at the region's centre with a fresh code (for list tests)."""
+    n = next(_numbers)
+    lat, lon = region.centre_lat or 0.0, region.centre_lon or 0.0
+    return Segment.objects.create(
+        code=f"list-{n}",
+        name=name,
+        region=region,
+        from_node=n * 2,
+        to_node=n * 2 + 1,
+        from_place="West",
+        to_place="East",
+        geometry={"type": "LineString", "coordinates": [[lon, lat], [lon + 0.01, lat]]},
+        length_km=0.7,
+    )
