@@ -83,6 +83,28 @@ class _Places:
         self.districts = rows
         shapes = [shape(d.boundary) for d in rows]
         self.tree = STRtree(shapes) if shapes else None
+        self.labels = {d.pk: self._label(d, rows) for d in rows}
+
+    def _label(self, district: District, rows: list[District]) -> tuple[str, str, str]:
+        """A district's name in en/kk/ru, told apart from namesakes: by its region's name
+        (Zhambyl in Almaty, Jambyl and North Kazakhstan regions), and a district from the
+        city of the same name in one region (Kostanay district, Kostanay city) by the word
+        "district"."""
+        names = [district.name_en, district.name_kk or district.name_en]
+        names.append(district.name_ru or district.name_en)
+        namesakes = [d for d in rows if d.name_en == district.name_en and d.pk != district.pk]
+        if any(d.region_id == district.region_id for d in namesakes) and not (
+            district.slug.endswith("-city")
+        ):
+            names = [f"{names[0]} district", f"{names[1]} ауданы", names[2]]
+            if not names[2].endswith(("ский", "цкий")):
+                names[2] = f"{names[2]} район"
+        if any(d.region_id != district.region_id for d in namesakes):
+            region = self.regions.get(district.region_id)
+            if region is not None:
+                own = (region.name_en, region.name_kk, region.name_ru)
+                names = [f"{n} ({r or region.name_en})" for n, r in zip(names, own, strict=True)]
+        return names[0], names[1], names[2]
 
     def names(self, lat: float, lon: float) -> tuple[str, str, str]:
         region_id = self.locate_region(lat, lon)
@@ -97,7 +119,7 @@ class _Places:
             region = self.regions.get(d.region_id)
             if region is not None and region.kind == RegionKind.CITY:
                 return region.name_en, region.name_kk, region.name_ru
-            return d.name_en, d.name_kk or d.name_en, d.name_ru or d.name_en
+            return self.labels[d.pk]
         if region is not None:
             return region.name_en, region.name_kk, region.name_ru
         return "", "", ""
