@@ -102,7 +102,8 @@ class Segment(BaseModel):
         if name:
             return f"{self.number} {name}" if self.number and self.number not in name else name
         if self.from_label and self.to_label:
-            places = f"{self.from_label} – {self.to_label}"
+            same = self.from_label == self.to_label
+            places = self.from_label if same else f"{self.from_label} – {self.to_label}"
             return f"{self.number} {places}" if self.number else places
         return self.number or self.code
 

@@ -146,3 +146,43 @@ def test_the_real_network_loads_with_m36_named() -> None:
     again = StringIO()
     call_command("load_highways", "--no-progress", stdout=again)
     assert "0 created, 0 updated, 1355 unchanged" in again.getvalue()
+
+
+def test_closing_m36_on_the_real_network_sends_cars_around_and_names_it() -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from saqshy.accounts.models import User
+    from saqshy.roads.choices import ClosureReason, SegmentStatus, VehicleClass
+
+    loader.load_regions()
+    loader.load_districts()
+    call_command("load_highways", "--no-progress", stdout=StringIO())
+    astana, karaganda = routing.place("Astana"), routing.place("Karaganda")
+    assert astana is not None and karaganda is not None
+    origin, target = (astana.lat, astana.lon), (karaganda.lat, karaganda.lon)
+    before = routing.explain_route(origin, target)
+    assert before.ok and 200 < before.km < 260
+    assert "M-36 Astana – Karaganda" in [r["title"] for r in before.roads]
+    officer = User.objects.create_superuser(username="roads_real", password="pw")
+    reopening = timezone.make_aware(dt.datetime(2027, 1, 1, 8, 0))
+    longest = Segment.objects.filter(number="M-36").order_by("-length_km").first()
+    assert longest is not None
+    services.close_segment(
+        acting_user=officer,
+        segment=longest,
+        status=SegmentStatus.CLOSED,
+        reason=ClosureReason.BLIZZARD,
+        expected_reopening_at=reopening,
+    )
+    after = routing.explain_route(origin, target, VehicleClass.BUS)
+    expected = (
+        "Closed: M-36 Astana – Karaganda, blizzard, snow drifts, expected to reopen "
+        "01.01.2027 08:00"
+    )
+    if after.ok:
+        assert after.km > before.km and longest.pk not in after.segments
+        assert [row["text"] for row in after.avoided] == [expected]
+    else:
+        assert after.kind == routing.BLOCKED and expected in after.reason

@@ -189,3 +189,27 @@ def test_route_planner_refuses_in_words(client) -> None:
     assert "Closed: M-36 Astana – Karaganda, blizzard, snow drifts, expected to reopen" in text
     bad = client.get(reverse("roads:route"), {"origin": "Nowhere", "destination": "Karaganda"})
     assert bad.status_code == 400
+
+
+def test_planner_renames_a_road_on_its_page_and_a_stale_form_is_refused(client) -> None:
+    from saqshy.core import versioning
+
+    p = make_personas()
+    roads = make_network(p.astana)
+    segment = roads["2-4"]
+    segment.refresh_from_db()
+    url = reverse("roads:segment-edit", args=[segment.pk])
+    version = versioning.version_of(segment)
+    form = {"version": version, "number": "M-36", "name": "Astana – Karaganda"}
+    client.force_login(p.dispatcher_astana)
+    assert client.post(url, form).status_code == 403
+    client.force_login(p.planner_astana)
+    page = client.get(reverse("roads:segment-detail", args=[segment.pk])).content.decode()
+    assert "Edit the road&#x27;s name and number" in page or "Edit the road's name" in page
+    assert client.post(url, {**form, "name_kk": "Астана – Қарағанды"}).status_code == 302
+    segment.refresh_from_db()
+    assert segment.title == "M-36 Astana – Karaganda" and segment.name_kk == "Астана – Қарағанды"
+    stale = client.post(url, {**form, "number": "A-1"}, follow=True)
+    assert stale.status_code == 200
+    segment.refresh_from_db()
+    assert segment.number == "M-36"
