@@ -10,6 +10,7 @@
   const URL = config.roadsUrl;
   if (!URL) return;
   const layer = L.layerGroup().addTo(map);
+  const svg = L.svg({ pane: base.pane("routes") }); // closures as SVG paths (few, and clickable)
   const labels = config.roadsText || {};
   let count = 0;
 
@@ -29,7 +30,8 @@
     if (!f.geometry || f.properties.status === "open") return;
     L.geoJSON(f, {
       pane: base.pane("routes"),
-      style: { color: f.properties.colour, weight: 6, opacity: 0.9, dashArray: f.properties.status === "restricted" ? "8 6" : null },
+      renderer: svg,
+      style: { color: f.properties.colour, weight: 6, opacity: 0.9, className: "road-closure", dashArray: f.properties.status === "restricted" ? "8 6" : null },
     }).bindPopup(() => popup(f)).addTo(layer);
     count += 1;
   }
