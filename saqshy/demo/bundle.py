@@ -16,6 +16,8 @@ Outputs (relative to ``out_dir``):
 * ``basemap/{astana,almaty}.geojson.gz``: roads, buildings and water for an offline map;
 * ``incidents/astana_accidents.csv.gz``: the real road-accident cards of Astana (place, local
   time, casualties, road surface, light, weather) for the demo simulator and hotspot forecasts;
+* ``roads/kz_highways.geojson``: the national highway network (junction-to-junction segments
+  with a stable code, the junction ids and length), for ``manage.py load_highways``;
 * ``ATTRIBUTION.md``: sources and licences.
 """
 
@@ -618,8 +620,72 @@ def build_bundle(
     result["bytes"][WEATHER_FILE] = _write(out_dir / WEATHER_FILE, weather)
     result["weather"] = summary
     report(f"weather: {summary}")
+    highways, summary = highways_geojson(shared_data)
+    result["bytes"][HIGHWAYS_FILE] = _write(out_dir / HIGHWAYS_FILE, highways)
+    result["highways"] = summary
+    report(f"highways: {summary}")
     result["bytes"]["ATTRIBUTION.md"] = _write(
         out_dir / "ATTRIBUTION.md",
-        (ATTRIBUTION + WEATHER_ATTRIBUTION + PLAN_ATTRIBUTION).encode("utf-8"),
+        (ATTRIBUTION + WEATHER_ATTRIBUTION + PLAN_ATTRIBUTION + HIGHWAYS_ATTRIBUTION).encode(
+            "utf-8"
+        ),
     )
     return result
+
+
+# Highways ----------------------------------------------------------------------------------
+
+HIGHWAYS_SOURCE = Path("roads") / "kz_highways_scgraph_osm.geojson"
+HIGHWAYS_FILE = "roads/kz_highways.geojson"
+HIGHWAY_DIGITS = 3
+"""The source rounds its coordinates to 0.001 degree already; kept as they are."""
+
+HIGHWAYS_ATTRIBUTION = """
+## Highways
+
+| file | derived from | source | licence |
+|---|---|---|---|
+| `roads/kz_highways.geojson` | `roads/kz_highways_scgraph_osm.geojson` (1,355 straight \
+segments between 935 junctions inside Kazakhstan, about 20,400 km; a stable segment code \
+`hw-<from junction>-<to junction>` added from the source's junction ids; sorted by code) | \
+PyPI `scgraph-data==2.0.0`, `scgraph_data/world_highways.py` (world highway network from \
+OpenStreetMap, simplified by Connor Makowski; package MIT), clipped to Kazakhstan's outline | \
+ODbL-1.0, © OpenStreetMap contributors |
+
+The highway file is a derivative database of OpenStreetMap data under the Open Database License
+1.0 (https://opendatacommons.org/licenses/odbl/1-0/); any map or product that shows it must
+credit **© OpenStreetMap contributors**. It has no road names or numbers: those are Saqshy's
+own data (`roads/names.json`), edited by the road authority.
+"""
+
+
+def highways_geojson(shared_data: Path) -> tuple[bytes, dict[str, Any]]:
+    """The highway segments with a stable code, as compact GeoJSON, and a summary."""
+    source = json.loads((shared_data / HIGHWAYS_SOURCE).read_text(encoding="utf-8"))
+    features: list[dict[str, Any]] = []
+    for feature in source["features"]:
+        props = feature["properties"]
+        a, b = int(props["from_node"]), int(props["to_node"])
+        coords = rounded_coords(feature["geometry"]["coordinates"], HIGHWAY_DIGITS)
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "code": f"hw-{a}-{b}",
+                    "from_node": a,
+                    "to_node": b,
+                    "length_km": round(float(props["length_km"]), 3),
+                },
+                "geometry": {"type": "LineString", "coordinates": coords},
+            }
+        )
+    features.sort(key=lambda f: (f["properties"]["from_node"], f["properties"]["to_node"]))
+    nodes = {f["properties"]["from_node"] for f in features}
+    nodes |= {f["properties"]["to_node"] for f in features}
+    summary = {
+        "segments": len(features),
+        "junctions": len(nodes),
+        "km": round(sum(f["properties"]["length_km"] for f in features)),
+    }
+    collection = {"type": "FeatureCollection", "features": features}
+    return dumps(collection), summary

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from saqshy.accounts.models import Agency, Region
@@ -37,13 +38,21 @@ class Segment(BaseModel):
     """
 
     code = models.CharField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=200, blank=True)
+    name = models.CharField(
+        _("name"), max_length=200, blank=True, help_text=_("The name in English (and by default).")
+    )
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=200, blank=True)
+    name_ru = models.CharField(_("name (Russian)"), max_length=200, blank=True)
     number = models.CharField(_("road number"), max_length=20, blank=True)
     region = models.ForeignKey(
         Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="road_segments"
     )
     from_place = models.CharField(_("from"), max_length=120, blank=True)
+    from_place_kk = models.CharField(_("from (Kazakh)"), max_length=120, blank=True)
+    from_place_ru = models.CharField(_("from (Russian)"), max_length=120, blank=True)
     to_place = models.CharField(_("to"), max_length=120, blank=True)
+    to_place_kk = models.CharField(_("to (Kazakh)"), max_length=120, blank=True)
+    to_place_ru = models.CharField(_("to (Russian)"), max_length=120, blank=True)
     from_node = models.BigIntegerField(_("start junction"))
     to_node = models.BigIntegerField(_("end junction"))
     geometry = models.JSONField(_("geometry"))
@@ -66,13 +75,36 @@ class Segment(BaseModel):
     def __str__(self) -> str:
         return self.title
 
+    def _local(self, field: str) -> str:
+        """``field`` in the active language (``field_kk``/``field_ru``), else the default."""
+        language = (get_language() or "en")[:2]
+        own = getattr(self, f"{field}_{language}", "") if language in ("kk", "ru") else ""
+        return str(own or getattr(self, field))
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (empty when the segment has none)."""
+        return self._local("name")
+
+    @property
+    def from_label(self) -> str:
+        return self._local("from_place")
+
+    @property
+    def to_label(self) -> str:
+        return self._local("to_place")
+
     @property
     def title(self) -> str:
-        """What people call it: its name, else "from – to", else its road number or code."""
-        if self.name:
-            return self.name
-        if self.from_place and self.to_place:
-            return f"{self.from_place} – {self.to_place}"
+        """What people call it, in the active language: its number and name ("M-36 Astana –
+        Karaganda"), else "from – to", else its road number or code."""
+        name = self.display_name
+        if name:
+            return f"{self.number} {name}" if self.number and self.number not in name else name
+        if self.from_label and self.to_label:
+            same = self.from_label == self.to_label
+            places = self.from_label if same else f"{self.from_label} – {self.to_label}"
+            return f"{self.number} {places}" if self.number else places
         return self.number or self.code
 
     @property

@@ -11,16 +11,63 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from saqshy.accounts.choices import AgencyKind
+from saqshy.accounts.models import Grant
 from saqshy.core import audit
 from saqshy.core import services as core_services
 from saqshy.core.exceptions import Conflict
 from saqshy.roads.choices import Restriction, SegmentStatus
 from saqshy.roads.models import Closure, Segment
+
+CLOSING_ROLES: dict[str, frozenset[str]] = {
+    AgencyKind.TRANSPORT: frozenset({"planner", "duty-officer"}),
+    AgencyKind.EMERGENCY: frozenset({"duty-officer"}),
+    AgencyKind.AKIMAT: frozenset({"duty-officer"}),
+}
+"""Who decides closures: a road (transport) agency's planners and duty officers, and the duty
+officers of the emergency service and the akimat, by their grant's agency kind and role."""
+
+
+def may_close(acting_user: Any, segment: Segment) -> bool:
+    """Whether ``acting_user`` may close, restrict or reopen ``segment``: the system, a
+    superuser, or a holder of a closing role (``CLOSING_ROLES``) whose grant covers the
+    segment's region (a national grant covers every region)."""
+    if acting_user is None or getattr(acting_user, "is_superuser", False):
+        return True
+    if not getattr(acting_user, "is_authenticated", False):
+        return False
+    grants = Grant.objects.filter(user=acting_user).filter(
+        Q(region__isnull=True) | Q(region_id=segment.region_id)
+    )
+    return any(
+        role in CLOSING_ROLES.get(kind, frozenset())
+        for kind, role in grants.values_list("agency__kind", "role__slug")
+    )
+
+
+def _require_close(acting_user: Any, segment: Segment) -> None:
+    if not may_close(acting_user, segment):
+        raise PermissionDenied(
+            _(
+                "Only the road authority's planners and duty officers, or the duty officers of "
+                "the emergency service or the akimat, close and reopen roads in this region."
+            )
+        )
+
+
+def may_edit(acting_user: Any, segment: Segment) -> bool:
+    """Whether ``acting_user`` may edit the segment's name, number and speed."""
+    try:
+        core_services.require_scope(acting_user, segment, "change")
+    except PermissionDenied:
+        return False
+    return True
 
 
 def segment_payload(segment: Segment) -> dict[str, Any]:
@@ -57,7 +104,7 @@ def close_segment(
         raise ValidationError(
             {"expected_reopening_at": [_("The expected reopening must be after the start.")]}
         )
-    core_services.require_scope(acting_user, segment, "change")
+    _require_close(acting_user, segment)
     with transaction.atomic():
         locked = Segment.objects.select_for_update().get(pk=segment.pk)
         current = Closure.objects.filter(segment=locked, ended_at__isnull=True).first()
@@ -100,7 +147,7 @@ def close_segment(
 def reopen_segment(*, acting_user: Any, segment: Segment, at: dt.datetime | None = None) -> Segment:
     """End the segment's current closure: it is open again."""
     at = at or timezone.now()
-    core_services.require_scope(acting_user, segment, "change")
+    _require_close(acting_user, segment)
     with transaction.atomic():
         locked = Segment.objects.select_for_update().get(pk=segment.pk)
         current = Closure.objects.filter(segment=locked, ended_at__isnull=True).first()
@@ -123,8 +170,12 @@ def reopen_segment(*, acting_user: Any, segment: Segment, at: dt.datetime | None
 def update_segment(
     *, acting_user: Any, segment: Segment, expected_version: str | None = None, **changes: Any
 ) -> Segment:
-    """Edit what the road authority knows about a segment: its name, number and speed."""
-    allowed = {"name", "number", "speed_kmh"}
+    """Edit what the road authority knows about a segment: its kk/ru/en name, number and
+    speed."""
+    allowed = {"name", "name_kk", "name_ru", "number", "speed_kmh"}
+    changes = {
+        k: v.replace("\x00", "").strip() if isinstance(v, str) else v for k, v in changes.items()
+    }
     unknown = set(changes) - allowed
     if unknown:
         raise ValidationError({sorted(unknown)[0]: [_("This field cannot be changed here.")]})

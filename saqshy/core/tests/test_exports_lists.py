@@ -51,6 +51,8 @@ from saqshy.outreach.tests import factories as outreach
 from saqshy.prevention.models import Campaign
 from saqshy.pyrotechnics.models import Outlet, Raid, Seizure
 from saqshy.pyrotechnics.tests.factories import OutletFactory, RaidFactory, SeizureFactory
+from saqshy.roads.models import Segment
+from saqshy.roads.tests.factories import segment_in
 from saqshy.trips.models import Trip
 from saqshy.trips.tests.factories import TripFactory
 from saqshy.winter.choices import EquipmentType
@@ -229,6 +231,7 @@ SPECS = [
         lambda r, t: make_standby(r, f"SB-{next(_n)}", EquipmentType.TOW_TRUCK, base_name=t),
         "Base",
     ),
+    Spec("road-segments", "roads:segments", Segment, lambda r, t: segment_in(r, t), "Name"),
 ]
 
 

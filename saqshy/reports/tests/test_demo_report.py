@@ -54,6 +54,7 @@ from saqshy.pyrotechnics.models import Raid, SeizureLine
 from saqshy.reports import filling
 from saqshy.reports.models import DailyReport
 from saqshy.reports.tests.fakes import fake_indicators
+from saqshy.roads.models import Closure
 from saqshy.trips.models import Trip
 from saqshy.winter.models import StrandedReport, WarmingPoint
 
@@ -365,6 +366,30 @@ DIRECT: dict[str, Callable[[DailyReport], dict[str, float | None]]] = {
             region=r.region, is_open=True, created_at__lt=r.window_end
         ).count()
     ),
+    "road_closures": lambda r: _count(
+        Closure.objects.filter(
+            segment__region=r.region, starts_at__gte=r.window_start, starts_at__lt=r.window_end
+        ).count()
+    ),
+    "road_closure_km_hours": lambda r: _count(
+        round(
+            sum(
+                c.segment.length_km
+                * max(
+                    0.0,
+                    (
+                        min(c.ended_at or r.window_end, r.window_end)
+                        - max(c.starts_at, r.window_start)
+                    ).total_seconds()
+                    / 3600,
+                )
+                for c in Closure.objects.filter(segment__region=r.region, status="closed")
+                .filter(starts_at__lt=r.window_end)
+                .select_related("segment")
+            ),
+            1,
+        )
+    ),
 }
 
 
@@ -409,6 +434,8 @@ ZERO = {
     "stranded_people",
     "stranded_evacuated",
     "warming_points_open",
+    "road_closures",
+    "road_closure_km_hours",
 }
 
 
@@ -419,7 +446,7 @@ def test_every_figure_of_the_morning_report_equals_a_direct_count(demo: DailyRep
     assert report.submitted_by.username == "coordinator_astana"
     codes = [ind.code for ind in indicators.registry_indicators()]
     assert sorted(report.figures) == sorted(codes)
-    assert len(codes) == 24 + 5 + 3  # + outreach, winter roads
+    assert len(codes) == 24 + 5 + 3 + 2  # + outreach, winter roads, road closures
     assert set(DIRECT) == set(codes), set(DIRECT) ^ set(codes)
     expected = {}
     for code in codes:

@@ -53,3 +53,43 @@ def make_segment(a: int, b: int, region: Region | None = None, **fields: Any) ->
 def make_network(region: Region | None = None) -> dict[str, Segment]:
     """The four segments, keyed "1-2", "2-4", "1-3", "3-4"."""
     return {f"{a}-{b}": make_segment(a, b, region) for a, b in ((1, 2), (2, 4), (1, 3), (3, 4))}
+
+
+def person(
+    username: str, agency_kind: str, role: str, region: Region | None, agency_region: Any = ...
+) -> Any:
+    """A user with one grant: ``role`` at an agency of ``agency_kind`` (regional at
+    ``region``, or national when ``region`` is None)."""
+    from saqshy.accounts.models import Agency, Grant, Role, User
+    from saqshy.accounts.roles import sync_roles
+
+    if not Role.objects.exists():
+        sync_roles()
+    where = region if agency_region is ... else agency_region
+    code = f"{agency_kind}-{where.slug if where else 'national'}"
+    agency, _ = Agency.objects.get_or_create(
+        code=code, defaults={"kind": agency_kind, "region": where, "name_en": code}
+    )
+    user = User.objects.create_user(username=username, password="pw")
+    Grant.objects.create(user=user, agency=agency, role=Role.objects.get(slug=role), region=region)
+    return user
+
+
+_numbers = iter(range(1000, 10**6))
+
+
+def segment_in(region: Region, name: str = "") -> Segment:
+    """A straight segment at the region's centre with a fresh code (for list tests)."""
+    n = next(_numbers)
+    lat, lon = region.centre_lat or 0.0, region.centre_lon or 0.0
+    return Segment.objects.create(
+        code=f"list-{n}",
+        name=name,
+        region=region,
+        from_node=n * 2,
+        to_node=n * 2 + 1,
+        from_place="West",
+        to_place="East",
+        geometry={"type": "LineString", "coordinates": [[lon, lat], [lon + 0.01, lat]]},
+        length_km=0.7,
+    )
