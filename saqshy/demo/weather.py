@@ -130,3 +130,78 @@ def real_time(simulated: dt.datetime, start_day: dt.date) -> dt.datetime:
         start_day, dt.time()
     )
     return wall + offset
+
+
+# Winter hours with gusts and snowfall, for the road-weather rules -------------------------
+
+WINTERS_FILE = "weather/astana_winters_hourly.csv.gz"
+WINTERS_COLUMNS = (
+    "at",
+    "temperature",
+    "wind_kmh",
+    "gusts_kmh",
+    "snowfall_cm",
+    "precipitation_mm",
+    "weather_code",
+)
+WINTERS_WINDOW = (dt.datetime(2023, 11, 1, 0), dt.datetime(2026, 3, 31, 23))
+WINTER_MONTHS = frozenset({11, 12, 1, 2, 3})
+WINTERS_ATTRIBUTION = """
+## Winter weather for road warnings
+
+| file | derived from | source | licence |
+|---|---|---|---|
+| `weather/astana_winters_hourly.csv.gz` | `weather/weather_astana_hourly.parquet` (hours of \
+November to March, 01.11.2023 00:00 – 31.03.2026 23:00 local time; temperature at 2 m in °C, \
+wind speed and gusts at 10 m in km/h, snowfall in cm and precipitation in mm per hour, WMO \
+weather code) | Open-Meteo \
+historical weather API, via repository `Beksqwz/ML_CJ` | CC BY 4.0, weather data by \
+Open-Meteo.com |
+
+The road-weather rules (`saqshy/algorithms/road_weather.py`) read these hours; the demo's
+blizzard warning is the strongest blizzard they find, shifted to the coming New Year's night.
+"""
+
+
+def winters_csv(shared_data: Path) -> tuple[bytes, dict[str, Any]]:
+    """The winter months' hours as gzip'd CSV (``WINTERS_COLUMNS``) and a summary."""
+    import pyarrow.parquet as pq
+
+    names = [
+        "datetime_hour",
+        "temperature_2m",
+        "wind_speed_10m",
+        "wind_gusts_10m",
+        "snowfall",
+        "precipitation",
+        "weather_code",
+    ]
+    table = pq.read_table(shared_data / WEATHER_SOURCE, columns=names)
+    rows = sorted(
+        tuple(row[name] for name in names)
+        for row in table.to_pylist()
+        if WINTERS_WINDOW[0] <= row["datetime_hour"] <= WINTERS_WINDOW[1]
+        and row["datetime_hour"].month in WINTER_MONTHS
+    )
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(WINTERS_COLUMNS)
+    for at, temperature, wind, gusts, snowfall, precipitation, code in rows:
+        writer.writerow(
+            [
+                at.strftime("%Y-%m-%dT%H:%M"),
+                f"{temperature:.1f}",
+                f"{wind:.1f}",
+                f"{gusts:.1f}",
+                f"{snowfall:.2f}",
+                f"{precipitation:.1f}",
+                int(code),
+            ]
+        )
+    data = gzip.compress(text.getvalue().encode("utf-8"), mtime=0)
+    summary = {
+        "hours": len(rows),
+        "coldest": min((row[1] for row in rows), default=None),
+        "strongest_gust": max((row[3] for row in rows), default=None),
+    }
+    return data, summary
