@@ -8,4 +8,22 @@ class WeatherConfig(registry.SaqshyAppConfig):
     name = "saqshy.weather"
     label = "weather"
     verbose_name = _("Weather warnings")
-    declaration = AppDeclaration()
+    declaration = AppDeclaration(
+        # Dispatchers enter warnings by hand; confirming one closes road segments, which the
+        # road authority decides (the roads app's change grant, checked in the services).
+        role_rules={
+            "planner": (("*", "weather.*"),),
+            "dispatcher": (
+                ("view", "weather.*"),
+                ("add", "weather.weatherwarning"),
+                ("change", "weather.weatherwarning"),
+            ),
+            "viewer": (("view", "weather.*"),),
+        },
+        schema_enums={
+            "WarningKindEnum": "saqshy.weather.choices.WARNING_KINDS",
+            "WarningLevelEnum": "saqshy.weather.choices.WARNING_LEVELS",
+            "WarningSourceEnum": "saqshy.weather.choices.WARNING_SOURCES",
+            "WarningStatusEnum": "saqshy.weather.choices.WARNING_STATUSES",
+        },
+    )
