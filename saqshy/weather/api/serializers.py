@@ -27,8 +27,8 @@ class WarningSerializer(serializers.ModelSerializer):
     )
     segments = _VisibleSegment(many=True, required=False)
     segment_titles = serializers.SerializerMethodField()
-    entered_by = serializers.StringRelatedField()
-    decided_by = serializers.StringRelatedField()
+    entered_by: serializers.StringRelatedField[Any] = serializers.StringRelatedField()
+    decided_by: serializers.StringRelatedField[Any] = serializers.StringRelatedField()
 
     class Meta:
         model = WeatherWarning

@@ -77,7 +77,7 @@ class WarningAPITests(PersonaTestCase):
 
     def test_bad_input_is_400_naming_the_fields(self) -> None:
         self.login(self.personas.dispatcher_astana)
-        body = {
+        body: dict[str, Any] = {
             "region": "astana",
             "kind": "tornado",
             "level": "orange",
