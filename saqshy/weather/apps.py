@@ -1,7 +1,25 @@
 from django.utils.translation import gettext_lazy as _
 
 from saqshy.core import registry
+from saqshy.core.indicators import Indicator
 from saqshy.core.registry import AppDeclaration, NavEntry, PageUrls
+
+INDICATORS = (
+    Indicator(
+        "weather_warnings",
+        _("Weather warnings"),
+        _("control of highways, warming points, special equipment and aviation on standby"),
+        _(
+            "Weather warnings (blizzard, extreme cold, storm wind, heavy snow, black ice) "
+            "whose time starts in the period, dismissed ones left out."
+        ),
+        "weather.weatherwarning",
+        "saqshy.weather.indicators.weather_warnings",
+        unit="count",
+        higher_is_better=False,
+        order=85,
+    ),
+)
 
 
 class WeatherConfig(registry.SaqshyAppConfig):
@@ -9,6 +27,7 @@ class WeatherConfig(registry.SaqshyAppConfig):
     label = "weather"
     verbose_name = _("Weather warnings")
     declaration = AppDeclaration(
+        indicators=INDICATORS,
         pages=(PageUrls("weather/", "saqshy.weather.urls"),),
         api="saqshy.weather.api.urls",
         nav=(

@@ -217,3 +217,27 @@ def test_proposed_warnings_expire_when_their_time_has_passed(people: Personas) -
     old.refresh_from_db()
     current.refresh_from_db()
     assert (old.status, current.status) == (WarningStatus.EXPIRED, WarningStatus.PROPOSED)
+
+
+def test_the_indicator_counts_warnings_starting_in_the_window(people: Personas) -> None:
+    from saqshy.core.indicators import registry_indicators
+
+    [indicator] = [i for i in registry_indicators() if i.code == "weather_warnings"]
+    now = timezone.now()
+    manual(people)
+    manual(people, starts_at=now - dt.timedelta(days=3), ends_at=now - dt.timedelta(days=2))
+    services.dismiss_warning(acting_user=None, warning=manual(people))
+    manual(people, acting_user=people.planner_almaty, region=people.almaty)
+    window = (now - dt.timedelta(hours=1), now + dt.timedelta(hours=1))
+    figures = indicator.evaluate([people.astana.pk, people.almaty.pk, people.shymkent.pk], *window)
+    direct = (
+        WeatherWarning.objects.filter(
+            region=people.astana, starts_at__gte=window[0], starts_at__lt=window[1]
+        )
+        .exclude(status=WarningStatus.DISMISSED)
+        .count()
+    )
+    assert direct == 1
+    assert figures[people.astana.pk].value == direct
+    assert figures[people.almaty.pk].value == 1
+    assert figures[people.shymkent.pk].value == 0
