@@ -205,3 +205,112 @@ def winters_csv(shared_data: Path) -> tuple[bytes, dict[str, Any]]:
         "strongest_gust": max((row[3] for row in rows), default=None),
     }
     return data, summary
+
+
+# The winter night's blizzard warning -------------------------------------------------------
+
+HOLIDAY_FORTNIGHT = ((12, 20), (1, 10))
+"""The days around New Year (20 December – 10 January) the demo's blizzard is taken from."""
+
+
+def _in_fortnight(at: dt.datetime) -> bool:
+    (m1, d1), (m2, d2) = HOLIDAY_FORTNIGHT
+    return (at.month, at.day) >= (m1, d1) or (at.month, at.day) <= (m2, d2)
+
+
+def load_weather_warnings(
+    *,
+    region: Any,
+    road_authority: Any,
+    segments: Any = (),
+    today: dt.date | None = None,
+    say: Any = print,
+) -> Any:
+    """The winter night's blizzard warning, from the real weather, confirmed: ``segments``
+    close.
+
+    The strongest blizzard the road-weather rules find in the bundled winters' holiday
+    fortnights (the real one of 29.12.2023 06:00–22:00 at Astana, gusts to 83.5 km/h) is
+    replayed, hour for hour with its real values, centred on the coming New Year's midnight
+    (the season of the other demo loaders), as a rule warning for ``region`` and
+    ``segments``; ``road_authority`` confirms it, which closes them. Idempotent: a second
+    run finds the warning and adds nothing. Returns the warning (None without a blizzard).
+    """
+    from django.core.exceptions import PermissionDenied
+    from django.utils import timezone
+
+    from saqshy.algorithms import road_weather
+    from saqshy.demo.season import new_year
+    from saqshy.weather import series, services
+    from saqshy.weather.choices import WarningKind, WarningStatus
+
+    today = today or timezone.localdate()
+    hours = list(series.all_hours())
+    windows = [
+        w
+        for w in road_weather.warning_windows(hours, services.thresholds(region.pk))
+        if w.kind == WarningKind.BLIZZARD and _in_fortnight(w.start)
+    ]
+    real = road_weather.strongest(windows)
+    if real is None:
+        say("weather: no blizzard in the bundled winters")
+        return None
+    midnight = timezone.make_aware(dt.datetime.combine(new_year(today), dt.time()))
+    duration = real.end - real.start
+    start = midnight - dt.timedelta(hours=duration // dt.timedelta(hours=1) // 2)
+    shift = start - real.start
+    margin = dt.timedelta(hours=3)
+    replayed = [
+        road_weather.HourlyWeather(
+            at=timezone.localtime(hour.at + shift),
+            temperature_c=hour.temperature_c,
+            gust_kmh=hour.gust_kmh,
+            snowfall_cm=hour.snowfall_cm,
+            wind_kmh=hour.wind_kmh,
+            precipitation_mm=hour.precipitation_mm,
+            weather_code=hour.weather_code,
+        )
+        for hour in hours
+        if real.start - margin <= hour.at < real.end + margin
+    ]
+    services.generate_warnings(
+        acting_user=None,
+        region=region,
+        since=start - margin,
+        until=start + duration + margin,
+        hours=replayed,
+        segments=list(segments),
+        kinds=[WarningKind.BLIZZARD],
+    )
+    warning = (
+        region.weather_warnings.filter(
+            kind=WarningKind.BLIZZARD,
+            source="rule",
+            starts_at__lt=start + duration,
+            ends_at__gt=start,
+        )
+        .order_by("starts_at")
+        .first()
+    )
+    if warning is None:
+        return None
+    if warning.status == WarningStatus.PROPOSED:
+        try:
+            services.confirm_warning(
+                acting_user=road_authority,
+                warning=warning,
+                note="Real blizzard of {} – {} at Astana (Open-Meteo), replayed".format(
+                    timezone.localtime(real.start).strftime("%d.%m.%Y %H:%M"),
+                    timezone.localtime(real.end).strftime("%d.%m.%Y %H:%M"),
+                ),
+            )
+        except PermissionDenied as refusal:
+            say(f"weather: {road_authority} may not close these roads: {refusal}")
+            return warning
+        warning.refresh_from_db()
+    say(
+        f"weather: blizzard warning {timezone.localtime(warning.starts_at):%d.%m.%Y %H:%M} – "
+        f"{timezone.localtime(warning.ends_at):%d.%m.%Y %H:%M}, {warning.status}, "
+        f"{warning.closures.count()} closures"
+    )
+    return warning

@@ -208,8 +208,9 @@ def confirm_warning(
     expected_version: str | list[str] | None = None,
     agency: Any = None,
 ) -> WeatherWarning:
-    """Confirm a proposed warning: its segments close (black ice: convoys only) from now
-    until the warning ends, for its hazard's reason; the closures are kept on the warning."""
+    """Confirm a proposed warning: its segments close at once (black ice: convoys only), the
+    closure dated from the warning's start (or now, if it has started) and expected to reopen
+    when it ends, for its hazard's reason; the closures are kept on the warning."""
     now = timezone.now()
     with transaction.atomic():
         core_services.transition(
@@ -238,7 +239,7 @@ def confirm_warning(
                     reason=CLOSURE_REASON[warning.kind],
                     note=_("%(kind)s warning: %(note)s")
                     % {"kind": warning.get_kind_display(), "note": warning.note or "—"},
-                    starts_at=now,
+                    starts_at=max(now, warning.starts_at),
                     expected_reopening_at=warning.ends_at if warning.ends_at > now else None,
                     agency=agency,
                 )
