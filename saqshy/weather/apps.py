@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 
 from saqshy.core import registry
 from saqshy.core.indicators import Indicator
-from saqshy.core.registry import AppDeclaration, NavEntry, PageUrls
+from saqshy.core.registry import AppDeclaration, MapLayer, NavEntry, PageUrls
 
 INDICATORS = (
     Indicator(
@@ -28,6 +28,13 @@ class WeatherConfig(registry.SaqshyAppConfig):
     verbose_name = _("Weather warnings")
     declaration = AppDeclaration(
         indicators=INDICATORS,
+        map_layers=(
+            MapLayer(
+                config="saqshy.weather.map.layer_config",
+                scripts=("weather/map-weather.js",),
+                legend="weather/map_legend.html",
+            ),
+        ),
         pages=(PageUrls("weather/", "saqshy.weather.urls"),),
         api="saqshy.weather.api.urls",
         nav=(

@@ -84,6 +84,7 @@ def map_features(rows: QuerySet[WeatherWarning]) -> list[dict[str, Any]]:
                     "kind": str(warning.get_kind_display()),
                     "level": str(warning.get_level_display()),
                     "status": str(warning.get_status_display()),
+                    "status_code": warning.status,
                     "colour": warning.colour,
                     "region": warning.region.display_name,
                     "segments": ", ".join(s.title for s in segments),

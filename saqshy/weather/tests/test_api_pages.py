@@ -232,3 +232,18 @@ class WarningPageTests(PersonaTestCase):
         assert refused.status_code == 400
         self.client_in(self.personas.viewer_other_region).get(url)
         assert self.client_in(self.personas.viewer_other_region).get(url).status_code == 403
+
+
+class WarningMapTests(PersonaTestCase):
+    def test_the_situation_map_loads_the_layer_for_those_who_see_warnings(self) -> None:
+        client = Client()
+        client.force_login(self.personas.dispatcher_astana)
+        client.cookies["django_language"] = "kk"
+        page = client.get(reverse("situation:map")).content.decode()
+        assert "weather/map-weather.js" in page
+        assert 'id="layer-weather"' in page
+        assert "weatherUrl" in page
+        assert "weatherText" in page and '"until": "until"' not in page  # words in Kazakh
+        client.force_login(self.personas.no_grants)
+        page = client.get(reverse("situation:map")).content.decode()
+        assert "weatherUrl" not in page
