@@ -299,7 +299,8 @@ def load_weather_warnings(
             services.confirm_warning(
                 acting_user=road_authority,
                 warning=warning,
-                note="Real blizzard of {} – {} at Astana (Open-Meteo), replayed".format(
+                # Words-free, so it reads in every language: the real window and its source.
+                note="{} – {}, Astana, Open-Meteo".format(
                     timezone.localtime(real.start).strftime("%d.%m.%Y %H:%M"),
                     timezone.localtime(real.end).strftime("%d.%m.%Y %H:%M"),
                 ),

@@ -7,7 +7,8 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from saqshy.roads.models import Segment
+from saqshy.core.scoping import restricted_prefetch
+from saqshy.roads.models import Closure, Segment
 from saqshy.weather.choices import WarningKind, WarningLevel, WarningStatus
 from saqshy.weather.models import WeatherWarning
 
@@ -15,20 +16,40 @@ ACTIVE_STATUSES = (WarningStatus.PROPOSED, WarningStatus.CONFIRMED)
 
 
 def with_related(rows: QuerySet[WeatherWarning]) -> QuerySet[WeatherWarning]:
-    return rows.select_related("region", "entered_by", "decided_by").prefetch_related(
-        Prefetch("segments", queryset=Segment.objects.order_by("code")), "closures"
+    """Every segment of each warning (``shown_segments``): for the public page."""
+    return rows.select_related("region").prefetch_related(
+        Prefetch("segments", queryset=Segment.objects.order_by("code"), to_attr="shown_segments")
     )
 
 
 def visible(user: Any) -> QuerySet[WeatherWarning]:
-    """The warnings ``user`` may view, with their region, people and segments."""
-    return with_related(WeatherWarning.objects.restrict(user, "view"))
+    """The warnings ``user`` may view, with their region and people, and the segments
+    (``shown_segments``) and closures (``shown_closures``) the user may view."""
+    rows = WeatherWarning.objects.restrict(user, "view").select_related(
+        "region", "entered_by", "decided_by"
+    )
+    return rows.prefetch_related(
+        restricted_prefetch(
+            user, "segments", Segment.objects.order_by("code"), to_attr="shown_segments"
+        ),
+        restricted_prefetch(
+            user,
+            "closures",
+            Closure.objects.select_related("segment").order_by("segment_id"),
+            to_attr="shown_closures",
+        ),
+    )
 
 
 def active(rows: QuerySet[WeatherWarning], now: Any = None) -> QuerySet[WeatherWarning]:
     """Proposed or confirmed warnings that have not ended."""
     now = now or timezone.now()
     return rows.filter(status__in=ACTIVE_STATUSES, ends_at__gt=now)
+
+
+def shown(warning: WeatherWarning) -> list[Segment]:
+    """The segments prefetched by ``visible`` or ``with_related``."""
+    return list(getattr(warning, "shown_segments", []))
 
 
 def _when(value: Any) -> str:
@@ -52,7 +73,7 @@ def public_warnings(region: str | None = None) -> list[dict[str, Any]]:
             "colour": warning.colour,
             "status": warning.status,
             "region": warning.region.display_name,
-            "segment": ", ".join(segment.title for segment in warning.segments.all()),
+            "segment": ", ".join(segment.title for segment in shown(warning)),
             "starts": _when(warning.starts_at),
             "ends": _when(warning.ends_at),
         }
@@ -65,7 +86,7 @@ def map_features(rows: QuerySet[WeatherWarning]) -> list[dict[str, Any]]:
     region-wide one is its region's boundary (when known)."""
     features: list[dict[str, Any]] = []
     for warning in active(rows).order_by("starts_at", "pk"):
-        segments = list(warning.segments.all())
+        segments = shown(warning)
         if segments:
             geometry: dict[str, Any] | None = {
                 "type": "MultiLineString",

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from saqshy.accounts.models import Region
 from saqshy.accounts.queries import norm
 from saqshy.algorithms import road_weather
-from saqshy.algorithms.road_weather import HourlyWeather, Thresholds, WarningWindow
+from saqshy.algorithms.road_weather import HourlyWeather, Thresholds
 from saqshy.core import services as core_services
 from saqshy.core.scoping import user_scope
 from saqshy.roads import services as roads_services
@@ -122,10 +122,6 @@ def _overlapping(region: Region, kind: str, start: dt.datetime, end: dt.datetime
     ).exists()
 
 
-def _rule_note(window: WarningWindow) -> str:
-    return _("%(hours)s dangerous hours by the weather rules.") % {"hours": window.hours}
-
-
 def generate_warnings(
     *,
     acting_user: Any,
@@ -172,7 +168,6 @@ def generate_warnings(
                     min_temperature_c=window.min_temperature_c,
                     max_gust_kmh=window.max_gust_kmh,
                     snowfall_cm=window.snowfall_cm,
-                    note=_rule_note(window),
                 )
             )
     return created

@@ -33,11 +33,12 @@ COLUMNS = [
     Column(gettext_lazy("Hazard"), lambda w: w.get_kind_display()),
     Column(gettext_lazy("Level"), lambda w: w.get_level_display()),
     Column(gettext_lazy("Region"), lambda w: w.region.display_name),
-    Column(gettext_lazy("Road segments"), lambda w: ", ".join(s.title for s in w.segments.all())),
+    Column(gettext_lazy("Road segments"), lambda w: ", ".join(s.title for s in queries.shown(w))),
     Column(gettext_lazy("From"), lambda w: w.starts_at),
     Column(gettext_lazy("Until"), lambda w: w.ends_at),
     Column(gettext_lazy("Status"), lambda w: w.get_status_display()),
     Column(gettext_lazy("Source"), lambda w: w.get_source_display()),
+    Column(gettext_lazy("Note"), lambda w: w.note),
 ]
 
 
@@ -75,8 +76,8 @@ def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "weather/detail.html",
         {
             "warning": warning,
-            "segments": list(warning.segments.all()),
-            "closures": list(warning.closures.select_related("segment").order_by("segment_id")),
+            "segments": queries.shown(warning),
+            "closures": list(getattr(warning, "shown_closures", [])),
             "version": versioning.version_of(warning),
             "can_confirm": proposed and services.may_confirm(request.user, warning),
             "can_dismiss": proposed and may_change,

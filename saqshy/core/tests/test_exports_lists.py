@@ -49,6 +49,8 @@ from saqshy.pyrotechnics.models import Outlet, Raid, Seizure
 from saqshy.pyrotechnics.tests.factories import OutletFactory, RaidFactory, SeizureFactory
 from saqshy.trips.models import Trip
 from saqshy.trips.tests.factories import TripFactory
+from saqshy.weather.models import WeatherWarning
+from saqshy.weather.services import create_warning
 
 EVIL = "=cmd|' /C calc'!A0"
 _n = count(1)
@@ -186,6 +188,21 @@ SPECS = [
         "lifelines:sites",
         UtilitySite,
         lambda r, t: make_site(r, n=next(_n)),
+    ),
+    Spec(
+        "weather-warnings",
+        "weather:list",
+        WeatherWarning,
+        lambda r, t: create_warning(
+            acting_user=None,
+            region=r,
+            kind="blizzard",
+            level="red",
+            starts_at=dt.datetime(2026, 12, 31, 18, tzinfo=dt.UTC),
+            ends_at=dt.datetime(2027, 1, 1, 6, tzinfo=dt.UTC),
+            note=t,
+        ),
+        "Note",
     ),
 ]
 

@@ -25,8 +25,9 @@ class WarningSerializer(serializers.ModelSerializer):
     region: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(
         slug_field="slug", queryset=Region.objects.all()
     )
-    segments = _VisibleSegment(many=True, required=False)
-    segment_titles = serializers.SerializerMethodField()
+    segments = _VisibleSegment(many=True, required=False, write_only=True)
+    road_segments = serializers.SerializerMethodField()
+    closures = serializers.SerializerMethodField()
     entered_by: serializers.StringRelatedField[Any] = serializers.StringRelatedField()
     decided_by: serializers.StringRelatedField[Any] = serializers.StringRelatedField()
 
@@ -36,7 +37,7 @@ class WarningSerializer(serializers.ModelSerializer):
             "id",
             "region",
             "segments",
-            "segment_titles",
+            "road_segments",
             "kind",
             "level",
             "source",
@@ -68,8 +69,16 @@ class WarningSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
-    def get_segment_titles(self, warning: WeatherWarning) -> list[str]:
-        return [segment.title for segment in warning.segments.all()]
+    def get_road_segments(self, warning: WeatherWarning) -> list[dict[str, Any]]:
+        """The segments named (those the caller may view): id, title, road number, status."""
+        return [
+            {"id": s.pk, "title": s.title, "number": s.number, "status": s.status}
+            for s in getattr(warning, "shown_segments", [])
+        ]
+
+    def get_closures(self, warning: WeatherWarning) -> list[int]:
+        """The road closures confirming produced (those the caller may view)."""
+        return [closure.pk for closure in getattr(warning, "shown_closures", [])]
 
 
 class DecisionSerializer(serializers.Serializer):

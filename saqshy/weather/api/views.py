@@ -23,11 +23,14 @@ class WarningViewSet(ScopedModelViewSet):
     """Weather warnings within your grants. ``POST`` enters one by hand (proposed);
     ``confirm/`` closes its road segments (road authority only), ``dismiss/`` closes nothing."""
 
-    queryset = queries.with_related(WeatherWarning.objects.all())
+    queryset = WeatherWarning.objects.all()
     serializer_class = WarningSerializer
     filterset_class = WarningFilterSet
     http_method_names = ["get", "post", "head", "options"]
     scoped_actions = {"confirm": "change", "dismiss": "change", "map": "view"}
+
+    def get_queryset(self) -> Any:
+        return queries.visible(self.request.user)
 
     def create_object(self, data: dict[str, Any]) -> WeatherWarning:
         warning = services.create_warning(acting_user=self.request.user, **data)

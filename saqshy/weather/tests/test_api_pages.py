@@ -114,7 +114,7 @@ class WarningAPITests(PersonaTestCase):
         first = self.client.post(LIST, body, format="json", HTTP_IDEMPOTENCY_KEY="w-1")
         assert first.status_code == 201, first.content
         assert first.json()["status"] == "proposed"
-        assert first.json()["segment_titles"] == [self.segment.title]
+        assert [s["title"] for s in first.json()["road_segments"]] == [self.segment.title]
         assert first.json()["note"] == "Snowdrifts"
         again = self.client.post(LIST, body, format="json", HTTP_IDEMPOTENCY_KEY="w-1")
         assert again.status_code == 201 and again.json()["id"] == first.json()["id"]
@@ -147,6 +147,16 @@ class WarningAPITests(PersonaTestCase):
         assert response.json()["status"] == WarningStatus.DISMISSED
         self.segment.refresh_from_db()
         assert self.segment.status == SegmentStatus.OPEN
+
+    def test_segments_of_another_region_stay_hidden(self) -> None:
+        elsewhere = make_segment(1, 3, self.personas.almaty)
+        both = make_warning(self.personas.astana, [self.segment, elsewhere])
+        self.login(self.personas.dispatcher_astana)
+        shown = self.client.get(f"{LIST}{both.pk}/").json()["road_segments"]
+        assert [s["id"] for s in shown] == [self.segment.pk]
+        self.login(self.personas.analyst_national)
+        shown = self.client.get(f"{LIST}{both.pk}/").json()["road_segments"]
+        assert {s["id"] for s in shown} == {self.segment.pk, elsewhere.pk}
 
     def test_the_map_shows_active_warnings_in_scope(self) -> None:
         self.login(self.personas.dispatcher_astana)
