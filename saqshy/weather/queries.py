@@ -25,7 +25,7 @@ def with_related(rows: QuerySet[WeatherWarning]) -> QuerySet[WeatherWarning]:
 def visible(user: Any) -> QuerySet[WeatherWarning]:
     """The warnings ``user`` may view, with their region and people, and the segments
     (``shown_segments``) and closures (``shown_closures``) the user may view."""
-    rows = WeatherWarning.objects.restrict(user, "view").select_related(
+    rows: QuerySet[WeatherWarning] = WeatherWarning.objects.restrict(user, "view").select_related(
         "region", "entered_by", "decided_by"
     )
     return rows.prefetch_related(
