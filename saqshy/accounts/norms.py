@@ -364,6 +364,66 @@ DEFAULT_NORMS: dict[str, tuple[float, str, str, str]] = {
         "with a road closed for the weather",
         "issue 13: aviation on standby for bad weather; set per region",
     ),
+    # Road-weather warnings (issue 13): the rules of saqshy/algorithms/road_weather.py.
+    "weather_cold_orange_c": (
+        -30,
+        "°C",
+        "Road weather: an extreme-cold warning (orange) when the air temperature is at or "
+        "below this",
+        "Kazhydromet storm warnings announce frost of 30 degrees and below in the northern "
+        "regions; set per region",
+    ),
+    "weather_cold_red_c": (
+        -35,
+        "°C",
+        "Road weather: the extreme-cold warning becomes red at or below this temperature",
+        "Kazhydromet: severe frost (-35 °C and below) is a hazardous phenomenon in the "
+        "northern regions; set per region",
+    ),
+    "weather_wind_orange_kmh": (
+        72,
+        "km/h",
+        "Road weather: a storm-wind warning (orange) when gusts reach this speed",
+        "20 m/s, the upper end of Kazhydromet's storm-warning gusts of 15-20 m/s",
+    ),
+    "weather_wind_red_kmh": (
+        90,
+        "km/h",
+        "Road weather: the storm-wind warning becomes red when gusts reach this speed",
+        "25 m/s, very strong wind, a hazardous phenomenon (WMO Beaufort 10, storm)",
+    ),
+    "weather_blizzard_orange_kmh": (
+        54,
+        "km/h",
+        "Road weather: a blizzard warning (orange) when snow falls with gusts of this speed",
+        "15 m/s, the lower end of Kazhydromet's storm-warning gusts announced with a blizzard",
+    ),
+    "weather_blizzard_red_kmh": (
+        83,
+        "km/h",
+        "Road weather: the blizzard warning becomes red when gusts in falling snow reach this",
+        "23 m/s, the gusts of Kazhydromet's strongest blizzard warnings (23-28 m/s)",
+    ),
+    "weather_snow_yellow_cm": (
+        5,
+        "cm",
+        "Road weather: a heavy-snow warning (yellow) when this much snow falls in 12 hours",
+        "heavy snow is 7 mm of water or more in 12 hours (Kazhydromet and Roshydromet "
+        "practice), about 5 cm of snow",
+    ),
+    "weather_snow_orange_cm": (
+        14,
+        "cm",
+        "Road weather: the heavy-snow warning becomes orange at this much snow in 12 hours",
+        "very heavy snow is 20 mm of water or more in 12 hours (Kazhydromet and Roshydromet "
+        "practice), about 14 cm of snow",
+    ),
+    "weather_min_hours": (
+        2,
+        "hours",
+        "Road weather: a warning needs at least this many dangerous hours",
+        "assumption: one hour of gusts is no reason to close a road; set per region",
+    ),
 }
 
 

@@ -53,7 +53,14 @@ from saqshy.algorithms.osm import (
 )
 from saqshy.algorithms.osm.layers import rounded_coords
 from saqshy.algorithms.osm.model import ref_sort_key
-from saqshy.demo.weather import ATTRIBUTION_ROW, WEATHER_FILE, weather_csv
+from saqshy.demo.weather import (
+    ATTRIBUTION_ROW,
+    WEATHER_FILE,
+    WINTERS_ATTRIBUTION,
+    WINTERS_FILE,
+    weather_csv,
+    winters_csv,
+)
 
 REGIONS_SOURCE = Path("boundaries") / "kz_adm1_osmb_2023.geojson"
 DISTRICTS_SOURCE = Path("boundaries") / "kz_adm2_2024_geokz.geojson"
@@ -624,11 +631,19 @@ def build_bundle(
     result["bytes"][HIGHWAYS_FILE] = _write(out_dir / HIGHWAYS_FILE, highways)
     result["highways"] = summary
     report(f"highways: {summary}")
+    winters, summary = winters_csv(shared_data)
+    result["bytes"][WINTERS_FILE] = _write(out_dir / WINTERS_FILE, winters)
+    result["winters"] = summary
+    report(f"winter weather: {summary}")
     result["bytes"]["ATTRIBUTION.md"] = _write(
         out_dir / "ATTRIBUTION.md",
-        (ATTRIBUTION + WEATHER_ATTRIBUTION + PLAN_ATTRIBUTION + HIGHWAYS_ATTRIBUTION).encode(
-            "utf-8"
-        ),
+        (
+            ATTRIBUTION
+            + WEATHER_ATTRIBUTION
+            + PLAN_ATTRIBUTION
+            + HIGHWAYS_ATTRIBUTION
+            + WINTERS_ATTRIBUTION
+        ).encode("utf-8"),
     )
     return result
 

@@ -55,6 +55,8 @@ from saqshy.roads.models import Segment
 from saqshy.roads.tests.factories import segment_in
 from saqshy.trips.models import Trip
 from saqshy.trips.tests.factories import TripFactory
+from saqshy.weather.models import WeatherWarning
+from saqshy.weather.services import create_warning
 from saqshy.winter.choices import EquipmentType
 from saqshy.winter.models import Standby, StrandedReport, WarmingPoint
 from saqshy.winter.tests.factories import make_point, make_standby
@@ -232,6 +234,21 @@ SPECS = [
         "Base",
     ),
     Spec("road-segments", "roads:segments", Segment, lambda r, t: segment_in(r, t), "Name"),
+    Spec(
+        "weather-warnings",
+        "weather:list",
+        WeatherWarning,
+        lambda r, t: create_warning(
+            acting_user=None,
+            region=r,
+            kind="blizzard",
+            level="red",
+            starts_at=dt.datetime(2026, 12, 31, 18, tzinfo=dt.UTC),
+            ends_at=dt.datetime(2027, 1, 1, 6, tzinfo=dt.UTC),
+            note=t,
+        ),
+        "Note",
+    ),
 ]
 
 

@@ -20,6 +20,7 @@ FILES = [
     "basemap/almaty.geojson.gz",
     "incidents/astana_accidents.csv.gz",
     "roads/kz_highways.geojson",
+    "weather/astana_winters_hourly.csv.gz",
 ]
 
 

@@ -56,6 +56,7 @@ from saqshy.reports.models import DailyReport
 from saqshy.reports.tests.fakes import fake_indicators
 from saqshy.roads.models import Closure
 from saqshy.trips.models import Trip
+from saqshy.weather.models import WeatherWarning
 from saqshy.winter.models import StrandedReport, WarmingPoint
 
 # The demo is loaded at 07:00 on New Year's Day (its ``today`` is 1 January 2027).
@@ -390,6 +391,13 @@ DIRECT: dict[str, Callable[[DailyReport], dict[str, float | None]]] = {
             1,
         )
     ),
+    "weather_warnings": lambda r: _count(
+        WeatherWarning.objects.filter(
+            region=r.region, starts_at__gte=r.window_start, starts_at__lt=r.window_end
+        )
+        .exclude(status="dismissed")
+        .count()
+    ),
 }
 
 
@@ -436,6 +444,8 @@ ZERO = {
     "warming_points_open",
     "road_closures",
     "road_closure_km_hours",
+    # weather_warnings: zero until the demo loads the winter night's blizzard warning.
+    "weather_warnings",
 }
 
 
@@ -446,7 +456,7 @@ def test_every_figure_of_the_morning_report_equals_a_direct_count(demo: DailyRep
     assert report.submitted_by.username == "coordinator_astana"
     codes = [ind.code for ind in indicators.registry_indicators()]
     assert sorted(report.figures) == sorted(codes)
-    assert len(codes) == 24 + 5 + 3 + 2  # + outreach, winter roads, road closures
+    assert len(codes) == 24 + 5 + 3 + 2 + 1  # + outreach, winter, road closures, weather
     assert set(DIRECT) == set(codes), set(DIRECT) ^ set(codes)
     expected = {}
     for code in codes:
