@@ -60,3 +60,11 @@ class WeatherConfig(registry.SaqshyAppConfig):
             "WarningStatusEnum": "saqshy.weather.choices.WARNING_STATUSES",
         },
     )
+
+    def ready(self) -> None:
+        super().ready()
+        from saqshy.weather.queries import warning_facts
+        from saqshy.winter.queries import register_warnings
+
+        # Active warnings make the winter standby rules ask for ploughs, tow trucks and aviation.
+        register_warnings(warning_facts)

@@ -11,6 +11,7 @@ from saqshy.core.scoping import restricted_prefetch
 from saqshy.roads.models import Closure, Segment
 from saqshy.weather.choices import WarningKind, WarningLevel, WarningStatus
 from saqshy.weather.models import WeatherWarning
+from saqshy.winter.queries import WarningFact
 
 ACTIVE_STATUSES = (WarningStatus.PROPOSED, WarningStatus.CONFIRMED)
 
@@ -116,3 +117,17 @@ def map_features(rows: QuerySet[WeatherWarning]) -> list[dict[str, Any]]:
             }
         )
     return features
+
+
+def warning_facts() -> list[WarningFact]:
+    """The active warnings as the winter shortfall rules read them: one fact per segment a
+    warning names, or one for its whole region (registered in ``WeatherConfig.ready``)."""
+    facts: list[WarningFact] = []
+    for warning in with_related(active(WeatherWarning.objects.all())):
+        segments = shown(warning)
+        facts.extend(
+            WarningFact(warning.region_id, segment.pk, warning.level) for segment in segments
+        )
+        if not segments:
+            facts.append(WarningFact(warning.region_id, None, warning.level))
+    return facts
