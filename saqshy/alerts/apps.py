@@ -8,4 +8,13 @@ class AlertsConfig(registry.SaqshyAppConfig):
     name = "saqshy.alerts"
     label = "alerts"
     verbose_name = _("Alerts")
-    declaration = AppDeclaration()
+    declaration = AppDeclaration(
+        # Planners and duty officers write, approve and publish alerts in their region (the
+        # services refuse an author approving their own alert); every role reads them.
+        role_rules={
+            "planner": (("*", "alerts.*"),),
+            "duty-officer": (("*", "alerts.*"),),
+            "dispatcher": (("*", "alerts.*"),),
+            "viewer": (("view", "alerts.*"),),
+        },
+    )

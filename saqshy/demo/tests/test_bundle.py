@@ -19,6 +19,7 @@ FILES = [
     "basemap/astana.geojson.gz",
     "basemap/almaty.geojson.gz",
     "incidents/astana_accidents.csv.gz",
+    "cap/CAP-v1.2.xsd",
 ]
 
 
