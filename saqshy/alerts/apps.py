@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from saqshy.core import registry
-from saqshy.core.registry import AppDeclaration
+from saqshy.core.registry import AppDeclaration, PageUrls
 
 
 class AlertsConfig(registry.SaqshyAppConfig):
@@ -9,6 +9,7 @@ class AlertsConfig(registry.SaqshyAppConfig):
     label = "alerts"
     verbose_name = _("Alerts")
     declaration = AppDeclaration(
+        pages=(PageUrls("public/", "saqshy.alerts.public_urls"),),
         # Planners and duty officers write, approve and publish alerts in their region (the
         # services refuse an author approving their own alert); every role reads them.
         role_rules={

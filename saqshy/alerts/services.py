@@ -345,7 +345,7 @@ def approve(*, acting_user: Any, alert: Alert, at: dt.datetime | None = None) ->
             },
             payload=alert_payload,
         )
-        if alert.references_id:
+        if alert.references is not None:
             _retire(acting_user, alert.references, alert)
     return alert
 
@@ -380,14 +380,16 @@ def follow_up(
             _("An alert received from a feed is updated by its sender."), code="ingested"
         )
     if infos is None:
-        infos = [
+        copied: list[Mapping[str, Any]] = [
             {key: getattr(info, key) for key in ("language", *INFO_FIELDS)}
             for info in original.infos.order_by("id")
         ]
         if msg_type == MsgType.CANCEL:
-            for info in infos:
-                info["urgency"] = Urgency.PAST
-                info["certainty"] = Certainty.OBSERVED
+            copied = [
+                {**info, "urgency": Urgency.PAST, "certainty": Certainty.OBSERVED}
+                for info in copied
+            ]
+        infos = copied
     if areas is None:
         areas = [
             {key: getattr(area, key) for key in AREA_FIELDS}
