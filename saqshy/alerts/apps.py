@@ -10,6 +10,7 @@ class AlertsConfig(registry.SaqshyAppConfig):
     verbose_name = _("Alerts")
     declaration = AppDeclaration(
         pages=(PageUrls("public/", "saqshy.alerts.public_urls"),),
+        api="saqshy.alerts.api.urls",
         # Planners and duty officers write, approve and publish alerts in their region (the
         # services refuse an author approving their own alert); every role reads them.
         role_rules={

@@ -151,6 +151,34 @@ def drawn_area(points: Any, area_desc: str) -> dict[str, Any]:
     return {"kind": AreaKind.DRAWN, "area_desc": _clean(area_desc), "polygons": [ring]}
 
 
+def make_area(
+    *,
+    kind: str,
+    region: Region | None = None,
+    district: District | None = None,
+    segment: Segment | None = None,
+    polygon: Any = None,
+    area_desc: str = "",
+) -> dict[str, Any]:
+    """One area from a form or the API: the thing picked for its ``kind``, which must be
+    given (the error names the missing field)."""
+    if kind == AreaKind.REGION:
+        if region is None:
+            raise ValidationError({"region": [_("Choose a region.")]})
+        return region_area(region)
+    if kind == AreaKind.DISTRICT:
+        if district is None:
+            raise ValidationError({"district": [_("Choose a district.")]})
+        return district_area(district)
+    if kind == AreaKind.SEGMENT:
+        if segment is None:
+            raise ValidationError({"segment": [_("Choose a road segment.")]})
+        return segment_area(segment)
+    if kind == AreaKind.DRAWN:
+        return drawn_area(polygon or [], area_desc)
+    raise ValidationError({"kind": [_("Choose a value from the list.")]})
+
+
 # Drafts ----------------------------------------------------------------------------------
 
 
