@@ -12,7 +12,7 @@ original stops being active.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -249,8 +249,8 @@ def create_alert(
     *,
     acting_user: Any,
     region: Region,
-    infos: list[Mapping[str, Any]],
-    areas: list[Mapping[str, Any]],
+    infos: Sequence[Mapping[str, Any]],
+    areas: Sequence[Mapping[str, Any]],
     status: str = CapStatus.ACTUAL,
     msg_type: str = MsgType.ALERT,
     references: Alert | None = None,
@@ -287,8 +287,8 @@ def edit_draft(
     *,
     acting_user: Any,
     alert: Alert,
-    infos: list[Mapping[str, Any]],
-    areas: list[Mapping[str, Any]],
+    infos: Sequence[Mapping[str, Any]],
+    areas: Sequence[Mapping[str, Any]],
 ) -> Alert:
     """Replace a draft's texts and areas (only a draft may change)."""
     cleaned_infos = _check_infos(list(infos))
@@ -392,8 +392,8 @@ def follow_up(
     acting_user: Any,
     original: Alert,
     msg_type: str,
-    infos: list[Mapping[str, Any]] | None = None,
-    areas: list[Mapping[str, Any]] | None = None,
+    infos: Sequence[Mapping[str, Any]] | None = None,
+    areas: Sequence[Mapping[str, Any]] | None = None,
 ) -> Alert:
     """A draft update or cancellation of a published, active authored alert: a new alert
     whose ``references`` is the original, with new texts and areas or the original's."""
