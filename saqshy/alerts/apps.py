@@ -1,7 +1,25 @@
 from django.utils.translation import gettext_lazy as _
 
 from saqshy.core import registry
+from saqshy.core.indicators import Indicator
 from saqshy.core.registry import AppDeclaration, MapLayer, NavEntry, PageUrls
+
+INDICATORS = (
+    Indicator(
+        "alerts_published",
+        _("Public alerts published"),
+        _("public-awareness campaigns"),
+        _(
+            "Alerts to the population (new alerts, updates and cancellations in CAP) approved "
+            "and published in the period."
+        ),
+        "alerts.alert",
+        "saqshy.alerts.indicators.alerts_published",
+        unit="count",
+        higher_is_better=True,
+        order=125,
+    ),
+)
 
 
 class AlertsConfig(registry.SaqshyAppConfig):
@@ -9,6 +27,7 @@ class AlertsConfig(registry.SaqshyAppConfig):
     label = "alerts"
     verbose_name = _("Alerts")
     declaration = AppDeclaration(
+        indicators=INDICATORS,
         pages=(
             PageUrls("alerts/", "saqshy.alerts.urls"),
             PageUrls("public/", "saqshy.alerts.public_urls"),
