@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import os
 import urllib.request
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -395,10 +396,14 @@ def _region_of(areas: Iterable[dict[str, Any]]) -> Region | None:
 
 
 def configured_feeds() -> list[tuple[str, Region | None]]:
-    """``SAQSHY_CAP_FEEDS``: addresses, or ``{"url": …, "region": slug}`` for a feed whose
-    alerts belong to one region when their area does not say."""
+    """The setting ``SAQSHY_CAP_FEEDS``: addresses, or ``{"url": …, "region": slug}`` for a
+    feed whose alerts belong to one region when their area does not say. Without the setting,
+    the environment variable of the same name (addresses separated by spaces)."""
     feeds: list[tuple[str, Region | None]] = []
-    for item in getattr(settings, "SAQSHY_CAP_FEEDS", ()):
+    items = getattr(settings, "SAQSHY_CAP_FEEDS", None)
+    if items is None:
+        items = os.environ.get("SAQSHY_CAP_FEEDS", "").split()
+    for item in items:
         if isinstance(item, str):
             feeds.append((item, None))
         else:

@@ -14,7 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,10 +24,35 @@ from saqshy.alerts import queries, services
 from saqshy.alerts.choices import MsgType, Severity, State
 from saqshy.alerts.forms import AlertForm
 from saqshy.alerts.models import Alert
+from saqshy.core import exports
 from saqshy.core.exceptions import Conflict
+from saqshy.core.exports import Column
 from saqshy.core.scoping import user_scope
 
 PAGE_SIZE = 50
+
+
+def _headline(alert: Alert) -> str:
+    info = queries.info_in(alert.infos.all(), get_language() or "ru")
+    return (info.headline or info.event) if info else ""
+
+
+def _severity(alert: Alert) -> str:
+    info = queries.info_in(alert.infos.all(), get_language() or "ru")
+    return str(Severity.label(info.severity)) if info else ""
+
+
+COLUMNS = [
+    Column("#", lambda a: a.pk),
+    Column(gettext_lazy("Headline"), _headline),
+    Column(gettext_lazy("Region"), lambda a: a.region.display_name if a.region else ""),
+    Column(gettext_lazy("Severity"), _severity),
+    Column(gettext_lazy("Message type"), lambda a: a.get_msg_type_display()),
+    Column(gettext_lazy("State"), lambda a: a.get_state_display()),
+    Column(gettext_lazy("In force"), lambda a: a.active),
+    Column(gettext_lazy("Sent"), lambda a: a.sent),
+    Column(gettext_lazy("Source"), lambda a: a.get_source_display()),
+]
 
 
 def _row(alert: Alert, language: str) -> dict[str, Any]:
@@ -45,7 +70,7 @@ def _row(alert: Alert, language: str) -> dict[str, Any]:
 def alert_list(request: HttpRequest) -> HttpResponse:
     params = list_params(request, Alert)
     rows = queries.visible_alerts(request.user).prefetch_related("infos")
-    chosen = params.getlist("region")
+    chosen = [slug for slug in params.getlist("region") if slug]
     if chosen:
         rows = rows.filter(region__slug__in=chosen)
     state = params.get("state", "")
@@ -53,7 +78,10 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(state=state)
     if params.get("active") == "1":
         rows = rows.filter(active=True)
-    page = Paginator(rows.order_by("-created_at"), PAGE_SIZE).get_page(params.get("page"))
+    rows = rows.order_by("-created_at")
+    if exports.requested(params):
+        return exports.export(request, rows, COLUMNS, model=Alert, stem="alerts", params=params)
+    page = Paginator(rows, PAGE_SIZE).get_page(params.get("page"))
     language = get_language() or "ru"
     keep = [(key, params[key]) for key in ("state", "active") if params.get(key)]
     return render(

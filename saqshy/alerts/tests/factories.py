@@ -69,3 +69,12 @@ def published(author: Any, approver: Any, region: Region, **fields: Any) -> Aler
     services.approve(acting_user=approver, alert=alert)
     alert.refresh_from_db()
     return alert
+
+
+def make_alert(region: Region, headline: str) -> Alert:
+    """A draft written by the system in ``region`` whose English headline is ``headline``."""
+    texts = infos()
+    texts[2]["headline"] = headline
+    return services.create_alert(
+        acting_user=None, region=region, infos=texts, areas=[services.region_area(region)]
+    )

@@ -243,3 +243,17 @@ def test_the_command_prints_what_happened_to_each_alert(tmp_path) -> None:
     assert "refused: 11337sv (not valid CAP 1.2" in text
     assert "refused: " + str(bomb) in text
     assert "1 updated, 2 refused" in text
+
+
+def test_the_configured_feeds_are_polled(tmp_path, settings) -> None:
+    astana = make_region("astana")
+    feed = tmp_path / "feed.atom"
+    feed.write_bytes(sample("capparselib__amber.atom").read_bytes())
+    settings.SAQSHY_CAP_FEEDS = [{"url": str(feed), "region": "astana"}]
+    out = StringIO()
+    call_command("ingest_cap", "--feeds", stdout=out)
+    assert "created: http://doj.dc.gov/amber12345" in out.getvalue()
+    assert Alert.objects.get().region == astana  # the feed's region: its area names none of ours
+    out = StringIO()
+    call_command("ingest_cap", "--feeds", stdout=out)
+    assert out.getvalue().strip().endswith("1 skipped")
