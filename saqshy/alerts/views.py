@@ -99,13 +99,16 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _form_page(request: HttpRequest, form: AlertForm, original: Alert | None) -> HttpResponse:
+def _form_page(
+    request: HttpRequest, form: AlertForm, original: Alert | None, editing: Alert | None = None
+) -> HttpResponse:
     return render(
         request,
         "alerts/alert_form.html",
         {
             "form": form,
             "original": original,
+            "editing": editing,
             "picker": {
                 "tiles": reverse("situation:tile", args=[1, 2, 3]).replace("1/2/3", "{z}/{x}/{y}"),
                 "centre": form.fields["region"]
@@ -179,6 +182,42 @@ def alert_new(request: HttpRequest) -> HttpResponse:
         initial = AlertForm.initial_from(original) if original else {}
         form = AlertForm(initial=initial, regions=regions)
     return _form_page(request, form, original)
+
+
+@login_required
+def alert_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a draft's texts and area (only a draft changes; a published alert is updated)."""
+    alert: Alert = get_object_or_404(queries.visible_alerts(request.user), pk=pk)
+    if alert.state != State.DRAFT or alert.region is None:
+        messages.error(request, _("Only a draft can be edited."))
+        return redirect("alerts:detail", pk=alert.pk)
+    regions = regions_in_scope(request.user, Alert, "change").filter(pk=alert.region_id)
+    if not regions.exists():
+        raise PermissionDenied
+    if request.method == "POST":
+        form = AlertForm(request.POST, regions=regions)
+        if form.is_valid():
+            try:
+                services.edit_draft(
+                    acting_user=request.user,
+                    alert=alert,
+                    infos=form.infos(),
+                    areas=[services.make_area(**form.area_arguments())],
+                )
+            except ValidationError as error:
+                for problems in error.message_dict.values():
+                    for problem in problems:
+                        form.add_error(None, problem)
+            except Conflict as error:
+                form.add_error(None, error.detail)
+            else:
+                messages.success(
+                    request, _("The draft is saved. Check it and send it for approval.")
+                )
+                return redirect("alerts:detail", pk=alert.pk)
+    else:
+        form = AlertForm(initial=AlertForm.initial_from(alert), regions=regions)
+    return _form_page(request, form, None, editing=alert)
 
 
 @login_required

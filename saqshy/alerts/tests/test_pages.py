@@ -122,3 +122,22 @@ def test_scope_and_the_map_layer(people) -> None:
     features = viewer.get("/api/alerts/map/?lang=kk").json()["features"]
     assert features and features[0]["properties"]["headline"].startswith("Астана – Қарағанды")
     assert "layer-alerts" in viewer.get("/").content.decode()
+
+
+def test_a_draft_is_edited_and_only_a_draft(people) -> None:
+    segment = make_segment(1, 2, people.astana)
+    author = logged_in(people.planner_astana)
+    author.post("/alerts/new/", form_data(segment.pk, people.astana.pk))
+    alert = Alert.objects.get()
+    page = author.get(f"/alerts/{alert.pk}/edit/")
+    assert page.status_code == 200 and "Метель на трассе" in page.content.decode()
+    data = form_data(segment.pk, people.astana.pk)
+    data["headline_en"] = "Blizzard: the road is closed"
+    data["area_kind"] = "region"
+    assert author.post(f"/alerts/{alert.pk}/edit/", data).status_code == 302
+    assert alert.infos.get(language="en-US").headline == "Blizzard: the road is closed"
+    assert alert.infos.count() == 3 and alert.areas.get().kind == "region"
+    author.post(f"/alerts/{alert.pk}/submit/")
+    response = author.post(f"/alerts/{alert.pk}/edit/", data)
+    assert response.status_code == 302 and response["Location"] == f"/alerts/{alert.pk}/"
+    assert logged_in(people.planner_almaty).get(f"/alerts/{alert.pk}/edit/").status_code == 404
