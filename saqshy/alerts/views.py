@@ -191,7 +191,7 @@ def alert_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if alert.state != State.DRAFT or alert.region is None:
         messages.error(request, _("Only a draft can be edited."))
         return redirect("alerts:detail", pk=alert.pk)
-    regions = regions_in_scope(request.user, Alert, "change").filter(pk=alert.region_id)
+    regions = regions_in_scope(request.user, Alert, "change").filter(pk=alert.region.pk)
     if not regions.exists():
         raise PermissionDenied
     if request.method == "POST":
