@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from saqshy.alerts.choices import Severity, Source, State
+from saqshy.alerts.choices import CapStatus, Severity, Source, State
 from saqshy.alerts.models import Alert, AlertInfo
 
 FALLBACK_LANGUAGES = ("ru", "en")
@@ -85,8 +85,9 @@ def public_alert(alert: Alert, language: str) -> dict[str, Any] | None:
 def public_alerts(language: str, region: str | None = None) -> list[dict[str, Any]]:
     """Active published alerts (ours and those received for our regions) for the public
     page, in ``language`` falling back to Russian then English; ``region`` is a region slug.
-    An alert whose every info block has expired is left out."""
-    rows = active_public()
+    Only real alerts (status Actual: no test or exercise); an alert whose every info block
+    has expired is left out."""
+    rows = active_public().filter(status=CapStatus.ACTUAL)  # not tests nor exercises
     if region:
         rows = rows.filter(region__slug=region)
     now = timezone.now()

@@ -83,3 +83,18 @@ def test_public_alerts_in_each_language_with_fallback(people) -> None:
     assert de["event"] == "Метель"
     assert public_alerts("ru", region="almaty") == []
     assert len(public_alerts("ru", region="astana")) == 1
+
+
+def test_the_public_page_shows_neither_tests_nor_expired_alerts(people) -> None:
+    from django.utils import timezone
+
+    from saqshy.alerts.models import Alert
+
+    published(people.planner_astana, people.dispatcher_astana, people.astana, status="Exercise")
+    assert public_alerts("ru") == []
+    real = published(people.planner_astana, people.dispatcher_astana, people.astana)
+    assert [a["identifier"] for a in public_alerts("ru")] == [real.identifier]
+    real.infos.update(expires=timezone.now())
+    assert public_alerts("ru") == []
+    # The feed lists every alert in force, whatever its status: readers see the status.
+    assert Alert.objects.filter(active=True).count() == 2
