@@ -41,6 +41,8 @@ from saqshy.core import services as core_services
 from saqshy.core.exceptions import Conflict
 from saqshy.roads.models import Segment
 
+YEARS = (2000, 2100)
+"""The years an alert's onset and expiry may fall in."""
 SEGMENT_BUFFER_KM = 10.0
 """How far either side of a road an alert along it reaches."""
 INFO_FIELDS = (
@@ -216,7 +218,9 @@ def _check_infos(infos: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
         for key in ("onset", "expires"):
             if info[key] in ("", None):
                 info[key] = None
-            elif not isinstance(info[key], dt.datetime):
+            elif not isinstance(info[key], dt.datetime) or not (
+                YEARS[0] <= info[key].year <= YEARS[1]
+            ):
                 errors.setdefault(f"{prefix}.{key}", []).append(_("Enter a date and time."))
         if info["onset"] and info["expires"] and info["expires"] <= info["onset"]:
             errors.setdefault(f"{prefix}.expires", []).append(

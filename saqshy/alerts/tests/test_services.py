@@ -116,6 +116,14 @@ def test_bad_input_names_the_field(people) -> None:
     with pytest.raises(ValidationError) as refused:
         draft(people.planner_astana, people.astana, infos=bad)
     assert set(refused.value.message_dict) == {"kk.severity", "ru.headline"}
+    import datetime as dt
+
+    from django.utils import timezone
+
+    far = infos(onset=timezone.make_aware(dt.datetime(9000, 1, 1, 12)))
+    with pytest.raises(ValidationError) as refused:
+        draft(people.planner_astana, people.astana, infos=far)
+    assert "en.onset" in refused.value.message_dict
     with pytest.raises(ValidationError) as refused:
         services.drawn_area([[71, 51], [72, 51]], "Here")
     assert "polygon" in refused.value.message_dict
