@@ -98,3 +98,22 @@ def test_the_public_page_shows_neither_tests_nor_expired_alerts(people) -> None:
     assert public_alerts("ru") == []
     # The feed lists every alert in force, whatever its status: readers see the status.
     assert Alert.objects.filter(active=True).count() == 2
+
+
+def test_a_received_alerts_xml_is_served_unchanged_at_its_address() -> None:
+    from pathlib import Path
+
+    from saqshy.alerts.ingest import ingest_bytes
+    from saqshy.core.testing.geography import make_region
+
+    make_region("astana")
+    data = (Path(__file__).parent / "data" / "received.xml").read_bytes()
+    [outcome] = ingest_bytes(data, source="test")
+    assert outcome.action == "created", outcome.reason
+    url = public_alerts("en")[0]["xml_url"]
+    assert url == "/public/alerts/http://example.org/alert/1.xml"
+    response = Client().get(url)
+    assert response.status_code == 200 and response.content == data
+    feed = etree.fromstring(Client().get("/public/alerts.atom?lang=en").content)
+    [entry] = feed.findall("a:entry", ATOM)
+    assert entry.findtext("a:title", namespaces=ATOM) == "Road closed near Astana"
