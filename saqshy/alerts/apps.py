@@ -48,5 +48,15 @@ class AlertsConfig(registry.SaqshyAppConfig):
             "duty-officer": (("*", "alerts.*"),),
             "dispatcher": (("*", "alerts.*"),),
             "viewer": (("view", "alerts.*"),),
+            # The head of the region approves (publishes) the alerts its officers write.
+            "region-head": (("change", "alerts.alert"),),
+        },
+        schema_enums={
+            "CapStatusEnum": "saqshy.alerts.choices.CAP_STATUSES",
+            "CapMsgTypeEnum": "saqshy.alerts.choices.MSG_TYPES",
+            "AlertStateEnum": "saqshy.alerts.choices.ALERT_STATES",
+            "CapUrgencyEnum": "saqshy.alerts.choices.CAP_URGENCIES",
+            "CapSeverityEnum": "saqshy.alerts.choices.CAP_SEVERITIES",
+            "CapCertaintyEnum": "saqshy.alerts.choices.CAP_CERTAINTIES",
         },
     )

@@ -185,3 +185,11 @@ class AreaKind(ChoiceSet):
 LANGUAGES = (("kk-KZ", _("Kazakh")), ("ru-KZ", _("Russian")), ("en-US", _("English")))
 """The languages of an authored alert's info blocks, as CAP ``<language>`` codes."""
 LANGUAGE_CODES = tuple(code for code, _label in LANGUAGES)
+
+# The choice lists by name, for the API schema's enum names (apps.py ``schema_enums``).
+CAP_STATUSES = CapStatus.choices()
+MSG_TYPES = MsgType.choices()
+ALERT_STATES = State.choices()
+CAP_URGENCIES = Urgency.choices()
+CAP_SEVERITIES = Severity.choices()
+CAP_CERTAINTIES = Certainty.choices()

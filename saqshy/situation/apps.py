@@ -9,7 +9,10 @@ class SituationConfig(registry.SaqshyAppConfig):
     label = "situation"
     verbose_name = _("Situation")
     declaration = AppDeclaration(
-        pages=(PageUrls("", "saqshy.situation.urls"),),
+        pages=(
+            PageUrls("", "saqshy.situation.urls"),
+            PageUrls("public/", "saqshy.situation.public_urls"),
+        ),
         nav=(NavEntry(_("Situation map"), "situation:map", 10, ("situation",)),),
         roles=False,
     )

@@ -9,6 +9,8 @@ a slow connection; the language is chosen by a link (``?lang=``), the region by 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -35,6 +37,31 @@ def _language(request: HttpRequest) -> str:
     return current if current in LANGUAGES else settings.LANGUAGE_CODE
 
 
+def roads_closed(closures: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One entry per road and decision: the segments of a road closed together (same name,
+    status, reason and times) are one closure to a driver, across the regions it crosses."""
+    grouped: dict[tuple[str, ...], dict[str, Any]] = {}
+    for row in closures:
+        key = tuple(
+            str(row.get(k, ""))
+            for k in (
+                "title",
+                "status",
+                "restriction_label",
+                "reason_label",
+                "since",
+                "expected_reopening",
+            )
+        )
+        entry = grouped.setdefault(key, {**row, "regions": [], "segments": 0})
+        entry["segments"] += 1
+        if row.get("region") and row["region"] not in entry["regions"]:
+            entry["regions"].append(row["region"])
+    for entry in grouped.values():
+        entry["region"] = ", ".join(entry["regions"])
+    return list(grouped.values())
+
+
 @require_GET
 def public_page(request: HttpRequest) -> HttpResponse:
     language = _language(request)
@@ -52,7 +79,7 @@ def public_page(request: HttpRequest) -> HttpResponse:
             "alerts": alerts,
             "warnings": warnings,
             "alert_count": len(alerts) + len(warnings),
-            "closures": public_closures(chosen),
+            "closures": roads_closed(public_closures(chosen)),
             "points": public_points(chosen),
             "advice": ADVICE,
             "numbers": EMERGENCY_NUMBERS,

@@ -52,6 +52,11 @@ class WeatherConfig(registry.SaqshyAppConfig):
                 ("change", "weather.weatherwarning"),
             ),
             "viewer": (("view", "weather.*"),),
+            # A duty officer enters warnings and, where the roads allow it, confirms closures.
+            "duty-officer": (
+                ("add", "weather.weatherwarning"),
+                ("change", "weather.weatherwarning"),
+            ),
         },
         schema_enums={
             "WarningKindEnum": "saqshy.weather.choices.WARNING_KINDS",

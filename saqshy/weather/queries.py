@@ -74,7 +74,8 @@ def public_warnings(region: str | None = None) -> list[dict[str, Any]]:
             "colour": warning.colour,
             "status": warning.status,
             "region": warning.region.display_name,
-            "segment": ", ".join(segment.title for segment in shown(warning)),
+            # A road of many segments is named once.
+            "segment": ", ".join(dict.fromkeys(segment.title for segment in shown(warning))),
             "starts": _when(warning.starts_at),
             "ends": _when(warning.ends_at),
         }

@@ -174,15 +174,18 @@ def generate_warnings(
 
 
 def may_confirm(user: Any, warning: WeatherWarning) -> bool:
-    """Whether ``user`` is the road authority for the warning: may change every one of its
-    segments (or, for a region-wide warning, road segments in its region)."""
+    """Whether ``user`` is the road authority for the warning: may close every one of its
+    segments (``roads.services.may_close``), or, for a region-wide warning, change road
+    segments in its region."""
     if user is None or getattr(user, "is_superuser", False):
         return True
-    scope = user_scope(user, Segment, "change")
-    if scope.empty or user_scope(user, WeatherWarning, "change").empty:
+    if user_scope(user, WeatherWarning, "change").empty:
         return False
-    regions = {s.region_id for s in warning.segments.all()} or {warning.region_id}
-    return all(scope.covers(region_id) for region_id in regions)
+    segments = list(warning.segments.all())
+    if segments:
+        return all(roads_services.may_close(user, segment) for segment in segments)
+    scope = user_scope(user, Segment, "change")
+    return not scope.empty and scope.covers(warning.region_id)
 
 
 def _refuse_unless_road_authority(acting_user: Any) -> Any:

@@ -34,7 +34,7 @@ class AlertAreaSerializer(serializers.ModelSerializer):
         fields = ("kind", "area_desc", "names", "polygons", "circles", "geocodes", "segment")
 
 
-class AlertSerializer(serializers.ModelSerializer):
+class CapAlertSerializer(serializers.ModelSerializer):
     """An alert with its texts and areas; ``xml_url`` is its public address once published."""
 
     region: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(

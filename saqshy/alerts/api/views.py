@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from saqshy.alerts import queries, services
 from saqshy.alerts.api.serializers import (
     AlertInputSerializer,
-    AlertSerializer,
+    CapAlertSerializer,
     FollowUpSerializer,
     area_arguments,
 )
@@ -32,7 +32,7 @@ class AlertViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     queryset = Alert.objects.select_related(
         "region", "author", "approver", "references", "superseded_by"
     ).prefetch_related("infos", "areas")
-    serializer_class = AlertSerializer
+    serializer_class = CapAlertSerializer
 
     def get_queryset(self) -> Any:
         rows = super().get_queryset()
@@ -46,9 +46,9 @@ class AlertViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         return rows
 
     def _detail(self, alert: Alert, code: int = status.HTTP_200_OK) -> Response:
-        return Response(AlertSerializer(self.get_queryset().get(pk=alert.pk)).data, status=code)
+        return Response(CapAlertSerializer(self.get_queryset().get(pk=alert.pk)).data, status=code)
 
-    @extend_schema(request=AlertInputSerializer, responses=AlertSerializer)
+    @extend_schema(request=AlertInputSerializer, responses=CapAlertSerializer)
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = AlertInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -62,21 +62,21 @@ class AlertViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         )
         return self._detail(alert, status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=AlertSerializer)
+    @extend_schema(request=None, responses=CapAlertSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
         alert = self.get_object()
         services.submit(acting_user=request.user, alert=alert)
         return self._detail(alert)
 
-    @extend_schema(request=None, responses=AlertSerializer)
+    @extend_schema(request=None, responses=CapAlertSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
         alert = self.get_object()
         services.approve(acting_user=request.user, alert=alert)
         return self._detail(alert)
 
-    @extend_schema(request=None, responses=AlertSerializer)
+    @extend_schema(request=None, responses=CapAlertSerializer)
     @action(detail=True, methods=["post"], url_path="send-back")
     def send_back(self, request: Request, pk: str | None = None) -> Response:
         alert = self.get_object()
@@ -99,12 +99,12 @@ class AlertViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         )
         return self._detail(alert, status.HTTP_201_CREATED)
 
-    @extend_schema(request=FollowUpSerializer, responses=AlertSerializer)
+    @extend_schema(request=FollowUpSerializer, responses=CapAlertSerializer)
     @action(detail=True, methods=["post"], url_path="update", url_name="update")
     def revise(self, request: Request, pk: str | None = None) -> Response:
         return self._follow_up(request, MsgType.UPDATE)
 
-    @extend_schema(request=None, responses=AlertSerializer)
+    @extend_schema(request=None, responses=CapAlertSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None) -> Response:
         return self._follow_up(request, MsgType.CANCEL)

@@ -56,6 +56,8 @@ def test_demo_loads_people_and_facilities_and_is_idempotent() -> None:
     duty_almaty = User.objects.get(username="duty_almaty")
     assert not Facility.objects.restrict(duty_almaty).filter(region__slug="astana").exists()
 
+    _winter_night_is_there()
+
     counts = (Facility.objects.count(), AuditEntry.objects.count())
     call_command("load_demo", verbosity=0, not_production=True)
     assert (Facility.objects.count(), AuditEntry.objects.count()) == counts
@@ -110,3 +112,34 @@ def test_demo_season_indicators_match_the_records(client) -> None:
     assert {key: row[key] for key in expected} == expected
     assert row["events_planned"] > 100 and 0 < row["events_blocked"] < row["events_planned"]
     assert (row["units_seized"], row["boxes_seized"]) == (700, 97)
+
+
+def _winter_night_is_there() -> None:
+    """Issue 13's winter night: a blizzard warning from the real weather confirmed by the road
+    authority, the M-36 closed, two warming points filling up, a stranded bus with children
+    sent to one of them, a helicopter on standby and a published alert in three languages."""
+    from saqshy.alerts.cap import validate
+    from saqshy.alerts.models import Alert
+    from saqshy.roads.models import Closure, Segment
+    from saqshy.weather.models import WeatherWarning
+    from saqshy.winter.models import Standby, StrandedReport, WarmingPoint
+
+    warning = WeatherWarning.objects.get()
+    assert (warning.kind, warning.source, warning.status) == ("blizzard", "rule", "confirmed")
+    assert warning.max_gust_kmh and warning.max_gust_kmh >= 54
+    m36 = Segment.objects.filter(number="M-36")
+    assert m36.count() >= 5 and not m36.filter(status="open").exists()
+    closures = Closure.objects.filter(segment__in=m36, ended_at=None)
+    assert closures.count() == m36.count()
+    assert {c.decided_by.username for c in closures} == {"roads_duty"}
+    points = WarmingPoint.objects.all()
+    assert points.count() == 2 and all(0 < p.occupancy <= p.capacity for p in points)
+    bus = StrandedReport.objects.get()
+    assert bus.vehicle_kind == "bus" and bus.children > 0 and bus.point in set(points)
+    assert bus.incident_id is not None and bus.segment in set(m36)
+    assert Standby.objects.filter(equipment_type="helicopter").exists()
+    alert = Alert.objects.get(status="Actual")
+    assert alert.state == "published"
+    assert sorted(i.language for i in alert.infos.all()) == ["en-US", "kk-KZ", "ru-KZ"]
+    assert alert.author.username == "duty_astana" and alert.approver.username == "head_astana"
+    assert validate(alert.xml.encode() if isinstance(alert.xml, str) else alert.xml) == []

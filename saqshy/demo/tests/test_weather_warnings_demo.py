@@ -15,12 +15,14 @@ from saqshy.roads.choices import SegmentStatus
 from saqshy.roads.models import Closure
 from saqshy.roads.tests.factories import make_segment
 from saqshy.weather.models import WeatherWarning
+from saqshy.weather.tests.factories import as_road_authority
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_real_blizzard_closes_the_road_on_new_years_night() -> None:
     people = make_personas()
+    as_road_authority(people.planner_astana, people.astana)
     segments = [make_segment(1, 2, people.astana), make_segment(2, 4, people.astana)]
     lines: list[str] = []
     warning = load_weather_warnings(
@@ -69,6 +71,7 @@ def test_the_real_blizzard_closes_the_road_on_new_years_night() -> None:
 
 def test_without_road_rights_the_warning_stays_proposed() -> None:
     people = make_personas()
+    as_road_authority(people.planner_astana, people.astana)
     segment = make_segment(2, 4, people.astana)
     lines: list[str] = []
     warning = load_weather_warnings(

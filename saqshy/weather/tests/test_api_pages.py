@@ -18,6 +18,7 @@ from saqshy.roads.tests.factories import make_segment
 from saqshy.weather import services
 from saqshy.weather.choices import WarningStatus
 from saqshy.weather.models import WeatherWarning
+from saqshy.weather.tests.factories import as_road_authority
 
 LIST = "/api/weather/warnings/"
 
@@ -70,6 +71,7 @@ class WarningAPITests(PersonaTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
+        as_road_authority(cls.personas.planner_astana, cls.personas.astana)
         cls.segment = make_segment(2, 4, cls.personas.astana)
 
     def setUp(self) -> None:
@@ -168,6 +170,11 @@ class WarningAPITests(PersonaTestCase):
 
 
 class WarningPageTests(PersonaTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        as_road_authority(cls.personas.planner_astana, cls.personas.astana)
+
     def client_in(self, user: Any, language: str = "kk") -> Client:
         client = Client()
         client.force_login(user)

@@ -13,6 +13,7 @@ from saqshy.core.testing.personas import make_personas
 from saqshy.roads.tests.factories import make_segment
 from saqshy.weather import queries, services
 from saqshy.weather.models import WeatherWarning
+from saqshy.weather.tests.factories import as_road_authority
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +33,7 @@ def warning(region: Region, hours_from: float, hours_to: float, **fields: Any) -
 
 def test_public_warnings_are_the_active_ones_without_personal_data() -> None:
     people = make_personas()
+    as_road_authority(people.planner_astana, people.astana)
     segment = make_segment(2, 4, people.astana)
     road = warning(people.astana, -1, 10, segments=[segment])
     services.confirm_warning(acting_user=people.planner_astana, warning=road)

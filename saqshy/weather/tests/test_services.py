@@ -19,13 +19,16 @@ from saqshy.roads.tests.factories import make_segment
 from saqshy.weather import series, services
 from saqshy.weather.choices import WarningKind, WarningLevel, WarningSource, WarningStatus
 from saqshy.weather.models import WeatherWarning
+from saqshy.weather.tests.factories import as_road_authority
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def people() -> Personas:
-    return make_personas()
+    people = make_personas()
+    as_road_authority(people.planner_astana, people.astana)
+    return people
 
 
 def blizzard_night(start: dt.datetime) -> list[HourlyWeather]:

@@ -159,7 +159,7 @@ class AssignSerializer(serializers.Serializer[Any]):
     )
 
 
-class CloseSerializer(serializers.Serializer[Any]):
+class StrandedCloseSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 

@@ -15,12 +15,12 @@ from saqshy.core.scoping import user_scope
 from saqshy.winter import queries, services
 from saqshy.winter.api.serializers import (
     AssignSerializer,
-    CloseSerializer,
     NearestParamsSerializer,
     NearPointSerializer,
     OccupancySerializer,
     ShortfallSerializer,
     StandbySerializer,
+    StrandedCloseSerializer,
     StrandedReportSerializer,
     WarmingPointSerializer,
 )
@@ -124,11 +124,11 @@ class StrandedReportViewSet(ScopedModelViewSet):
         services.complete_evacuation(acting_user=request.user, report=report)
         return self._answer(report)
 
-    @extend_schema(request=CloseSerializer, responses=StrandedReportSerializer)
+    @extend_schema(request=StrandedCloseSerializer, responses=StrandedReportSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str | None = None) -> Response:
         report = self.get_object()
-        params = CloseSerializer(data=request.data)
+        params = StrandedCloseSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         services.close_report(
             acting_user=request.user, report=report, note=params.validated_data.get("note", "")

@@ -15,6 +15,7 @@ from saqshy.demo.plans import load_plans
 from saqshy.demo.season import load_season
 from saqshy.demo.trips import load_trips
 from saqshy.demo.units import load_units
+from saqshy.demo.winter_night import load_winter_night
 
 
 class Command(BaseCommand):
@@ -106,6 +107,11 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"lifelines astana: {lifelines.sites} utility sites "
                     f"({lifelines.created} created), {lifelines.people} people served"
+                )
+                winter = load_winter_night("astana", say=self.stdout.write)
+                self.stdout.write(
+                    f"winter night: {winter.segments} highway segments, {winter.closed} of the "
+                    "M-36 Astana – Karaganda closed for the blizzard"
                 )
                 night = load_morning_report("astana")
                 report = night.report
