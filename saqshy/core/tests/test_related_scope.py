@@ -29,6 +29,14 @@ ALLOWED = {
     ("incidents/views.py", "assignments"),
     # A violation picked from an inspection the viewset has already scoped (same region).
     ("inspections/api/views.py", "violations"),
+    # An alert's own language blocks and areas: parts of the one alert already in scope, in its
+    # region by construction (their scope is ``alert__region``), written and published with it.
+    ("alerts/views.py", "infos"),
+    ("alerts/views.py", "areas"),
+    ("alerts/api/views.py", "infos"),
+    ("alerts/api/views.py", "areas"),
+    ("alerts/api/serializers.py", "infos"),
+    ("alerts/api/serializers.py", "areas"),
 }
 # Methods on a related manager (or a queryset) that read rows.
 _ROW_METHODS = frozenset(

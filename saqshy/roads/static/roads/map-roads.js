@@ -52,6 +52,6 @@
   });
   const box = document.getElementById("layer-roads");
   if (box) box.addEventListener("change", () => { if (box.checked) map.addLayer(layer); else map.removeLayer(layer); });
-  base.layer({ id: "roads", box: "layer-roads", night: true, visible: () => map.hasLayer(layer) });
+  base.layer({ id: "roads", box: "layer-roads", night: false, visible: () => map.hasLayer(layer) });
   base.onSync(load);
 })();

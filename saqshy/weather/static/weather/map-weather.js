@@ -50,6 +50,6 @@
   });
   const box = document.getElementById("layer-weather");
   if (box) box.addEventListener("change", () => { if (box.checked) map.addLayer(layer); else map.removeLayer(layer); });
-  base.layer({ id: "weather", box: "layer-weather", night: true, visible: () => map.hasLayer(layer) });
+  base.layer({ id: "weather", box: "layer-weather", night: false, visible: () => map.hasLayer(layer) });
   base.onSync(load);
 })();
