@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "saqshy.alerts",
     "saqshy.outreach",
     "saqshy.weather",
+    "saqshy.cameras",
+    "saqshy.protection",
     "saqshy.indicators",
     "saqshy.actionplan",
     "saqshy.reports",
