@@ -144,11 +144,13 @@ class PersonSize:
             self.floor = float(np.quantile(data[:, 2], 0.05))
             return
         ys, areas = data[:, 1], data[:, 2]
-        edges = np.quantile(ys, np.linspace(0.0, 1.0, self.settings.calibration_bands + 1))
+        low, high = np.quantile(ys, [0.02, 0.98])
+        ys = np.clip(ys, low, high)
+        edges = np.linspace(low, high + 1.0, self.settings.calibration_bands + 1)
         centres, sizes, weights = [], [], []
         for lo, hi in pairwise(edges):
-            inside = (ys >= lo) & (ys <= hi)
-            if inside.sum() < 5:
+            inside = (ys >= lo) & (ys < hi)
+            if inside.sum() < 10:
                 continue
             centres.append(float(np.median(ys[inside])))
             sizes.append(float(np.sqrt(self.typical(areas[inside]))))
