@@ -28,6 +28,7 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -37,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from saqshy.algorithms.vision import CounterSettings, FrameCount, HogCounter, PeopleCounter
 
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "vision"
-GRID = {
+GRID: dict[str, list[Any]] = {
     "calibration_statistic": ["weighted", "mode", "quantile"],
     "calibration_min_aspect": [1.0, 1.5, 2.0],
     "close_px": [5, 9],
@@ -50,7 +51,7 @@ def load(video: Path, counts: Path, last: int) -> tuple[list[np.ndarray], dict[i
             sys.exit(f"benchmark data absent: {path.resolve()} not found (see shared/data/README)")
     truth = {int(r["frame"]): int(r["count"]) for r in csv.DictReader(counts.open())}
     capture = cv2.VideoCapture(str(video))
-    frames = []
+    frames: list[np.ndarray] = []
     while len(frames) < last:
         ok, frame = capture.read()
         if not ok:
@@ -82,7 +83,7 @@ def median_smooth(results: list[FrameCount], window: int) -> list[FrameCount]:
 def cross_validated(frames: list[np.ndarray], truth: dict[int, int]) -> tuple[list, str]:
     keys = list(GRID)
     runs = []
-    for values in itertools.product(*(GRID[k] for k in keys)):
+    for values in itertools.product(*[GRID[k] for k in keys]):
         chosen = dict(zip(keys, values, strict=True))
         results, _ = run_counter(frames, replace(CounterSettings(), **chosen))
         runs.append((chosen, results))
