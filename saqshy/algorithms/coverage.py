@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 from shapely import make_valid, unary_union
 from shapely.geometry import shape
@@ -22,7 +22,7 @@ from shapely.geometry.base import BaseGeometry
 
 from saqshy.algorithms.osm.capacity import geodesic_area_m2
 
-Geometry = Mapping[str, Any] | BaseGeometry
+Geometry: TypeAlias = Mapping[str, Any] | BaseGeometry
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,7 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
     scope = user_scope(request.user, Assessment, "add")
     if scope.empty:
         raise PermissionDenied
-    facilities = (
+    facilities: Any = (
         Facility.objects.restrict(request.user, "view")
         .filter(capacity__isnull=False)
         .order_by("name", "pk")
@@ -142,7 +142,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and (cover.cameras > 0)
         )
         rows.append({"item": item, "answer": given, "computed": computed})
-    findings = list(
+    findings: list[Finding] = list(
         Finding.objects.restrict(request.user, "view")
         .filter(assessment=assessment)
         .select_related("item", "fixed_by")

@@ -64,7 +64,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
     region = serializers.CharField(source="facility.region.slug", read_only=True)
     tier = serializers.ChoiceField(choices=TIERS, required=False)
     answers = AnswerSerializer(many=True, read_only=True)
-    findings = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    findings: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
         model = Assessment

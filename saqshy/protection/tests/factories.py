@@ -25,7 +25,7 @@ def square(size: float = 0.001, lon: float = LON, lat: float = LAT) -> dict[str,
 def camera(facility: Facility, area: dict[str, Any] | None, **fields: Any) -> Camera:
     from saqshy.accounts.models import Agency
 
-    owner = Agency.objects.filter(region=facility.region).first() or Agency.objects.first()
+    owner: Any = Agency.objects.filter(region=facility.region).first() or Agency.objects.first()
     return Camera.objects.create(
         name=fields.pop("name", "Entrance"),
         region=facility.region,

@@ -41,7 +41,7 @@ class AssessmentAPITests(RegionScopedAPITests):
 
     def test_answer_complete_fix_with_if_match_and_idempotency(self) -> None:
         self.login(self.p.inspector_almaty)
-        venue = FacilityFactory(region=self.p.almaty, capacity=2000)
+        venue: Any = FacilityFactory(region=self.p.almaty, capacity=2000)
         payload = {"facility": venue.pk, "assessed_on": str(TODAY)}
         first = self.client.post(self.list_url(), payload, HTTP_IDEMPOTENCY_KEY="k-1")
         again = self.client.post(self.list_url(), payload, HTTP_IDEMPOTENCY_KEY="k-1")
