@@ -58,11 +58,13 @@ def load_protection(slug: str = "astana", today: dt.date | None = None) -> Prote
         .order_by("starts_at", "pk")
     )
     venues: dict[int, Facility] = {}
+    people: dict[int, int] = {}
     for event in events:
         assert event.venue is not None
-        people = max(event.expected_attendance, event.venue.capacity or 0)
-        if tiers.tier(people) is not None:
+        size = max(event.expected_attendance, event.venue.capacity or 0)
+        if tiers.tier(size) is not None:
             venues.setdefault(event.venue.pk, event.venue)
+            people[event.venue.pk] = max(people.get(event.venue.pk, 0), size)
     done = set(
         Assessment.objects.filter(
             facility_id__in=venues, status=AssessmentStatus.COMPLETED
@@ -73,7 +75,8 @@ def load_protection(slug: str = "astana", today: dt.date | None = None) -> Prote
         if venue_id in done:
             continue
         not_met = {CRITICAL_ITEM: CRITICAL_TEXT} if venue_id == blocked else {}
-        _assess(inspector, venue, today - dt.timedelta(days=rng.randint(2, 20)), not_met)
+        on = today - dt.timedelta(days=rng.randint(2, 20))
+        _assess(inspector, venue, on, tiers.tier(people[venue_id]), not_met)
         result.assessed += 1
     if blocked is not None:
         result.blocked_venue = venues[blocked].display_name
@@ -102,11 +105,15 @@ def _blocked_venue(
     return None
 
 
-def _assess(inspector: User, venue: Facility, on: dt.date, not_met: dict[str, str]) -> None:
+def _assess(
+    inspector: User, venue: Facility, on: dt.date, tier: str | None, not_met: dict[str, str]
+) -> None:
+    """A completed assessment at the tier of the largest event the venue hosts."""
     assessment = protection.create_assessment(
         acting_user=inspector,
         facility=venue,
         assessed_on=on,
+        tier=tier,
         notes="Before the New Year: crowded places of the capital",
     )
     answers = []
