@@ -40,7 +40,8 @@ def test_adding_a_camera_never_lowers_the_share(
     before = coverage(FOOTPRINT, cameras).share
     after = coverage(FOOTPRINT, [*cameras, extra]).share
     assert before is not None and after is not None
-    assert after >= before - 1e-9
+    # Geodesic areas of differently split polygons agree to ~1e-7, not to the last bit.
+    assert after >= before - 1e-6
 
 
 @settings(max_examples=30, deadline=None)
