@@ -47,6 +47,26 @@ DEFAULT_NORMS: dict[str, tuple[float, str, str, str]] = {
         "An emergency access route check counts for this many days before an event",
         "issue 3",
     ),
+    "protection_standard_tier_people": (
+        200,
+        "people",
+        "A venue or event for at least this many people needs a protective-security "
+        "assessment (standard tier)",
+        "UK Terrorism (Protection of Premises) Act 2025: standard tier 200–799 people",
+    ),
+    "protection_enhanced_tier_people": (
+        800,
+        "people",
+        "From this many people the enhanced tier applies (access control and search, a "
+        "designated senior person, a documented risk assessment)",
+        "UK Terrorism (Protection of Premises) Act 2025: enhanced tier 800 people or more",
+    ),
+    "protection_assessment_validity_days": (
+        365,
+        "days",
+        "A completed protective-security assessment counts for events within this many days",
+        "Saqshy default: reviewed once a year, as the Act expects procedures kept under review",
+    ),
     "evacuation_norm_seconds": (
         480,
         "seconds",

@@ -59,6 +59,7 @@ class GateCode(ChoiceSet):
     MEDICAL = "medical_presence"
     CHILDREN_PREP = "children_preparation"
     ACCESS_ROUTE = "access_route"
+    PROTECTIVE_SECURITY = "protective_security"
 
     CHOICES = [
         (VENUE_CLEARED, _("Venue cleared for operation"), "#1a9850"),
@@ -66,6 +67,7 @@ class GateCode(ChoiceSet):
         (MEDICAL, _("Medical presence planned"), "#e7298a"),
         (CHILDREN_PREP, _("Staff briefing and evacuation drill for a children's event"), "#1b9e77"),
         (ACCESS_ROUTE, _("24/7 emergency access route recorded as clear"), "#4575b4"),
+        (PROTECTIVE_SECURITY, _("Protective-security assessment of the venue"), "#762a83"),
     ]
 
 

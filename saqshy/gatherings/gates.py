@@ -20,6 +20,8 @@ from saqshy.gatherings.models import Gathering
 from saqshy.inspections.choices import Clearance
 from saqshy.inspections.models import Briefing, Drill
 from saqshy.inspections.queries import clearance
+from saqshy.protection.choices import Tier
+from saqshy.protection.queries import Standing, Thresholds, standings
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ def evaluate(gatherings: Sequence[Gathering]) -> dict[int, list[Gate]]:
     venue_ids = {g.venue_id for g in gatherings if g.venue_id is not None}
     briefings = _dates_by_facility(Briefing, venue_ids)
     drills = _dates_by_facility(Drill, venue_ids)
+    protection = standings(venue_ids)
     norms: dict[tuple[str, int], float] = {}
 
     def rule(code: str, region_id: int) -> float:
@@ -140,8 +143,82 @@ def evaluate(gatherings: Sequence[Gathering]) -> dict[int, list[Gate]]:
                 % {"days": int(days)}
             )
             gates.append(Gate(GateCode.ACCESS_ROUTE, ok, reason))
+        tiers = Thresholds(
+            int(rule("protection_standard_tier_people", g.region_id)),
+            int(rule("protection_enhanced_tier_people", g.region_id)),
+        )
+        venue = protection.get(g.venue_id) if g.venue_id is not None else None
+        protective = _protective_security(g, venue, tiers)
+        if protective is not None:
+            gates.append(protective)
         result[g.pk] = gates
     return result
+
+
+def _day(value: date) -> str:
+    return f"{value:%d.%m.%Y}"
+
+
+def _protective_security(g: Gathering, venue: Standing | None, tiers: Thresholds) -> Gate | None:
+    """Crowded places (Terrorism (Protection of Premises) Act 2025 tiers, as norms): an event
+    for at least the standard tier of people, by its attendance or its venue's capacity,
+    needs a completed assessment of the venue at that tier, valid on the event's day, and no
+    open critical finding at the venue. An event in the open with no venue has no premises
+    to assess: the gate passes and says so (its security posts and access route are gated
+    elsewhere). Below the standard tier there is no gate."""
+    capacity = venue.capacity if venue is not None else None
+    tier = tiers.tier(max(g.expected_attendance, capacity or 0))
+    if tier is None:
+        return None
+    code = GateCode.PROTECTIVE_SECURITY
+    if venue is None:
+        return Gate(code, True, _("Outdoor area: no venue to assess."))
+    day = g.starts_at.date()
+    if venue.critical:
+        first = venue.critical[0]
+        reason = _("Open critical finding: %(text)s, due %(date)s.") % {
+            "text": first.text,
+            "date": _day(first.deadline),
+        }
+        if len(venue.critical) > 1:
+            reason += " " + ngettext(
+                "%(n)s more open critical finding.",
+                "%(n)s more open critical findings.",
+                len(venue.critical) - 1,
+            ) % {"n": len(venue.critical) - 1}
+        return Gate(code, False, reason)
+    current = venue.current(day, tier)
+    if current is not None:
+        return Gate(
+            code,
+            True,
+            _("Assessed on %(date)s at the %(tier)s, valid until %(until)s.")
+            % {
+                "date": _day(current.assessed_on),
+                "tier": str(Tier.label(current.tier)).lower(),
+                "until": _day(current.valid_until),
+            },
+        )
+    expired, lower = venue.expired(day, tier), venue.lower(day)
+    if lower is not None:
+        reason = _(
+            "The assessment of %(venue)s is at the %(has)s; %(n)s people need the %(tier)s."
+        ) % {
+            "venue": venue.name,
+            "has": str(Tier.label(lower.tier)).lower(),
+            "n": max(g.expected_attendance, capacity or 0),
+            "tier": str(Tier.label(tier)).lower(),
+        }
+    elif expired is not None:
+        reason = _("The protective-security assessment of %(venue)s expired on %(date)s.") % {
+            "venue": venue.name,
+            "date": _day(expired.valid_until),
+        }
+    else:
+        reason = _("No current protective-security assessment of %(venue)s.") % {
+            "venue": venue.name
+        }
+    return Gate(code, False, reason)
 
 
 def failing(gathering: Gathering) -> list[Gate]:

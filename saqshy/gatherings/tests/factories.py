@@ -26,5 +26,7 @@ class GatheringFactory(factory.django.DjangoModelFactory):
     lon = factory.LazyAttribute(lambda o: o.venue.lon)
     starts_at = factory.LazyFunction(soon)
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=2))
-    expected_attendance = 200
+    # Below the standard tier of crowded places (200 people): the protective-security gate
+    # asks nothing of a default event; tests of that gate set the attendance themselves.
+    expected_attendance = 150
     organiser = "School No. 12"

@@ -18,6 +18,7 @@ from saqshy.inspections.tests.factories import (
     ViolationFactory,
     second_inspector,
 )
+from saqshy.protection.tests.factories import completed as completed_assessment
 
 TODAY = dt.date.today()
 
@@ -112,14 +113,20 @@ class ApprovalGateTests(PersonaTestCase):
         self.event.save()
         self.login(self.personas.planner_almaty)
         failing = {g["gate"] for g in self.approve().json()["gates"]}
-        self.assertEqual(failing, {"fire_standby", "medical_presence", "children_preparation"})
+        self.assertEqual(
+            failing,
+            {"fire_standby", "medical_presence", "children_preparation", "protective_security"},
+        )
         self.event.fire_standby_planned = self.event.medical_presence_planned = True
         self.event.save()
         BriefingFactory(facility=self.venue)
         self.assertEqual(
-            {g["gate"] for g in self.approve().json()["gates"]}, {"children_preparation"}
+            {g["gate"] for g in self.approve().json()["gates"]},
+            {"children_preparation", "protective_security"},
         )
         DrillFactory(facility=self.venue)
+        # 1500 people: the enhanced tier of crowded places needs the venue assessed.
+        completed_assessment(self.venue, on=TODAY, tier="enhanced")
         self.assertEqual(self.approve().status_code, 200)
 
     def test_outdoor_fireworks_need_a_clear_access_route(self) -> None:
@@ -160,8 +167,11 @@ class ApprovalGateTests(PersonaTestCase):
 
         with CaptureQueriesContext(connection) as few:
             self.client.get(url)
-        for _ in range(6):
-            GatheringFactory(venue=FacilityFactory(region=self.personas.almaty))
+        for n in range(6):
+            venue = FacilityFactory(region=self.personas.almaty, capacity=150 + 300 * n)
+            if n % 2:
+                completed_assessment(venue, on=TODAY, tier="enhanced")
+            GatheringFactory(venue=venue)
         with CaptureQueriesContext(connection) as many:
             body = self.client.get(url).json()
         self.assertEqual(len(many), len(few))

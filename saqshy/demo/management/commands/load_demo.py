@@ -12,6 +12,7 @@ from saqshy.demo.duty import load_duty
 from saqshy.demo.lifelines import load_lifelines
 from saqshy.demo.night import load_morning_report
 from saqshy.demo.plans import load_plans
+from saqshy.demo.protection import load_protection
 from saqshy.demo.season import load_season
 from saqshy.demo.trips import load_trips
 from saqshy.demo.units import load_units
@@ -64,6 +65,12 @@ class Command(BaseCommand):
                 season = load_season(say=self.stdout.write)
                 if season.skipped:
                     self.stdout.write("season: already loaded")
+                guarded = load_protection("astana")
+                self.stdout.write(
+                    f"protective security astana: {guarded.assessed} venues assessed, "
+                    f"{guarded.approved} events approved, open critical finding at "
+                    f"{guarded.blocked_venue or '-'}"
+                )
                 units = load_units("astana")
                 self.stdout.write(f"units astana: {sum(units.values())} created {dict(units)}")
                 duty = load_duty("astana")
