@@ -149,6 +149,7 @@ def map_features(user: Any) -> list[dict[str, Any]]:
     visible: Any = Camera.objects.restrict(user, "view").filter(is_active=True)
     now = timezone.now()
     features = []
+    camera: Any
     for camera in with_latest(visible).select_related("facility", "owner"):
         level = current_level(camera, now)
         features.append(
