@@ -116,6 +116,8 @@ def camera_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "episodes": [(e, e.incident_id in visible_incidents) for e in episodes],
             "summary": services.reading_summary(camera),
             "chart": {
+                "since": (now - dt.timedelta(hours=CHART_HOURS)).isoformat(),
+                "until": now.isoformat(),
                 "readings": queries.series(camera, now - dt.timedelta(hours=CHART_HOURS)),
                 "warning": norms.warning,
                 "critical": norms.critical,

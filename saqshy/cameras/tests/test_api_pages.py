@@ -231,7 +231,10 @@ class CameraPageTests(CoordinatorsMixin):
         assert refused.status_code == 400
         assert "Two of the four image points are the same" in refused.content.decode()
         partial = {**form, "ground_lat_4": ""}
-        assert "Fill in all four" in self.client.post("/cameras/add/", partial, format="multipart").content.decode()
+        assert (
+            "Fill in all four"
+            in self.client.post("/cameras/add/", partial, format="multipart").content.decode()
+        )
         done = self.client.post("/cameras/add/", form, format="multipart")
         assert done.status_code == 302, done.content.decode()[:2000]
         camera = Camera.objects.get(name="Tree east")

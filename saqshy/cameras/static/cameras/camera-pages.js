@@ -139,13 +139,14 @@
     const words = read("density-i18n") || {};
     const format = window.saqshyFormat;
     const points = chart.readings.filter((r) => r.density !== null).map((r) => ({ x: Date.parse(r.at), y: r.density }));
-    const span = points.length ? [points[0].x, points[points.length - 1].x] : [Date.now() - 864e5, Date.now()];
+    // The whole window on the axis, the norms as lines across it.
+    const span = [Date.parse(chart.since), Date.parse(chart.until)];
     const line = (value) => [{ x: span[0], y: value }, { x: span[1], y: value }];
     return new Chart(canvas, {
       type: "line",
       data: {
         datasets: [
-          { label: words.density, data: points, borderColor: "#0b4f8a", pointRadius: 0, tension: 0.1, fill: false },
+          { label: words.density, data: points, borderColor: "#0b4f8a", backgroundColor: "#0b4f8a", pointRadius: points.length < 30 ? 3 : 0, tension: 0.1, fill: false },
           { label: words.warning, data: line(chart.warning), borderColor: "#f0a202", borderDash: [6, 4], pointRadius: 0, fill: false },
           { label: words.critical, data: line(chart.critical), borderColor: "#d73027", borderDash: [6, 4], pointRadius: 0, fill: false },
         ],
@@ -154,7 +155,7 @@
         animation: false,
         parsing: false,
         scales: {
-          x: { type: "linear", ticks: { callback: (value) => (format ? format.time(new Date(value)) : "") } },
+          x: { type: "linear", min: span[0], max: span[1], ticks: { callback: (value) => (format ? format.time(new Date(value)) : "") } },
           y: { beginAtZero: true, suggestedMax: chart.critical + 1 },
         },
         plugins: {
