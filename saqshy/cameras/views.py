@@ -152,7 +152,6 @@ def _form_page(request: HttpRequest, form: CameraForm, camera: Camera | None) ->
                 "centre": centre,
             },
         },
-        status=400 if request.method == "POST" else 200,
     )
 
 
