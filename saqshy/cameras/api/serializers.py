@@ -75,21 +75,21 @@ class CameraSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class CountSerializer(serializers.Serializer[Any]):
+class CameraCountSerializer(serializers.Serializer[Any]):
     """One count from the video counter: when, and how many people in the watched area."""
 
     at = serializers.DateTimeField()
     count = serializers.IntegerField(min_value=0, max_value=1_000_000)
 
 
-class ReadingSerializer(serializers.ModelSerializer):
+class DensityReadingSerializer(serializers.ModelSerializer):
     class Meta:
         model = DensityReading
         fields = ["id", "at", "count", "density", "level"]
         read_only_fields = fields
 
 
-class SeriesParamsSerializer(serializers.Serializer[Any]):
+class DensitySeriesParamsSerializer(serializers.Serializer[Any]):
     hours = serializers.IntegerField(
         min_value=1, max_value=24 * 90, default=24, help_text=_("How many hours back.")
     )

@@ -12,10 +12,10 @@ from rest_framework.response import Response
 
 from saqshy.cameras import queries, services
 from saqshy.cameras.api.serializers import (
+    CameraCountSerializer,
     CameraSerializer,
-    CountSerializer,
-    ReadingSerializer,
-    SeriesParamsSerializer,
+    DensityReadingSerializer,
+    DensitySeriesParamsSerializer,
 )
 from saqshy.cameras.filtersets import CameraFilterSet
 from saqshy.cameras.models import Camera, DensityReading
@@ -58,11 +58,11 @@ class CameraViewSet(ScopedModelViewSet):
         services.deactivate_camera(acting_user=request.user, camera=camera)
         return self._answer(camera)
 
-    @extend_schema(request=CountSerializer, responses={201: ReadingSerializer})
+    @extend_schema(request=CameraCountSerializer, responses={201: DensityReadingSerializer})
     @action(detail=True, methods=["post"])
     def counts(self, request: Request, pk: str | None = None) -> Response:
         camera = self.get_object()
-        params = CountSerializer(data=request.data)
+        params = CameraCountSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         reading = services.record_count(
             acting_user=request.user,
@@ -70,17 +70,19 @@ class CameraViewSet(ScopedModelViewSet):
             at=params.validated_data["at"],
             count=params.validated_data["count"],
         )
-        return Response(ReadingSerializer(reading).data, status=status.HTTP_201_CREATED)
+        return Response(DensityReadingSerializer(reading).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(parameters=[SeriesParamsSerializer], responses=ReadingSerializer(many=True))
+    @extend_schema(
+        parameters=[DensitySeriesParamsSerializer], responses=DensityReadingSerializer(many=True)
+    )
     @action(detail=True, methods=["get"])
     def readings(self, request: Request, pk: str | None = None) -> Response:
         camera = self.get_object()
-        params = SeriesParamsSerializer(data=request.query_params)
+        params = DensitySeriesParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         since = timezone.now() - dt.timedelta(hours=params.validated_data["hours"])
         rows = DensityReading.objects.filter(camera=camera, at__gte=since).order_by("at", "id")
-        return Response(ReadingSerializer(rows, many=True).data)
+        return Response(DensityReadingSerializer(rows, many=True).data)
 
     @extend_schema(summary="Cameras in service with their watched areas and density levels")
     @action(detail=False, methods=["get"])
