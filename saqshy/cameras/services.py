@@ -94,11 +94,18 @@ def _unknown(changes: dict[str, Any]) -> None:
         raise ValidationError({unknown[0]: [_("This field cannot be changed here.")]})
 
 
-def _tidy(fields: dict[str, Any]) -> dict[str, Any]:
-    """The stored form: the region follows the location, a usable calibration is rounded."""
+def _tidy(fields: dict[str, Any], region_id: int | None = None) -> dict[str, Any]:
+    """The stored form: the region follows the location, a usable calibration is rounded, and
+    the owner is an agency of that region or a national one."""
     tidy = dict(fields)
     if "lat" in tidy and "lon" in tidy:
         tidy["region_id"] = region_id_containing(float(tidy["lat"]), float(tidy["lon"]))
+        region_id = tidy["region_id"]
+    owner = tidy.get("owner")
+    if owner is not None and owner.region_id not in (None, region_id):
+        raise ValidationError(
+            {"owner": [_("The owner must be an agency of the camera's region or a national one.")]}
+        )
     cal = tidy.get("calibration")
     if cal and isinstance(cal, dict) and not calibration_rules.problems(cal):
         tidy["calibration"] = calibration_rules.normalised(cal)
@@ -134,7 +141,7 @@ def update_camera(
     return core_services.update(
         acting_user=acting_user,
         instance=camera,
-        changes=_tidy(changes),
+        changes=_tidy(changes, camera.region_id),
         payload=camera_payload,
         expected_version=expected_version,
     )

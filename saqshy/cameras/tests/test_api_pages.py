@@ -113,6 +113,7 @@ class CameraApiTests(CoordinatorsMixin):
             ({"lat": 95}, "lat"),
             ({"lat": 43.2, "lon": 76.9}, None),  # into Almaty: refused, not a field error
             ({"owner": 999999}, "owner"),
+            ({"owner": owner(self.personas.almaty).pk}, "owner"),
             ({"facility": 999999}, "facility"),
             ({"name": "bad\x00name"}, "name"),
         ):
