@@ -438,6 +438,29 @@ DEFAULT_NORMS: dict[str, tuple[float, str, str, str]] = {
         "very heavy snow is 20 mm of water or more in 12 hours (Kazhydromet and Roshydromet "
         "practice), about 14 cm of snow",
     ),
+    # Crowds (issue 14): density seen by the cameras over their watched ground area.
+    "crowd_density_warning": (
+        4,
+        "persons/m²",
+        "Crowd density: at or above this a camera's watched area is shown amber (a moving "
+        "crowd stalls)",
+        "G. Keith Still, crowd safety: 4 persons/m² is where a moving crowd comes to a stop",
+    ),
+    "crowd_density_critical": (
+        5,
+        "persons/m²",
+        "Crowd density: at or above this a camera's watched area is red and a dangerous "
+        "crowd density incident opens at its venue",
+        "G. Keith Still, crowd safety: 5 persons/m² is uncomfortable and can become dangerous",
+    ),
+    "crowd_density_hold_minutes": (
+        10,
+        "minutes",
+        "Crowd density: a camera opens a new incident only after its density has stayed below "
+        "the warning norm for this long (and its last incident is closed)",
+        "assumption: a crowd that thins for a few minutes and packs again is the same "
+        "situation; set per region",
+    ),
     "weather_min_hours": (
         2,
         "hours",

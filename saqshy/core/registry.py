@@ -82,6 +82,8 @@ class AppDeclaration:
     # Dotted paths of ``(request, incident) -> str`` rendering a section of the incident page
     # (empty string for nothing); the incidents app shows them without importing the app.
     incident_panels: tuple[str, ...] = ()
+    # The same for the page of a mass event (``(request, gathering) -> str``).
+    event_panels: tuple[str, ...] = ()
     # Figures for the commission, per region and window (``saqshy/core/indicators.py``).
     indicators: tuple[Indicator, ...] = ()
 
@@ -153,6 +155,18 @@ def incident_panels(request: Any, incident: Any) -> list[str]:
         for path in app.declaration.incident_panels:
             build: Callable[[Any, Any], str] = import_string(path)
             html = build(request, incident)
+            if html:
+                rendered.append(html)
+    return rendered
+
+
+def event_panels(request: Any, gathering: Any) -> list[str]:
+    """The HTML of every app's section for this mass event's page, in app order."""
+    rendered = []
+    for app in saqshy_apps():
+        for path in app.declaration.event_panels:
+            build: Callable[[Any, Any], str] = import_string(path)
+            html = build(request, gathering)
             if html:
                 rendered.append(html)
     return rendered

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from saqshy.accounts.regions import list_context, list_params
-from saqshy.core import exports
+from saqshy.core import exports, registry
 from saqshy.core.exports import Column
 from saqshy.core.importing import import_page
 from saqshy.core.scoping import user_scope
@@ -104,6 +104,8 @@ def gathering_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_change": user_scope(request.user, Gathering, "change").covers(region),
             "can_approve": user_scope(request.user, Gathering, "approve").covers(region),
             "editable": gathering.status in services.EDITABLE,
+            # Sections other apps add (the cameras at and near the venue).
+            "panels": registry.event_panels(request, gathering),
         },
     )
 

@@ -24,6 +24,8 @@ from saqshy.alarms.models import Household, Installation, InstallationCampaign
 from saqshy.alarms.tests.factories import household, installed, staff
 from saqshy.alerts.models import Alert
 from saqshy.alerts.tests.factories import make_alert
+from saqshy.cameras.models import Camera
+from saqshy.cameras.tests.factories import make_camera
 from saqshy.core import exports
 from saqshy.core.audit_models import AuditEntry
 from saqshy.core.exports import Column
@@ -235,6 +237,7 @@ SPECS = [
         lambda r, t: make_standby(r, f"SB-{next(_n)}", EquipmentType.TOW_TRUCK, base_name=t),
         "Base",
     ),
+    Spec("cameras", "cameras:list", Camera, lambda r, t: make_camera(r, t), "Camera"),
     Spec("road-segments", "roads:segments", Segment, lambda r, t: segment_in(r, t), "Name"),
     Spec(
         "weather-warnings",

@@ -8,6 +8,7 @@ from saqshy.actionplan.plan_file import DEFAULT_PLAN, load_path
 from saqshy.core.context import new_request_id, reset_request_id, set_request_id
 from saqshy.demo import loader
 from saqshy.demo.alarms import load_homes
+from saqshy.demo.cameras import load_cameras
 from saqshy.demo.duty import load_duty
 from saqshy.demo.lifelines import load_lifelines
 from saqshy.demo.night import load_morning_report
@@ -119,6 +120,11 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"winter night: {winter.segments} highway segments, {winter.closed} of the "
                     "M-36 Astana – Karaganda closed for the blizzard"
+                )
+                cameras = load_cameras("astana")
+                self.stdout.write(
+                    f"cameras astana: {cameras.created} created, {cameras.readings} crowd counts "
+                    f"added, at the warning norm: {cameras.warning or '-'}"
                 )
                 night = load_morning_report("astana")
                 report = night.report
