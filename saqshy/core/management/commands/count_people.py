@@ -49,6 +49,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         cv2.setNumThreads(1)
         frames = parse_range(options["frames"])
+        target = Path(options["out"]) if options["out"] is not None else None
+        if target is not None and not target.parent.is_dir():
+            raise CommandError(f"--out {target}: folder {target.parent} does not exist")
         rows: list[tuple[int, float]] = []
         try:
             for result in count_video(options["video"], frames):
@@ -61,12 +64,9 @@ class Command(BaseCommand):
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(["frame", "count"])
         writer.writerows((frame, f"{count:.2f}") for frame, count in rows)
-        if options["out"] is None:
+        if target is None:
             self.stdout.write(buffer.getvalue(), ending="")
             return
-        target = Path(options["out"])
-        if not target.parent.is_dir():
-            raise CommandError(f"--out {target}: folder {target.parent} does not exist")
         handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".csv.part")
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             file.write(buffer.getvalue())
