@@ -2,15 +2,22 @@
 
 The server runs in its own process exactly as ``make demo`` runs it, so a browser test walks
 the same ASGI application, static files and WebSocket a user does.
+
+Migrating takes seconds and some seeds tens of seconds, so a test process keeps what it made:
+the migrated database once, and each seed's result once (by the seed's text); a server's own
+folder starts as a copy of them and every server still writes only to its own copy.
 """
 
 from __future__ import annotations
 
+import atexit
+import hashlib
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -38,9 +45,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@contextmanager
-def live_server(work: Path, seed: str) -> Iterator[str]:
-    """Yield the base URL of a fresh server whose database ``seed`` (Python) has filled."""
+def _environment(work: Path) -> dict[str, str]:
     env = {
         **os.environ,
         "DEBUG": "true",
@@ -49,9 +54,60 @@ def live_server(work: Path, seed: str) -> Iterator[str]:
         "DJANGO_SETTINGS_MODULE": "saqshy.settings",
     }
     env.pop("REDIS_URL", None)
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
-    subprocess.run([*manage, "shell", "-c", seed], env=env, check=True, cwd=ROOT)
+    return env
+
+
+_MANAGE = [sys.executable, str(ROOT / "manage.py")]
+_made: dict[str, Path] = {}
+
+
+def _kept() -> Path:
+    """This process's folder of migrated and seeded databases, removed when it exits."""
+    if "" not in _made:
+        folder = Path(tempfile.mkdtemp(prefix="saqshy-live-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        _made[""] = folder
+    return _made[""]
+
+
+def _copy(source: Path, work: Path) -> None:
+    for item in source.iterdir():
+        target = work / item.name
+        if item.is_dir():
+            shutil.copytree(item, target, dirs_exist_ok=True)
+        else:
+            shutil.copy2(item, target)
+
+
+def _prepare(work: Path, seed: str) -> None:
+    """Fill ``work`` with a migrated database that ``seed`` has run on (made once per seed)."""
+    key = hashlib.sha256(seed.encode()).hexdigest()[:16]
+    if key not in _made:
+        if "migrated" not in _made:
+            migrated = _kept() / "migrated"
+            migrated.mkdir()
+            subprocess.run(
+                [*_MANAGE, "migrate", "--noinput", "-v0"],
+                env=_environment(migrated),
+                check=True,
+                cwd=ROOT,
+            )
+            _made["migrated"] = migrated
+        seeded = _kept() / key
+        seeded.mkdir()
+        _copy(_made["migrated"], seeded)
+        subprocess.run(
+            [*_MANAGE, "shell", "-c", seed], env=_environment(seeded), check=True, cwd=ROOT
+        )
+        _made[key] = seeded
+    _copy(_made[key], work)
+
+
+@contextmanager
+def live_server(work: Path, seed: str) -> Iterator[str]:
+    """Yield the base URL of a fresh server whose database ``seed`` (Python) has filled."""
+    env = _environment(work)
+    _prepare(work, seed)
     port = free_port()
     process = subprocess.Popen(
         [
