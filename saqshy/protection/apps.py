@@ -3,7 +3,41 @@
 from django.utils.translation import gettext_lazy as _
 
 from saqshy.core import registry
+from saqshy.core.indicators import Indicator
 from saqshy.core.registry import AppDeclaration, NavEntry, PageUrls
+
+BRIEF = _("counter-terrorism prevention at crowded facilities")
+
+INDICATORS = (
+    Indicator(
+        "crowded_venues_assessed",
+        _("Crowded venues assessed"),
+        BRIEF,
+        _(
+            "Venues with a completed protective-security assessment valid on the period's "
+            "last day (completed by the period's end)."
+        ),
+        "protection.assessment",
+        "saqshy.protection.indicators.crowded_venues_assessed",
+        unit="count",
+        higher_is_better=True,
+        order=100,
+    ),
+    Indicator(
+        "protection_critical_open",
+        _("Open critical protective-security findings"),
+        BRIEF,
+        _(
+            "Critical findings of protective-security assessments recorded by the period's "
+            "end and not fixed by its last day."
+        ),
+        "protection.finding",
+        "saqshy.protection.indicators.protection_critical_open",
+        unit="count",
+        higher_is_better=False,
+        order=101,
+    ),
+)
 
 
 class ProtectionConfig(registry.SaqshyAppConfig):
@@ -11,6 +45,7 @@ class ProtectionConfig(registry.SaqshyAppConfig):
     label = "protection"
     verbose_name = _("Protective security")
     declaration = AppDeclaration(
+        indicators=INDICATORS,
         pages=(PageUrls("protection/", "saqshy.protection.urls"),),
         api="saqshy.protection.api.urls",
         nav=(

@@ -16,10 +16,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from saqshy.accounts.regions import list_context, list_params
-from saqshy.core import versioning
+from saqshy.core import exports, versioning
+from saqshy.core.exports import Column
 from saqshy.core.scoping import user_scope
 from saqshy.core.views import run_service
 from saqshy.facilities.models import Facility
@@ -30,6 +32,26 @@ from saqshy.protection.forms import AssessmentForm, FindingForm, FixForm
 from saqshy.protection.models import Assessment, ChecklistItem, Finding
 
 PAGE_SIZE = 50
+
+# What the list shows, and a little more of each assessment (no person is named).
+ASSESSMENT_COLUMNS = [
+    Column("#", lambda a: a.pk),
+    Column(gettext_lazy("Venue"), lambda a: a.facility.display_name),
+    Column(gettext_lazy("Region"), lambda a: a.facility.region.display_name),
+    Column(gettext_lazy("Capacity"), lambda a: a.facility.capacity),
+    Column(gettext_lazy("Tier"), lambda a: a.get_tier_display()),
+    Column(gettext_lazy("Events in the open"), lambda a: a.outdoor),
+    Column(gettext_lazy("Assessed on"), lambda a: a.assessed_on),
+    Column(gettext_lazy("Valid until"), lambda a: a.valid_until),
+    Column(gettext_lazy("Status"), lambda a: a.get_status_display()),
+    Column(
+        gettext_lazy("CCTV coverage, %"),
+        lambda a: None if a.coverage_share is None else round(100 * a.coverage_share),
+    ),
+    Column(gettext_lazy("Open findings"), lambda a: a.open_findings),
+    Column(gettext_lazy("Overdue findings"), lambda a: a.overdue_findings),
+    Column(gettext_lazy("Notes"), lambda a: a.notes),
+]
 
 
 def _may(request: HttpRequest, model: type[Any], action: str, region_id: int | None) -> bool:
@@ -54,6 +76,15 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
         )
         .order_by("-assessed_on", "-pk")
     )
+    if exports.requested(params):
+        return exports.export(
+            request,
+            rows,
+            ASSESSMENT_COLUMNS,
+            model=Assessment,
+            stem="protection-assessments",
+            params=params,
+        )
     page = Paginator(rows, PAGE_SIZE).get_page(params.get("page"))
     overdue: Any = (
         Finding.objects.restrict(request.user, "view")

@@ -53,6 +53,8 @@ from saqshy.outreach.models import Campaign as OutreachCampaign
 from saqshy.outreach.models import ParentMeeting
 from saqshy.outreach.tests import factories as outreach
 from saqshy.prevention.models import Campaign
+from saqshy.protection.models import Assessment
+from saqshy.protection.services import create_assessment
 from saqshy.pyrotechnics.models import Outlet, Raid, Seizure
 from saqshy.pyrotechnics.tests.factories import OutletFactory, RaidFactory, SeizureFactory
 from saqshy.roads.models import Segment
@@ -84,6 +86,13 @@ def _facility(region: Region, name: str = "") -> Facility:
 def _stranded(region: Region, text: str) -> StrandedReport:
     return StrandedReport.objects.create(
         location=text, lat=43.2, lon=76.9, region=region, people=3, reported_at=timezone.now()
+    )
+
+
+def _assessment(region: Region, notes: str) -> Assessment:
+    venue = FacilityFactory(region=region, capacity=900)
+    return create_assessment(
+        acting_user=None, facility=venue, assessed_on=dt.date(2026, 11, 20), notes=notes
     )
 
 
@@ -255,6 +264,7 @@ SPECS = [
         "Note",
     ),
     Spec("alerts", "alerts:list", Alert, make_alert, "Headline"),
+    Spec("protection-assessments", "protection:list", Assessment, _assessment, "Notes"),
 ]
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from saqshy.core.indicators import Figure, indicator, local_day, registry_indicators
 from saqshy.core.testing.personas import make_personas
@@ -25,6 +26,9 @@ from saqshy.inspections.tests.factories import (
     InspectionFactory,
     ViolationFactory,
 )
+from saqshy.protection import services as protection
+from saqshy.protection.models import Assessment, Finding
+from saqshy.protection.tests.factories import completed
 from saqshy.pyrotechnics.tests.factories import OutletFactory, RaidFactory, SeizureFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +39,7 @@ CODES = {
     "events_held", "events_secured", "events_blocked", "inspections", "venues_inspected",
     "violations_found", "violations_eliminated", "open_violations", "venues_cleared",
     "briefings", "drills", "equipment_checks", "raids", "pyro_units_seized", "pyro_boxes_seized",
+    "crowded_venues_assessed", "protection_critical_open",
 }  # fmt: skip
 
 
@@ -163,6 +168,90 @@ def test_pyrotechnics() -> None:
     units = figures("pyro_units_seized", p.almaty, p.astana)
     assert units == {p.almaty.pk: Figure(15), p.astana.pk: Figure(10)}
     assert figures("pyro_boxes_seized", p.almaty)[p.almaty.pk].value == 3
+
+
+def test_protective_security_at_the_end_of_the_day() -> None:
+    """Venues assessed and critical findings open on DAY, recorded by its end (the records'
+    own timestamps are set; the services refuse dates after today, so the day is a month ago)."""
+    p = make_personas()
+    day = timezone.localdate() - dt.timedelta(days=30)
+    before, after = day - dt.timedelta(days=1), day + dt.timedelta(days=1)
+
+    def venue(region: Any = None) -> Any:
+        return FacilityFactory(region=region or p.almaty, capacity=1000)
+
+    def done(facility: Any, on: dt.date, completed_at: dt.datetime, **kw: Any) -> Assessment:
+        assessment = completed(facility, on=on, **kw)
+        Assessment.objects.filter(pk=assessment.pk).update(completed_at=completed_at)
+        Finding.objects.filter(assessment=assessment).update(created_at=completed_at)
+        return assessment
+
+    counted = venue()
+    main = done(
+        counted,
+        day - dt.timedelta(days=10),
+        at(day - dt.timedelta(days=10), 15),
+        not_met={"access-control": "No bag search", "staff-training": "Untrained"},
+    )
+    done(counted, day - dt.timedelta(days=5), at(day - dt.timedelta(days=5), 15))  # once
+    done(venue(), after, at(after, 9))  # assessed the day after
+    done(venue(), day - dt.timedelta(days=400), at(day - dt.timedelta(days=400), 9))  # expired
+    done(venue(), day - dt.timedelta(days=2), at(after, 9))  # dated before, completed after
+    protection.create_assessment(  # a draft
+        acting_user=None, facility=venue(), assessed_on=day - dt.timedelta(days=3)
+    )
+    done(
+        venue(p.astana),
+        day,
+        at(day, 11),
+        not_met={"procedures": "Not written"},
+    )
+
+    def critical(text: str, created: dt.datetime, fixed_on: dt.date | None = None) -> None:
+        finding = protection.add_finding(
+            acting_user=None,
+            assessment=main,
+            severity="critical",
+            text=text,
+            deadline=day + dt.timedelta(days=7),
+        )
+        Finding.objects.filter(pk=finding.pk).update(
+            created_at=created, status="fixed" if fixed_on else "open", fixed_on=fixed_on
+        )
+
+    critical("Fixed on the day", at(before, 10), fixed_on=day)
+    critical("Fixed the day after", at(before, 10), fixed_on=after)
+    critical("Recorded the day after", at(after, 10))
+
+    assessed = figures("crowded_venues_assessed", p.almaty, p.astana, p.shymkent, day=day)
+    direct = (
+        Assessment.objects.filter(
+            facility__region=p.almaty,
+            status="completed",
+            completed_at__lt=local_day(day)[1],
+            assessed_on__lte=day,
+            valid_until__gte=day,
+        )
+        .values("facility")
+        .distinct()
+        .count()
+    )
+    assert assessed == {
+        p.almaty.pk: Figure(direct),
+        p.astana.pk: Figure(1),
+        p.shymkent.pk: Figure(0),
+    }
+    assert direct == 1
+    # The day before, the Astana venue (assessed on the day) was not yet assessed.
+    assert figures("crowded_venues_assessed", p.astana, day=before)[p.astana.pk] == Figure(0)
+
+    open_ = figures("protection_critical_open", p.almaty, p.astana, day=day)
+    # Almaty: the access-control finding (open) and the one fixed the day after; not the
+    # major one, the one fixed on the day or the one recorded the day after. Astana: procedures.
+    assert open_ == {p.almaty.pk: Figure(2), p.astana.pk: Figure(1)}
+    assert figures("protection_critical_open", p.almaty, day=after)[p.almaty.pk] == Figure(2)
+    before_main = day - dt.timedelta(days=11)
+    assert figures("protection_critical_open", p.almaty, day=before_main)[p.almaty.pk] == Figure(0)
 
 
 def test_empty_regions_read_as_zero() -> None:

@@ -1,15 +1,15 @@
 """The demo's morning report of 1 January: every figure recomputed with a direct count.
 
-Astana is loaded as ``load_demo`` loads it (regions, people, facilities, the season, units,
-duty, home alarms, trips, the roster and lifelines), once for the module, with the clock set
-to the morning of 1 January 2027: the demo loaded on New Year's Day, so its season's
-date-only records (inspections, briefings, checks …) fall on the days around the night. Then a
-short seeded New Year's Eve night is played (``saqshy.demo.night``) and the Astana
-coordinator's report of 1 January is made with the domain apps' real indicators. Each
-registered indicator's figure is counted again here with plain ORM filters, from its
-definition in ``docs/indicators.md`` (never through the indicator functions or their helpers).
-The sections are counted again too, and the fake indicators of ``fakes.py`` show that the
-figures are whatever the registry holds.
+Astana is loaded as ``load_demo`` loads it (regions, people, facilities, the season and its
+protective-security assessments, units, duty, home alarms, trips, the roster and lifelines),
+once for the module, with the clock set to the morning of 1 January 2027: the demo loaded on
+New Year's Day, so its season's date-only records (inspections, briefings, checks …) fall on
+the days around the night. Then a short seeded New Year's Eve night is played
+(``saqshy.demo.night``) and the Astana coordinator's report of 1 January is made with the
+domain apps' real indicators. Each registered indicator's figure is counted again here with
+plain ORM filters, from its definition in ``docs/indicators.md`` (never through the indicator
+functions or their helpers). The sections are counted again too, and the fake indicators of
+``fakes.py`` show that the figures are whatever the registry holds.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from saqshy.demo.duty import load_duty
 from saqshy.demo.lifelines import load_lifelines
 from saqshy.demo.night import morning_report, play_night
 from saqshy.demo.plans import load_plans
+from saqshy.demo.protection import load_protection
 from saqshy.demo.season import load_season, new_year
 from saqshy.demo.trips import load_trips
 from saqshy.demo.units import load_units
@@ -51,6 +52,7 @@ from saqshy.inspections.models import Briefing, Drill, Inspection, Violation
 from saqshy.lifelines.models import Outage
 from saqshy.outreach.models import Campaign as OutreachCampaign
 from saqshy.outreach.models import ParentMeeting
+from saqshy.protection.models import Assessment, Finding
 from saqshy.pyrotechnics.models import Raid, SeizureLine
 from saqshy.reports import filling
 from saqshy.reports.models import DailyReport
@@ -91,6 +93,7 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[DailyReport]:
         loader.load_people()
         loader.load_facilities("astana")
         load_season(say=lambda _line: None)
+        load_protection("astana")
         load_units("astana")
         load_duty("astana")
         load_homes("astana", total=SENSORS)
@@ -411,6 +414,25 @@ DIRECT: dict[str, Callable[[DailyReport], dict[str, float | None]]] = {
             sent__lt=r.window_end,
         ).count()
     ),
+    "crowded_venues_assessed": lambda r: _count(
+        Assessment.objects.filter(
+            facility__region=r.region,
+            status="completed",
+            completed_at__lt=r.window_end,
+            assessed_on__lte=_last_day(r),
+            valid_until__gte=_last_day(r),
+        )
+        .values("facility")
+        .distinct()
+        .count()
+    ),
+    "protection_critical_open": lambda r: _count(
+        Finding.objects.filter(
+            facility__region=r.region, severity="critical", created_at__lt=r.window_end
+        )
+        .filter(Q(status="open") | Q(fixed_on__gt=_last_day(r)))
+        .count()
+    ),
 }
 
 
@@ -471,7 +493,8 @@ def test_every_figure_of_the_morning_report_equals_a_direct_count(demo: DailyRep
     assert report.submitted_by.username == "coordinator_astana"
     codes = [ind.code for ind in indicators.registry_indicators()]
     assert sorted(report.figures) == sorted(codes)
-    assert len(codes) == 24 + 5 + 3 + 2 + 1 + 1  # + outreach, winter, roads, weather, alerts
+    # + outreach, winter, roads, weather, alerts, protective security
+    assert len(codes) == 24 + 5 + 3 + 2 + 1 + 1 + 2
     assert set(DIRECT) == set(codes), set(DIRECT) ^ set(codes)
     expected = {}
     for code in codes:
