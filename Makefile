@@ -115,8 +115,10 @@ imports: setup
 migrations-check: setup
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 
+# PYTEST_ARGS narrows a run (CI's PostgreSQL pass leaves out what never touches its database).
+PYTEST_ARGS ?=
 pytest: setup chromium staticfiles/.collected
-	$(TEST_ENV) $(BIN)/pytest -n 2 --dist loadgroup -q
+	$(TEST_ENV) $(BIN)/pytest -n 2 --dist loadgroup -q $(PYTEST_ARGS)
 
 schema-check: setup
 	$(TEST_ENV) $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null

@@ -76,7 +76,6 @@ class ProtectionConfig(registry.SaqshyAppConfig):
         schema_enums={
             "ProtectionTierEnum": "saqshy.protection.choices.TIERS",
             "ProtectionAnswerEnum": "saqshy.protection.choices.ANSWERS",
-            "ProtectionSeverityEnum": "saqshy.protection.choices.SEVERITIES",
             "AssessmentStatusEnum": "saqshy.protection.choices.ASSESSMENT_STATUSES",
             "FindingStatusEnum": "saqshy.protection.choices.FINDING_STATUSES",
         },

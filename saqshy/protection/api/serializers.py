@@ -10,7 +10,7 @@ from saqshy.protection.choices import ANSWERS, SEVERITIES, TIERS
 from saqshy.protection.models import Assessment, AssessmentAnswer, ChecklistItem, Finding
 
 
-class AnswerSerializer(serializers.ModelSerializer):
+class ChecklistAnswerSerializer(serializers.ModelSerializer):
     item: serializers.SlugRelatedField[ChecklistItem] = serializers.SlugRelatedField(
         slug_field="code", read_only=True
     )
@@ -63,7 +63,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
     facility_name = serializers.CharField(source="facility.display_name", read_only=True)
     region = serializers.CharField(source="facility.region.slug", read_only=True)
     tier = serializers.ChoiceField(choices=TIERS, required=False)
-    answers = AnswerSerializer(many=True, read_only=True)
+    answers = ChecklistAnswerSerializer(many=True, read_only=True)
     findings: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
