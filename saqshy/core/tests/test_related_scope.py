@@ -37,6 +37,9 @@ ALLOWED = {
     ("alerts/api/views.py", "areas"),
     ("alerts/api/serializers.py", "infos"),
     ("alerts/api/serializers.py", "areas"),
+    # An assessment's own checklist answers: parts of the one assessment already in scope
+    # (their scope is ``assessment__facility__region``), written and completed with it.
+    ("protection/views.py", "answers"),
 }
 # Methods on a related manager (or a queryset) that read rows.
 _ROW_METHODS = frozenset(

@@ -237,7 +237,9 @@ class VersionTests(PersonaTestCase):
             edit, {**fields, "expected_attendance": 999}, format="multipart", follow=True
         )
         self.assertContains(stale, "changed by someone else meanwhile")
-        self.assertEqual(Gathering.objects.get(pk=event.pk).expected_attendance, 200)
+        self.assertEqual(
+            Gathering.objects.get(pk=event.pk).expected_attendance, event.expected_attendance
+        )
         fresh_version = versioning.version_of(Gathering.objects.get(pk=event.pk))
         self.client.post(
             edit,
