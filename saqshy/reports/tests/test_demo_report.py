@@ -62,9 +62,6 @@ from saqshy.trips.models import Trip
 from saqshy.weather.models import WeatherWarning
 from saqshy.winter.models import StrandedReport, WarmingPoint
 
-# The module's demo is loaded once per worker: keep its tests on one worker.
-pytestmark = pytest.mark.xdist_group("demo_report")
-
 # The demo is loaded at 07:00 on New Year's Day (its ``today`` is 1 January 2027).
 LOADED_AT = dt.datetime(2027, 1, 1, 7, 0)
 SENSORS = 1500  # load_homes' own ``total``: the 36,000 sensors of the real demo take minutes
