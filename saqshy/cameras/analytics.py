@@ -10,7 +10,9 @@ person's size in the picture from the footage itself; the calibration only place
 Every ``every`` seconds of video (frames over the stream's frame rate) one reading is
 stored: the mean of the counter's smoothed per-frame counts over that stretch, rounded to a
 whole person. Its time is the moment it is stored (the worker runs on live streams; a file
-replayed for a test is stamped as it is analysed). No frame is stored anywhere.
+replayed for a test is stamped as it is analysed). No frame is stored, but one: when a reading
+opens a crowd-density incident and the camera's owner allows snapshots, the frame of that
+moment is kept with the incident (``attach_snapshot``, audited).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import cv2
 import numpy as np
 from django.utils import timezone
 
@@ -129,6 +132,7 @@ def analyse(
     result = Analysis()
     counter: PeopleCounter | None = None
     pending: list[float] = []
+    last_image: np.ndarray | None = None
     for number, image in read_frames(capture, stream, first, last):
         if counter is None:
             counter = PeopleCounter(
@@ -141,16 +145,34 @@ def analyse(
         if on_frame is not None:
             on_frame(counted)
         pending.append(counted.count)
+        last_image = image
         if len(pending) >= per_reading:
-            result.readings.append(_store(camera, acting_user, pending))
+            result.readings.append(_store(camera, acting_user, pending, last_image))
             pending = []
     if pending:
-        result.readings.append(_store(camera, acting_user, pending))
+        result.readings.append(_store(camera, acting_user, pending, last_image))
     return result
 
 
-def _store(camera: Camera, acting_user: Any, counts: Sequence[float]) -> DensityReading:
+def _store(
+    camera: Camera, acting_user: Any, counts: Sequence[float], image: np.ndarray | None
+) -> DensityReading:
     count = max(0, round(sum(counts) / len(counts)))
-    return services.record_count(
+    reading = services.record_count(
         acting_user=acting_user, camera=camera, at=timezone.now(), count=count
     )
+    episode = reading.episode
+    opened = episode is not None and episode.started_at == reading.at
+    if opened and image is not None and episode is not None and episode.incident is not None:
+        camera.refresh_from_db(fields=["snapshots_allowed"])
+        if camera.snapshots_allowed:
+            ok, jpeg = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 85])
+            if ok:
+                services.attach_snapshot(
+                    acting_user=acting_user,
+                    camera=camera,
+                    incident=episode.incident,
+                    image_bytes=jpeg.tobytes(),
+                    taken_at=reading.at,
+                )
+    return reading

@@ -7,16 +7,20 @@ from __future__ import annotations
 
 import csv
 import math
+import shutil
+import tempfile
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 
 from saqshy.cameras.analytics import analyse, watched_mask
-from saqshy.cameras.models import Camera, CrowdEpisode, DensityReading
+from saqshy.cameras.models import Camera, CameraSnapshot, CrowdEpisode, DensityReading
 from saqshy.cameras.tests.factories import make_camera, square, venue
+from saqshy.core.audit_models import AuditEntry
 from saqshy.core.testing.mixins import PersonaTestCase
 from saqshy.incidents.models import Incident
 
@@ -66,9 +70,14 @@ class AnalyticsTests(PersonaTestCase):
 
     def test_a_critical_density_opens_one_incident_that_stays_one(self) -> None:
         _pets()
+        media = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, media, ignore_errors=True)
         # The same picture said to show 1 m²: the 4-8 walkers make 4-8 persons per m².
         camera = self.camera(1, "Gate close-up")
-        done = analyse(camera, frames=(201, 400), every=2)
+        camera.snapshots_allowed = True
+        camera.save()
+        with override_settings(MEDIA_ROOT=media):
+            done = analyse(camera, frames=(201, 400), every=2)
         critical = [r for r in done.readings if r.level == "critical"]
         assert len(done.readings) >= 10 and len(critical) >= 5
         incidents = Incident.objects.filter(type__code="crowd_density")
@@ -77,6 +86,17 @@ class AnalyticsTests(PersonaTestCase):
         assert episode.incident == incidents.get()
         first = next(i for i, r in enumerate(done.readings) if r.level == "critical")
         assert all(r.episode_id == episode.pk for r in done.readings[first:])
+        # The owner allows it: the frame that opened the incident is kept with it, once.
+        [snapshot] = CameraSnapshot.objects.all()
+        assert snapshot.incident == episode.incident and snapshot.camera == camera
+        assert AuditEntry.objects.filter(object_type="cameras.camerasnapshot").count() == 1
+
+    def test_no_picture_is_kept_when_the_owner_does_not_allow_it(self) -> None:
+        _pets()
+        camera = self.camera(1, "Private close-up")
+        analyse(camera, frames=(201, 260), every=2)
+        assert Incident.objects.filter(type__code="crowd_density").count() == 1
+        assert not CameraSnapshot.objects.exists()
 
     def test_a_camera_that_cannot_be_analysed_is_refused_with_the_reason(self) -> None:
         camera = make_camera(self.personas.astana, "No stream")
