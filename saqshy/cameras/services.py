@@ -315,7 +315,7 @@ def record_count(
             camera=locked, at=at, count=count, density=density, level=norms.level(density)
         )
         episode: CrowdEpisode | None = (
-            CrowdEpisode.objects.select_for_update()
+            CrowdEpisode.objects.select_for_update(of=("self",))
             .filter(camera=locked, ended_at=None)
             .select_related("incident")
             .first()
