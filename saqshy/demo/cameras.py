@@ -25,8 +25,6 @@ from saqshy.accounts.models import Agency, Region, User
 from saqshy.cameras import services
 from saqshy.cameras.models import Camera, DensityReading
 from saqshy.core.scoping import user_scope
-from saqshy.facilities.models import Facility
-from saqshy.geocoding.queries import describe_point
 
 METRES_PER_DEGREE = 111_320.0
 HISTORY = dt.timedelta(hours=3)
@@ -39,7 +37,7 @@ FRAME = [[240, 1000], [1680, 1000], [1260, 430], [660, 430]]
 @dataclass(frozen=True)
 class DemoCamera:
     name: str
-    label: str  # the place in words when the geocoder names nothing near
+    label: str  # the place in words
     lat: float
     lon: float
     bearing: int  # where it looks, degrees from north
@@ -159,24 +157,6 @@ def _ground(spec: DemoCamera) -> list[list[float]]:
     return corners
 
 
-def _venue(ground: list[list[float]], region: Region) -> Facility | None:
-    """The named facility nearest to the watched ground, within 300 m, if the bundle has one."""
-    lon = sum(corner[0] for corner in ground) / len(ground)
-    lat = sum(corner[1] for corner in ground) / len(ground)
-    box = 300 / METRES_PER_DEGREE
-    nearby = Facility.objects.filter(
-        region=region,
-        lat__range=(lat - box, lat + box),
-        lon__range=(lon - 2 * box, lon + 2 * box),
-    ).exclude(name="")
-    best = min(
-        nearby,
-        key=lambda f: (f.lat - lat) ** 2 + ((f.lon - lon) * math.cos(math.radians(lat))) ** 2,
-        default=None,
-    )
-    return best
-
-
 def _counts(
     spec: DemoCamera, area: float, start: dt.datetime, now: dt.datetime
 ) -> list[tuple[dt.datetime, int]]:
@@ -203,12 +183,13 @@ def load_cameras(region_slug: str = "astana") -> CamerasResult:
         camera = Camera.objects.filter(name=spec.name, region=region).first()
         if camera is None:
             ground = _ground(spec)
-            venue = _venue(ground, region)
             camera = services.create_camera(
                 acting_user=coordinator,
                 name=spec.name,
-                facility=venue,
-                address=(describe_point(spec.lat, spec.lon) or spec.label)[:255],
+                # The squares are open ground, not facilities: the events there find the
+                # cameras by distance. The place in words, as the duty officer calls it.
+                facility=None,
+                address=spec.label,
                 lat=spec.lat,
                 lon=spec.lon,
                 bearing=spec.bearing,

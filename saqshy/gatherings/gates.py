@@ -86,7 +86,7 @@ def evaluate(gatherings: Sequence[Gathering]) -> dict[int, list[Gate]]:
             state = states[(start, g.region_id, g.venue_id)]
             reasons = {
                 Clearance.CLEARED: _("Inspected on %(date)s; no open major or critical violation.")
-                % {"date": state.last_inspected_on},
+                % {"date": _day_or_dash(state.last_inspected_on)},
                 Clearance.BLOCKED: ngettext(
                     "The venue has %(n)s open major or critical violation.",
                     "The venue has %(n)s open major or critical violations.",
@@ -95,7 +95,7 @@ def evaluate(gatherings: Sequence[Gathering]) -> dict[int, list[Gate]]:
                 % {"n": len(state.blocking_violations)},
                 Clearance.EXPIRED: _("Last inspected on %(date)s, more than %(days)s days before.")
                 % {
-                    "date": state.last_inspected_on,
+                    "date": _day_or_dash(state.last_inspected_on),
                     "days": int(rule("inspection_validity_days", g.region_id)),
                 },
                 Clearance.NEVER: _("The venue has never been inspected."),
@@ -137,7 +137,7 @@ def evaluate(gatherings: Sequence[Gathering]) -> dict[int, list[Gate]]:
             recent = checked is not None and start - timedelta(days=days) <= checked <= start
             ok = g.access_route_clear and recent
             reason = (
-                _("Recorded clear on %(date)s.") % {"date": checked}
+                _("Recorded clear on %(date)s.") % {"date": _day_or_dash(checked)}
                 if ok
                 else _("No clear access route recorded within %(days)s days before the event.")
                 % {"days": int(days)}
@@ -157,6 +157,11 @@ def evaluate(gatherings: Sequence[Gathering]) -> dict[int, list[Gate]]:
 
 def _day(value: date) -> str:
     return f"{value:%d.%m.%Y}"
+
+
+def _day_or_dash(value: date | None) -> str:
+    """dd.mm.yyyy, as every date on screen (or a dash for none)."""
+    return _day(value) if value is not None else "—"
 
 
 def _protective_security(g: Gathering, venue: Standing | None, tiers: Thresholds) -> Gate | None:

@@ -74,7 +74,8 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
             open_findings=Count("findings", filter=open_),
             overdue_findings=Count("findings", filter=open_ & Q(findings__deadline__lt=today)),
         )
-        .order_by("-assessed_on", "-pk")
+        # Overdue, then open findings first: what the duty officer and the commission chase.
+        .order_by("-overdue_findings", "-open_findings", "-assessed_on", "-pk")
     )
     if exports.requested(params):
         return exports.export(
