@@ -151,10 +151,10 @@ def main() -> None:
         counter = PeopleCounter(CounterSettings())
         cold = [counter.feed(frame) for frame in frames[first - 1 :]]
         cold = [FrameCount(first + i, r.count, r.raw) for i, r in enumerate(cold)]
-        every, start = errors(cold, truth, first, 400), errors(cold, truth, first, first + 99)
+        every, opening = errors(cold, truth, first, 400), errors(cold, truth, first, first + 99)
         print(
             f"| {first} | {len(every)} | {np.abs(every).mean():.2f} | {every.mean():+.2f} "
-            f"| {np.abs(start).mean():.2f} |"
+            f"| {np.abs(opening).mean():.2f} |"
         )
 
 
