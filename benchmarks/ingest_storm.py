@@ -35,6 +35,7 @@ class DeskTimer:
         _django(bench)
         self.times: dict[str, list[float]] = {"page": [], "api": []}
         self.failed: Counter[str] = Counter()
+        self.errors: dict[str, str] = {}
         self.listed = 0
         """The most incidents the API list counted: the desk saw the storm's incidents."""
         self._stop = threading.Event()
@@ -59,8 +60,9 @@ class DeskTimer:
                     try:
                         response = client.get(url)
                         status = response.status_code
-                    except Exception:
+                    except Exception as error:  # told below the table, the first of each kind
                         status = 0
+                        self.errors.setdefault(type(error).__name__, repr(error)[:300])
                     if name == "api" and status == 200:
                         count = response.json().get("count")
                         self.listed = max(self.listed, int(count or 0))
@@ -220,3 +222,5 @@ def storm(bench: Bench, clock: CommitClock) -> None:
         print(f"the API list counted up to {desk.listed} incidents meanwhile")
         if desk.failed:
             print("desk answers not 200:", dict(desk.failed))
+            for error in desk.errors.values():
+                print("desk error:", error)
