@@ -17,7 +17,12 @@ from saqshy.protection.models import Finding
 from saqshy.protection.tests.factories import camera, completed, square
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+
+
+def today() -> dt.date:
+    """The services' own today, asked when the test runs (late in the UTC evening it is
+    already tomorrow in Astana)."""
+    return timezone.localdate()
 
 
 def codes(tier: str, outdoor: bool = False) -> set[str]:
@@ -44,18 +49,18 @@ def test_tier_follows_capacity_and_below_200_is_out_of_scope() -> None:
     )
     small = FacilityFactory(region=p.almaty, capacity=150)
     with pytest.raises(ValidationError) as refused:
-        services.create_assessment(acting_user=None, facility=small, assessed_on=TODAY)
+        services.create_assessment(acting_user=None, facility=small, assessed_on=today())
     assert "tier" in refused.value.message_dict
     hall = FacilityFactory(region=p.almaty, capacity=900)
-    made = services.create_assessment(acting_user=None, facility=hall, assessed_on=TODAY)
+    made = services.create_assessment(acting_user=None, facility=hall, assessed_on=today())
     assert made.tier == "enhanced"
-    assert made.valid_until == TODAY + dt.timedelta(days=365)
+    assert made.valid_until == today() + dt.timedelta(days=365)
 
 
 def test_bad_answers_name_the_field_and_change_nothing() -> None:
     p = make_personas()
     hall = FacilityFactory(region=p.almaty, capacity=300)
-    assessment = services.create_assessment(acting_user=None, facility=hall, assessed_on=TODAY)
+    assessment = services.create_assessment(acting_user=None, facility=hall, assessed_on=today())
     items = {i.code: i for i in queries.checklist("enhanced", True)}
     for answers in (
         [services.ItemAnswer(items["procedures"], Answer.NOT_MET, "")],  # no note
@@ -71,7 +76,7 @@ def test_bad_answers_name_the_field_and_change_nothing() -> None:
     assert "answers" in refused.value.message_dict
     with pytest.raises(ValidationError) as refused:
         services.create_assessment(
-            acting_user=None, facility=hall, assessed_on=TODAY + dt.timedelta(days=1)
+            acting_user=None, facility=hall, assessed_on=today() + dt.timedelta(days=1)
         )
     assert "assessed_on" in refused.value.message_dict
 
@@ -79,7 +84,7 @@ def test_bad_answers_name_the_field_and_change_nothing() -> None:
 def test_findings_lifecycle() -> None:
     p = make_personas()
     hall = FacilityFactory(region=p.almaty, capacity=1000)
-    on = TODAY - dt.timedelta(days=20)
+    on = today() - dt.timedelta(days=20)
     assessment = completed(hall, on=on, not_met={"access-control": "No bag search at gate B"})
     [finding] = Finding.objects.filter(assessment=assessment)
     assert (finding.severity, finding.status, finding.text) == (
@@ -88,26 +93,26 @@ def test_findings_lifecycle() -> None:
         "No bag search at gate B",
     )
     assert finding.deadline == on + dt.timedelta(days=14)
-    assert finding.overdue_on(TODAY)
+    assert finding.overdue_on(today())
     with pytest.raises(Conflict):
         services.update_assessment(acting_user=None, assessment=assessment, notes="late")
     with pytest.raises(ValidationError) as refused:
         services.fix_finding(
-            acting_user=p.inspector_almaty, finding=finding, fixed_on=TODAY + dt.timedelta(1)
+            acting_user=p.inspector_almaty, finding=finding, fixed_on=today() + dt.timedelta(1)
         )
     assert "fixed_on" in refused.value.message_dict
     services.fix_finding(
-        acting_user=p.inspector_almaty, finding=finding, fixed_on=TODAY, note="Search tent set up"
+        acting_user=p.inspector_almaty, finding=finding, fixed_on=today(), note="Search tent set up"
     )
     finding.refresh_from_db()
     assert (finding.status, finding.fixed_by, finding.fixed_on) == (
         "fixed",
         p.inspector_almaty,
-        TODAY,
+        today(),
     )
-    assert not finding.overdue_on(TODAY)
+    assert not finding.overdue_on(today())
     with pytest.raises(Conflict):
-        services.fix_finding(acting_user=None, finding=finding, fixed_on=TODAY)
+        services.fix_finding(acting_user=None, finding=finding, fixed_on=today())
 
 
 def test_cctv_is_computed_from_the_cameras_over_the_footprint() -> None:
@@ -123,7 +128,7 @@ def test_cctv_is_computed_from_the_cameras_over_the_footprint() -> None:
     camera(hall, square(0.01), is_active=False)  # out of service: not counted
     share = queries.coverage_of(hall).share
     assert share is not None and abs(share - 0.5) < 0.01
-    assessment = completed(hall, on=TODAY)
+    assessment = completed(hall, on=today())
     assert assessment.coverage_share is not None and abs(assessment.coverage_share - 0.5) < 0.01
     cctv = assessment.answers.get(item__code="cctv")
     assert cctv.answer == "met" and "50 %" in cctv.note
