@@ -6,13 +6,17 @@ import datetime as dt
 
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import timezone
 
 from saqshy.core.audit_models import AuditEntry
 from saqshy.core.testing.geography import CENTRES
 from saqshy.core.testing.personas import Personas, make_personas
 from saqshy.equipment.models import Hydrant, HydrantCheck
 
-TODAY = dt.date.today()
+
+def today() -> dt.date:
+    """The services' own today, asked when the test runs."""
+    return timezone.localdate()
 
 
 class EquipmentAdminTests(TestCase):
@@ -36,7 +40,7 @@ class EquipmentAdminTests(TestCase):
             reverse("admin:equipment_hydrantcheck_add"),
             {
                 "hydrant": hydrant.pk,
-                "checked_on": str(TODAY),
+                "checked_on": str(today()),
                 "pressure_ok": "false",
                 "access_clear": "unknown",
                 "note": "",
@@ -44,7 +48,7 @@ class EquipmentAdminTests(TestCase):
         )
         self.assertEqual(response.status_code, 302, response.content[:2000])
         hydrant.refresh_from_db()
-        self.assertEqual((hydrant.operable, hydrant.last_checked_on), (False, TODAY))
+        self.assertEqual((hydrant.operable, hydrant.last_checked_on), (False, today()))
         self.assertEqual(HydrantCheck.objects.get().checked_by, self.personas.admin)
         actions = set(
             AuditEntry.objects.filter(object_type__startswith="equipment.").values_list(

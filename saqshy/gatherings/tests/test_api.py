@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 
 from saqshy.accounts.models import Region
 from saqshy.core.testing.geography import CENTRES
@@ -20,7 +21,10 @@ from saqshy.inspections.tests.factories import (
 )
 from saqshy.protection.tests.factories import completed as completed_assessment
 
-TODAY = dt.date.today()
+
+def today() -> dt.date:
+    """The services' own today, asked when the test runs."""
+    return timezone.localdate()
 
 
 class GatheringAPITests(RegionScopedAPITests):
@@ -67,7 +71,7 @@ class ApprovalGateTests(PersonaTestCase):
         p = self.personas
         self.venue = FacilityFactory(region=p.almaty, kind="school", name="School 7")
         inspection = InspectionFactory(
-            facility=self.venue, inspected_on=TODAY - dt.timedelta(days=3)
+            facility=self.venue, inspected_on=today() - dt.timedelta(days=3)
         )
         self.violation = ViolationFactory(inspection=inspection, severity="critical")
         self.event = GatheringFactory(venue=self.venue, status="submitted")
@@ -89,7 +93,7 @@ class ApprovalGateTests(PersonaTestCase):
         self.login(self.personas.inspector_almaty)
         eliminate = reverse("api:violation-eliminate", args=[self.violation.pk])
         self.assertEqual(
-            self.client.post(eliminate, {"eliminated_on": str(TODAY)}).status_code, 200
+            self.client.post(eliminate, {"eliminated_on": str(today())}).status_code, 200
         )
         self.login(self.personas.planner_almaty)
         self.assertEqual(self.approve().status_code, 409)
@@ -97,7 +101,7 @@ class ApprovalGateTests(PersonaTestCase):
         # A second inspector: whoever marked it eliminated may not verify it.
         self.login(second_inspector())
         verify = reverse("api:violation-verify", args=[self.violation.pk])
-        self.assertEqual(self.client.post(verify, {"inspected_on": str(TODAY)}).status_code, 200)
+        self.assertEqual(self.client.post(verify, {"inspected_on": str(today())}).status_code, 200)
         self.login(self.personas.planner_almaty)
         response = self.approve()
         self.assertEqual(response.status_code, 200, response.content)
@@ -126,7 +130,7 @@ class ApprovalGateTests(PersonaTestCase):
         )
         DrillFactory(facility=self.venue)
         # 1500 people: the enhanced tier of crowded places needs the venue assessed.
-        completed_assessment(self.venue, on=TODAY, tier="enhanced")
+        completed_assessment(self.venue, on=today(), tier="enhanced")
         self.assertEqual(self.approve().status_code, 200)
 
     def test_outdoor_fireworks_need_a_clear_access_route(self) -> None:
@@ -170,7 +174,7 @@ class ApprovalGateTests(PersonaTestCase):
         for n in range(6):
             venue = FacilityFactory(region=self.personas.almaty, capacity=150 + 300 * n)
             if n % 2:
-                completed_assessment(venue, on=TODAY, tier="enhanced")
+                completed_assessment(venue, on=today(), tier="enhanced")
             GatheringFactory(venue=venue)
         with CaptureQueriesContext(connection) as many:
             body = self.client.get(url).json()

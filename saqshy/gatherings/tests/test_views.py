@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import timezone
 
 from saqshy.core.testing.personas import Personas, make_personas
 from saqshy.facilities.tests.factories import FacilityFactory
@@ -16,7 +17,10 @@ from saqshy.inspections.tests.factories import (
     second_inspector,
 )
 
-TODAY = dt.date.today()
+
+def today() -> dt.date:
+    """The services' own today, asked when the test runs."""
+    return timezone.localdate()
 
 
 class GatheringPageTests(TestCase):
@@ -58,7 +62,7 @@ class GatheringPageTests(TestCase):
             self.client.force_login(user)
             response = self.client.post(
                 reverse("inspections:violation", args=[self.violation.pk, action]),
-                {"on": str(TODAY)},
+                {"on": str(today())},
                 follow=True,
             )
             self.assertEqual(response.status_code, 200)
@@ -110,7 +114,7 @@ class FireSafetyPageTests(TestCase):
         response = self.client.post(
             reverse("inspections:record", args=[self.venue.pk]),
             {
-                "on": str(TODAY),
+                "on": str(today()),
                 "item-fire-alarm": "pass",
                 "item-exits": "fail",
                 "note-exits": "Exit 3 blocked by stock",
@@ -125,12 +129,12 @@ class FireSafetyPageTests(TestCase):
         self.client.force_login(self.personas.inspector_almaty)
         self.client.post(
             reverse("inspections:add", args=[self.venue.pk, "briefing"]),
-            {"held_on": str(TODAY), "participants": 14, "topic": "Extinguishers"},
+            {"held_on": str(today()), "participants": 14, "topic": "Extinguishers"},
         )
         response = self.client.post(
             reverse("inspections:add", args=[self.venue.pk, "drill"]),
             {
-                "held_on": str(TODAY),
+                "held_on": str(today()),
                 "people_evacuated": 200,
                 "evacuation_seconds": -5,
                 "norm_seconds": 480,

@@ -19,7 +19,10 @@ from saqshy.inspections.tests.factories import (
 )
 from saqshy.prevention.models import Campaign
 
-TODAY = timezone.localdate()
+
+def today() -> dt.date:
+    """The services' own today, asked when the test runs."""
+    return timezone.localdate()
 
 
 def campaign(region: Region, **extra: Any) -> Campaign:
@@ -27,8 +30,8 @@ def campaign(region: Region, **extra: Any) -> Campaign:
         name="Before New Year",
         region=region,
         facility_kinds=["school", "mall"],
-        starts_on=TODAY - dt.timedelta(days=10),
-        deadline=TODAY + dt.timedelta(days=20),
+        starts_on=today() - dt.timedelta(days=10),
+        deadline=today() + dt.timedelta(days=20),
         **extra,
     )
 
@@ -46,8 +49,8 @@ class CampaignAPITests(RegionScopedAPITests):
             "name": "Malls",
             "region": region.slug,
             "facility_kinds": ["mall"],
-            "starts_on": str(TODAY),
-            "deadline": str(TODAY + dt.timedelta(days=30)),
+            "starts_on": str(today()),
+            "deadline": str(today() + dt.timedelta(days=30)),
         }
 
     def update_payload(self) -> dict[str, Any]:
@@ -56,7 +59,7 @@ class CampaignAPITests(RegionScopedAPITests):
     def test_deadline_before_start_names_the_field(self) -> None:
         self.login(self.p.inspector_almaty)
         payload = self.create_payload(self.p.almaty)
-        payload["deadline"] = str(TODAY - dt.timedelta(days=1))
+        payload["deadline"] = str(today() - dt.timedelta(days=1))
         response = self.client.post(self.list_url(), payload)
         self.assertEqual(response.status_code, 400)
         self.assertIn("deadline", response.json())
@@ -73,7 +76,7 @@ class CampaignProgressAndQueueTests(PersonaTestCase):
         )
         FacilityFactory(region=p.almaty, kind="hospital", name="Not in the campaign")
         inspected = InspectionFactory(
-            facility=self.school, inspected_on=TODAY - dt.timedelta(days=2)
+            facility=self.school, inspected_on=today() - dt.timedelta(days=2)
         )
         ViolationFactory(inspection=inspected, severity="major")
         GatheringFactory(
@@ -112,7 +115,7 @@ class IndicatorTests(PersonaTestCase):
     def test_figures_match_a_direct_count(self) -> None:
         p = self.personas
         venue = FacilityFactory(region=p.almaty)
-        inspection = InspectionFactory(facility=venue, inspected_on=TODAY - dt.timedelta(days=1))
+        inspection = InspectionFactory(facility=venue, inspected_on=today() - dt.timedelta(days=1))
         ViolationFactory(inspection=inspection, severity="critical")
         ViolationFactory(inspection=inspection, severity="minor", status="verified")
         BriefingFactory(facility=venue)
@@ -121,7 +124,7 @@ class IndicatorTests(PersonaTestCase):
         GatheringFactory(venue=FacilityFactory(region=p.astana))
         self.login(p.analyst_national)
         url = reverse("api:indicators-prevention")
-        start, end = TODAY - dt.timedelta(days=30), TODAY + dt.timedelta(days=30)
+        start, end = today() - dt.timedelta(days=30), today() + dt.timedelta(days=30)
         rows = self.client.get(
             url, {"region": "almaty", "date_from": str(start), "date_to": str(end)}
         ).json()

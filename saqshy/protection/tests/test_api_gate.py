@@ -20,7 +20,10 @@ from saqshy.protection import services
 from saqshy.protection.models import Assessment, Finding
 from saqshy.protection.tests.factories import completed
 
-TODAY = timezone.localdate()
+
+def today() -> dt.date:
+    """The services' own today, asked when the test runs."""
+    return timezone.localdate()
 
 
 class AssessmentAPITests(RegionScopedAPITests):
@@ -30,11 +33,11 @@ class AssessmentAPITests(RegionScopedAPITests):
 
     def make_object(self, region: Region) -> Assessment:
         venue = FacilityFactory(region=region, capacity=500)
-        return services.create_assessment(acting_user=None, facility=venue, assessed_on=TODAY)
+        return services.create_assessment(acting_user=None, facility=venue, assessed_on=today())
 
     def create_payload(self, region: Region) -> dict[str, Any]:
         venue = FacilityFactory(region=region, capacity=500)
-        return {"facility": venue.pk, "assessed_on": str(TODAY)}
+        return {"facility": venue.pk, "assessed_on": str(today())}
 
     def update_payload(self) -> dict[str, Any]:
         return {"notes": "Second visit planned", "outdoor": True}
@@ -42,7 +45,7 @@ class AssessmentAPITests(RegionScopedAPITests):
     def test_answer_complete_fix_with_if_match_and_idempotency(self) -> None:
         self.login(self.p.inspector_almaty)
         venue: Any = FacilityFactory(region=self.p.almaty, capacity=2000)
-        payload = {"facility": venue.pk, "assessed_on": str(TODAY)}
+        payload = {"facility": venue.pk, "assessed_on": str(today())}
         first = self.client.post(self.list_url(), payload, HTTP_IDEMPOTENCY_KEY="k-1")
         again = self.client.post(self.list_url(), payload, HTTP_IDEMPOTENCY_KEY="k-1")
         self.assertEqual(first.status_code, 201, first.content)
@@ -84,7 +87,7 @@ class AssessmentAPITests(RegionScopedAPITests):
         refused = self.client.post(fix, {"fixed_on": "31.02.2026"})
         self.assertEqual(refused.status_code, 400)
         self.assertIn("fixed_on", refused.json())
-        fixed = self.client.post(fix, {"fixed_on": str(TODAY), "note": "Search tent"})
+        fixed = self.client.post(fix, {"fixed_on": str(today()), "note": "Search tent"})
         self.assertEqual(fixed.status_code, 200, fixed.content)
         self.assertEqual(fixed.json()["status"], "fixed")
         # A completed assessment is kept.
@@ -103,7 +106,7 @@ class AssessmentAPITests(RegionScopedAPITests):
         response = self.client.post(url, payload)
         self.assertEqual(response.status_code, 400)
         self.assertIn("deadline", response.json())
-        payload.update(assessment=self.in_astana.pk, deadline=str(TODAY))
+        payload.update(assessment=self.in_astana.pk, deadline=str(today()))
         response = self.client.post(url, payload)
         self.assertEqual(response.status_code, 400)
         self.assertIn("assessment", response.json())
@@ -132,14 +135,14 @@ class ProtectiveSecurityGateTests(PersonaTestCase):
     def test_open_critical_finding_blocks_approval_with_the_reason(self) -> None:
         assessment = completed(
             self.venue,
-            on=TODAY - dt.timedelta(days=3),
+            on=today() - dt.timedelta(days=3),
             not_met={"access-control": "No bag search at the main entrance"},
         )
         self.login(self.personas.planner_almaty)
         response = self.approve()
         self.assertEqual(response.status_code, 409)
         [gate] = [g for g in response.json()["gates"] if g["gate"] == "protective_security"]
-        due = (TODAY + dt.timedelta(days=11)).strftime("%d.%m.%Y")
+        due = (today() + dt.timedelta(days=11)).strftime("%d.%m.%Y")
         self.assertEqual(
             gate["reason"], f"Open critical finding: No bag search at the main entrance, due {due}."
         )
@@ -147,7 +150,7 @@ class ProtectiveSecurityGateTests(PersonaTestCase):
         page = self.client.get(reverse("gatherings:detail", args=[self.event.pk]))
         self.assertContains(page, "No bag search at the main entrance")
         finding = Finding.objects.get(assessment=assessment)
-        services.fix_finding(acting_user=None, finding=finding, fixed_on=TODAY)
+        services.fix_finding(acting_user=None, finding=finding, fixed_on=today())
         self.assertTrue(self.gate().passed)
         self.assertNotIn(
             "protective_security", {g["gate"] for g in self.approve().json().get("gates", [])}
@@ -159,13 +162,13 @@ class ProtectiveSecurityGateTests(PersonaTestCase):
         self.assertEqual(gate.reason, "No current protective-security assessment of Dostyk Plaza.")
 
     def test_expired_or_lower_tier_assessment_fails(self) -> None:
-        completed(self.venue, on=TODAY - dt.timedelta(days=400))
+        completed(self.venue, on=today() - dt.timedelta(days=400))
         self.assertIn("expired on", self.gate().reason)
         self.assertFalse(self.gate().passed)
-        completed(self.venue, on=TODAY - dt.timedelta(days=2), tier="standard")
+        completed(self.venue, on=today() - dt.timedelta(days=2), tier="standard")
         self.assertFalse(self.gate().passed)
         self.assertIn("standard tier", self.gate().reason)
-        completed(self.venue, on=TODAY - dt.timedelta(days=1))
+        completed(self.venue, on=today() - dt.timedelta(days=1))
         self.assertTrue(self.gate().passed)
 
     def test_small_event_at_small_venue_is_not_gated(self) -> None:
@@ -181,13 +184,13 @@ class ProtectiveSecurityGateTests(PersonaTestCase):
         self.assertEqual(self.gate(outdoor).reason, "Outdoor area: no venue to assess.")
 
     def test_evaluate_keeps_a_fixed_number_of_queries(self) -> None:
-        completed(self.venue, on=TODAY, not_met={"procedures": "Not written"})
+        completed(self.venue, on=today(), not_met={"procedures": "Not written"})
         events = [self.event]
         with CaptureQueriesContext(connection) as few:
             gates.evaluate(events)
         for n in range(5):
             venue = FacilityFactory(region=self.personas.almaty, capacity=400 + n)
-            completed(venue, on=TODAY)
+            completed(venue, on=today())
             events.append(GatheringFactory(venue=venue, expected_attendance=900))
         with CaptureQueriesContext(connection) as many:
             result = gates.evaluate(events)
@@ -197,7 +200,7 @@ class ProtectiveSecurityGateTests(PersonaTestCase):
     def test_assessment_page_shows_checklist_coverage_and_scope(self) -> None:
         assessment = completed(
             self.venue,
-            on=TODAY - dt.timedelta(days=40),
+            on=today() - dt.timedelta(days=40),
             not_met={"staff-training": "Night staff untrained"},
         )
         self.client.force_login(self.personas.planner_almaty)

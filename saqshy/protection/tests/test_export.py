@@ -13,7 +13,10 @@ from saqshy.core.tests.test_exports_lists import read_csv, read_xlsx
 from saqshy.facilities.tests.factories import FacilityFactory
 from saqshy.protection.tests.factories import camera, completed, square
 
-TODAY = timezone.localdate()
+
+def today() -> dt.date:
+    """The services' own today, asked when the test runs."""
+    return timezone.localdate()
 
 
 class AssessmentExportTests(PersonaTestCase):
@@ -25,10 +28,10 @@ class AssessmentExportTests(PersonaTestCase):
         camera(venue, square())
         completed(
             venue,
-            on=TODAY - dt.timedelta(days=40),
+            on=today() - dt.timedelta(days=40),
             not_met={"access-control": "No bag search", "staff-training": "Untrained"},
         )
-        completed(FacilityFactory(region=p.astana, capacity=500), on=TODAY)
+        completed(FacilityFactory(region=p.astana, capacity=500), on=today())
         self.client.force_login(p.planner_almaty)
         url = reverse("protection:list")
         self.assertContains(self.client.get(url), "format=xlsx")
@@ -42,7 +45,7 @@ class AssessmentExportTests(PersonaTestCase):
         self.assertEqual(row["CCTV coverage, %"], 100)
         self.assertEqual(row["Open findings"], 2)
         self.assertEqual(row["Overdue findings"], 2)  # 14 and 30 days, assessed 40 days ago
-        self.assertEqual(row["Assessed on"].date(), TODAY - dt.timedelta(days=40))
+        self.assertEqual(row["Assessed on"].date(), today() - dt.timedelta(days=40))
         lines = read_csv(self.client.get(url, {"format": "csv"}).content)
         self.assertEqual(
             lines[1][header.index("Valid until")], row["Valid until"].strftime("%d.%m.%Y")
