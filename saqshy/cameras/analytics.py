@@ -18,7 +18,6 @@ moment is kept with the incident (``attach_snapshot``, audited).
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,28 +35,12 @@ from saqshy.algorithms.vision import (
 )
 from saqshy.algorithms.vision.counter import check_range, open_video, read_frames
 from saqshy.cameras import services
-from saqshy.cameras.calibration import METRES_PER_DEGREE, problems
+from saqshy.cameras.calibration import Plane, problems
 from saqshy.cameras.models import Camera, DensityReading
 
 log = logging.getLogger(__name__)
 
 DEFAULT_FPS = 10.0
-
-
-@dataclass(frozen=True)
-class Ground:
-    """A local plane in metres around a camera's calibration (east, north from its first
-    ground point), enough for the few hundred metres a camera sees."""
-
-    lon0: float
-    lat0: float
-
-    def metres(self, lon: float, lat: float) -> tuple[float, float]:
-        scale = math.cos(math.radians(self.lat0))
-        return (
-            (lon - self.lon0) * METRES_PER_DEGREE * scale,
-            (lat - self.lat0) * METRES_PER_DEGREE,
-        )
 
 
 def why_not_analysed(camera: Camera) -> str:
@@ -73,11 +56,11 @@ def why_not_analysed(camera: Camera) -> str:
     return ""
 
 
-def homography(camera: Camera) -> tuple[Homography, Ground]:
+def homography(camera: Camera) -> tuple[Homography, Plane]:
     """The camera's image → ground (local metres) homography and its local plane."""
     calibration = camera.calibration or {}
     ground_points = [(float(lon), float(lat)) for lon, lat in calibration["ground"]]
-    plane = Ground(*ground_points[0])
+    plane = Plane(*ground_points[0])
     image = [(float(x), float(y)) for x, y in calibration["image"]]
     return Homography.from_points(image, [plane.metres(lon, lat) for lon, lat in ground_points]), (
         plane

@@ -10,6 +10,7 @@ Plain Python: the checks return the problems, the model turns them into field er
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
@@ -18,6 +19,22 @@ POINTS = 4
 # this share of the square of its longest side (a sliver the homography cannot rely on).
 THIN = 0.01
 METRES_PER_DEGREE = 111_320.0
+
+
+@dataclass(frozen=True)
+class Plane:
+    """A local ground plane in metres (east, north) around (``lon0``, ``lat0``): enough for
+    the few hundred metres one camera sees."""
+
+    lon0: float
+    lat0: float
+
+    def metres(self, lon: float, lat: float) -> tuple[float, float]:
+        scale = math.cos(math.radians(self.lat0))
+        return (
+            (lon - self.lon0) * METRES_PER_DEGREE * scale,
+            (lat - self.lat0) * METRES_PER_DEGREE,
+        )
 
 
 def _pairs(value: Any) -> list[tuple[float, float]] | None:
@@ -72,9 +89,8 @@ def problems(calibration: Any) -> dict[str, str]:
         found["ground"] = "range"
     else:
         # Compare shapes in metres, not degrees (a degree of longitude is shorter up north).
-        lat0 = sum(lat for _lon, lat in ground) / POINTS
-        scale = math.cos(math.radians(lat0))
-        metres = [(lon * METRES_PER_DEGREE * scale, lat * METRES_PER_DEGREE) for lon, lat in ground]
+        plane = Plane(ground[0][0], sum(lat for _lon, lat in ground) / POINTS)
+        metres = [plane.metres(lon, lat) for lon, lat in ground]
         kind = _degenerate(metres)
         if kind:
             found["ground"] = kind
