@@ -20,7 +20,7 @@ STATIC_SOURCES := $(shell find saqshy -path '*/static/*' -type f 2>/dev/null)
 BUNDLE := $(shell find data -type f 2>/dev/null)
 DEMO_CODE := $(shell find saqshy/demo -name '*.py' -not -path '*/tests/*' 2>/dev/null)
 
-.PHONY: demo test setup pango lint typecheck imports migrations-check schema-check pytest messages bundle chromium clean help
+.PHONY: demo prod test setup pango lint typecheck imports migrations-check schema-check pytest messages bundle chromium clean help
 
 help:
 	@echo "make demo   set up on first run, then start the live Astana demo on SQLite"
@@ -98,6 +98,30 @@ demo: setup staticfiles/.collected $(VAR)/.demo-loaded
 	fi; \
 	$(DEMO_ENV) $(BIN)/uvicorn saqshy.asgi:application --host $(HOST) --port $(PORT) \
 		--log-level warning --no-access-log
+
+# The production layout (Procfile, docs/deployment.md): several web processes (gunicorn with
+# uvicorn workers) sharing the Redis channel layer, two MQTT consumers, the task worker and the
+# other workers, on PostgreSQL; honcho starts and stops them together. WEB copies of gunicorn
+# (ports PORT, PORT+1, ...) with WEB_CONCURRENCY worker processes each. The database is created
+# if absent and migrated; it holds no demo data (load some with load_demo or generate_national).
+PROD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/saqshy
+PROD_REDIS_URL ?= redis://127.0.0.1:6379/0
+WEB ?= 1
+WEB_CONCURRENCY ?= 2
+# Plain HTTP on this machine; set COOKIES_SECURE=true behind TLS.
+COOKIES_SECURE ?= false
+PROD_ENV := DEBUG=false SECRET_KEY="$${SECRET_KEY:-$$(cat $(VAR)/secret_key)}" \
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	DATABASE_URL="$(PROD_DATABASE_URL)" REDIS_URL="$(PROD_REDIS_URL)" \
+	SESSION_COOKIE_SECURE=$(COOKIES_SECURE) CSRF_COOKIE_SECURE=$(COOKIES_SECURE) \
+	LOG_FORMAT=json SAQSHY_REQUEST_LOG=true DB_CONN_MAX_AGE=$${DB_CONN_MAX_AGE:-60} \
+	WEB_CONCURRENCY=$(WEB_CONCURRENCY) HOST=$(HOST)
+
+prod: setup staticfiles/.collected
+	$(PROD_ENV) $(PY) deploy/create_database.py
+	$(PROD_ENV) $(PY) manage.py migrate --noinput --verbosity 0
+	@echo "Production layout on $(PROD_DATABASE_URL): web on http://$(HOST):$(PORT)/ ($(WEB) x $(WEB_CONCURRENCY) processes), health on each process's /healthz and /readyz (ports in the Procfile)"
+	$(PROD_ENV) $(BIN)/honcho start -f Procfile -p $(PORT) -c web=$(WEB)
 
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)

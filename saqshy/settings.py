@@ -15,6 +15,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from saqshy.core import logs
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -374,14 +376,15 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
 
+# LOG_FORMAT=json: one JSON object per line with the request id (saqshy.core.logs); the
+# production layout sets it. SAQSHY_REQUEST_LOG=true logs every request (method, path, status,
+# duration, user) on the logger saqshy.request.
 LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    **logs.configuration(os.environ.get("LOG_LEVEL", "INFO"), os.environ.get("LOG_FORMAT", "text")),
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         # Every sign-in would print four lines; lock-outs (warnings) still show.
         "axes": {"level": os.environ.get("AXES_LOG_LEVEL", "WARNING")},
     },
 }
+SAQSHY_REQUEST_LOG = env_bool("SAQSHY_REQUEST_LOG", False)

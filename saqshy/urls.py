@@ -7,6 +7,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from saqshy.core import health
 from saqshy.core.registry import page_urls
 
 urlpatterns = [
@@ -24,5 +25,8 @@ urlpatterns = [
     path("api/", include("saqshy.api_urls")),
     path("admin/", admin.site.urls),
     # Browsers ask for it on pages that name no icon (the admin).
+    # Liveness and readiness for the load balancer and the supervisor (docs/deployment.md).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("favicon.ico", RedirectView.as_view(url=static("saqshy/favicon.svg"), permanent=True)),
 ]

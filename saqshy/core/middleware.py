@@ -3,9 +3,12 @@ and NUL characters refused before they reach a database lookup."""
 
 from __future__ import annotations
 
+import logging
 import re
+import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +16,7 @@ from saqshy.core.context import new_request_id, reset_request_id, set_request_id
 
 NULL_NOT_ALLOWED = _("Null characters are not allowed.")
 BAD_OFFSET = _("A time-zone offset must lie between -14:00 and +14:00.")
+request_log = logging.getLogger("saqshy.request")
 FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 
 # A client's X-Request-ID is kept only in this shape (it goes into logs and the audit trail);
@@ -30,8 +34,24 @@ class RequestIdMiddleware:
         incoming = request.headers.get(self.header, "")
         request_id = incoming if _SAFE_ID.fullmatch(incoming) else new_request_id()
         token = set_request_id(request_id)
+        started = time.perf_counter()
         try:
             response = self.get_response(request)
+            if settings.SAQSHY_REQUEST_LOG:
+                user = getattr(request, "user", None)
+                request_log.info(
+                    "%s %s %d",
+                    request.method,
+                    request.path,
+                    response.status_code,
+                    extra={
+                        "method": request.method,
+                        "path": request.path,
+                        "status": response.status_code,
+                        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                        "user_id": user.pk if user is not None and user.is_authenticated else None,
+                    },
+                )
         finally:
             reset_request_id(token)
         response[self.header] = request_id

@@ -19,11 +19,14 @@ import signal
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.db import close_old_connections
 from django.db.models import Model, QuerySet
+
+from saqshy.core import health
+from saqshy.core.health import Check, Heartbeat
 
 log = logging.getLogger(__name__)
 
@@ -80,18 +83,32 @@ def run(
     error_seconds: float = 5.0,
     stop: Stop | None = None,
     max_steps: int | None = None,
+    health_port: int | None = None,
+    ready: Mapping[str, Check] | None = None,
 ) -> int:
     """Call ``step`` until ``stop`` is set (or ``max_steps`` steps); returns the work done.
 
     A step that did nothing is followed by ``idle_seconds`` of sleep; a step that raised is
     logged and followed by ``error_seconds`` (the database or broker may be restarting), and
     the loop goes on: a worker outlives the services it depends on.
+
+    With ``health_port`` the process answers ``/healthz`` (alive while the loop turns) and
+    ``/readyz`` (also: the database answers, and each of ``ready``) there.
     """
     stop = stop or Stop()
+    heartbeat = Heartbeat(stale_seconds=max(120.0, 4 * (idle_seconds + error_seconds)))
+    if health_port:
+        health.serve(
+            health_port,
+            process=name,
+            alive={"loop": heartbeat.check},
+            ready={"database": health.database, **(ready or {})},
+        )
     done = 0
     steps = 0
     while not stop.is_set() and (max_steps is None or steps < max_steps):
         steps += 1
+        heartbeat.beat()
         close_old_connections()
         try:
             did = step()

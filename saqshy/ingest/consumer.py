@@ -240,6 +240,14 @@ class Consumer:
                 raise ConnectionError(f"no MQTT broker answered (or subscribed) at {self.url}")
         return self
 
+    def broker_check(self) -> str | None:
+        """Readiness (``saqshy.core.health``): connected to the broker, and handlers running."""
+        if not self._connected.is_set():
+            return "broker: not connected"
+        if self._handler is not None and not self._handler.is_alive():
+            return "handlers: thread stopped"
+        return None
+
     def close(self) -> None:
         """Disconnect; anything not yet acknowledged stays in the session for next time."""
         self.stop.set()

@@ -163,3 +163,61 @@ def sign_in(page: Any, url: str, username: str, password: str) -> None:
     page.fill("#id_password", password)
     page.click('form[action$="/login/"] button[type=submit]')
     page.wait_for_load_state()
+
+
+# A dispatcher in Astana with one patrol car on the map: the seed of the live-map tests.
+DISPATCHER_SEED = """
+from django.utils import timezone
+from saqshy.accounts.models import Agency
+from saqshy.core.testing.personas import make_personas
+from saqshy.demo import loader
+from saqshy.incidents import services
+loader.load_regions()
+p = make_personas()
+police = Agency.objects.get(grants__user=p.dispatcher_astana)
+unit = services.create_unit(
+    acting_user=None, call_sign="P-1", kind="patrol_car", agency=police, region=p.astana
+)
+services.record_position(acting_user=None, unit=unit, lat=51.1260, lon=71.4340, at=timezone.now())
+"""
+
+
+def api_token(url: str, username: str) -> str:
+    """An API token of a persona (password ``pw-<username>``)."""
+    import json
+
+    request = urllib.request.Request(
+        f"{url}/api/auth/token/",
+        data=json.dumps({"username": username, "password": f"pw-{username}"}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=20) as response:
+        token: str = json.load(response)["token"]
+    return token
+
+
+def report_fire(url: str, token: str, address: str, headers: dict[str, str] | None = None) -> int:
+    """Report a fire in central Astana through the API; the new incident's id."""
+    import json
+
+    request = urllib.request.Request(
+        f"{url}/api/incidents/",
+        data=json.dumps(
+            {
+                "type": "fire",
+                "priority": 1,
+                "source": "call_101",
+                "lat": 51.1282,
+                "lon": 71.4305,
+                "address": address,
+            }
+        ).encode(),
+        headers={
+            "Content-Type": "application/json",
+            "Authorization": f"Token {token}",
+            **(headers or {}),
+        },
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        incident_id: int = json.load(response)["id"]
+    return incident_id

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from saqshy.core.testing.live import browser_page, live_server, require_chromium, sign_in
+from saqshy.core.testing.live import api_token, browser_page, live_server, require_chromium, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -77,17 +77,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-def _token(url: str, username: str) -> str:
-    request = urllib.request.Request(
-        f"{url}/api/auth/token/",
-        data=json.dumps({"username": username, "password": f"pw-{username}"}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        token: str = json.load(response)["token"]
-    return token
-
-
 def _api(url: str, path: str, token: str, body: dict[str, Any] | None = None) -> Any:
     request = urllib.request.Request(
         f"{url}{path}",
@@ -149,7 +138,7 @@ def test_keyboard_only_the_next_waiting_call_is_dispatched_with_the_suggestion(
     with translation.override(language):
         help_line = translation.gettext("Dispatch the suggested units")
         note_added = translation.gettext("Note added.")
-    token = _token(server, "dispatcher_astana")
+    token = api_token(server, "dispatcher_astana")
     units = {u["call_sign"]: u["id"] for u in _api(server, "/api/units/", token)["results"]}
     waiting = _report(server, token, "Keyboard Street 1")
     with browser_page(locale="en-GB") as page:
@@ -216,7 +205,7 @@ def test_a_new_call_changes_the_title_and_plays_the_alert(server: str, language:
         title = translation.gettext("Situation map")
         shortcuts = translation.gettext("Keyboard shortcuts")
         late = translation.gettext("not acknowledged")
-    token = _token(server, "dispatcher_astana")
+    token = api_token(server, "dispatcher_astana")
     with browser_page(locale="en-GB") as page:
         page.add_init_script(SPY_ON_AUDIO)
         _open_map(page, server, language)
@@ -256,7 +245,7 @@ def test_a_new_call_changes_the_title_and_plays_the_alert(server: str, language:
 def test_the_legend_lists_every_mark_and_the_night_preset_hides_the_rest(server: str) -> None:
     from playwright.sync_api import expect
 
-    token = _token(server, "dispatcher_astana")
+    token = api_token(server, "dispatcher_astana")
     _report(server, token, "Legend Avenue 3", dlat=-0.01)
     with browser_page(locale="en-GB") as page:
         _open_map(page, server)
@@ -320,7 +309,7 @@ def test_the_incident_page_ranks_units_with_arrival_times_and_shows_its_journal(
 ) -> None:
     from playwright.sync_api import expect
 
-    token = _token(server, "dispatcher_astana")
+    token = api_token(server, "dispatcher_astana")
     incident = _report(server, token, "Journal Lane 5", dlat=0.015)
     with browser_page(locale="en-GB", viewport={"width": 1600, "height": 900}) as page:
         sign_in(page, server, "dispatcher_astana", "pw-dispatcher_astana")

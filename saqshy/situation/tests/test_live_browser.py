@@ -9,32 +9,25 @@ coming back, and the page must say how old its picture is while the socket is do
 
 from __future__ import annotations
 
-import json
 import re
-import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from saqshy.core.testing.live import browser_page, live_server, require_chromium, sign_in
+from saqshy.core.testing.live import (
+    DISPATCHER_SEED,
+    api_token,
+    browser_page,
+    live_server,
+    report_fire,
+    require_chromium,
+    sign_in,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-SEED = """
-from django.utils import timezone
-from saqshy.accounts.models import Agency
-from saqshy.core.testing.personas import make_personas
-from saqshy.demo import loader
-from saqshy.incidents import services
-loader.load_regions()
-p = make_personas()
-police = Agency.objects.get(grants__user=p.dispatcher_astana)
-unit = services.create_unit(
-    acting_user=None, call_sign="P-1", kind="patrol_car", agency=police, region=p.astana
-)
-services.record_position(acting_user=None, unit=unit, lat=51.1260, lon=71.4340, at=timezone.now())
-"""
+SEED = DISPATCHER_SEED
 
 CATCH_UP_MS = 5000
 
@@ -44,37 +37,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     require_chromium()
     with live_server(tmp_path_factory.mktemp("live"), SEED) as url:
         yield url
-
-
-def _token(url: str, username: str) -> str:
-    request = urllib.request.Request(
-        f"{url}/api/auth/token/",
-        data=json.dumps({"username": username, "password": f"pw-{username}"}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        token: str = json.load(response)["token"]
-    return token
-
-
-def _report(url: str, token: str, address: str) -> int:
-    request = urllib.request.Request(
-        f"{url}/api/incidents/",
-        data=json.dumps(
-            {
-                "type": "fire",
-                "priority": 1,
-                "source": "call_101",
-                "lat": 51.1282,
-                "lon": 71.4305,
-                "address": address,
-            }
-        ).encode(),
-        headers={"Content-Type": "application/json", "Authorization": f"Token {token}"},
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        incident_id: int = json.load(response)["id"]
-    return incident_id
 
 
 class Socket:
@@ -112,7 +74,7 @@ def test_an_incident_reported_while_the_socket_is_down_appears_when_it_returns(
 ) -> None:
     from playwright.sync_api import expect
 
-    token = _token(server, "dispatcher_astana")
+    token = api_token(server, "dispatcher_astana")
     socket = Socket()
     with browser_page(locale="en-GB") as page:
         sign_in(page, server, "dispatcher_astana", "pw-dispatcher_astana")
@@ -125,7 +87,7 @@ def test_an_incident_reported_while_the_socket_is_down_appears_when_it_returns(
         banner = page.locator("#live-stale")
         expect(banner).to_be_visible(timeout=10000)
         page.wait_for_function("() => document.getElementById('map').dataset.opsLoaded === '1'")
-        early = _report(server, token, "Before the socket opened")
+        early = report_fire(server, token, "Before the socket opened")
         socket.down = False
         _on_map_and_in_queue(page, early, CATCH_UP_MS)
         page.wait_for_function("() => document.body.dataset.live === '1'")
@@ -137,7 +99,7 @@ def test_an_incident_reported_while_the_socket_is_down_appears_when_it_returns(
         expect(banner).to_be_visible()
         expect(banner).to_contain_text(re.compile(r"Live connection lost — data as of \d\d:\d\d"))
         page.wait_for_function("() => document.body.dataset.live === '0'")
-        fire = _report(server, token, "Reported in the gap")
+        fire = report_fire(server, token, "Reported in the gap")
         page.wait_for_timeout(3000)
         assert not page.locator(f'.inc[data-incident-id="{fire}"]').count()
         socket.down = False
@@ -149,6 +111,6 @@ def test_an_incident_reported_while_the_socket_is_down_appears_when_it_returns(
         expect(banner).to_be_hidden()
 
         # And live again: the next call arrives by push.
-        after = _report(server, token, "After the socket came back")
+        after = report_fire(server, token, "After the socket came back")
         _on_map_and_in_queue(page, after, CATCH_UP_MS)
         assert not [e for e in page.errors if "favicon" not in e], page.errors

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from saqshy.core.testing.live import browser_page, live_server, require_chromium, sign_in
+from saqshy.core.testing.live import api_token, browser_page, live_server, require_chromium, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -66,21 +66,10 @@ def _api(url: str, path: str, token: str, body: dict[str, Any] | None = None) ->
         return json.load(response)
 
 
-def _token(url: str, username: str) -> str:
-    request = urllib.request.Request(
-        f"{url}/api/auth/token/",
-        data=json.dumps({"username": username, "password": f"pw-{username}"}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        token: str = json.load(response)["token"]
-    return token
-
-
 def test_new_incident_appears_live_and_the_top_unit_is_dispatched(server: str) -> None:
     from playwright.sync_api import expect
 
-    token = _token(server, "dispatcher_astana")
+    token = api_token(server, "dispatcher_astana")
     units = {u["call_sign"]: u["id"] for u in _api(server, "/api/units/", token)["results"]}
 
     with browser_page(locale="en-GB") as page:

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from saqshy.alarms import health
+from saqshy.core import health as process_health
 from saqshy.core.worker import Stop, run
 
 
@@ -17,6 +18,7 @@ class Command(BaseCommand):
     help = "Mark silent home fire alarms offline and open visit tasks (--once for cron)."
 
     def add_arguments(self, parser: CommandParser) -> None:
+        process_health.add_argument(parser)
         parser.add_argument("--once", action="store_true", help="one sweep, then exit")
         parser.add_argument(
             "--interval", type=float, default=60.0, help="seconds between idle sweeps"
@@ -32,5 +34,6 @@ class Command(BaseCommand):
             name="device_health",
             idle_seconds=options["interval"],
             stop=Stop().on_signals(),
+            health_port=options["health_port"],
         )
         self.stdout.write(f"device health: stopped, {done} changes")

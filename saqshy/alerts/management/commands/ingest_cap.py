@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from saqshy.accounts.models import Region
 from saqshy.alerts import ingest
+from saqshy.core import health
 from saqshy.core.worker import Stop
 
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
             "--every", type=float, default=0, metavar="SECONDS", help="poll the feeds again"
         )
         parser.add_argument("--region", help="region slug for alerts whose area names none")
+        health.add_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         region = None
@@ -37,7 +39,16 @@ class Command(BaseCommand):
         if not options["sources"] and not options["feeds"]:
             raise CommandError("name files or addresses, or use --feeds")
         stop = Stop().on_signals()
+        heartbeat = health.Heartbeat(stale_seconds=2 * options["every"] + 120)
+        if options["health_port"]:
+            health.serve(
+                options["health_port"],
+                process="ingest_cap",
+                alive={"loop": heartbeat.check},
+                ready={"database": health.database},
+            )
         while True:
+            heartbeat.beat()
             outcomes = [
                 o for s in options["sources"] for o in ingest.ingest_source(s, region=region)
             ]

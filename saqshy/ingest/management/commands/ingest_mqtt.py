@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from saqshy.core import health
 from saqshy.core.worker import run
 from saqshy.ingest import partitions
 from saqshy.ingest.consumer import SESSION_EXPIRY_SECONDS, Consumer
@@ -64,6 +65,7 @@ class Command(BaseCommand):
             "devices' messages. For brokers that forget shared subscriptions on restart "
             "(Mosquitto 2.0). Run all N, each with its own stable --client-id.",
         )
+        health.add_argument(parser)
         parser.add_argument(
             "--max-seconds", type=float, default=0.0, help="Stop after this long (tests)."
         )
@@ -114,7 +116,15 @@ class Command(BaseCommand):
             return done
 
         try:
-            run(step, name="ingest_mqtt", idle_seconds=0, error_seconds=2, stop=consumer.stop)
+            run(
+                step,
+                name="ingest_mqtt",
+                idle_seconds=0,
+                error_seconds=2,
+                stop=consumer.stop,
+                health_port=options["health_port"],
+                ready={"broker": consumer.broker_check},
+            )
         finally:
             consumer.close()
         counters = consumer.counters

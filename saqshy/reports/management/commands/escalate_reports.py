@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from saqshy.core import health
 from saqshy.core.worker import Stop, run
 from saqshy.reports import services
 
@@ -19,6 +20,7 @@ class Command(BaseCommand):
     help = "Escalate the daily reports not submitted by their due time (--once for cron)."
 
     def add_arguments(self, parser: CommandParser) -> None:
+        health.add_argument(parser)
         parser.add_argument("--once", action="store_true", help="one check, then exit")
         parser.add_argument("--day", default=None, help="the report day, YYYY-MM-DD (today)")
         parser.add_argument(
@@ -39,5 +41,6 @@ class Command(BaseCommand):
             name="escalate_reports",
             idle_seconds=options["interval"],
             stop=Stop().on_signals(),
+            health_port=options["health_port"],
         )
         self.stdout.write(f"escalate_reports: stopped, {done} escalations")
