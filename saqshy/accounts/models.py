@@ -141,6 +141,13 @@ class User(AbstractUser):
             cache[perm] = Scope(reaches=self._reaches(perm))
         return cache[perm]
 
+    def cached_scope(self, perm: str) -> Scope | None:
+        """``scope_for(perm)`` if it needs no query (superuser, or already cached), else None."""
+        if self.is_superuser and self.is_active:
+            return Scope(everything=True)
+        cache: dict[str, Scope] = self.__dict__.get("_scope_cache", {})
+        return cache.get(perm)
+
     def scopes_for(self, perms: list[str]) -> dict[str, Scope]:
         """``scope_for`` of many permissions, the ones not yet cached read in one query."""
         if self.is_superuser and self.is_active:
