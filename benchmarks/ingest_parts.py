@@ -198,9 +198,9 @@ def topic_and_payload(args: argparse.Namespace, k: int) -> tuple[str, dict[str, 
         # each opens an incident (alarm→map). Just past mid-way in each stretch of ``every``:
         # neither a reading's slot (multiples of ``readings``) nor that of a device starting
         # new (publish→map: indexes ≡ -1 modulo ``map_every``) for the usual 10, 20 and 50.
-        device = f"BENCH-{index // every % args.devices:05d}"
+        device = args.serial.format(index // every % args.devices + args.first_serial)
         return f"{args.root}/alarms/{device}/alarm", payload
-    device = f"BENCH-{index % args.devices:05d}"
+    device = args.serial.format(index % args.devices + args.first_serial)
     return f"{args.root}/alarms/{device}/{args.kind}", payload
 
 
@@ -301,6 +301,10 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=0)
     parser.add_argument("--devices", type=int, default=36000)
     parser.add_argument("--sites", type=int, default=100)
+    parser.add_argument(
+        "--serial", default="BENCH-{:05d}", help="device serial format (nye_run: HA-{:06d})"
+    )
+    parser.add_argument("--first-serial", type=int, default=0, help="number of the first")
     parser.add_argument("--readings", type=int, default=0, help="every N-th is a reading")
     parser.add_argument("--kind", default="heartbeat")
     parser.add_argument("--alarms-every", type=int, default=0, help="every N-th an alarm")
