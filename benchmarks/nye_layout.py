@@ -92,6 +92,9 @@ class Layout:
             "SESSION_COOKIE_SECURE": "false",
             "CSRF_COOKIE_SECURE": "false",
             "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
+            # At most this many PostgreSQL connections per process (settings.DB_POOL_SIZE):
+            # 2 web workers and 2 consumers stay under max_connections (100) whatever the load.
+            "DB_POOL_SIZE": os.environ.get("DB_POOL_SIZE", "16"),
             "DJANGO_SETTINGS_MODULE": "saqshy.settings",
         }
 

@@ -144,6 +144,19 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
     )
 }
+# DB_POOL_SIZE: a pool of at most that many PostgreSQL connections per process (psycopg's
+# pool). Under ASGI every request and every live socket runs its database work in a thread of
+# its own, each with its own connection: without a pool (and worse with DB_CONN_MAX_AGE, kept
+# per thread) a burst opens more than PostgreSQL's max_connections and requests fail; with
+# it they wait (up to DB_POOL_TIMEOUT s) for a free connection. Excludes DB_CONN_MAX_AGE.
+DB_POOL_SIZE = int(os.environ.get("DB_POOL_SIZE", "0"))
+if DB_POOL_SIZE and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DB_POOL_SIZE,
+        "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "10")),
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the live map read while a worker writes; the busy timeout absorbs short locks.
     DATABASES["default"]["OPTIONS"] = {
