@@ -176,7 +176,10 @@ def report(result: dict[str, Any], maps: int) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source-db", default="")
-    parser.add_argument("--browsers", default="0,50,150", help="steps of browsing users")
+    parser.add_argument("--browsers", default="0,50", help="steps of browsing users")
+    parser.add_argument(
+        "--scales", default="1", help="steps: shares of the night's maps, calls and units"
+    )
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--warmup", type=float, default=20)
     parser.add_argument("--maps", type=int, default=200)
@@ -194,9 +197,16 @@ def main() -> None:
         layout.start()
         layout.prepare(WORK / "fixture.json", args.units, args.maps)
         layout.start_web()
-        for browsers in [int(b) for b in args.browsers.split(",")]:
-            result = step(layout, args, browsers)
-            print(report(result, args.maps), flush=True)
+        full = argparse.Namespace(**vars(args))
+        for scale in [float(x) for x in args.scales.split(",")]:
+            # A share of the night: maps, calls/s, units (and their feeders) scaled together.
+            for name in ("maps", "intake", "feeders", "units"):
+                setattr(args, name, max(1, round(getattr(full, name) * scale)))
+            for browsers in [int(b) for b in args.browsers.split(",")]:
+                result = step(layout, args, browsers)
+                print(f"=== scale {scale:g} of the night: {args.maps} maps, {args.intake} "
+                      f"calls/s, {args.units} units", flush=True)  # fmt: skip
+                print(report(result, args.maps), flush=True)
             push = [r for r in result["rows"] if r["name"] == "push: intake→map"]
             if push:
                 print(f"intake→map p50 {push[0]['p50']:.0f} ms, p99 {push[0]['p99']:.0f} ms")
