@@ -249,7 +249,18 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": os.environ.get("REDIS_PREFIX", "saqshy")},
+            # redis-py's asyncio pool allows 100 connections per process by default and then
+            # refuses (MaxConnectionsError): hundreds of maps reconnecting at once after a
+            # restart each join their groups, and the refused ones reconnect again.
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "max_connections": int(os.environ.get("REDIS_MAX_CONNECTIONS", "1000")),
+                    }
+                ],
+                "prefix": os.environ.get("REDIS_PREFIX", "saqshy"),
+            },
         }
     }
 else:
