@@ -69,6 +69,8 @@ samples: list[tuple[float, str, float, bool]] = []
 connects: list[tuple[float, int]] = []
 """(time, map number) of each hello: the first, and every reconnect."""
 counters = itertools.count()
+intake_counter = itertools.count()
+"""Call takers are numbered apart: each gets its own units (a shared one would answer 409)."""
 
 
 def _headers(token: str) -> dict[str, str]:
@@ -209,7 +211,7 @@ class IntakeUser(FastHttpUser):
     wait_time = constant_pacing(1.0)
 
     def on_start(self) -> None:
-        self.number = next(counters)
+        self.number = next(intake_counter)
         self.token = FIXTURE["tokens"][FIXTURE["agencies"]["police-astana"]]
         police = [
             u["id"] for u in FIXTURE["units"]
