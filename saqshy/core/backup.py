@@ -452,14 +452,15 @@ def verify_restored(heads: dict[str, Any], database_url: str | None) -> tuple[bo
     return result.returncode == 0, text[-2000:]
 
 
-def media_hint(path: Path, manifest: dict[str, Any]) -> str | None:
+def media_hint(path: Path, manifest: dict[str, Any], media_root: Path) -> str:
     media = manifest.get("media") or {}
     if not media.get("archived"):
-        return None
+        return f"no media archive in this backup ({media.get('reason', 'none recorded')})"
     archive = path.with_name(str(media.get("file")))
     if not archive.exists():
         return f"media archive {archive} is missing: the uploaded files are not restored"
     return (
-        f"media archive {archive}: restore it with `tar -xf {archive} -C <parent of "
-        "SAQSHY_MEDIA_ROOT>` (it unpacks into media/)"
+        f"media archive {archive} ({media.get('files')} files) is not unpacked by restore; "
+        f"to put it back: mkdir -p {media_root} && tar -xf {archive} --strip-components=1 "
+        f"-C {media_root}"
     )

@@ -11,6 +11,7 @@ import json
 import shutil
 import sqlite3
 import stat
+import tarfile
 import uuid
 from collections.abc import Iterator
 from contextlib import closing
@@ -188,7 +189,8 @@ def test_restore_drill_brings_back_the_data_as_it_was_and_the_trail_verifies(
     assert backup_file.exists() and backups.engine_of_file(backup_file) == _engine()
     assert manifest["sha256"] == backups.sha256(backup_file)
     assert manifest["media"]["archived"] and manifest["media"]["files"] == 1
-    assert backups.media_path(backup_file).exists()
+    with tarfile.open(backups.media_path(backup_file)) as archive:
+        assert "media/inspections/photo.jpg" in archive.getnames()
     heads = {c["chain"]: c["seq"] for c in manifest["audit_heads"]["chains"]}
     assert sum(heads.values()) == len(at_backup["audit"])
     assert not list(backup_file.parent.glob(".*partial*")), "no half-written file left behind"

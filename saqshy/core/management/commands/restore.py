@@ -2,6 +2,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
@@ -64,9 +65,7 @@ class Command(BaseCommand):
         if not ok:
             raise CommandError(f"the restored database does not verify: {report}")
         say(report)
-        hint = backups.media_hint(path, manifest)
-        if hint:
-            say(hint)
+        say(backups.media_hint(path, manifest, Path(settings.MEDIA_ROOT)))
         say(
             self.style.SUCCESS(
                 f"restore complete and verified in {time.monotonic() - started:.1f} s"
