@@ -5,7 +5,7 @@ connection goes to the client tools through the ``PG*`` environment variables, s
 never appears on a command line. SQLite is copied with its online backup API, which takes a
 consistent snapshot while the server keeps writing (WAL readers do not block writers).
 
-Every backup gets a manifest next to it (``<name>.json``): engine, size, SHA-256, duration and
+Every backup gets a manifest next to it (``<file name>.json``): engine, size, SHA-256, duration and
 the signed audit heads published just *before* the copy began, so the copy holds at least those
 entries. A restore checks the file against the manifest, restores, then runs ``verify_audit
 --against`` those heads on the restored database: an edited, truncated or swapped backup fails.
@@ -133,11 +133,12 @@ def human_size(size: int) -> str:
 
 
 def manifest_path(backup: Path) -> Path:
-    return backup.with_suffix(".json")
+    """``<backup's name>.json`` (the full name: ``x.dump`` and ``x.sqlite3`` never share one)."""
+    return backup.with_name(backup.name + ".json")
 
 
 def media_path(backup: Path) -> Path:
-    return backup.with_suffix(".media.tar")
+    return backup.with_name(backup.name + ".media.tar")
 
 
 def default_output(directory: Path, engine: str, now: datetime) -> Path:
@@ -311,8 +312,6 @@ def backup(
     """
     database = Database.from_settings(connection.settings_dict)
     target = output or default_output(directory, database.engine, now)
-    if target.suffix == ".json":
-        raise BackupError(f"--output {target}: .json is the manifest's name; pick another")
     started = time.monotonic()
     say(f"backing up the {database.label} database to {target}")
     with atomic_file(target) as partial:

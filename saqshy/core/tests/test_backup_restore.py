@@ -326,3 +326,10 @@ def test_postgresql_password_goes_through_the_environment_only() -> None:
     env = database.pg_env()
     assert env["PGPASSWORD"] == "s3cret" and env["PGHOST"] == "db.example"
     assert env["PGDATABASE"] == "saqshy" and env["PGPORT"] == "5433"
+
+
+def test_a_dump_and_a_sqlite_file_of_one_name_keep_their_own_manifest_and_media() -> None:
+    dump, sqlite = Path("var/backups/x.dump"), Path("var/backups/x.sqlite3")
+    assert backups.manifest_path(dump) != backups.manifest_path(sqlite)
+    assert backups.media_path(dump) != backups.media_path(sqlite)
+    assert backups.manifest_path(dump).name == "x.dump.json"
