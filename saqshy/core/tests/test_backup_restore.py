@@ -333,3 +333,16 @@ def test_a_dump_and_a_sqlite_file_of_one_name_keep_their_own_manifest_and_media(
     assert backups.manifest_path(dump) != backups.manifest_path(sqlite)
     assert backups.media_path(dump) != backups.media_path(sqlite)
     assert backups.manifest_path(dump).name == "x.dump.json"
+
+
+def test_long_client_work_says_it_is_alive_and_a_failure_shows_the_tool_s_own_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(backups, "HEARTBEAT_SECONDS", 0.05)
+    lines: list[str] = []
+    backups.run_with_heartbeat(["sh", "-c", "sleep 0.4"], {}, lines.append, "dumping")
+    assert lines and all(line.strip().startswith("dumping: ") for line in lines)
+    with pytest.raises(backups.BackupError, match=r"sh failed \(exit 3\): role x missing"):
+        backups.run_with_heartbeat(
+            ["sh", "-c", "echo 'role x missing' >&2; exit 3"], {}, lines.append, "restoring"
+        )
