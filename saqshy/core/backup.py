@@ -191,15 +191,21 @@ def run_with_heartbeat(
     started = time.monotonic()
     with tempfile.TemporaryFile() as errors:
         process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors)  # noqa: S603
-        while True:
-            try:
-                process.wait(timeout=HEARTBEAT_SECONDS)
-                break
-            except subprocess.TimeoutExpired:
-                grown = ""
-                if watch is not None and watch.exists():
-                    grown = f", {human_size(watch.stat().st_size)} so far"
-                say(f"  {doing}: {time.monotonic() - started:.0f} s{grown}")
+        try:
+            while True:
+                try:
+                    process.wait(timeout=HEARTBEAT_SECONDS)
+                    break
+                except subprocess.TimeoutExpired:
+                    grown = ""
+                    if watch is not None and watch.exists():
+                        grown = f", {human_size(watch.stat().st_size)} so far"
+                    say(f"  {doing}: {time.monotonic() - started:.0f} s{grown}")
+        except BaseException:
+            # Interrupted (Ctrl-C, a timeout of the caller): no orphan tool left writing.
+            process.kill()
+            process.wait()
+            raise
         errors.seek(0)
         text = errors.read().decode("utf-8", "replace").strip()
     if process.returncode != 0:
