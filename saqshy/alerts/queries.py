@@ -121,6 +121,7 @@ def map_features(user: Any, language: str) -> list[dict[str, Any]]:
             "colour": item["severity_colour"],
             "expires": item["expires"],
             "received": alert.source == Source.INGESTED,
+            "is_exercise": alert.is_exercise,
         }
         for area in alert.areas.all():
             for ring in area.polygons:

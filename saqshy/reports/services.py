@@ -41,7 +41,11 @@ def _actor(acting_user: Any) -> Any:
 
 
 def _payload(report: DailyReport) -> dict[str, Any]:
-    return {"day": report.day.isoformat(), "status": report.status}
+    return {
+        "day": report.day.isoformat(),
+        "status": report.status,
+        "is_exercise": report.is_exercise,
+    }
 
 
 def _content(

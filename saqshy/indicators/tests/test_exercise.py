@@ -5,14 +5,12 @@ read the same with an exercise's incidents, alarms, alerts and reports as withou
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
 from saqshy.alarms import services as alarm_services
-from saqshy.alarms.callback import FakeTransport
 from saqshy.alarms.tests.factories import household, installed, received
 from saqshy.alerts.tests.factories import published
 from saqshy.core import services as core_services
@@ -37,14 +35,6 @@ READS_EXERCISE_KINDS = {
     "home_alarms",
     "alerts_published",
 }
-
-
-@pytest.fixture(autouse=True)
-def fake_transport(settings: Any) -> Iterator[None]:
-    settings.ALARM_CALLBACK_TRANSPORT = "saqshy.alarms.callback.FakeTransport"
-    FakeTransport.reset()
-    yield
-    FakeTransport.reset()
 
 
 def _records(p: Personas, device: Any, offset: float) -> None:
