@@ -67,6 +67,18 @@ class ExerciseIncidentAPITests(PersonaTestCase):
         self.assertEqual(response.status_code, 400)
         self.assertIn("is_exercise", response.json())
 
+    def test_the_intake_form_records_an_exercise_call_when_ticked(self) -> None:
+        self.client.force_login(self.personas.dispatcher_astana)
+        form = {"type": incident_type("fire").pk, "source": "call_101", "lat": LAT, "lon": LON}
+        for extra in ({"is_exercise": "on"}, {"lat": LAT + 0.05}):
+            answer = self.client.post(
+                reverse("incidents:create"), {**form, **extra}, format="multipart"
+            )
+            self.assertEqual(answer.status_code, 302)
+        self.assertEqual(
+            sorted(Incident.objects.values_list("is_exercise", flat=True)), [False, True]
+        )
+
     def test_the_list_and_the_page_show_the_badge(self) -> None:
         with exercise():
             drill = services.report_incident(
