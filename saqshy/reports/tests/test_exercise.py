@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from saqshy.alarms.models import AlarmEvent
@@ -149,3 +150,16 @@ def test_an_exercise_report_stands_beside_the_real_one_and_stays_off_the_board(
     assert drill.pk != real.pk and drill.is_exercise and again.pk == drill.pk
     board = {row.region.pk: row.report for row in queries.board(p.admin, day)}
     assert board[p.astana.pk] == real
+
+
+def test_the_open_form_opens_an_exercise_report_when_ticked(p: Personas, client: Any) -> None:
+    client.force_login(p.admin)
+    day = timezone.localdate().strftime("%d.%m.%Y")
+    for extra in ({"is_exercise": "on"}, {}):
+        answer = client.post(reverse("reports:open"), {"region": p.astana.pk, "day": day, **extra})
+        assert answer.status_code == 302
+    assert sorted(DailyReport.objects.values_list("is_exercise", flat=True)) == [False, True]
+    drill = DailyReport.objects.get(is_exercise=True)
+    assert "exercise-badge" in client.get(reverse("reports:detail", args=[drill.pk])).text
+    listed = client.get(reverse("reports:list")).content.decode()
+    assert listed.count('class="badge exercise-badge"') == 1
