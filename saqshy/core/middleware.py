@@ -1,5 +1,6 @@
 """Request edges: an id for every request (the audit trail records it, the response echoes it),
-and NUL characters refused before they reach a database lookup."""
+the exercise header (what the request creates is an exercise record), and NUL characters
+refused before they reach a database lookup."""
 
 from __future__ import annotations
 
