@@ -293,6 +293,31 @@ def record_export(
         return _append(acting_user, [row])[0]
 
 
+def record_wipe(
+    *,
+    acting_user: Any,
+    what: str,
+    counts: dict[str, int],
+    filters: dict[str, Any],
+    region_id: int | None = None,
+) -> AuditEntry:
+    """One entry for a bulk removal (``what``: ``core.exercise``): how many rows of each model
+    went (``counts``) and which were chosen (``filters``). Runs in the caller's transaction;
+    the entries of the removed records stay in the chain."""
+    if not connection.in_atomic_block:
+        raise AuditError("audit.record_wipe must be called inside transaction.atomic()")
+    row = _Row(
+        action=AuditEntry.Action.DELETE,
+        object_type=what,
+        object_id="",
+        object_repr="",
+        region_id=region_id,
+        agency_id=None,
+        before={"counts": counts, "filters": filters},
+    )
+    return _append(acting_user, [row])[0]
+
+
 def _append(acting_user: Any, rows: list[_Row]) -> list[AuditEntry]:
     by_chain: dict[str, list[_Row]] = {}
     for row in rows:
