@@ -122,6 +122,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--only", default="", help="measure endpoints whose label has this")
     args = parser.parse_args()
     generated = _setup(args)
 
@@ -158,6 +159,8 @@ def main() -> None:
     )
     print("|---|---|---|---|---|---|")
     for label, url in ENDPOINTS:
+        if args.only not in label:
+            continue
         row = _measure(client, url.format(today=today), args.requests)
         print(
             f"| {label} | {row['status']} | {row['queries']} | {row['bytes']:,} | "

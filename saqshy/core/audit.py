@@ -303,10 +303,21 @@ def _append(acting_user: Any, rows: list[_Row]) -> list[AuditEntry]:
     now = timezone.now()
     key = audit_key()
     written: list[AuditEntry] = []
-    for chain in sorted(by_chain):
-        AuditChainHead.objects.get_or_create(chain=chain)
-        head = AuditChainHead.objects.select_for_update().get(chain=chain)
-        entries = []
+    # A fixed number of queries however many chains (a page read across twenty regions):
+    # missing heads created, every head locked in chain order (no deadlock between writers),
+    # the entries inserted together and the heads moved on in one statement.
+    chains = sorted(by_chain)
+    AuditChainHead.objects.bulk_create(
+        [AuditChainHead(chain=chain) for chain in chains], ignore_conflicts=True
+    )
+    heads = {
+        head.chain: head
+        for head in AuditChainHead.objects.select_for_update()
+        .filter(chain__in=chains)
+        .order_by("chain")
+    }
+    for chain in chains:
+        head = heads[chain]
         for row in by_chain[chain]:
             entry = AuditEntry(
                 chain=chain,
@@ -323,10 +334,9 @@ def _append(acting_user: Any, rows: list[_Row]) -> list[AuditEntry]:
                 after=to_jsonable(row.after),
                 request_id=request_id[:80],
             )
-            entries.append(_link(head, entry, key))
-        AuditEntry.objects.bulk_create(entries, batch_size=500)
-        head.save(update_fields=["seq", "hash"])
-        written.extend(entries)
+            written.append(_link(head, entry, key))
+    AuditEntry.objects.bulk_create(written, batch_size=500)
+    AuditChainHead.objects.bulk_update(list(heads.values()), ["seq", "hash"])
     return written
 
 
