@@ -253,6 +253,8 @@ class Incident(ExerciseModel):
                 condition=models.Q(is_exercise=True),
                 name="incident_exercise",
             ),
+            # The lists' order: a national list's first page without sorting every incident.
+            models.Index(fields=["-reported_at", "-id"], name="incident_recent"),
         ]
 
     def __str__(self) -> str:
