@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "saqshy.core.middleware.RequestIdMiddleware",
+    "saqshy.core.middleware.ExerciseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "saqshy.accounts.middleware.UserLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",

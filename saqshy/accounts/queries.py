@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,6 +103,29 @@ def norm(code: str, region_id: int | None = None) -> float:
     if None in values:
         return float(values[None])
     return float(DEFAULT_NORMS[code][0])
+
+
+def norms(
+    codes: Iterable[str], region_ids: Iterable[int | None]
+) -> dict[tuple[str, int | None], float]:
+    """``norm(code, region_id)`` for every code and region given, in one query."""
+    from saqshy.accounts.models import Norm
+    from saqshy.accounts.norms import DEFAULT_NORMS
+
+    wanted, regions = sorted(set(codes)), set(region_ids)
+    stored: dict[tuple[str, int | None], float] = {
+        (code, region_id): float(value)
+        for code, region_id, value in Norm.objects.filter(code__in=wanted)
+        .filter(Q(region_id__in=[r for r in regions if r is not None]) | Q(region=None))
+        .values_list("code", "region_id", "value")
+    }
+    return {
+        (code, region_id): stored.get(
+            (code, region_id), stored.get((code, None), float(DEFAULT_NORMS[code][0]))
+        )
+        for code in wanted
+        for region_id in regions
+    }
 
 
 def region_id_containing(lat: float, lon: float) -> int:

@@ -462,7 +462,8 @@ def district_summary(user: Any, day: dt.date | None = None) -> list[DistrictHeal
     ):
         row(item["district_id"]).done_today = item["n"]
     for item in (
-        AlarmEvent.objects.restrict(user, "view")
+        AlarmEvent.objects.real()
+        .restrict(user, "view")
         .filter(kind=AlarmEventKind.ALARM, at__gte=start, at__lt=end)
         .values("installation__district_id")
         .annotate(n=Count("id"), false=Count("id", filter=Q(outcome=AlarmOutcome.FALSE_ALARM)))

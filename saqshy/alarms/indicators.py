@@ -44,11 +44,13 @@ def sensors_online(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> 
 
 def home_alarms(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> dict[int, Figure]:
     """Incidents reported in the window that a home sensor's alarm opened or joined (merged
-    duplicates left out)."""
+    duplicates and exercises left out)."""
     rows = (
-        AlarmEvent.objects.filter(
+        AlarmEvent.objects.real()
+        .filter(
             region_id__in=ids,
             kind=AlarmEventKind.ALARM,
+            incident__is_exercise=False,
             incident__reported_at__gte=start,
             incident__reported_at__lt=end,
             incident__merged_at__isnull=True,

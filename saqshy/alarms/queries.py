@@ -178,8 +178,10 @@ class FalseAlarmRate:
 
 
 def _rates(user: Any, by: str) -> list[FalseAlarmRate]:
+    # An exercise's alarms say nothing about a device model's or a home's false alarms.
     rows: Any = (
-        AlarmEvent.objects.restrict(user, "view")
+        AlarmEvent.objects.real()
+        .restrict(user, "view")
         .filter(kind=AlarmEventKind.ALARM, outcome__in=_DECIDED)
         .values(by)
         .annotate(

@@ -198,6 +198,8 @@ def record_events(*, acting_user: Any, messages_in: Sequence[Received]) -> list[
                 if kind == AlarmEventKind.ALARM
                 else AlarmOutcome.IGNORED,
             )
+            # A device in an exercise flags its messages ``"exercise": true``.
+            event.mark_exercise(message.payload.get("exercise") is True)
             if kind == AlarmEventKind.ALARM:
                 if household is None:
                     log.warning("alarm from %s, which is not installed in a home", device.serial)
@@ -270,7 +272,9 @@ class _Joiner:
             (
                 p
                 for p in self._open.get(household.pk, [])
-                if p.received_at >= since and p.incident is not None
+                if p.received_at >= since
+                and p.incident is not None
+                and p.incident.is_exercise == event.is_exercise
             ),
             None,
         )
@@ -290,12 +294,15 @@ class _Joiner:
             source=IncidentSource.SENSOR,
             description=messages.english(journal.OPENED.code, {"serial": device.serial}),
             reported_at=event.received_at,
+            is_exercise=event.is_exercise,
         )
         event.incident = incident
         event.outcome = AlarmOutcome.INCIDENT
         self._open.setdefault(household.pk, []).insert(0, event)
         self.journal.append(_journal_entry(incident, journal.OPENED, {"serial": device.serial}))
-        self.callbacks.append((incident.pk, household))
+        # An exercise never calls a real household.
+        if not event.is_exercise:
+            self.callbacks.append((incident.pk, household))
 
 
 # --- call-back --------------------------------------------------------------------------------

@@ -15,9 +15,10 @@ from saqshy.core.indicators import Figure
 
 def alerts_published(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> dict[int, Figure]:
     """CAP messages written here (new alerts, updates, cancellations) published in the
-    window, per region."""
+    window, per region (never an exercise's)."""
     rows = (
-        Alert.objects.filter(
+        Alert.objects.real()
+        .filter(
             region_id__in=ids,
             source=Source.AUTHORED,
             state=State.PUBLISHED,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from saqshy.alerts.models import Alert
 from saqshy.core.scoping import user_scope
@@ -20,5 +21,6 @@ def layer_config(user: Any, region: Any) -> dict[str, Any]:
             "until": _("until"),
             "received": _("received from another agency"),
             "details": _("Details"),
+            "exercise": pgettext("exercise badge", "EXERCISE"),
         },
     }

@@ -29,10 +29,10 @@ from saqshy.alerts.choices import (
     State,
     Urgency,
 )
-from saqshy.core.models import BaseModel
+from saqshy.core.models import BaseModel, ExerciseModel
 
 
-class Alert(BaseModel):
+class Alert(ExerciseModel):
     """One CAP alert message (``<alert>``) and where it is in the workflow."""
 
     identifier = models.CharField(_("identifier"), max_length=255, unique=True)
@@ -102,6 +102,7 @@ class Alert(BaseModel):
     )
 
     scope_region_field: ClassVar[str | None] = "region"
+    exercise_wipe_order: ClassVar[int] = 20
 
     class Meta:
         verbose_name = _("public alert")
@@ -110,6 +111,11 @@ class Alert(BaseModel):
         indexes: ClassVar = [
             models.Index(fields=["state", "active"]),
             models.Index(fields=["sender", "identifier"]),
+            models.Index(
+                fields=["region", "created_at"],
+                condition=models.Q(is_exercise=True),
+                name="alert_exercise",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -76,10 +76,12 @@ def feed(request: HttpRequest) -> HttpResponse:
 @cache_control(public=True, max_age=300)
 def alert_xml(request: HttpRequest, identifier: str) -> HttpResponse:
     """The published CAP XML of one alert, unchanged since publication (also after it was
-    updated or cancelled: the address is stable)."""
-    alert = Alert.objects.filter(
-        identifier=identifier, state=State.PUBLISHED, scope="Public"
-    ).first()
+    updated or cancelled: the address is stable). An exercise alert is never served here."""
+    alert = (
+        Alert.objects.real()
+        .filter(identifier=identifier, state=State.PUBLISHED, scope="Public")
+        .first()
+    )
     if alert is None or not alert.xml:
         raise Http404
     response = HttpResponse(

@@ -26,9 +26,11 @@ def visible_alerts(user: Any) -> QuerySet[Alert]:
 
 
 def active_public() -> QuerySet[Alert]:
-    """Published alerts in force: ours, and those received for one of our regions."""
+    """Published alerts in force: ours, and those received for one of our regions (never an
+    exercise alert)."""
     return (
-        Alert.objects.filter(state=State.PUBLISHED, active=True, scope="Public")
+        Alert.objects.real()
+        .filter(state=State.PUBLISHED, active=True, scope="Public")
         .filter(Q(source=Source.AUTHORED) | Q(region__isnull=False))
         .select_related("region")
         .prefetch_related("infos", "areas")
@@ -119,6 +121,7 @@ def map_features(user: Any, language: str) -> list[dict[str, Any]]:
             "colour": item["severity_colour"],
             "expires": item["expires"],
             "received": alert.source == Source.INGESTED,
+            "is_exercise": alert.is_exercise,
         }
         for area in alert.areas.all():
             for ring in area.polygons:

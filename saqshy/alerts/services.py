@@ -63,7 +63,12 @@ def sender() -> str:
 
 def alert_payload(alert: Alert) -> dict[str, Any]:
     """What the live list and map need to refresh an alert."""
-    return {"identifier": alert.identifier, "state": alert.state, "active": alert.active}
+    return {
+        "identifier": alert.identifier,
+        "state": alert.state,
+        "active": alert.active,
+        "is_exercise": alert.is_exercise,
+    }
 
 
 def _clean(value: Any) -> Any:
@@ -261,7 +266,10 @@ def create_alert(
 ) -> Alert:
     """A draft alert of ``region`` written by ``acting_user``: one info block per language
     (``language`` kk-KZ / ru-KZ / en-US and the CAP fields) and its areas (from
-    ``region_area``, ``district_area``, ``segment_area`` or ``drawn_area``)."""
+    ``region_area``, ``district_area``, ``segment_area`` or ``drawn_area``).
+
+    Written in an exercise, or following up an exercise alert, it is an exercise alert: its
+    CAP status is Exercise and it never reaches the public page or feeds, even approved."""
     if status not in CapStatus.values():
         raise ValidationError({"status": [_("Choose a value from the list.")]})
     if msg_type not in (MsgType.ALERT, MsgType.UPDATE, MsgType.CANCEL):
@@ -282,6 +290,11 @@ def create_alert(
             region=region,
             active=False,
         )
+        alert.mark_exercise(
+            status == CapStatus.EXERCISE or (references is not None and references.is_exercise)
+        )
+        if alert.is_exercise:
+            alert.status = CapStatus.EXERCISE
         core_services.create(acting_user=acting_user, instance=alert, payload=alert_payload)
         _write_content(acting_user, alert, cleaned_infos, cleaned_areas)
     return alert
@@ -457,6 +470,8 @@ def record_received(
             active=alert_fields.get("msg_type") in (MsgType.ALERT, MsgType.UPDATE),
             **alert_fields,
         )
+        # Another agency's exercise says so in its CAP status.
+        alert.mark_exercise(alert.status == CapStatus.EXERCISE)
         core_services.create(acting_user=None, instance=alert, payload=alert_payload)
         for info in infos:
             core_services.create(acting_user=None, instance=AlertInfo(alert=alert, **info))

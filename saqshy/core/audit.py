@@ -293,6 +293,31 @@ def record_export(
         return _append(acting_user, [row])[0]
 
 
+def record_wipe(
+    *,
+    acting_user: Any,
+    what: str,
+    counts: dict[str, int],
+    filters: dict[str, Any],
+    region_id: int | None = None,
+) -> AuditEntry:
+    """One entry for a bulk removal (``what``: ``core.exercise``): how many rows of each model
+    went (``counts``) and which were chosen (``filters``). Runs in the caller's transaction;
+    the entries of the removed records stay in the chain."""
+    if not connection.in_atomic_block:
+        raise AuditError("audit.record_wipe must be called inside transaction.atomic()")
+    row = _Row(
+        action=AuditEntry.Action.DELETE,
+        object_type=what,
+        object_id="",
+        object_repr="",
+        region_id=region_id,
+        agency_id=None,
+        before={"counts": counts, "filters": filters},
+    )
+    return _append(acting_user, [row])[0]
+
+
 def _append(acting_user: Any, rows: list[_Row]) -> list[AuditEntry]:
     by_chain: dict[str, list[_Row]] = {}
     for row in rows:
@@ -303,14 +328,24 @@ def _append(acting_user: Any, rows: list[_Row]) -> list[AuditEntry]:
     now = timezone.now()
     key = audit_key()
     written: list[AuditEntry] = []
-    for chain in sorted(by_chain):
-        AuditChainHead.objects.get_or_create(chain=chain)
-        head = AuditChainHead.objects.select_for_update().get(chain=chain)
-        entries = []
+    # A fixed number of queries however many chains (a page read across twenty regions):
+    # missing heads created, every head locked in chain order (no deadlock between writers),
+    # the entries inserted together and the heads moved on in one statement.
+    chains = sorted(by_chain)
+    AuditChainHead.objects.bulk_create(
+        [AuditChainHead(chain=chain) for chain in chains], ignore_conflicts=True
+    )
+    heads = {
+        head.chain: head
+        for head in AuditChainHead.objects.select_for_update()
+        .filter(chain__in=chains)
+        .order_by("chain")
+    }
+    for chain in chains:
+        head = heads[chain]
         for row in by_chain[chain]:
             entry = AuditEntry(
                 chain=chain,
-                seq=head.seq + 1,
                 at=now,
                 actor_id=actor_id,
                 actor_repr=actor_repr[:150],
@@ -323,14 +358,92 @@ def _append(acting_user: Any, rows: list[_Row]) -> list[AuditEntry]:
                 before=to_jsonable(row.before),
                 after=to_jsonable(row.after),
                 request_id=request_id[:80],
-                prev_hash=head.hash,
             )
-            entry.hash = compute_hash(entry, key)
-            head.seq, head.hash = entry.seq, entry.hash
-            entries.append(entry)
-        AuditEntry.objects.bulk_create(entries, batch_size=500)
-        head.save(update_fields=["seq", "hash"])
-        written.extend(entries)
+            written.append(_link(head, entry, key))
+    AuditEntry.objects.bulk_create(written, batch_size=500)
+    AuditChainHead.objects.bulk_update(list(heads.values()), ["seq", "hash"])
+    return written
+
+
+def _link(head: AuditChainHead, entry: AuditEntry, key: bytes) -> AuditEntry:
+    """Make ``entry`` the next one of ``head``'s chain: its seq, previous hash and hash."""
+    entry.seq = head.seq + 1
+    entry.prev_hash = head.hash
+    entry.hash = compute_hash(entry, key)
+    head.seq, head.hash = entry.seq, entry.hash
+    return entry
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One entry of history written in bulk, with its own time and actor (``append_history``).
+
+    ``object_type`` is the model's label (``"incidents.incident"``); ``before``/``after`` must
+    be JSON values.
+    """
+
+    at: datetime
+    action: str
+    object_type: str
+    object_id: str
+    region_id: int | None
+    object_repr: str = ""
+    agency_id: int | None = None
+    actor_id: int | None = None
+    actor_repr: str = ""
+    before: Any = None
+    after: Any = None
+
+
+def append_history(
+    entries: Iterable[HistoryEntry], *, request_id: str = "", batch_size: int = 2000
+) -> int:
+    """Append ``entries`` in bulk, each chain's in the order given, chained exactly as
+    ``record`` chains them (so ``verify`` passes), under a lock on each chain's head.
+
+    For importers and generators that write a season of history at once: the entries keep
+    their own times and actors. Must run inside the caller's transaction. Returns how many
+    entries were written.
+    """
+    if not connection.in_atomic_block:
+        raise AuditError("audit.append_history must be called inside transaction.atomic()")
+    key = audit_key()
+    heads: dict[str, AuditChainHead] = {}
+    pending: dict[str, list[AuditEntry]] = {}
+    written = 0
+
+    def flush(chain: str) -> None:
+        AuditEntry.objects.bulk_create(pending.pop(chain), batch_size=batch_size)
+        heads[chain].save(update_fields=["seq", "hash"])
+
+    for item in entries:
+        chain = chain_for(item.region_id)
+        head = heads.get(chain)
+        if head is None:
+            AuditChainHead.objects.get_or_create(chain=chain)
+            head = heads[chain] = AuditChainHead.objects.select_for_update().get(chain=chain)
+        entry = AuditEntry(
+            chain=chain,
+            at=item.at,
+            actor_id=item.actor_id,
+            actor_repr=item.actor_repr[:150],
+            action=item.action,
+            object_type=item.object_type,
+            object_id=item.object_id[:64],
+            object_repr=item.object_repr[:200],
+            region_id=item.region_id,
+            agency_id=item.agency_id,
+            before=item.before,
+            after=item.after,
+            request_id=request_id[:80],
+        )
+        batch = pending.setdefault(chain, [])
+        batch.append(_link(head, entry, key))
+        written += 1
+        if len(batch) >= batch_size:
+            flush(chain)
+    for chain in list(pending):
+        flush(chain)
     return written
 
 

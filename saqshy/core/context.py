@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 _request_id: ContextVar[str] = ContextVar("saqshy_request_id", default="")
@@ -23,3 +25,34 @@ def set_request_id(value: str) -> object:
 
 def reset_request_id(token: object) -> None:
     _request_id.reset(token)  # type: ignore[arg-type]
+
+
+# Set while a request or command works as an exercise (``X-Saqshy-Exercise: 1``, an API
+# create's ``is_exercise``, a command's ``--exercise``): the records it creates are exercise
+# records (docs/exercise.md).
+_exercise: ContextVar[bool] = ContextVar("saqshy_exercise", default=False)
+
+
+def exercise_active() -> bool:
+    """Whether the request or command being served creates exercise records."""
+    return _exercise.get()
+
+
+@contextmanager
+def exercise(enabled: bool = True) -> Iterator[None]:
+    """Within the block, the records services create are exercise records (when ``enabled``;
+    ``exercise(False)`` leaves the surrounding state as it is)."""
+    if not enabled:
+        yield
+        return
+    token = _exercise.set(True)
+    try:
+        yield
+    finally:
+        _exercise.reset(token)
+
+
+def marked_exercise(explicit: bool | None = None) -> bool:
+    """What a new record's ``is_exercise`` is: ``explicit`` (a parent's flag, a device's
+    message) or else the surrounding exercise; a parent's exercise is never undone."""
+    return bool(explicit) or exercise_active()

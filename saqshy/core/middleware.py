@@ -1,5 +1,6 @@
 """Request edges: an id for every request (the audit trail records it, the response echoes it),
-and NUL characters refused before they reach a database lookup."""
+the exercise header (what the request creates is an exercise record), and NUL characters
+refused before they reach a database lookup."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext_lazy as _
 
-from saqshy.core.context import new_request_id, reset_request_id, set_request_id
+from saqshy.core.context import exercise, new_request_id, reset_request_id, set_request_id
 
 NULL_NOT_ALLOWED = _("Null characters are not allowed.")
 BAD_OFFSET = _("A time-zone offset must lie between -14:00 and +14:00.")
@@ -56,6 +57,30 @@ class RequestIdMiddleware:
             reset_request_id(token)
         response[self.header] = request_id
         return response
+
+
+EXERCISE_HEADER = "X-Saqshy-Exercise"
+_YES = frozenset({"1", "true", "yes", "on"})
+
+
+def wants_exercise(value: str | None) -> bool:
+    """Whether a header or form value asks for an exercise (``1``, ``true``, ``yes``, ``on``)."""
+    return str(value or "").strip().lower() in _YES
+
+
+class ExerciseMiddleware:
+    """A request with ``X-Saqshy-Exercise: 1`` works as an exercise: the incidents, alarms,
+    alerts and daily reports it creates are exercise records (docs/exercise.md).
+
+    The header grants nothing: whoever sends it creates only what they may create anyway.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with exercise(wants_exercise(request.headers.get(EXERCISE_HEADER))):
+            return self.get_response(request)
 
 
 # A whole value that is an ISO 8601 date and time with a numeric UTC offset.

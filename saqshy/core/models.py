@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from saqshy.core.audit_models import AuditChainHead, AuditEntry
+from saqshy.core.context import marked_exercise
 from saqshy.core.idempotency_models import IdempotencyRecord
 from saqshy.core.scoping import ScopedQuerySet
 
@@ -17,6 +18,8 @@ __all__ = [
     "AuditChainHead",
     "AuditEntry",
     "BaseModel",
+    "ExerciseModel",
+    "ExerciseQuerySet",
     "IdempotencyRecord",
     "TranslatedNameMixin",
 ]
@@ -71,6 +74,55 @@ class BaseModel(models.Model):
     def scope_agency_id(self) -> int | None:
         """The agency that owns this record, where access also depends on the agency."""
         return self._scope_id(self.scope_agency_field)
+
+
+_EM = TypeVar("_EM", bound=models.Model)
+
+
+class ExerciseQuerySet(ScopedQuerySet[_EM]):
+    """Rows of a model that may be exercise records: ``real()`` is what every indicator,
+    public page and feed reads; ``exercises()`` what ``wipe_exercise`` removes."""
+
+    def real(self) -> ExerciseQuerySet[_EM]:
+        return self.filter(is_exercise=False)
+
+    def exercises(self) -> ExerciseQuerySet[_EM]:
+        return self.filter(is_exercise=True)
+
+
+class ExerciseModel(BaseModel):
+    """A record that an exercise may create (incidents, alarms, alerts, daily reports).
+
+    ``is_exercise`` is set once, when the record is created: by the creating request or
+    command (``saqshy.core.context.exercise``) or inherited from the record it came from (an
+    alarm's incident). Exercise records are shown with a badge, never counted in indicators,
+    never published, and removed by ``manage.py wipe_exercise`` (docs/exercise.md).
+    """
+
+    is_exercise = models.BooleanField(
+        _("exercise"),
+        default=False,
+        editable=False,
+        help_text=_("Created by an exercise: never counted in indicators nor published."),
+    )
+
+    objects: ClassVar[Any] = ExerciseQuerySet.as_manager()
+
+    # The order in which wipe_exercise deletes exercise records (dependants first).
+    exercise_wipe_order: ClassVar[int] = 100
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def exercise_busy(cls, rows: Any) -> list[int]:
+        """Of ``rows`` about to be wiped, those that may not go yet (their ids)."""
+        return []
+
+    def mark_exercise(self, explicit: bool | None = None) -> None:
+        """Set ``is_exercise`` of a record not yet saved (see ``context.marked_exercise``)."""
+        if self.pk is None:
+            self.is_exercise = marked_exercise(explicit or self.is_exercise)
 
 
 def latitude_field(verbose: Any = None, **kwargs: Any) -> models.FloatField[Any, Any]:

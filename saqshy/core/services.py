@@ -7,10 +7,12 @@ same live message.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
 from django.db.models import Model, ProtectedError, QuerySet, RestrictedError
@@ -20,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from saqshy.core import audit, versioning
 from saqshy.core.choices import ChoiceSet
 from saqshy.core.exceptions import Conflict
-from saqshy.core.models import BaseModel
+from saqshy.core.models import BaseModel, ExerciseModel
 from saqshy.core.realtime import publish_on_commit
 from saqshy.core.scoping import perm_name, user_scope
 
@@ -62,7 +64,10 @@ def _publish(instance: BaseModel, op: str, payload: Payload | None) -> None:
 
 
 def create(*, acting_user: Any, instance: M, payload: Payload | None = None) -> M:
-    """Validate, save and audit a new record; push it live on commit."""
+    """Validate, save and audit a new record; push it live on commit (a record that may be an
+    exercise record is one when created in an exercise)."""
+    if isinstance(instance, ExerciseModel):
+        instance.mark_exercise()
     require_scope(acting_user, instance, "add")
     instance.full_clean()
     with transaction.atomic():
@@ -349,3 +354,98 @@ def _cascaded(collector: Collector, origin: Model) -> Iterator[Model]:
                 yield row
     for batch in collector.fast_deletes:
         yield from batch
+
+
+# --- exercises --------------------------------------------------------------------------------
+
+EXERCISE_AUDIT_TYPE = "core.exercise"
+
+
+def exercise_models() -> list[type[ExerciseModel]]:
+    """Every model whose records an exercise may create, in the order ``wipe_exercise``
+    deletes them (dependants first)."""
+    found = [m for m in apps.get_models() if issubclass(m, ExerciseModel)]
+    return sorted(found, key=lambda m: (m.exercise_wipe_order, m._meta.label_lower))
+
+
+def _exercise_rows(
+    model: type[ExerciseModel], region_id: int | None, before: dt.datetime | None
+) -> QuerySet[Any]:
+    rows = model.objects.exercises()
+    if region_id is not None and model.scope_region_field:
+        rows = rows.filter(**{f"{model.scope_region_field}_id": region_id})
+    if before is not None:
+        rows = rows.filter(created_at__lt=before)
+    return rows.order_by("-pk")
+
+
+def wipe_exercise(
+    *,
+    acting_user: Any,
+    region_id: int | None = None,
+    before: dt.datetime | None = None,
+    dry_run: bool = False,
+) -> dict[str, int]:
+    """Delete the exercise records (of ``region_id``, created before ``before``) and every row
+    that hangs on them (journal lines, assignments, call-backs …), in one transaction.
+
+    Returns the rows per model (``app.model``: count), cascaded ones included; a dry run
+    only counts the exercise records themselves. The audit trail keeps every entry (it is a
+    hash chain) and gains one entry of the wipe with the counts. An exercise incident that
+    still has units on it is refused (409): close it first, so no unit is left on a call
+    that no longer exists. Live maps are told of every record that went.
+    """
+    if acting_user is not None and not getattr(acting_user, "is_superuser", False):
+        raise PermissionDenied(gettext_lazy("Only an administrator may wipe an exercise."))
+    models = exercise_models()
+    if dry_run:
+        return {m._meta.label_lower: _exercise_rows(m, region_id, before).count() for m in models}
+    counts: Counter[str] = Counter()
+    with transaction.atomic():
+        for model in models:
+            rows = _exercise_rows(model, region_id, before)
+            busy = model.exercise_busy(rows)
+            if busy:
+                raise Conflict(
+                    str(_EXERCISE_BUSY % {"what": model._meta.verbose_name, "ids": busy}),
+                    code="exercise_busy",
+                )
+            gone = list(rows.select_for_update())
+            for row in gone:
+                _publish(row, "deleted", None)
+            ids = [row.pk for row in gone]
+            for first in range(0, len(ids), _WIPE_BATCH):
+                counts.update(_delete_rows(model, ids[first : first + _WIPE_BATCH]))
+        total = {label.lower(): n for label, n in sorted(counts.items()) if n}
+        audit.record_wipe(
+            acting_user=acting_user,
+            what=EXERCISE_AUDIT_TYPE,
+            counts=total,
+            filters={
+                "region_id": region_id,
+                "before": before.isoformat() if before is not None else None,
+            },
+            region_id=region_id,
+        )
+    return total
+
+
+_WIPE_BATCH = 500
+
+
+def _delete_rows(model: type[ExerciseModel], ids: list[int]) -> dict[str, int]:
+    """Delete these rows and what cascades from them: at once, or, when one of them protects
+    another (an exercise alert's follow-up protects its original), newest first."""
+    try:
+        with transaction.atomic():
+            return model.objects.filter(pk__in=ids).delete()[1]
+    except (ProtectedError, RestrictedError):
+        counts: Counter[str] = Counter()
+        for pk in sorted(ids, reverse=True):
+            counts.update(model.objects.filter(pk=pk).delete()[1])
+        return dict(counts)
+
+
+_EXERCISE_BUSY = gettext_lazy(
+    "Units are still on the exercise's %(what)s %(ids)s: close them before wiping the exercise."
+)

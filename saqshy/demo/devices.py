@@ -20,7 +20,7 @@ import datetime as dt
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -89,6 +89,23 @@ class DeviceStats:
             "publish_errors": self.publish_errors,
             "clock": self.clock,
         }
+
+
+class ExercisePublisher:
+    """Passes every message on marked ``"exercise": true`` (``simulate_devices --exercise``):
+    the alarms it carries are exercise alarms and open exercise incidents."""
+
+    def __init__(self, inner: Publisher) -> None:
+        self.inner = inner
+
+    def publish(self, topic: str, payload: Mapping[str, Any]) -> None:
+        self.inner.publish(topic, {**payload, "exercise": True})
+
+    def flush(self) -> None:
+        self.inner.flush()
+
+    def close(self) -> None:
+        self.inner.close()
 
 
 class DeviceSimulator:

@@ -102,12 +102,23 @@ class ServerGone(Exception):
 
 
 class Api:
-    """A small JSON client for the Saqshy API with token auth (standard library only)."""
+    """A small JSON client for the Saqshy API with token auth (standard library only).
 
-    def __init__(self, base_url: str, token: str | None = None, timeout: float = 15.0) -> None:
+    With ``exercise`` every request says ``X-Saqshy-Exercise: 1``: what it creates on the
+    server is an exercise record (docs/exercise.md)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None = None,
+        timeout: float = 15.0,
+        *,
+        exercise: bool = False,
+    ) -> None:
         self.base = base_url.rstrip("/")
         self.token = token
         self.timeout = timeout
+        self.exercise = exercise
 
     def call(
         self,
@@ -126,6 +137,8 @@ class Api:
             headers["Content-Type"] = "application/json"
         if self.token:
             headers["Authorization"] = f"Token {self.token}"
+        if self.exercise:
+            headers["X-Saqshy-Exercise"] = "1"
         request = urllib.request.Request(url, data=data, method=method, headers=headers)  # noqa: S310
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
@@ -155,13 +168,13 @@ class Api:
             page += 1
 
 
-def sign_in(base_url: str, username: str, password: str) -> Api:
+def sign_in(base_url: str, username: str, password: str, *, exercise: bool = False) -> Api:
     status, payload = Api(base_url).call(
         "POST", "/api/auth/token/", {"username": username, "password": password}
     )
     if status != 200 or not isinstance(payload, dict) or "token" not in payload:
         raise RuntimeError(f"cannot sign in as {username}: {status} {payload}")
-    return Api(base_url, str(payload["token"]))
+    return Api(base_url, str(payload["token"]), exercise=exercise)
 
 
 @dataclass
@@ -255,8 +268,11 @@ class Simulator:
         hold_probability: float = 0.07,
         hold_seconds: float = 180.0,
         duplicate_probability: float = 0.08,
+        exercise: bool = False,
     ) -> None:
         self.base_url = base_url
+        # Played as an exercise on a real installation: everything it creates is marked.
+        self.exercise = exercise
         self.rng = random.Random(seed)
         self.speed = speed
         self.position_every = position_every
@@ -290,7 +306,9 @@ class Simulator:
 
     def connect(self) -> None:
         for agency, username in DISPATCHERS.items():
-            self.apis[agency] = sign_in(self.base_url, username, DEMO_PASSWORD)
+            self.apis[agency] = sign_in(
+                self.base_url, username, DEMO_PASSWORD, exercise=self.exercise
+            )
         police = self.apis["police-astana"]
         homes: dict[int, tuple[float, float]] = {}
         for agency, api in self.apis.items():

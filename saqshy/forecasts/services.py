@@ -37,12 +37,13 @@ SHIPPED_HISTORY: dict[str, tuple[str, str, str, str]] = {
 
 
 def region_events(region: Region, *, until: dt.date, include_shipped: bool = True) -> Events:
-    """The region's events up to ``until`` (local days): its incidents and shipped history."""
+    """The region's events up to ``until`` (local days): its real incidents (never an
+    exercise's) and shipped history."""
     parts: list[Events] = []
     rows = list(
-        Incident.objects.filter(
-            region=region, merged_at__isnull=True, reported_at__date__lte=until
-        ).values_list("lat", "lon", "reported_at")
+        Incident.objects.real()
+        .filter(region=region, merged_at__isnull=True, reported_at__date__lte=until)
+        .values_list("lat", "lon", "reported_at")
     )
     if rows:
         local = [timezone.localtime(at) for _lat, _lon, at in rows]

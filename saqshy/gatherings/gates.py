@@ -14,12 +14,12 @@ from datetime import date, timedelta
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from saqshy.accounts.queries import norm
+from saqshy.accounts.queries import norms
 from saqshy.gatherings.choices import GateCode, GatheringKind
 from saqshy.gatherings.models import Gathering
 from saqshy.inspections.choices import Clearance
 from saqshy.inspections.models import Briefing, Drill
-from saqshy.inspections.queries import clearance
+from saqshy.inspections.queries import clearance_on_days
 from saqshy.protection.choices import Tier
 from saqshy.protection.queries import Standing, Thresholds, standings
 
@@ -56,27 +56,36 @@ def _within(dates: list[date], start: date, days: float) -> bool:
     return any(start - timedelta(days=days) <= held <= start for held in dates)
 
 
+RULES = (
+    "inspection_validity_days",
+    "fire_standby_attendance",
+    "medical_presence_attendance",
+    "children_prep_season_days",
+    "access_route_check_days",
+    "protection_standard_tier_people",
+    "protection_enhanced_tier_people",
+)
+"""The norms the gates read."""
+
+
 def evaluate(gatherings: Sequence[Gathering]) -> dict[int, list[Gate]]:
     """Every gate of every event (the list is in a stable order)."""
     venue_ids = {g.venue_id for g in gatherings if g.venue_id is not None}
     briefings = _dates_by_facility(Briefing, venue_ids)
     drills = _dates_by_facility(Drill, venue_ids)
     protection = standings(venue_ids)
-    norms: dict[tuple[str, int], float] = {}
+    table = norms(RULES, {g.region_id for g in gatherings})
 
     def rule(code: str, region_id: int) -> float:
-        if (code, region_id) not in norms:
-            norms[(code, region_id)] = norm(code, region_id)
-        return norms[(code, region_id)]
+        return table[(code, region_id)]
 
-    by_day: dict[tuple[date, int], list[int]] = defaultdict(list)
-    for g in gatherings:
-        if g.venue_id is not None:
-            by_day[(g.starts_at.date(), g.region_id)].append(g.venue_id)
     states = {
-        (day, region_id, state.facility_id): state
-        for (day, region_id), ids in by_day.items()
-        for state in clearance(ids, day, region_id=region_id).values()
+        (day, region_id, venue_id): state
+        for (venue_id, day, region_id), state in clearance_on_days(
+            (g.venue_id, g.starts_at.date(), g.region_id)
+            for g in gatherings
+            if g.venue_id is not None
+        ).items()
     }
     result: dict[int, list[Gate]] = {}
     for g in gatherings:

@@ -47,6 +47,7 @@ class IncidentFilterSet(django_filters.FilterSet):
     mine = django_filters.BooleanFilter(
         method="only_mine", label=_("Only calls taken by my agencies")
     )
+    is_exercise = django_filters.BooleanFilter(label=_("exercise"))
     reported_from = django_filters.IsoDateTimeFilter(
         field_name="reported_at", lookup_expr="gte", label=_("Reported from")
     )
@@ -67,6 +68,7 @@ class IncidentFilterSet(django_filters.FilterSet):
             "agency",
             "mine",
             "duplicate_of",
+            "is_exercise",
             "reported_from",
             "reported_to",
         ]

@@ -37,6 +37,13 @@ class IncidentForm(forms.ModelForm):
         max_value=180,
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
     )
+    is_exercise = forms.BooleanField(
+        label=_("exercise"),
+        required=False,
+        help_text=_(
+            "An exercise call: shown with a badge, never counted in indicators nor published."
+        ),
+    )
 
     class Meta:
         model = Incident

@@ -5,7 +5,7 @@ Two measures: call → dispatch (``reported_at`` → ``dispatched_at``) and disp
 to the incident: an incident answered by two agencies counts once for each), region and hour
 of day (local time of the call), with count, median, 90th percentile and the share within the
 norm. Merged duplicates are left out (their original is counted); so are incidents never
-dispatched, and a negative duration (a clock error in the record).
+dispatched, a negative duration (a clock error in the record) and exercise incidents.
 
 Norms: ``response_dispatch_seconds`` for dispatching; for arrival, a norm named
 ``response_arrival_<type code>_seconds`` if one exists, else the fire norm for the fire types,
@@ -152,11 +152,15 @@ def response_indicators(
     """Both measures for the incidents ``user`` may see reported from ``date_from`` to
     ``date_to`` (local days, inclusive), optionally only in ``regions`` and of ``types``."""
     start, end = local_day_range(date_from, date_to)
-    incidents: QuerySet[Incident] = Incident.objects.restrict(user, "view").filter(
-        reported_at__gte=start,
-        reported_at__lt=end,
-        merged_at__isnull=True,
-        dispatched_at__isnull=False,
+    incidents: QuerySet[Incident] = (
+        Incident.objects.real()
+        .restrict(user, "view")
+        .filter(
+            reported_at__gte=start,
+            reported_at__lt=end,
+            merged_at__isnull=True,
+            dispatched_at__isnull=False,
+        )
     )
     if regions is not None:
         incidents = incidents.filter(region__in=regions)
@@ -257,9 +261,14 @@ def response_indicators(
 
 
 def _reported(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> QuerySet[Incident]:
-    return Incident.objects.filter(
-        region_id__in=ids, reported_at__gte=start, reported_at__lt=end, merged_at__isnull=True
-    ).order_by()
+    """The real incidents reported in the window (never an exercise's), merged ones left out."""
+    return (
+        Incident.objects.real()
+        .filter(
+            region_id__in=ids, reported_at__gte=start, reported_at__lt=end, merged_at__isnull=True
+        )
+        .order_by()
+    )
 
 
 def incidents(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> dict[int, Figure]:

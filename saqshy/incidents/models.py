@@ -12,7 +12,13 @@ from django.utils.translation import pgettext_lazy
 
 from saqshy.accounts.models import Agency, Region
 from saqshy.core import messages
-from saqshy.core.models import BaseModel, TranslatedNameMixin, latitude_field, longitude_field
+from saqshy.core.models import (
+    BaseModel,
+    ExerciseModel,
+    TranslatedNameMixin,
+    latitude_field,
+    longitude_field,
+)
 from saqshy.facilities.models import Facility
 from saqshy.incidents import journal as _journal_codes  # noqa: F401  (defines the line codes)
 from saqshy.incidents.choices import (
@@ -156,7 +162,7 @@ class Unit(BaseModel):
         }
 
 
-class Incident(BaseModel):
+class Incident(ExerciseModel):
     """One reported event on the duty desk, from the first call to its closing.
 
     The region follows the location. A report that looks like an open incident of the same
@@ -228,6 +234,7 @@ class Incident(BaseModel):
     )
 
     scope_region_field: ClassVar[str | None] = "region"
+    exercise_wipe_order: ClassVar[int] = 40
 
     class Meta:
         verbose_name = _("incident")
@@ -241,10 +248,27 @@ class Incident(BaseModel):
         indexes = [
             models.Index(fields=["region", "status"], name="incident_region_status"),
             models.Index(fields=["type", "status", "reported_at"], name="incident_dedup"),
+            models.Index(
+                fields=["region", "reported_at"],
+                condition=models.Q(is_exercise=True),
+                name="incident_exercise",
+            ),
+            # The lists' order: a national list's first page without sorting every incident.
+            models.Index(fields=["-reported_at", "-id"], name="incident_recent"),
         ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.type}" if self.pk else str(self.type)
+
+    @classmethod
+    def exercise_busy(cls, rows: Any) -> list[int]:
+        """Incidents with units still on them are not wiped (the units would be left on a
+        call that no longer exists)."""
+        return sorted(
+            IncidentUnit.objects.filter(incident__in=rows, released_at__isnull=True)
+            .values_list("incident_id", flat=True)
+            .distinct()
+        )
 
     @property
     def is_open(self) -> bool:
@@ -275,6 +299,7 @@ class Incident(BaseModel):
             "reported_at": self.reported_at.isoformat() if self.reported_at else None,
             "duplicate_of": self.duplicate_of_id,
             "agency_id": self.agency_id,
+            "is_exercise": self.is_exercise,
         }
 
 

@@ -99,15 +99,23 @@ def _save_with_audit(acting_user: Any, instance: Incident | Unit, changes: dict[
 
 
 def find_duplicate(
-    *, type: IncidentType, lat: float, lon: float, at: dt.datetime, exclude: int | None = None
+    *,
+    type: IncidentType,
+    lat: float,
+    lon: float,
+    at: dt.datetime,
+    exclude: int | None = None,
+    is_exercise: bool = False,
 ) -> Incident | None:
-    """The nearest open incident of ``type`` within the type's radius and time window."""
+    """The nearest open incident of ``type`` within the type's radius and time window, of the
+    same kind (an exercise call is never joined to a real incident, nor the other way)."""
     since = at - dt.timedelta(minutes=type.dedup_minutes)
     radius = float(type.dedup_meters)
     dlat = radius / 111_320.0
     dlon = radius / (111_320.0 * max(math.cos(math.radians(lat)), 0.01))
     candidates = Incident.objects.filter(
         type=type,
+        is_exercise=is_exercise,
         status__in=IncidentStatus.OPEN,
         reported_at__gte=since,
         reported_at__lte=at,
@@ -138,9 +146,13 @@ def report_incident(
     lon: float,
     priority: int | None = None,
     reported_at: dt.datetime | None = None,
+    is_exercise: bool | None = None,
     **fields: Any,
 ) -> Incident:
     """Record a new incident; its region follows its location.
+
+    It is an exercise incident when ``is_exercise`` (the alarm or record it comes from is one)
+    or when it is reported in an exercise (``core.context.exercise``).
 
     A report of the same type near an open incident within the type's window is kept, marked
     ``duplicate_of`` that incident, and both journals say so. A report without an address gets
@@ -165,10 +177,13 @@ def report_incident(
         reported_by=_actor(acting_user),
         **fields,
     )
+    incident.mark_exercise(is_exercise)
     core_services.require_scope(acting_user, incident, "add")
     incident.full_clean()
     with transaction.atomic():
-        original = find_duplicate(type=type, lat=float(lat), lon=float(lon), at=at)
+        original = find_duplicate(
+            type=type, lat=float(lat), lon=float(lon), at=at, is_exercise=incident.is_exercise
+        )
         incident.duplicate_of = original
         incident.save()
         audit.record(
@@ -255,6 +270,12 @@ def merge_duplicate(*, acting_user: Any, incident: Incident) -> Incident:
     with transaction.atomic():
         duplicate, original = _lock_pair(incident)
         core_services.require_scope(acting_user, original, "change")
+        if duplicate.is_exercise != original.is_exercise:
+            raise Conflict(
+                _("An exercise incident and a real incident are never merged (#%(a)s, #%(b)s).")
+                % {"a": duplicate.pk, "b": original.pk},
+                code="exercise_mixed",
+            )
         if IncidentStatus.transition_to(duplicate.status, IncidentStatus.CANCELLED) is None:
             raise _refuse_transition(duplicate, IncidentStatus.CANCELLED)
         if IncidentUnit.objects.filter(incident=duplicate, released_at=None).exists():

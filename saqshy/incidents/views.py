@@ -12,7 +12,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -363,6 +364,16 @@ BOARD_ORDER = [
 ]
 
 
+BOARD_GROUP_LIMIT = 40
+"""Units shown per (status, kind) on the board; the rest are counted ("and 12 more")."""
+
+
+def _on_incident(units: QuerySet[Unit]) -> dict[int, int]:
+    return dict(
+        IncidentUnit.objects.filter(_ACTIVE, unit__in=units).values_list("unit_id", "incident_id")
+    )
+
+
 @login_required
 def unit_board(request: HttpRequest) -> HttpResponse:
     """Every unit in scope grouped by status, then kind, with its incident and last fix."""
@@ -374,16 +385,30 @@ def unit_board(request: HttpRequest) -> HttpResponse:
     if region:
         units = units.filter(region__slug=region)
     units = units.order_by("kind", "call_sign", "id")
-    on_incident = dict(
-        IncidentUnit.objects.filter(_ACTIVE, unit__in=units).values_list("unit_id", "incident_id")
-    )
     if exports.requested(params):
+        on_incident = _on_incident(units)
         rows = [(unit, on_incident.get(unit.pk)) for unit in units[: exports.MAX_ROWS + 1]]
         return exports.export(request, rows, UNIT_COLUMNS, model=Unit, stem="units", params=params)
+    # At national size a board of every unit is megabytes refreshed every 20 s: each group
+    # (status, kind) shows its first BOARD_GROUP_LIMIT units and counts the rest.
+    counts = {
+        (row["status"], row["kind"]): row["n"]
+        for row in units.order_by().values("status", "kind").annotate(n=Count("id"))
+    }
+    shown = list(
+        units.annotate(
+            place=Window(
+                RowNumber(),
+                partition_by=[F("status"), F("kind")],
+                order_by=[F("call_sign").asc(), F("id").asc()],
+            )
+        ).filter(place__lte=BOARD_GROUP_LIMIT)
+    )
+    on_incident = _on_incident(Unit.objects.filter(pk__in=[unit.pk for unit in shown]))
     change = user_scope(request.user, Unit, "change")
     withdraw = user_scope(request.user, Unit, "withdraw")
     grouped: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
-    for unit in units:
+    for unit in shown:
         may = {
             UnitStatus.AVAILABLE: change.covers(unit.region_id, unit.agency_id),
             UnitStatus.OUT_OF_SERVICE: withdraw.covers(unit.region_id, unit.agency_id),
@@ -404,11 +429,15 @@ def unit_board(request: HttpRequest) -> HttpResponse:
             "status": status,
             "label": label,
             "colour": UnitStatus.colour(status),
-            "count": sum(len(v) for v in grouped[status].values()),
+            "count": sum(n for (s, _kind), n in counts.items() if s == status),
             "kinds": [
-                (UnitKind.label(kind), grouped[status][kind])
+                (
+                    UnitKind.label(kind),
+                    grouped[status][kind],
+                    counts.get((status, kind), 0) - len(grouped[status][kind]),
+                )
                 for kind in UnitKind.values()
-                if grouped[status].get(kind)
+                if counts.get((status, kind))
             ],
         }
         for status, label in sorted(UnitStatus.choices(), key=lambda c: BOARD_ORDER.index(c[0]))

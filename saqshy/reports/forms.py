@@ -24,6 +24,8 @@ class NarrativeForm(VersionedFormMixin, forms.Form):
 class OpenReportForm(forms.Form):
     region: Any = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none())
     day = forms.DateField(label=_("Day"), input_formats=["%d.%m.%Y", "%Y-%m-%d"])
+    # An exercise's report of the day, beside the real one (docs/exercise.md).
+    is_exercise = forms.BooleanField(label=_("exercise"), required=False)
 
     def __init__(self, *args: Any, regions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from saqshy.accounts.models import Agency, Region
-from saqshy.core.models import BaseModel
+from saqshy.core.models import BaseModel, ExerciseModel
 from saqshy.reports.choices import ReportStatus
 
 
@@ -24,7 +24,7 @@ def _user(verbose: Any) -> Any:
     )
 
 
-class DailyReport(BaseModel):
+class DailyReport(ExerciseModel):
     """One region's report for one day over its reporting window (``window_start`` →
     ``window_end``, by default 08:00 of the day before → 08:00 of the day, local time).
 
@@ -59,13 +59,17 @@ class DailyReport(BaseModel):
     return_reason = models.CharField(_("reason for return"), max_length=500, blank=True)
 
     scope_region_field: ClassVar[str | None] = "region"
+    exercise_wipe_order: ClassVar[int] = 10
 
     class Meta:
         verbose_name = _("daily report")
         verbose_name_plural = _("daily reports")
         ordering = ["-day", "region__name_en"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "day"], name="dailyreport_region_day")
+            # An exercise's report of a day stands beside the real one (docs/exercise.md).
+            models.UniqueConstraint(
+                fields=["region", "day", "is_exercise"], name="dailyreport_region_day"
+            )
         ]
         permissions = [
             ("submit_dailyreport", _("Can submit daily reports")),

@@ -76,12 +76,12 @@ class BoardRow:
 
 
 def board(user: Any, day: dt.date, now: dt.datetime | None = None) -> list[BoardRow]:
-    """Every region in the user's scope with its report for ``day``, late ones first (the
+    """Every region in the user's scope with its real report for ``day``, late ones first (the
     latest first), then by name."""
     now = now or timezone.now()
     regions = regions_for(user)
     visible: list[DailyReport] = list(
-        DailyReport.objects.restrict(user, "view").filter(day=day, region__in=regions)
+        DailyReport.objects.real().restrict(user, "view").filter(day=day, region__in=regions)
     )
     reports = {r.region_id: r for r in visible}
     escalations = {e.region_id: e for e in Escalation.objects.filter(day=day, region__in=regions)}
@@ -111,10 +111,12 @@ class NationalSummary:
 
 def national_summary(user: Any, day: dt.date) -> NationalSummary:
     """The day's figures summed over the APPROVED and PUBLISHED regional reports the user may
-    view (never drafts, submitted or returned ones), with the regions left out."""
+    view (never drafts, submitted or returned ones, nor an exercise's), with the regions left
+    out."""
     regions = regions_for(user)
     visible: list[DailyReport] = list(
-        DailyReport.objects.restrict(user, "view")
+        DailyReport.objects.real()
+        .restrict(user, "view")
         .filter(day=day, region__in=regions)
         .select_related("region")
     )

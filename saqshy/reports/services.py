@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from saqshy.accounts.models import Agency, Region
 from saqshy.core import audit
 from saqshy.core import services as core_services
+from saqshy.core.context import exercise_active
 from saqshy.core.exceptions import Conflict
 from saqshy.reports import filling
 from saqshy.reports.choices import ReportStatus
@@ -40,7 +41,11 @@ def _actor(acting_user: Any) -> Any:
 
 
 def _payload(report: DailyReport) -> dict[str, Any]:
-    return {"day": report.day.isoformat(), "status": report.status}
+    return {
+        "day": report.day.isoformat(),
+        "status": report.status,
+        "is_exercise": report.is_exercise,
+    }
 
 
 def _content(
@@ -57,8 +62,11 @@ def open_report(
     *, acting_user: Any, region: Region, day: dt.date, now: dt.datetime | None = None
 ) -> DailyReport:
     """The region's report for ``day``, created as a draft filled from the records if it does
-    not exist yet (an existing report is returned as it is)."""
-    existing = DailyReport.objects.filter(region=region, day=day).first()
+    not exist yet (an existing report is returned as it is). In an exercise it is the
+    exercise's report of the day, beside the real one; its figures are the real figures, which
+    never count exercise records."""
+    is_exercise = exercise_active()
+    existing = DailyReport.objects.filter(region=region, day=day, is_exercise=is_exercise).first()
     if existing is not None:
         core_services.require_scope(acting_user, existing, "view")
         return existing
@@ -78,7 +86,7 @@ def open_report(
             return core_services.create(acting_user=acting_user, instance=report, payload=_payload)
     except IntegrityError:
         # Someone opened it at the same moment: theirs is the report.
-        return DailyReport.objects.get(region=region, day=day)
+        return DailyReport.objects.get(region=region, day=day, is_exercise=is_exercise)
 
 
 def fill(
@@ -286,7 +294,7 @@ def escalate_late(
     late at ``now``; once per region and day, audited. Returns the new escalations."""
     now = now or timezone.now()
     day = day or timezone.localtime(now).date()
-    reports = {r.region_id: r for r in DailyReport.objects.filter(day=day)}
+    reports = {r.region_id: r for r in DailyReport.objects.real().filter(day=day)}
     done = set(Escalation.objects.filter(day=day).values_list("region_id", flat=True))
     created: list[Escalation] = []
     for region in Region.objects.exclude(pk__in=done).order_by("pk"):

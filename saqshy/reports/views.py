@@ -22,6 +22,7 @@ from saqshy.accounts.models import Agency, Region
 from saqshy.accounts.regions import list_context, list_params
 from saqshy.core import exports as data_exports
 from saqshy.core.audit import record_export
+from saqshy.core.context import exercise
 from saqshy.core.exports import Column
 from saqshy.core.scoping import user_scope
 from saqshy.core.versioning import version_of
@@ -107,15 +108,16 @@ def report_open(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose a region you report for and a day."))
         return redirect("reports:list")
-    report = run_service(
-        request,
-        lambda: services.open_report(
-            acting_user=request.user,
-            region=form.cleaned_data["region"],
-            day=form.cleaned_data["day"],
-        ),
-        _("Report opened and filled from the records."),
-    )
+    with exercise(form.cleaned_data["is_exercise"]):
+        report = run_service(
+            request,
+            lambda: services.open_report(
+                acting_user=request.user,
+                region=form.cleaned_data["region"],
+                day=form.cleaned_data["day"],
+            ),
+            _("Report opened and filled from the records."),
+        )
     return redirect("reports:detail", pk=report.pk) if report else redirect("reports:list")
 
 

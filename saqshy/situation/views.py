@@ -40,6 +40,7 @@ OPS_TEXT = {
     "missing": _("Still missing"),
     "assigned": _("Assigned units"),
     "duplicateOf": _("Possible duplicate of"),
+    "exercise": pgettext_lazy("exercise badge", "EXERCISE"),
     "details": _("Open the incident page"),
     "close": _("Close panel"),
     "loading": _("Loading…"),

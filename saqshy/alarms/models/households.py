@@ -25,7 +25,13 @@ from saqshy.alarms.choices import (
     CallBackStatus,
     ContactLanguage,
 )
-from saqshy.core.models import BaseModel, TranslatedNameMixin, latitude_field, longitude_field
+from saqshy.core.models import (
+    BaseModel,
+    ExerciseModel,
+    TranslatedNameMixin,
+    latitude_field,
+    longitude_field,
+)
 
 
 class HouseholdCategory(TranslatedNameMixin, BaseModel):
@@ -223,7 +229,7 @@ class Installation(BaseModel):
         return f"{_('Installation')} #{self.pk}"
 
 
-class AlarmEvent(BaseModel):
+class AlarmEvent(ExerciseModel):
     """One event a household's alarm sent (alarm, test, restored, battery low, tamper).
 
     Unique by device and the device's message id, so a redelivered message is recorded
@@ -276,6 +282,7 @@ class AlarmEvent(BaseModel):
     )
 
     scope_region_field: ClassVar[str | None] = "region"
+    exercise_wipe_order: ClassVar[int] = 30
 
     class Meta:
         verbose_name = _("alarm event")
@@ -287,6 +294,11 @@ class AlarmEvent(BaseModel):
         indexes: ClassVar = [
             models.Index(fields=["household", "kind", "at"], name="alarm_event_household"),
             models.Index(fields=["kind", "outcome"], name="alarm_event_outcome"),
+            models.Index(
+                fields=["region", "received_at"],
+                condition=models.Q(is_exercise=True),
+                name="alarm_event_exercise",
+            ),
         ]
 
     def __str__(self) -> str:

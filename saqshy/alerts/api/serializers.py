@@ -16,6 +16,7 @@ from saqshy.alerts.choices import (
 )
 from saqshy.alerts.models import Alert, AlertArea, AlertInfo
 from saqshy.alerts.queries import xml_url
+from saqshy.core.api.fields import exercise_field
 from saqshy.roads.models import Segment
 
 
@@ -54,6 +55,7 @@ class CapAlertSerializer(serializers.ModelSerializer):
             "id", "identifier", "sender", "sent", "status", "msg_type", "scope", "references",
             "references_text", "state", "source", "source_url", "author", "approver",
             "approved_at", "region", "active", "superseded_by", "infos", "areas", "xml_url",
+            "is_exercise",
         )  # fmt: skip
         read_only_fields = fields
 
@@ -103,6 +105,7 @@ class AlertInputSerializer(serializers.Serializer):
 
     region = serializers.SlugRelatedField(slug_field="slug", queryset=Region.objects.all())
     status = serializers.ChoiceField(choices=CapStatus.choices(), default=CapStatus.ACTUAL)
+    is_exercise = exercise_field()
     infos = InfoInputSerializer(many=True, allow_empty=False)
     areas = AreaInputSerializer(many=True, allow_empty=False)
 

@@ -20,6 +20,7 @@ from saqshy.alerts.api.serializers import (
 from saqshy.alerts.choices import MsgType
 from saqshy.alerts.models import Alert
 from saqshy.core.api.viewsets import ScopedReadOnlyViewSet
+from saqshy.core.context import exercise
 
 
 class AlertViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
@@ -53,13 +54,14 @@ class AlertViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         data = AlertInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        alert = services.create_alert(
-            acting_user=request.user,
-            region=values["region"],
-            status=values["status"],
-            infos=[dict(info) for info in values["infos"]],
-            areas=[services.make_area(**area_arguments(area)) for area in values["areas"]],
-        )
+        with exercise(values["is_exercise"]):
+            alert = services.create_alert(
+                acting_user=request.user,
+                region=values["region"],
+                status=values["status"],
+                infos=[dict(info) for info in values["infos"]],
+                areas=[services.make_area(**area_arguments(area)) for area in values["areas"]],
+            )
         return self._detail(alert, status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=CapAlertSerializer)

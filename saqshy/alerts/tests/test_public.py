@@ -96,7 +96,8 @@ def test_the_public_page_shows_neither_tests_nor_expired_alerts(people) -> None:
     assert [a["identifier"] for a in public_alerts("ru")] == [real.identifier]
     real.infos.update(expires=timezone.now())
     assert public_alerts("ru") == []
-    # The feed lists every alert in force, whatever its status: readers see the status.
+    # Both stay in force for the operators; a CAP Exercise is an exercise record, which the
+    # public feed leaves out too (test_exercise.py).
     assert Alert.objects.filter(active=True).count() == 2
 
 

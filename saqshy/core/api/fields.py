@@ -25,3 +25,18 @@ class CalendarDateField(serializers.DateField):
         if not EARLIEST <= parsed <= LATEST:
             self.fail("out_of_range", earliest=EARLIEST.isoformat(), latest=LATEST.isoformat())
         return parsed
+
+
+def exercise_field() -> serializers.BooleanField:
+    """``is_exercise`` on a create endpoint: true makes the new record an exercise record
+    (as the ``X-Saqshy-Exercise: 1`` header does); it is read only afterwards."""
+    return serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=str(
+            _(
+                "Create an exercise record: shown with a badge, never counted in indicators "
+                "nor published. Set only when the record is created."
+            )
+        ),
+    )

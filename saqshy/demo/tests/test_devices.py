@@ -172,6 +172,51 @@ def test_the_command_runs_the_factories_on_the_clock_and_publishes_through_the_t
 
 
 @pytest.mark.django_db
+def test_with_exercise_every_message_says_so(
+    monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    from saqshy.core.testing.geography import make_region
+
+    settings.TIME_ZONE = "UTC"
+    from saqshy.ingest import transport
+
+    make_region("astana")
+    fake = transport.FakePublisher()
+    monkeypatch.setattr(transport, "publisher_from_settings", lambda: fake)
+    call_command(
+        "simulate_devices",
+        "--stream", "saqshy.demo.tests.test_devices.fake_streams",
+        "--seed", "7", "--fast", "--ticks", "2", "--tick", "1", "--speed", "60",
+        "--start", "22:30", "--date", "2026-12-31", "--exercise",
+        stdout=io.StringIO(),
+    )  # fmt: skip
+    assert fake.sent and fake.closed
+    assert all(payload["exercise"] is True for _topic, payload in fake.sent)
+
+
+def test_the_simulators_api_client_marks_an_exercise(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``simulate_nye --exercise`` signs in with ``exercise=True``: every call has the header."""
+    from saqshy.demo import simulator
+
+    seen: list[Any] = []
+
+    class Answer(io.BytesIO):
+        status = 200
+
+    def urlopen(request: Any, timeout: float) -> Answer:
+        seen.append(request)
+        return Answer(b'{"token": "t"}')
+
+    monkeypatch.setattr(simulator.urllib.request, "urlopen", urlopen)
+    drill = simulator.sign_in("http://server", "dispatch", "pw", exercise=True)
+    drill.call("POST", "/api/incidents/", {"type": "fire"})
+    real = simulator.sign_in("http://server", "dispatch", "pw")
+    real.call("POST", "/api/incidents/", {"type": "fire"})
+    marked = [r.get_header("X-saqshy-exercise") for r in seen]
+    assert marked == [None, "1", None, None]
+
+
+@pytest.mark.django_db
 def test_the_command_refuses_an_unknown_region() -> None:
     with pytest.raises(CommandError, match="no region"):
         call_command("simulate_devices", "--region", "atlantis", "--fast", "--ticks", "1")

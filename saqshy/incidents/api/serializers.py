@@ -5,6 +5,7 @@ from typing import Any
 from rest_framework import serializers
 
 from saqshy.accounts.models import Agency, Region
+from saqshy.core.api.fields import exercise_field
 from saqshy.facilities.api.fields import VisibleFacilityField
 from saqshy.incidents.choices import IncidentStatus
 from saqshy.incidents.models import Incident, IncidentType, IncidentUnit, JournalEntry, Unit
@@ -41,6 +42,8 @@ class IncidentSerializer(serializers.ModelSerializer):
         "grant); null for a call the system recorded.",
     )
     agency_id = serializers.IntegerField(read_only=True, allow_null=True)
+    # Incidents are never edited through the API: this is written only on create.
+    is_exercise = exercise_field()
 
     class Meta:
         model = Incident
@@ -65,6 +68,7 @@ class IncidentSerializer(serializers.ModelSerializer):
             "closed_at",
             "duplicate_of",
             "merged_at",
+            "is_exercise",
             "assignments",
             "created_at",
             "updated_at",

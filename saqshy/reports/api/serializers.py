@@ -32,6 +32,7 @@ class DailyReportSerializer(serializers.ModelSerializer):
             "published_at",
             "returned_at",
             "return_reason",
+            "is_exercise",
             "narratives",
         ]
         read_only_fields = fields

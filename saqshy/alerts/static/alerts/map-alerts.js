@@ -14,7 +14,8 @@
   let count = 0;
 
   function popup(p) {
-    return `<strong>${escapeHtml(p.headline)}</strong><br>${escapeHtml(p.area)}<br>` +
+    const mark = p.is_exercise ? `<span class="badge exercise-badge">${escapeHtml(labels.exercise || "")}</span> ` : "";
+    return `${mark}<strong>${escapeHtml(p.headline)}</strong><br>${escapeHtml(p.area)}<br>` +
       `${escapeHtml(p.severity_label)}` +
       (p.expires ? ` · ${escapeHtml(labels.until || "")} ${escapeHtml(p.expires)}` : "") +
       (p.received ? `<br><em>${escapeHtml(labels.received || "")}</em>` : "");
@@ -24,10 +25,10 @@
     const p = f.properties;
     if (f.geometry.type === "Point") {
       const at = [f.geometry.coordinates[1], f.geometry.coordinates[0]];
-      L.circle(at, { radius: Number(p.radius_km || 1) * 1000, color: p.colour, weight: 2, fillOpacity: 0.15, pane: base.pane("areas") })
+      L.circle(at, { radius: Number(p.radius_km || 1) * 1000, color: p.colour, weight: 2, dashArray: p.is_exercise ? "2 6" : null, fillOpacity: 0.15, pane: base.pane("areas") })
         .bindPopup(() => popup(p)).addTo(layer);
     } else {
-      L.geoJSON(f.geometry, { pane: base.pane("areas"), style: { color: p.colour, weight: 2, dashArray: "6 4", fillOpacity: 0.15 } })
+      L.geoJSON(f.geometry, { pane: base.pane("areas"), style: { color: p.colour, weight: 2, dashArray: p.is_exercise ? "2 6" : "6 4", fillOpacity: 0.15 } })
         .bindPopup(() => popup(p)).addTo(layer);
     }
     count += 1;

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from saqshy.accounts.models import Region
-from saqshy.demo.devices import DeviceSimulator, make_streams, parse_start
+from saqshy.demo.devices import DeviceSimulator, ExercisePublisher, make_streams, parse_start
 from saqshy.demo.season import new_year
 from saqshy.demo.streams import STREAMS
 
@@ -50,6 +50,12 @@ class Command(BaseCommand):
             help="dotted path of a stream factory (repeatable; default: streams.STREAMS)",
         )
         parser.add_argument("--log", default=None, help="log file (default: standard error)")
+        parser.add_argument(
+            "--exercise",
+            action="store_true",
+            help='mark every message "exercise": true: its alarms are exercise alarms and open '
+            "exercise incidents (never counted in indicators; wipe with wipe_exercise)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         handler: logging.Handler = (
@@ -78,9 +84,10 @@ class Command(BaseCommand):
         from saqshy.ingest.transport import publisher_from_settings
 
         streams = make_streams(region, options["seed"], options["stream"] or tuple(STREAMS))
-        simulator = DeviceSimulator(
-            streams, publisher_from_settings(), start=start, speed=options["speed"]
-        )
+        publisher = publisher_from_settings()
+        if options["exercise"]:
+            publisher = ExercisePublisher(publisher)
+        simulator = DeviceSimulator(streams, publisher, start=start, speed=options["speed"])
         stats = simulator.run(
             ticks=options["ticks"],
             duration=options["duration"],

@@ -46,6 +46,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--log", default=None, help="log file (default: standard error)")
         parser.add_argument(
+            "--exercise",
+            action="store_true",
+            help="play as an exercise on a real installation: every incident it creates is "
+            "an exercise record (never counted in indicators; wipe with wipe_exercise)",
+        )
+        parser.add_argument(
             "--language",
             default="ru",
             choices=[code for code, _name in settings.LANGUAGES],
@@ -75,6 +81,7 @@ class Command(BaseCommand):
             speed=options["speed"],
             peak_per_hour=options["peak"],
             start=options["start"],
+            exercise=options["exercise"],
         )
         stats = simulator.run(
             ticks=options["ticks"],

@@ -20,12 +20,14 @@
     const type = types[p.type] || { colour: "#737373", mark: "?" };
     const classes = [`inc p${Number(p.priority)} st-${escapeHtml(p.status)}`];
     if (p.duplicate_of) classes.push("dup");
+    if (p.is_exercise) classes.push("exercise-marker");
     if (p.id === ops.selected) classes.push("selected");
     if (late(p)) classes.push("late");
     return L.divIcon({
       className: "incident-icon",
       html: `<span class="${classes.join(" ")}" style="background:${type.colour}"` +
-        ` data-incident-id="${Number(p.id)}" data-status="${escapeHtml(p.status)}">${escapeHtml(type.mark)}</span>`,
+        ` data-incident-id="${Number(p.id)}" data-status="${escapeHtml(p.status)}"` +
+        `${p.is_exercise ? " data-exercise" : ""}>${escapeHtml(type.mark)}</span>`,
       iconSize: [26, 26],
       iconAnchor: [13, 13],
     });
@@ -56,7 +58,11 @@
       const marker = L.marker([data.lat, data.lon], {
         icon: incidentIcon(data), pane: base.pane("incidents"), keyboard: false, zIndexOffset: zIndex(data),
       }).on("click", () => ops.select(data.id));
-      marker.bindTooltip(() => `#${Number(data.id)} ${escapeHtml(ops.label(types, incidents.get(data.id).data.type))}`);
+      marker.bindTooltip(() => {
+        const now = incidents.get(data.id).data;
+        const mark = now.is_exercise ? ` · ${escapeHtml(text.exercise)}` : "";
+        return `#${Number(data.id)} ${escapeHtml(ops.label(types, now.type))}${mark}`;
+      });
       incidentsLayer.addLayer(marker);
       incidents.set(data.id, { data, marker, late: late(data) });
     }
@@ -117,7 +123,8 @@
     }
     ops.emit("incident", { message, was });
     const type = message.data ? ops.label(types, message.data.type) : "";
-    base.addToFeed(message, `${text.incident} #${message.id} ${type} · ${message.data ? ops.label(statuses, message.data.status) : ""}`);
+    const mark = message.data && message.data.is_exercise ? ` · ${text.exercise}` : "";
+    base.addToFeed(message, `${text.incident} #${message.id} ${type} · ${message.data ? ops.label(statuses, message.data.status) : ""}${mark}`);
   });
 
   const box = document.getElementById("layer-incidents");
