@@ -96,7 +96,9 @@ def situation_map(request: HttpRequest) -> HttpResponse:
     config = {
         "start": _start_view(start),
         "kinds": FacilityKind.legend(),
-        "facilitiesUrl": "/api/facilities/?format=geojson&page_size=1000",
+        "facilitiesUrl": (
+            "/api/facilities/?format=geojson&page_size=1000&fields=id,kind,display_name,capacity,lat,lon"
+        ),
         "eventsUrl": f"/api/events/?format=geojson&page_size=1000&date_from={today}",
         "eventUrl": "/api/events/{id}/?format=geojson",
         "outletsUrl": "/api/pyrotechnics/outlets/?format=geojson&page_size=1000",
