@@ -637,6 +637,10 @@ def build_bundle(
     report(f"winter weather: {summary}")
     result["bytes"][CAP_SCHEMA_FILE] = _write(out_dir / CAP_SCHEMA_FILE, cap_schema(shared_data))
     report(f"cap schema: {result['bytes'][CAP_SCHEMA_FILE]} bytes")
+    result["bytes"][POPULATION_FILE] = _write(
+        out_dir / POPULATION_FILE, population_csv(shared_data)
+    )
+    report(f"population: {result['bytes'][POPULATION_FILE]} bytes")
     result["bytes"]["ATTRIBUTION.md"] = _write(
         out_dir / "ATTRIBUTION.md",
         (
@@ -646,6 +650,7 @@ def build_bundle(
             + HIGHWAYS_ATTRIBUTION
             + WINTERS_ATTRIBUTION
             + CAP_ATTRIBUTION
+            + POPULATION_ATTRIBUTION
         ).encode("utf-8"),
     )
     return result
@@ -713,6 +718,66 @@ def highways_geojson(shared_data: Path) -> tuple[bytes, dict[str, Any]]:
 
 CAP_SCHEMA_SOURCE = Path("cap") / "CAP-v1.2.xsd"
 CAP_SCHEMA_FILE = "cap/CAP-v1.2.xsd"
+
+# Population ------------------------------------------------------------------------------
+
+POPULATION_SOURCE = Path("stats") / "kz_population_by_region.csv"
+POPULATION_FILE = "regions_population.csv"
+# The source names the 20 units in transliterated Kazakh; their ISO 3166-2:KZ codes.
+POPULATION_ISO = {
+    "Abai": "KZ-10",
+    "Akmola": "KZ-11",
+    "Aktobe": "KZ-15",
+    "Almaty": "KZ-19",
+    "Atyrau": "KZ-23",
+    "Batys Kazakhstan": "KZ-27",
+    "Zhambyl": "KZ-31",
+    "Zhetisu": "KZ-33",
+    "Karagandy": "KZ-35",
+    "Kostanai": "KZ-39",
+    "Kyzylorda": "KZ-43",
+    "Mangistau": "KZ-47",
+    "Pavlodar": "KZ-55",
+    "Soltustik Kazakhstan": "KZ-59",
+    "Turkistan": "KZ-61",
+    "Ulytau": "KZ-62",
+    "Shygys Kazakhstan": "KZ-63",
+    "Astana city": "KZ-71",
+    "Almaty city": "KZ-75",
+    "Shymkent city": "KZ-79",
+}
+
+
+def population_csv(shared_data: Path) -> bytes:
+    """``iso_code,source_name,population`` for the 20 units, in ISO code order."""
+    with (shared_data / POPULATION_SOURCE).open(encoding="utf-8", newline="") as handle:
+        rows = [
+            (POPULATION_ISO[r["Region"]], r["Region"], int(r["Total"]))
+            for r in csv.DictReader(handle)
+        ]
+    if len(rows) != len(POPULATION_ISO):
+        raise ValueError(f"{POPULATION_SOURCE}: {len(rows)} units, expected {len(POPULATION_ISO)}")
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["iso_code", "source_name", "population"])
+    writer.writerows(sorted(rows))
+    return out.getvalue().encode("utf-8")
+
+
+POPULATION_ATTRIBUTION = """
+## Population
+
+| file | derived from | source | licence |
+|---|---|---|---|
+| `regions_population.csv` | `stats/kz_population_by_region.csv` (total population of each of the \
+20 units, matched to ISO 3166-2:KZ codes; the total, 19,765,004, is the Bureau of National \
+Statistics' figure for the beginning of 2023) | repository `open-data-kazakhstan/city-population` \
+| ODC-PDDL-1.0 |
+
+`manage.py generate_national` spreads its demo records over the regions in proportion to
+these figures; the records themselves are invented.
+"""
+
 
 CAP_ATTRIBUTION = """
 ## Public alerts
