@@ -186,7 +186,15 @@ def layout(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Layout]:
             process.wait(timeout=10)
         if pg_name:
             subprocess.run(
-                ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"DROP DATABASE {pg_name}"],
+                [
+                    "psql",
+                    "-h",
+                    "127.0.0.1",
+                    "-U",
+                    "postgres",
+                    "-qc",
+                    f"DROP DATABASE IF EXISTS {pg_name} WITH (FORCE)",
+                ],
                 check=False,
             )
 
