@@ -4,7 +4,6 @@ nothing; the household is called back; a false-alarm answer cancels by the regio
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -24,15 +23,7 @@ from saqshy.incidents.queries import recommendations
 from saqshy.incidents.tests.factories import UnitFactory, agency
 from saqshy.ingest import handlers
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fake_transport(settings: Any) -> Iterator[type[FakeTransport]]:
-    settings.ALARM_CALLBACK_TRANSPORT = "saqshy.alarms.callback.FakeTransport"
-    FakeTransport.reset()
-    yield FakeTransport
-    FakeTransport.reset()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fake_transport")]
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ incident, nor an exercise alarm a real one."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,15 +16,7 @@ from saqshy.core.testing.personas import Personas, make_personas
 from saqshy.incidents.models import Incident
 from saqshy.ingest import handlers
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fake_transport(settings: Any) -> Iterator[None]:
-    settings.ALARM_CALLBACK_TRANSPORT = "saqshy.alarms.callback.FakeTransport"
-    FakeTransport.reset()
-    yield
-    FakeTransport.reset()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fake_transport")]
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,7 +11,6 @@ from django.utils import timezone
 
 from saqshy.accounts.models import District
 from saqshy.alarms import health
-from saqshy.alarms.callback import FakeTransport
 from saqshy.alarms.health_choices import TaskStatus
 from saqshy.alarms.map import layer_config
 from saqshy.alarms.models import MaintenanceTask
@@ -22,19 +20,11 @@ from saqshy.ingest import handlers
 from saqshy.ingest.choices import DeviceStatus
 from saqshy.ingest.models import Device
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fake_transport")]
 
 BOX = [
     [[71.3, 51.0], [71.6, 51.0], [71.6, 51.3], [71.3, 51.3], [71.3, 51.0]],
 ]
-
-
-@pytest.fixture(autouse=True)
-def fake_transport(settings: Any) -> Iterator[None]:
-    settings.ALARM_CALLBACK_TRANSPORT = "saqshy.alarms.callback.FakeTransport"
-    FakeTransport.reset()
-    yield
-    FakeTransport.reset()
 
 
 @pytest.fixture

@@ -196,7 +196,7 @@ def test_with_exercise_every_message_says_so(
 
 def test_the_simulators_api_client_marks_an_exercise(monkeypatch: pytest.MonkeyPatch) -> None:
     """``simulate_nye --exercise`` signs in with ``exercise=True``: every call has the header."""
-    from saqshy.demo import simulator
+    from saqshy.demo import api_client
 
     seen: list[Any] = []
 
@@ -207,10 +207,10 @@ def test_the_simulators_api_client_marks_an_exercise(monkeypatch: pytest.MonkeyP
         seen.append(request)
         return Answer(b'{"token": "t"}')
 
-    monkeypatch.setattr(simulator.urllib.request, "urlopen", urlopen)
-    drill = simulator.sign_in("http://server", "dispatch", "pw", exercise=True)
+    monkeypatch.setattr(api_client.urllib.request, "urlopen", urlopen)
+    drill = api_client.sign_in("http://server", "dispatch", "pw", exercise=True)
     drill.call("POST", "/api/incidents/", {"type": "fire"})
-    real = simulator.sign_in("http://server", "dispatch", "pw")
+    real = api_client.sign_in("http://server", "dispatch", "pw")
     real.call("POST", "/api/incidents/", {"type": "fire"})
     marked = [r.get_header("X-saqshy-exercise") for r in seen]
     assert marked == [None, "1", None, None]

@@ -8,7 +8,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
-from saqshy.demo.simulator import Simulator, wait_for_server
+from saqshy.demo.api_client import wait_for_server
+from saqshy.demo.simulator import Simulator
 
 
 class Command(BaseCommand):
