@@ -16,3 +16,13 @@ def _language_does_not_leak() -> Iterator[None]:
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _live_pushes_at_once() -> Iterator[None]:
+    """In-process tests see each live push as it commits, never a batch waiting on a timer
+    (the browser tests' servers keep the coalescing of production; ``test_live`` tests it)."""
+    from django.test import override_settings
+
+    with override_settings(SAQSHY_LIVE_COALESCE_SECONDS=0):
+        yield

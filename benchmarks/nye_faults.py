@@ -42,7 +42,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from nye_layout import WORK, Layout
+from nye_layout import WORK, Layout, profile_arguments
 from nye_report import calls_lost_and_duplicated, positions_lost, recovery
 from nye_run import run_locust, sensors_stored, uptime
 
@@ -99,19 +99,11 @@ def settle(layout: Layout, runs: list[str], patience: float = 120) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--source-db", default="")
     parser.add_argument("--spacing", type=float, default=45, help="seconds between faults")
-    parser.add_argument("--warmup", type=float, default=30)
-    parser.add_argument("--maps", type=int, default=50)
-    parser.add_argument("--intake", type=int, default=5)
-    parser.add_argument("--feeders", type=int, default=25)
-    parser.add_argument("--units", type=int, default=500)
-    parser.add_argument("--browsers", type=int, default=10)
-    parser.add_argument("--spawn-rate", type=int, default=50)
-    parser.add_argument("--sensor-rate", type=float, default=100.0)
-    parser.add_argument("--alarms-every", type=int, default=100)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--consumers", type=int, default=2)
+    profile_arguments(
+        parser, warmup=30, maps=50, intake=5, feeders=25, units=500, browsers="10",
+        spawn_rate=50, sensor_rate=100.0, alarms_every=100,
+    )  # fmt: skip
     args = parser.parse_args()
     layout = Layout(workers=args.workers, consumers=args.consumers, source_db=args.source_db)
     out = WORK / "out" / "faults"
@@ -122,7 +114,7 @@ def main() -> None:
         layout.start_web()
         plan = faults(layout)
         total = args.warmup + args.spacing * len(plan) + 5
-        users = args.maps + args.intake + args.feeders + args.browsers
+        users = args.maps + args.intake + args.feeders + int(args.browsers)
         load_before = uptime()
         process = run_locust(layout, args, users, total, out)
         time.sleep(args.warmup)

@@ -16,6 +16,7 @@ an alarm, which opens a ``home_fire_alarm`` incident pushed to the maps.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import signal
@@ -277,3 +278,29 @@ class Layout:
         self.broker.stop()
         self.redis.stop()
         self.pg.stop()
+
+
+def profile_arguments(parser: argparse.ArgumentParser, **defaults: Any) -> None:
+    """The options of the load profile and the layout, shared by ``nye_run`` and
+    ``nye_faults``; ``defaults`` overrides a default by option name (``maps=50``)."""
+    options: list[tuple[str, type, Any, str]] = [
+        ("source-db", str, "", "a loaded Astana demo database to copy once"),
+        ("warmup", float, 20, "seconds before measuring (the maps' first snapshots)"),
+        ("maps", int, 200, "open operator maps on the live socket"),
+        ("intake", int, 20, "call takers, one call a second each"),
+        ("feeders", int, 100, "locust users sending the units' positions"),
+        ("units", int, 2000, "units sending a position every 5 s"),
+        ("browsers", str, "0,50", "browsing planners and analysts"),
+        ("spawn-rate", int, 100, "locust users started a second"),
+        ("sensor-rate", float, 200.0, "sensor messages a second over MQTT"),
+        ("alarms-every", int, 200, "one sensor message in this many is an alarm"),
+        ("workers", int, 2, "gunicorn's uvicorn workers"),
+        ("consumers", int, 2, "ingest_mqtt partitions"),
+    ]
+    for name, kind, default, help_text in options:
+        default = defaults.get(name.replace("-", "_"), default)
+        parser.add_argument(f"--{name}", type=kind, default=default, help=help_text)
+    parser.add_argument(
+        "--positions", choices=["mqtt", "http"], default=defaults.get("positions", "mqtt"),
+        help="units' positions from vehicle trackers over MQTT, or POSTed to the API",
+    )  # fmt: skip

@@ -20,8 +20,10 @@ Django (locust monkey-patches with gevent). User classes:
   call must exist exactly once. The address carries the key, so each map measures
   intake→map: from the start of the POST to the push arriving (``PUSH intake→map``).
 - ``PositionUser`` (``NYE_FEEDERS``, 100): units' positions, ``NYE_UNITS`` units (2,000)
-  every ``NYE_POSITION_EVERY`` s (5), with their agency dispatcher's token, as the simulator
-  sends them.
+  every ``NYE_POSITION_EVERY`` s (5). ``NYE_POSITIONS=mqtt`` (default): from each unit's
+  vehicle tracker, ``saqshy/positions/AVL-…/fix`` at QoS 1 to ``NYE_MQTT_URL`` (a fix counts
+  as acknowledged on the broker's PUBACK); ``http``: POSTed to the API with
+  their agency dispatcher's token, as the simulator sends them.
 - ``BrowseUser`` (the rest of ``-u``): planners and analysts on list pages, indicators,
   reports, incident cards and API lists.
 
@@ -41,6 +43,7 @@ import time
 import uuid
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import gevent
 import websocket
@@ -55,6 +58,8 @@ INTAKE = int(os.environ.get("NYE_INTAKE", "20"))
 FEEDERS = int(os.environ.get("NYE_FEEDERS", "100"))
 UNITS = int(os.environ.get("NYE_UNITS", "2000"))
 POSITION_EVERY = float(os.environ.get("NYE_POSITION_EVERY", "5"))
+POSITIONS = os.environ.get("NYE_POSITIONS", "mqtt")
+MQTT_URL = os.environ.get("NYE_MQTT_URL", "mqtt://127.0.0.1:1883")
 PING_EVERY, PONG_WITHIN = 20.0, 10.0
 MARK = "NYE "
 GEOJSON = "application/geo+json, application/json"
@@ -123,12 +128,23 @@ class MapUser(FastHttpUser):
         self.live.kill(block=False)
 
     def _get(self, url: str, name: str) -> None:
-        with self.client.get(
-            url, headers={"Cookie": self.cookie, "Accept": GEOJSON},
-            name=name, catch_response=True,
-        ) as response:  # fmt: skip
-            if response.status_code != 200:
-                response.failure(f"{response.status_code}")
+        """Load a layer as the map does: every page, following ``next``."""
+        pages = 0
+        while url and pages < 20:
+            pages += 1
+            with self.client.get(
+                url, headers={"Cookie": self.cookie, "Accept": GEOJSON},
+                name=name, catch_response=True,
+            ) as response:  # fmt: skip
+                if response.status_code != 200:
+                    response.failure(f"{response.status_code}")
+                    return
+                try:
+                    following = (response.json() or {}).get("next") if response.text else None
+                except ValueError:
+                    following = None
+            url = str(following).split("://", 1)[-1].split("/", 1)[-1] if following else ""
+            url = f"/{url}" if url else ""
 
     def _snapshot(self) -> None:
         for url in FIXTURE["layers"]:
@@ -283,6 +299,11 @@ class PositionUser(FastHttpUser):
         self.units = itertools.cycle(mine)
         self.per_unit = max(len(mine), 1)
         self.tokens = {code: FIXTURE["tokens"][name] for code, name in FIXTURE["agencies"].items()}
+        self.mqtt = _TrackerLink(f"nye-avl-{self.number}") if POSITIONS == "mqtt" else None
+
+    def on_stop(self) -> None:
+        if self.mqtt is not None:
+            self.mqtt.close()
 
     def wait_time(self) -> float:  # pacing: each unit once every POSITION_EVERY s
         return POSITION_EVERY / self.per_unit
@@ -295,6 +316,9 @@ class PositionUser(FastHttpUser):
             "lon": round(71.35 + random.random() * 0.15, 6),
             "at": dt.datetime.now(dt.UTC).isoformat(),
         }
+        if self.mqtt is not None:
+            self.mqtt.send(unit, fix)
+            return
         with self.client.post(
             f"/api/units/{unit['id']}/position/", json=fix, name="write: unit position",
             headers=_headers(self.tokens[unit["agency"]]), catch_response=True,
@@ -303,6 +327,55 @@ class PositionUser(FastHttpUser):
                 positions[unit["id"]] = fix
             else:
                 response.failure(f"{response.status_code}")
+
+
+class _TrackerLink:
+    """The vehicle trackers of one feeder: a paho client publishing fixes at QoS 1. A fix
+    counts as acknowledged (``positions``) on the broker's PUBACK: from then on the broker
+    holds it for the consumers' persistent sessions until one has stored it."""
+
+    def __init__(self, client_id: str) -> None:
+        import paho.mqtt.client as mqtt
+
+        url = urlsplit(MQTT_URL)
+        self.client = mqtt.Client(
+            mqtt.CallbackAPIVersion.VERSION2, client_id=f"{client_id}-{uuid.uuid4().hex[:6]}"
+        )
+        self.client.max_inflight_messages_set(1000)
+        self.waiting: dict[int, tuple[float, int, dict[str, Any]]] = {}
+        self.client.on_publish = self._acked
+        self.client.connect(url.hostname or "127.0.0.1", url.port or 1883, keepalive=30)
+        self.client.loop_start()
+
+    def send(self, unit: dict[str, Any], fix: dict[str, Any]) -> None:
+        body = {
+            "id": uuid.uuid4().hex[:16],
+            "time": fix["at"],
+            "lat": fix["lat"],
+            "lon": fix["lon"],
+        }
+        info = self.client.publish(
+            f"saqshy/positions/{unit['tracker']}/fix", json.dumps(body), qos=1
+        )
+        if info.rc != 0:
+            events.request.fire(
+                request_type="MQTT", name="write: tracker fix", response_time=0,
+                response_length=0, exception=RuntimeError(f"publish rc {info.rc}"), context={},
+            )  # fmt: skip
+            return
+        self.waiting[info.mid] = (time.time(), unit["id"], fix)
+
+    def _acked(self, _client: Any, _userdata: Any, mid: int, _reason: Any, _props: Any) -> None:
+        sent = self.waiting.pop(mid, None)
+        if sent is None:
+            return
+        began, unit_id, fix = sent
+        positions[unit_id] = fix
+        _fire("write: tracker fix", began)
+
+    def close(self) -> None:
+        self.client.loop_stop()
+        self.client.disconnect()
 
 
 class BrowseUser(FastHttpUser):

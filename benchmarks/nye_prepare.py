@@ -2,7 +2,8 @@
 ``nye_run.py``: what the locust profile needs and cannot make itself without Django.
 
 - ``units`` units in Astana (the demo's, plus ``NYE-…`` ones of the three response
-  agencies), each sending positions with its agency dispatcher's token;
+  agencies), each sending positions with its agency dispatcher's token, or from its vehicle
+  tracker (``AVL-<unit id>``, fitted here) over MQTT;
 - API tokens (knox) of the dispatchers, the duty officer, the planners and the analyst;
 - ``maps`` signed-in sessions of operators (the maps' WebSocket authenticates by session);
 - the map's snapshot URLs (every layer's ``…Url`` without a placeholder) and the pages and
@@ -21,6 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from knox.models import AuthToken
 
@@ -29,7 +31,10 @@ from saqshy.core import registry
 from saqshy.demo.people import DISPATCHERS
 from saqshy.incidents import services
 from saqshy.incidents.models import Incident, Unit
+from saqshy.ingest.choices import DeviceKind
+from saqshy.ingest.models import Device
 from saqshy.reports.models import DailyReport
+from saqshy.situation.views import layer_urls
 
 CITY = "astana"
 KIND_OF_AGENCY = {"police-astana": "patrol_car", "des-astana": "fire_engine",
@@ -50,14 +55,27 @@ def _units(region: Region, wanted: int) -> list[dict[str, Any]]:
             agency=agencies[code], region=region, lat=51.10 + (k % 50) * 0.002,
             lon=71.35 + (k // 50) * 0.004,
         )  # fmt: skip
+    chosen = Unit.objects.filter(region=region, agency__code__in=KIND_OF_AGENCY).order_by("pk")
+    _fit_trackers(region, list(chosen[:wanted]))
     return [
-        {"id": pk, "agency": code, "call_sign": call_sign}
-        for pk, code, call_sign in Unit.objects.filter(
-            region=region, agency__code__in=KIND_OF_AGENCY
-        )
-        .order_by("pk")
-        .values_list("pk", "agency__code", "call_sign")[:wanted]
+        {"id": pk, "agency": code, "call_sign": call_sign, "tracker": tracker}
+        for pk, code, call_sign, tracker in chosen.values_list(
+            "pk", "agency__code", "call_sign", "tracker__serial"
+        )[:wanted]
     ]
+
+
+def _fit_trackers(region: Region, units: list[Unit]) -> None:
+    """A vehicle tracker ``AVL-<unit id>`` for each unit that has none."""
+    bare = [unit for unit in units if unit.tracker_id is None]
+    Device.objects.bulk_create(
+        [Device(serial=f"AVL-{u.pk}", kind=DeviceKind.TRACKER, region=region) for u in bare],
+        ignore_conflicts=True,
+    )
+    serials = dict(Device.objects.filter(serial__startswith="AVL-").values_list("serial", "pk"))
+    for unit in bare:
+        unit.tracker_id = serials[f"AVL-{unit.pk}"]
+    Unit.objects.bulk_update(bare, ["tracker"])
 
 
 def _session(user: User) -> str:
@@ -83,10 +101,7 @@ def prepare(out: str, units: int = 2000, maps: int = 200) -> None:
         if key.endswith("Url") and isinstance(url, str) and url.startswith("/api/")
         and "{" not in url and not url.startswith("/api/routing/")
     )  # fmt: skip
-    layers += [
-        "/api/facilities/?format=geojson&page_size=1000",
-        "/api/events/?format=geojson&page_size=1000",
-    ]
+    layers += sorted(layer_urls(timezone.localdate().isoformat()).values())
     incidents = list(
         Incident.objects.filter(region=region).order_by("-pk").values_list("pk", flat=True)[:50]
     )

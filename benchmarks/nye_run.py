@@ -30,7 +30,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from nye_layout import ROOT, WORK, Layout
+from nye_layout import ROOT, WORK, Layout, profile_arguments
 from nye_report import format_table, table
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -87,6 +87,8 @@ def run_locust(
         "NYE_INTAKE": str(args.intake),
         "NYE_FEEDERS": str(args.feeders),
         "NYE_UNITS": str(args.units),
+        "NYE_POSITIONS": args.positions,
+        "NYE_MQTT_URL": layout.broker.url,
         **(extra_env or {}),
     }
     return subprocess.Popen(
@@ -175,22 +177,11 @@ def report(result: dict[str, Any], maps: int) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--source-db", default="")
-    parser.add_argument("--browsers", default="0,50", help="steps of browsing users")
     parser.add_argument(
         "--scales", default="1", help="steps: shares of the night's maps, calls and units"
     )
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--warmup", type=float, default=20)
-    parser.add_argument("--maps", type=int, default=200)
-    parser.add_argument("--intake", type=int, default=20)
-    parser.add_argument("--feeders", type=int, default=100)
-    parser.add_argument("--units", type=int, default=2000)
-    parser.add_argument("--spawn-rate", type=int, default=100)
-    parser.add_argument("--sensor-rate", type=float, default=200.0)
-    parser.add_argument("--alarms-every", type=int, default=200)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--consumers", type=int, default=2)
+    profile_arguments(parser)
     args = parser.parse_args()
     layout = Layout(workers=args.workers, consumers=args.consumers, source_db=args.source_db)
     try:

@@ -1,6 +1,8 @@
 """ASGI entry point: HTTP through Django, WebSockets through Channels."""
 
+import asyncio
 import os
+from typing import Any
 
 from django.core.asgi import get_asgi_application
 
@@ -11,9 +13,10 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from saqshy.core.realtime import coalescer  # noqa: E402
 from saqshy.situation.routing import websocket_urlpatterns  # noqa: E402
 
-application = ProtocolTypeRouter(
+router = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(
@@ -21,3 +24,9 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+
+async def application(scope: Any, receive: Any, send: Any) -> None:
+    """The router, noting the served event loop: coalesced live pushes are flushed on it."""
+    coalescer.loop = asyncio.get_running_loop()
+    await router(scope, receive, send)

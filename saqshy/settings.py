@@ -272,6 +272,9 @@ else:
 # An open live socket re-checks its user's account, grants and session at least this often
 # (and at once when they change); the tests shorten it.
 SAQSHY_LIVE_RECHECK_SECONDS = float(os.environ.get("SAQSHY_LIVE_RECHECK_SECONDS", "60"))
+# Unit positions are pushed in batches: per web process, one message per region this often
+# (0: each fix at once). See saqshy.core.realtime.
+SAQSHY_LIVE_COALESCE_SECONDS = float(os.environ.get("SAQSHY_LIVE_COALESCE_SECONDS", "1"))
 
 # Device ingest (saqshy.ingest, docs/ingest.md). `manage.py ingest_mqtt` consumes the broker at
 # MQTT_URL (mqtt://user:password@host:port, mqtts:// for TLS); publishers (simulator,

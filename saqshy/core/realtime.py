@@ -10,22 +10,34 @@ contains.
 Each socket also joins its user's own group (``user.<id>``): a change to the user's account,
 grants or sessions is announced there (``notify_user``) and the socket re-checks what it may
 still receive.
+
+Frequent telemetry (unit positions: 2,000 units every 5 s on New Year's Eve) is coalesced
+(``publish_coalesced_on_commit``): within a web process, the messages committed during
+``SAQSHY_LIVE_COALESCE_SECONDS`` are sent as one batch per group, the latest per record, so
+the fan-out is a message per region and second to each map instead of one per fix. The
+socket forwards a batch as one ``changes`` message. In a process without a served event loop
+(the ingest consumer, which moves units by their trackers' fixes) a timer thread sends the
+batch; with the setting at 0 each message is sent at once as a batch of one.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
 import time
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
 NATIONAL_GROUP = "national"
 EVENT_TYPE = "saqshy.event"
+BATCH_TYPE = "saqshy.batch"
 RECHECK_TYPE = "saqshy.recheck"
 
 
@@ -87,7 +99,20 @@ def publish_on_commit(
     ``topic`` names the kind of record (``facility``), ``op`` what happened (``created``,
     ``updated``, ``deleted``), ``perm`` the permission a viewer needs to receive it.
     """
-    message = {
+    message = _message(topic, op, object_id, region_id, perm, agency_id, data)
+    transaction.on_commit(lambda: send_now(message))
+
+
+def _message(
+    topic: str,
+    op: str,
+    object_id: int | str,
+    region_id: int | None,
+    perm: str,
+    agency_id: int | None,
+    data: dict[str, Any] | None,
+) -> dict[str, Any]:
+    return {
         "topic": topic,
         "op": op,
         "id": object_id,
@@ -96,4 +121,104 @@ def publish_on_commit(
         "perm": perm,
         "data": data or {},
     }
-    transaction.on_commit(lambda: send_now(message))
+
+
+class Coalescer:
+    """Per-process buffer of coalesced messages, flushed on the served event loop.
+
+    Request threads add to it after their commit; the first message into an empty buffer
+    schedules a flush ``interval`` seconds later on the loop the ASGI server runs (recorded
+    by ``saqshy.asgi`` on every request), so the send happens where the channel layer lives.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.pending: dict[tuple[str, str, Any], dict[str, Any]] = {}
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.since = 0.0
+        self.flushing: asyncio.Future[None] | None = None
+
+    def interval(self) -> float:
+        return float(getattr(settings, "SAQSHY_LIVE_COALESCE_SECONDS", 1.0))
+
+    def serving(self) -> asyncio.AbstractEventLoop | None:
+        loop = self.loop
+        return loop if loop is not None and loop.is_running() and not loop.is_closed() else None
+
+    def add(self, message: dict[str, Any]) -> None:
+        interval = self.interval()
+        group = group_for_region(message.get("region_id"))
+        if interval <= 0:
+            _send_batch(group, [{**message, "at": server_time_ms()}])
+            return
+        with self.lock:
+            # A flush is scheduled with the first message into an empty buffer; should it
+            # never have run (its loop stopped meanwhile), a later message schedules another.
+            now = time.monotonic()
+            due = not self.pending or now - self.since > 3 * interval
+            self.pending[(group, str(message.get("topic")), message.get("id"))] = message
+            if due:
+                self.since = now
+        if not due:
+            return
+        loop = self.serving()
+        if loop is not None:
+            loop.call_soon_threadsafe(loop.call_later, interval, self._start_flush)
+        else:  # a worker process (the ingest consumer's trackers): a timer thread sends
+            timer = threading.Timer(interval, self.flush_now)
+            timer.daemon = True
+            timer.start()
+
+    def _start_flush(self) -> None:
+        self.flushing = asyncio.ensure_future(self.flush())
+
+    def flush_now(self) -> None:
+        """Send the buffer from a thread without an event loop."""
+        for group, events in self.take().items():
+            _send_batch(group, events)
+
+    def take(self) -> dict[str, list[dict[str, Any]]]:
+        """Empty the buffer: its messages by group, stamped with the time of sending."""
+        with self.lock:
+            pending, self.pending = self.pending, {}
+        at = server_time_ms()
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for (group, _topic, _id), message in pending.items():
+            groups.setdefault(group, []).append({**message, "at": at})
+        return groups
+
+    async def flush(self) -> None:
+        layer = get_channel_layer()
+        for group, events in self.take().items():
+            if layer is None:
+                return
+            try:
+                await layer.group_send(group, {"type": BATCH_TYPE, "events": events})
+            except Exception:  # a push failure must never reach the request that caused it
+                logger.exception("live push of a batch failed for %s", group)
+
+
+coalescer = Coalescer()
+
+
+def _send_batch(group: str, events: list[dict[str, Any]]) -> None:
+    _group_send(group, {"type": BATCH_TYPE, "events": events}, f"batch for {group}")
+
+
+def publish_coalesced_on_commit(
+    *,
+    topic: str,
+    op: str,
+    object_id: int | str,
+    region_id: int | None,
+    perm: str,
+    agency_id: int | None = None,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """Like ``publish_on_commit``, for frequent telemetry: sent in the next batch after commit.
+
+    A later message for the same record in the same batch replaces the earlier one, so
+    ``data`` must be the record's whole changed state (a position), never a delta.
+    """
+    message = _message(topic, op, object_id, region_id, perm, agency_id, data)
+    transaction.on_commit(lambda: coalescer.add(message))

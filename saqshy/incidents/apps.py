@@ -102,3 +102,11 @@ class IncidentsConfig(registry.SaqshyAppConfig):
             "JournalKindEnum": "saqshy.incidents.choices.JOURNAL_KINDS",
         },
     )
+
+    def ready(self) -> None:
+        super().ready()
+        from saqshy.incidents import services
+        from saqshy.ingest import handlers
+        from saqshy.ingest.choices import MessageKind
+
+        handlers.register(MessageKind.POSITION, services.record_tracker_positions)

@@ -123,6 +123,15 @@ class Unit(BaseModel):
         blank=True,
         help_text=_("Why the unit is out of service; required to take it off the road."),
     )
+    tracker = models.OneToOneField(
+        "ingest.Device",
+        verbose_name=_("vehicle tracker"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="unit",
+        help_text=_("The device whose position fixes move this unit on the map."),
+    )
 
     scope_region_field: ClassVar[str | None] = "region"
     scope_agency_field: ClassVar[str | None] = "agency"

@@ -8,6 +8,7 @@ message on commit. State changes the record's status does not allow raise ``Conf
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -20,17 +21,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from saqshy.accounts.models import Grant
-from saqshy.accounts.queries import region_id_containing
+from saqshy.accounts.queries import region_id_containing, region_locator
 from saqshy.algorithms.routing import haversine_m
 from saqshy.core import audit, messages
 from saqshy.core import services as core_services
 from saqshy.core.exceptions import Conflict
-from saqshy.core.realtime import publish_on_commit
+from saqshy.core.realtime import publish_coalesced_on_commit, publish_on_commit
 from saqshy.core.scoping import perm_name, user_scope
 from saqshy.geocoding.queries import describe_point
 from saqshy.incidents import journal
 from saqshy.incidents.choices import IncidentStatus, JournalKind, UnitStatus
 from saqshy.incidents.models import Incident, IncidentType, IncidentUnit, JournalEntry, Unit
+
+log = logging.getLogger(__name__)
 
 # The timestamp each status stamps on the incident when it is reached.
 _STAMPS = {
@@ -711,20 +714,62 @@ def record_position(
     Positions only move forward in time: the write is one compare-and-set ``UPDATE … WHERE
     position_at IS NULL OR position_at < at``, so a late or replayed older fix never
     overwrites a newer one, whatever the order in which concurrent fixes arrive. Positions are
-    frequent telemetry, not decisions: they are pushed live but not audited. ``unit`` shows
-    the stored position afterwards.
+    frequent telemetry, not decisions: they are pushed live (coalesced, a batch per region a
+    second) but not audited. ``unit`` shows the stored position afterwards.
     """
     core_services.require_scope(acting_user, unit, "change")
     if not (-90 <= lat <= 90) or not (-180 <= lon <= 180):
         raise ValidationError({"lat": [_("Not a valid position.")]})
-    at = at or timezone.now()
     with transaction.atomic():
-        stored = (
-            Unit.objects.filter(pk=unit.pk)
-            .filter(Q(position_at__isnull=True) | Q(position_at__lt=at))
-            .update(lat=lat, lon=lon, position_at=at)
-        )
+        return _move(unit, lat, lon, at or timezone.now())
+
+
+def _move(unit: Unit, lat: float, lon: float, at: dt.datetime) -> bool:
+    """The compare-and-set of ``record_position`` and its coalesced push; whether it moved."""
+    stored = (
+        Unit.objects.filter(pk=unit.pk)
+        .filter(Q(position_at__isnull=True) | Q(position_at__lt=at))
+        .update(lat=lat, lon=lon, position_at=at)
+    )
+    if not stored:
         unit.refresh_from_db(fields=["lat", "lon", "position_at", "status"])
-        if stored:
-            _publish(unit)
-    return bool(stored)
+        return False
+    unit.lat, unit.lon, unit.position_at = lat, lon, at
+    publish_coalesced_on_commit(
+        topic="unit",
+        op="moved",
+        object_id=unit.pk,
+        region_id=unit.scope_region_id(),
+        agency_id=unit.scope_agency_id(),
+        perm=perm_name(Unit, "view"),
+        data={"id": unit.pk, "lat": lat, "lon": lon, "position_at": at.isoformat()},
+    )
+    return True
+
+
+def record_tracker_positions(messages: Sequence[Any], *, acting_user: Any) -> None:
+    """The ingest handler of vehicle trackers' fixes (``saqshy/positions/{tracker}/fix``).
+
+    Each unit whose ``tracker`` sent fixes in the batch moves to the newest of them by the
+    same compare-and-set as ``record_position``, so a redelivered or late fix never moves it
+    back. A fix outside every region is kept in the device's messages but moves nothing; a
+    tracker not fitted to any unit moves nothing either.
+    """
+    newest: dict[int, Any] = {}
+    for message in messages:
+        seen = newest.get(message.device_id)
+        if seen is None or message.device_time > seen.device_time:
+            newest[message.device_id] = message
+    if not newest:
+        return
+    locate = region_locator()
+    units = Unit.objects.filter(tracker_id__in=newest).only(
+        "pk", "tracker_id", "region_id", "agency_id", "status"
+    )
+    for unit in units:
+        fix = newest[unit.tracker_id or 0]
+        lat, lon = float(fix.payload["lat"]), float(fix.payload["lon"])
+        if locate(lat, lon) is None:
+            log.warning("tracker %s: a fix outside every region, unit not moved", fix.serial)
+            continue
+        _move(unit, lat, lon, fix.device_time)

@@ -9,11 +9,13 @@ class DeviceKind(ChoiceSet):
     FIRE_ALARM = "fire_alarm"
     SITE_GATEWAY = "site_gateway"
     CAMERA = "camera"
+    TRACKER = "tracker"
 
     CHOICES = [
         (FIRE_ALARM, _("Home fire alarm"), "#d7301f"),
         (SITE_GATEWAY, _("Utility site telemetry"), "#fe9929"),
         (CAMERA, _("Camera"), "#525252"),
+        (TRACKER, _("Vehicle tracker"), "#2c7fb8"),
     ]
 
 
@@ -32,7 +34,8 @@ class DeviceStatus(ChoiceSet):
 
 
 class MessageKind(ChoiceSet):
-    """The ``{kind}`` of ``saqshy/alarms/{device}/{kind}``; ``reading`` is telemetry."""
+    """The ``{kind}`` of ``saqshy/alarms/{device}/{kind}``; ``reading`` is telemetry,
+    ``position`` a vehicle tracker's fix (``saqshy/positions/{tracker}/fix``)."""
 
     ALARM = "alarm"
     HEARTBEAT = "heartbeat"
@@ -41,6 +44,7 @@ class MessageKind(ChoiceSet):
     TEST = "test"
     RESTORED = "restored"
     READING = "reading"
+    POSITION = "position"
 
     CHOICES = [
         (ALARM, _("Alarm"), "#d7301f"),
@@ -50,6 +54,7 @@ class MessageKind(ChoiceSet):
         (TEST, _("Test"), "#74add1"),
         (RESTORED, _("Restored"), "#4393c3"),
         (READING, _("Telemetry reading"), "#fe9929"),
+        (POSITION, _("Position fix"), "#2c7fb8"),
     ]
 
     DEVICE_EVENTS = (ALARM, HEARTBEAT, BATTERY_LOW, TAMPER, TEST, RESTORED)

@@ -52,7 +52,7 @@ from saqshy.ingest.transport import BrokerAddress, mqtt_client
 
 log = logging.getLogger(__name__)
 
-TOPICS = ("saqshy/alarms/+/+", "saqshy/telemetry/+/+")
+TOPICS = ("saqshy/alarms/+/+", "saqshy/telemetry/+/+", "saqshy/positions/+/+")
 SESSION_EXPIRY_SECONDS = 7 * 24 * 3600
 RECLAIM_EVERY_SECONDS = 30.0
 HANDLE_LIMIT = 500

@@ -89,6 +89,18 @@ def _start_view(region: Region | None) -> dict[str, Any]:
     return {"lat": region.centre_lat, "lon": region.centre_lon, "zoom": zoom}
 
 
+def layer_urls(today: str) -> dict[str, str]:
+    """What the map's own layers load on every (re)connect (the apps' layers add theirs)."""
+    return {
+        "facilitiesUrl": (
+            "/api/facilities/?format=geojson&page_size=1000&fields=id,kind,display_name,capacity,lat,lon"
+        ),
+        "eventsUrl": f"/api/events/?format=geojson&page_size=1000&date_from={today}",
+        "outletsUrl": "/api/pyrotechnics/outlets/?format=geojson&page_size=1000",
+        "clearanceUrl": "/api/clearance/",
+    }
+
+
 @login_required
 def situation_map(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate().isoformat()
@@ -96,13 +108,8 @@ def situation_map(request: HttpRequest) -> HttpResponse:
     config = {
         "start": _start_view(start),
         "kinds": FacilityKind.legend(),
-        "facilitiesUrl": (
-            "/api/facilities/?format=geojson&page_size=1000&fields=id,kind,display_name,capacity,lat,lon"
-        ),
-        "eventsUrl": f"/api/events/?format=geojson&page_size=1000&date_from={today}",
+        **layer_urls(today),
         "eventUrl": "/api/events/{id}/?format=geojson",
-        "outletsUrl": "/api/pyrotechnics/outlets/?format=geojson&page_size=1000",
-        "clearanceUrl": "/api/clearance/",
         "clearance": Clearance.legend(),
         "tilesUrl": "/tiles/{z}/{x}/{y}.mvt",
         "tilesMaxDataZoom": MAX_DATA_ZOOM,

@@ -3,10 +3,12 @@
 Pure (no Django): the MQTT consumer and the HTTPS endpoint both call :func:`parse`, so a
 message means the same whichever way it came. Wire format (fixed for every stream):
 
-- topic ``saqshy/alarms/{device}/{kind}`` with ``kind`` one of :data:`EVENT_KINDS`, or
-  ``saqshy/telemetry/{site}/{parameter}``;
+- topic ``saqshy/alarms/{device}/{kind}`` with ``kind`` one of :data:`EVENT_KINDS`,
+  ``saqshy/telemetry/{site}/{parameter}``, or ``saqshy/positions/{tracker}/fix`` (a unit's
+  vehicle tracker);
 - payload a JSON object ``{"id": "<unique per device>", "time": "<ISO 8601 with offset>"}``;
-  telemetry adds ``"value": <number>``, alarms may add more keys (kept as they are).
+  telemetry adds ``"value": <number>``, a position fix ``"lat"`` and ``"lon"`` (degrees),
+  alarms may add more keys (kept as they are).
 
 A refusal names the field at fault. A refused message never becomes valid on redelivery, so
 the consumer counts it, logs it and acknowledges it.
@@ -25,10 +27,15 @@ from typing import Any
 PREFIX = "saqshy"
 ALARMS = "alarms"
 TELEMETRY = "telemetry"
-STREAMS = (ALARMS, TELEMETRY)
+POSITIONS = "positions"
+STREAMS = (ALARMS, TELEMETRY, POSITIONS)
 EVENT_KINDS = ("alarm", "heartbeat", "battery_low", "tamper", "test", "restored")
 READING = "reading"
 """The stored kind of every telemetry message (its ``{parameter}`` is kept apart)."""
+FIX = "fix"
+"""The one ``{kind}`` of the positions stream."""
+POSITION = "position"
+"""The stored kind of a tracker's position fix."""
 
 MAX_ID = 64
 MAX_SERIAL = 64
@@ -67,8 +74,9 @@ class Incoming:
 
 @dataclass(frozen=True)
 class Rejected:
-    """Why a message was refused: ``field`` is ``topic``, ``body``, ``id``, ``time`` or
-    ``value``; ``reason`` a short English sentence for logs and the HTTPS answer."""
+    """Why a message was refused: ``field`` is ``topic``, ``body``, ``id``, ``time``,
+    ``value``, ``lat`` or ``lon``; ``reason`` a short English sentence for logs and the
+    HTTPS answer."""
 
     field: str
     reason: str
@@ -83,7 +91,9 @@ def parse_topic(topic: str) -> Topic | Rejected:
     """Split ``topic`` into stream, serial and kind, or say what is wrong with it."""
     parts = topic.split("/")
     if len(parts) != 4 or parts[0] != PREFIX or parts[1] not in STREAMS:
-        return Rejected("topic", "not saqshy/alarms/{device}/{kind} or saqshy/telemetry/…")
+        return Rejected(
+            "topic", "not saqshy/alarms/{device}/{kind}, saqshy/telemetry/… or saqshy/positions/…"
+        )
     _, stream, serial, kind = parts
     if not valid_serial(serial):
         return Rejected("topic", "the device id is empty, too long or has odd characters")
@@ -91,6 +101,8 @@ def parse_topic(topic: str) -> Topic | Rejected:
         return Rejected("topic", "unknown alarm kind")
     if stream == TELEMETRY and not _PARAMETER.fullmatch(kind):
         return Rejected("topic", "the parameter must be lower-case letters, digits and _")
+    if stream == POSITIONS and kind != FIX:
+        return Rejected("topic", "a tracker publishes on saqshy/positions/{tracker}/fix")
     return Topic(stream, serial, kind)
 
 
@@ -205,6 +217,21 @@ def parse_payload(
             payload=dict(data),
             parameter=topic.kind,
             value=value,
+        )
+    if topic.stream == POSITIONS:
+        lat, lon = parse_value(data.get("lat")), parse_value(data.get("lon"))
+        if lat is None or not -90 <= lat <= 90:
+            return Rejected("lat", "lat must be a number of degrees from -90 to 90")
+        if lon is None or not -180 <= lon <= 180:
+            return Rejected("lon", "lon must be a number of degrees from -180 to 180")
+        return Incoming(
+            stream=POSITIONS,
+            serial=topic.serial,
+            kind=POSITION,
+            message_id=message_id,
+            device_time=device_time,
+            received_at=received_at,
+            payload={**data, "lat": lat, "lon": lon},
         )
     return Incoming(
         stream=ALARMS,

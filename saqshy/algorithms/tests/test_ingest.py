@@ -112,3 +112,27 @@ def test_fields_parse_or_are_refused(ident: object, time: str, value: object, st
         assert 2000 <= result.device_time.year <= 2100
     else:
         assert result.field in ("body", "id", "time", "value")
+
+
+def test_a_tracker_fix_keeps_its_position() -> None:
+    message = parse("saqshy/positions/AVL-7/fix", json.dumps({**GOOD, "lat": 51.1, "lon": 71}), NOW)
+    assert isinstance(message, Incoming)
+    assert (message.stream, message.serial, message.kind) == ("positions", "AVL-7", "position")
+    assert (message.payload["lat"], message.payload["lon"]) == (51.1, 71.0)
+    assert isinstance(parse_topic("saqshy/positions/AVL-7/where"), Rejected)
+
+
+@settings(deadline=None)
+@given(
+    lat=st.one_of(st.floats(allow_nan=False), st.integers(), st.text(max_size=5), st.none()),
+    lon=st.one_of(st.floats(allow_nan=False), st.integers(), st.booleans(), st.none()),
+)
+def test_a_fix_is_a_position_on_earth_or_refused_naming_the_coordinate(
+    lat: object, lon: object
+) -> None:
+    result = parse("saqshy/positions/AVL-7/fix", json.dumps({**GOOD, "lat": lat, "lon": lon}), NOW)
+    if isinstance(result, Incoming):
+        assert -90 <= result.payload["lat"] <= 90 and -180 <= result.payload["lon"] <= 180
+        assert all(isinstance(result.payload[k], float) for k in ("lat", "lon"))
+    else:
+        assert result.field in ("body", "lat", "lon")

@@ -56,3 +56,29 @@ class SparseFieldsTests(PersonaTestCase):
         self.assertTrue(listing)
         for sql in listing:
             self.assertNotIn('"accounts_region"."boundary"', sql)
+
+    def test_only_the_joins_the_named_fields_read_are_made(self) -> None:
+        """The map's units layer asks for the unit's own columns: no agency, region or
+        tracker is joined; asking for the agency joins it again (and no query per row)."""
+
+        def listing(fields: str) -> tuple[str, list[dict[str, object]]]:
+            with CaptureQueriesContext(connection) as queries:
+                response = self.client.get("/api/units/", {"fields": fields})
+            self.assertEqual(response.status_code, 200, response.content)
+            sql = [q["sql"] for q in queries.captured_queries if "incidents_unit" in q["sql"]]
+            return sql[-1], response.json()["results"]
+
+        from saqshy.incidents.models import Unit
+        from saqshy.incidents.tests.factories import agency
+
+        police = agency("police-astana", region=self.personas.astana)
+        for n in range(3):
+            Unit.objects.create(
+                call_sign=f"S-{n}", kind="patrol_car", agency=police, region=self.personas.astana
+            )
+        bare, rows = listing("id,call_sign,status")
+        self.assertNotIn("JOIN", bare)
+        self.assertEqual(len(rows), 3)
+        joined, rows = listing("id,agency")
+        self.assertIn('"accounts_agency"', joined)
+        self.assertEqual({row["agency"] for row in rows}, {"police-astana"})

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from saqshy.accounts.models import Agency, Region
@@ -9,6 +10,8 @@ from saqshy.core.api.fields import exercise_field
 from saqshy.facilities.api.fields import VisibleFacilityField
 from saqshy.incidents.choices import IncidentStatus
 from saqshy.incidents.models import Incident, IncidentType, IncidentUnit, JournalEntry, Unit
+from saqshy.ingest.choices import DeviceKind
+from saqshy.ingest.models import Device
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
@@ -115,6 +118,25 @@ class DispatchSerializer(serializers.Serializer):
     units = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
 
 
+class VisibleTrackerField(serializers.SlugRelatedField):
+    """A vehicle tracker by its device id; one outside the caller's scope is refused exactly
+    like a missing one."""
+
+    default_error_messages = {
+        **serializers.SlugRelatedField.default_error_messages,
+        "does_not_exist": _("No vehicle tracker has this device id."),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("queryset", Device.objects.filter(kind=DeviceKind.TRACKER))
+        super().__init__(slug_field="serial", **kwargs)
+
+    def get_queryset(self) -> Any:
+        request = self.context.get("request")
+        queryset = Device.objects.filter(kind=DeviceKind.TRACKER)
+        return queryset.restrict(request.user, "view") if request else queryset.none()
+
+
 class UnitSerializer(serializers.ModelSerializer):
     agency: serializers.SlugRelatedField[Agency] = serializers.SlugRelatedField(
         slug_field="code", queryset=Agency.objects.all()
@@ -123,6 +145,12 @@ class UnitSerializer(serializers.ModelSerializer):
         slug_field="slug", queryset=Region.objects.all()
     )
     home_station = VisibleFacilityField(required=False, allow_null=True)
+    tracker = VisibleTrackerField(
+        required=False,
+        allow_null=True,
+        help_text="Device id of the unit's vehicle tracker, whose fixes "
+        "(`saqshy/positions/{tracker}/fix`) move it; null: none fitted.",
+    )
 
     class Meta:
         model = Unit
@@ -136,6 +164,7 @@ class UnitSerializer(serializers.ModelSerializer):
             "crew",
             "status",
             "status_reason",
+            "tracker",
             "lat",
             "lon",
             "position_at",

@@ -160,7 +160,7 @@ class IncidentViewSet(ScopedModelViewSet):
 class UnitViewSet(ScopedModelViewSet):
     """Response units: crews and vehicles with their status and last known position."""
 
-    queryset = Unit.objects.select_related("agency", "region")
+    queryset = Unit.objects.select_related("agency", "region", "tracker")
     serializer_class = UnitSerializer
     filterset_class = UnitFilterSet
     scoped_actions = {"position": "change"}

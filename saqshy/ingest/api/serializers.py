@@ -46,5 +46,10 @@ class TelemetryBodySerializer(DeviceMessageBodySerializer):
     value = serializers.FloatField(help_text="The measured value.")
 
 
+class PositionBodySerializer(DeviceMessageBodySerializer):
+    lat = serializers.FloatField(min_value=-90, max_value=90, help_text="Latitude, degrees.")
+    lon = serializers.FloatField(min_value=-180, max_value=180, help_text="Longitude, degrees.")
+
+
 class AcceptedSerializer(serializers.Serializer[Any]):
     stored = serializers.BooleanField(help_text="False when the message was already stored.")

@@ -3,7 +3,12 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from saqshy.ingest.api.views import AlarmIngestView, DeviceViewSet, TelemetryIngestView
+from saqshy.ingest.api.views import (
+    AlarmIngestView,
+    DeviceViewSet,
+    PositionIngestView,
+    TelemetryIngestView,
+)
 
 urlpatterns = [
     path(
@@ -15,6 +20,11 @@ urlpatterns = [
         "ingest/telemetry/<str:site>/<str:parameter>/",
         TelemetryIngestView.as_view(),
         name="ingest-telemetry",
+    ),
+    path(
+        "ingest/positions/<str:tracker>/",
+        PositionIngestView.as_view(),
+        name="ingest-position",
     ),
 ]
 

@@ -17,6 +17,8 @@ from rest_framework.views import APIView
 from saqshy.algorithms.ingest import (
     ALARMS,
     EVENT_KINDS,
+    FIX,
+    POSITIONS,
     TELEMETRY,
     Rejected,
     decode_body,
@@ -31,6 +33,7 @@ from saqshy.ingest.api.serializers import (
     AcceptedSerializer,
     DeviceMessageBodySerializer,
     DeviceSerializer,
+    PositionBodySerializer,
     TelemetryBodySerializer,
 )
 from saqshy.ingest.filtersets import DeviceFilterSet
@@ -168,3 +171,24 @@ class TelemetryIngestView(_IngestView):
     )
     def post(self, request: Request, site: str, parameter: str) -> Response:
         return self.ingest(request, site, parameter)
+
+
+class PositionIngestView(_IngestView):
+    stream = POSITIONS
+
+    @extend_schema(
+        operation_id="ingest_position",
+        summary="A vehicle tracker's position fix over HTTPS",
+        description=(
+            "For trackers without MQTT: the same JSON as on `saqshy/positions/{tracker}/fix`, "
+            "signed with the tracker's key; stored once before the answer. The unit whose "
+            "tracker it is moves to the fix unless it already has a newer one."
+        ),
+        parameters=[_SIGNED, OpenApiParameter("tracker", str, location=OpenApiParameter.PATH)],
+        request=PositionBodySerializer,
+        responses=_ANSWERS,
+        auth=[],
+        tags=["ingest"],
+    )
+    def post(self, request: Request, tracker: str) -> Response:
+        return self.ingest(request, tracker, FIX)

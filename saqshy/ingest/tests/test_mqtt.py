@@ -234,7 +234,8 @@ def test_partitions_cover_every_device_once() -> None:
     assert [c.owns("saqshy/telemetry/BH-7/supply_t") for c in consumers] == [
         c.owns("saqshy/telemetry/BH-7/pressure") for c in consumers
     ]
-    assert all(c.topics() == ["saqshy/alarms/+/+", "saqshy/telemetry/+/+"] for c in consumers)
+    topics = ["saqshy/alarms/+/+", "saqshy/telemetry/+/+", "saqshy/positions/+/+"]
+    assert all(c.topics() == topics for c in consumers)
     with pytest.raises(ValueError, match="partition"):
         Consumer(url=URL, client_id="ingest-p-bad", partition=(3, 3))
 

@@ -48,6 +48,14 @@ def personas() -> Personas:
     return make_personas()
 
 
+def _redis_layer() -> dict[str, Any]:
+    """A channel layer on the test Redis, under a prefix of its own."""
+    return {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [REDIS_URL], "prefix": f"test-{uuid.uuid4().hex[:8]}"},
+    }
+
+
 @pytest.fixture(params=["memory", "redis"])
 def layer(request: pytest.FixtureRequest) -> Iterator[str]:
     if request.param == "memory":
@@ -57,10 +65,7 @@ def layer(request: pytest.FixtureRequest) -> Iterator[str]:
             if os.environ.get("CI"):
                 pytest.fail(f"Redis is not answering at {REDIS_URL}; CI must run this test")
             pytest.skip(reason=f"no Redis server at {REDIS_URL} (not running on this machine)")
-        config = {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": f"test-{uuid.uuid4().hex[:8]}"},
-        }
+        config = _redis_layer()
     with override_settings(CHANNEL_LAYERS={"default": config}):
         channel_layers.backends.clear()
         yield request.param
@@ -252,3 +257,120 @@ def test_the_periodic_recheck_catches_what_no_signal_announced(
         assert await _closed_with(live_map) == 4403
 
     async_to_sync(scenario)()
+
+
+def _police_units(personas: Personas, *call_signs: str) -> list[Any]:
+    from saqshy.incidents import services as incidents
+
+    police = Agency.objects.get(grants__user=personas.dispatcher_astana)
+    return [
+        incidents.create_unit(
+            acting_user=None,
+            call_sign=sign,
+            kind="patrol_car",
+            agency=police,
+            region=personas.astana,
+        )
+        for sign in call_signs
+    ]
+
+
+def _fixes(units: list[Any], fixes: list[tuple[int, float]]) -> None:
+    """Each (unit index, seconds after now) a fix of that unit, in its own transaction."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from saqshy.incidents import services as incidents
+
+    now = timezone.now()
+    for index, seconds in fixes:
+        incidents.record_position(
+            acting_user=None,
+            unit=units[index],
+            lat=51.12 + seconds / 1000,
+            lon=71.43,
+            at=now + dt.timedelta(seconds=seconds),
+        )
+
+
+def test_positions_are_coalesced_into_one_batch_per_region(layer: str, personas: Personas) -> None:
+    """Four fixes of two units within the interval reach a map as one message: the latest
+    fix of each, position only; a map of another region gets nothing."""
+    import asyncio
+
+    from saqshy.core.realtime import coalescer
+
+    units = _police_units(personas, "C-1", "C-2")
+
+    async def scenario() -> None:
+        astana_map = await _connect(personas.dispatcher_astana)
+        almaty_map = await _connect(personas.planner_almaty)
+        coalescer.loop = asyncio.get_running_loop()
+        try:
+            await database_sync_to_async(_fixes)(units, [(0, 1), (1, 1), (0, 2), (0, 3)])
+            message = await astana_map.receive_json_from(timeout=5)
+        finally:
+            coalescer.loop = None
+        assert message["type"] == "changes"
+        changes = sorted(message["changes"], key=lambda c: c["id"])
+        assert [(c["topic"], c["op"], c["id"]) for c in changes] == [
+            ("unit", "moved", units[0].pk),
+            ("unit", "moved", units[1].pk),
+        ]
+        assert changes[0]["data"]["lat"] == pytest.approx(51.123)  # the latest of unit 0
+        assert set(changes[0]["data"]) == {"id", "lat", "lon", "position_at"}
+        assert all(isinstance(c["at"], int) for c in changes)
+        assert await astana_map.receive_nothing(timeout=0.5)
+        assert await almaty_map.receive_nothing(timeout=0.1)
+        await astana_map.disconnect()
+        await almaty_map.disconnect()
+
+    with override_settings(SAQSHY_LIVE_COALESCE_SECONDS=0.3):
+        async_to_sync(scenario)()
+
+
+def test_with_no_interval_each_fix_is_sent_at_once(layer: str, personas: Personas) -> None:
+    units = _police_units(personas, "C-3")
+
+    async def scenario() -> None:
+        astana_map = await _connect(personas.dispatcher_astana)
+        await database_sync_to_async(_fixes)(units, [(0, 1), (0, 2)])
+        for expected in (51.121, 51.122):
+            message = await astana_map.receive_json_from(timeout=5)
+            assert message["type"] == "changes"
+            assert [c["data"]["lat"] for c in message["changes"]] == [pytest.approx(expected)]
+        await astana_map.disconnect()
+
+    with override_settings(SAQSHY_LIVE_COALESCE_SECONDS=0):
+        async_to_sync(scenario)()
+
+
+def test_a_worker_process_sends_its_batch_from_a_timer(personas: Personas) -> None:
+    """Without a served event loop (the ingest consumer moving units by their trackers) the
+    batch goes out from a timer thread: through Redis, as between the real processes."""
+    if not _redis_up():
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is not answering at {REDIS_URL}; CI must run this test")
+        pytest.skip(reason=f"no Redis server at {REDIS_URL} (not running on this machine)")
+    config = _redis_layer()
+    units = _police_units(personas, "C-4", "C-5")
+
+    async def scenario() -> None:
+        astana_map = await _connect(personas.dispatcher_astana)
+        await database_sync_to_async(_fixes)(units, [(0, 1), (1, 1), (0, 2)])
+        message = await astana_map.receive_json_from(timeout=5)
+        assert message["type"] == "changes"
+        moved = {c["id"]: c["data"]["lat"] for c in message["changes"]}
+        assert moved == {units[0].pk: pytest.approx(51.122), units[1].pk: pytest.approx(51.121)}
+        assert await astana_map.receive_nothing(timeout=1.0)
+        await astana_map.disconnect()
+
+    with override_settings(
+        CHANNEL_LAYERS={"default": config}, SAQSHY_LIVE_COALESCE_SECONDS=0.3
+    ):  # fmt: skip
+        channel_layers.backends.clear()
+        try:
+            async_to_sync(scenario)()
+        finally:
+            channel_layers.backends.clear()

@@ -195,7 +195,10 @@
   }
 
   function receive(message) {
-    if (message.type === "hello") {
+    if (message.type === "changes") {
+      /* Coalesced telemetry (unit positions): a batch of changes, each applied as its own. */
+      (message.changes || []).forEach((change) => receive({ ...change, type: "change" }));
+    } else if (message.type === "hello") {
       retry = 500;
       catchUp(message);
     } else if (message.type === "change") {

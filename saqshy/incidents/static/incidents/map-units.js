@@ -85,6 +85,13 @@
   };
 
   base.onChange("unit", (message) => {
+    if (message.op === "moved") {
+      /* A coalesced position fix: only a newer one moves a unit this map already shows. */
+      const known = units.get(message.id);
+      const fix = message.data || {};
+      if (known && !(known.data.position_at && fix.position_at && Date.parse(fix.position_at) <= Date.parse(known.data.position_at))) upsertUnit(fix);
+      return;
+    }
     const changed = message.op === "deleted" ? (removeUnit(message.id), true) : upsertUnit(message.data);
     if (!changed) return;
     renderUnitSummary();

@@ -1,0 +1,106 @@
+"""Vehicle trackers move their units: fixes over MQTT or HTTPS, stored once, newest wins."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from saqshy.accounts.models import Agency
+from saqshy.algorithms.ingest import Incoming, parse
+from saqshy.core.testing.personas import Personas, make_personas
+from saqshy.incidents import services
+from saqshy.incidents.models import Unit
+from saqshy.ingest import services as ingest
+from saqshy.ingest.api.views import signature
+from saqshy.ingest.models import Device, DeviceMessage
+from saqshy.ingest.tests.factories import DeviceFactory
+
+pytestmark = pytest.mark.django_db
+
+KEY = "tracker-key"
+
+
+@pytest.fixture
+def personas() -> Personas:
+    return make_personas()
+
+
+@pytest.fixture
+def car(personas: Personas) -> Unit:
+    police = Agency.objects.get(grants__user=personas.dispatcher_astana)
+    tracker = DeviceFactory(serial="AVL-1", kind="tracker", region=personas.astana, hmac_key=KEY)
+    unit = services.create_unit(
+        acting_user=None, call_sign="P-1", kind="patrol_car", agency=police, region=personas.astana
+    )
+    Unit.objects.filter(pk=unit.pk).update(tracker=tracker)
+    unit.refresh_from_db()
+    return unit
+
+
+def _fix(serial: str, ident: str, at: dt.datetime, lat: float, lon: float = 71.43) -> Incoming:
+    body = json.dumps({"id": ident, "time": at.isoformat(), "lat": lat, "lon": lon})
+    message = parse(f"saqshy/positions/{serial}/fix", body, timezone.now())
+    assert isinstance(message, Incoming), message
+    return message
+
+
+def test_the_newest_fix_of_a_batch_moves_the_unit_and_older_ones_never_move_it_back(
+    car: Unit,
+) -> None:
+    now = timezone.now().replace(microsecond=0)
+    later = now + dt.timedelta(seconds=10)
+    ingest.ingest(
+        [
+            _fix("AVL-1", "1", now, 51.10),
+            _fix("AVL-1", "3", later, 51.13),
+            _fix("AVL-1", "2", now + dt.timedelta(seconds=5), 51.12),
+        ]
+    )
+    car.refresh_from_db()
+    assert (car.lat, car.position_at) == (51.13, later)
+    # A late fix (older than the stored one) is stored as a message but moves nothing.
+    ingest.ingest([_fix("AVL-1", "4", now + dt.timedelta(seconds=7), 51.20)])
+    car.refresh_from_db()
+    assert car.lat == 51.13
+    # The same fix delivered again is stored once.
+    again = ingest.ingest([_fix("AVL-1", "3", later, 51.13)])
+    assert again.messages == 0
+    assert DeviceMessage.objects.filter(device__serial="AVL-1").count() == 4
+    assert not DeviceMessage.objects.filter(handled_at__isnull=True).exists()
+
+
+def test_a_fix_outside_every_region_or_from_a_spare_tracker_moves_nothing(car: Unit) -> None:
+    DeviceFactory(serial="AVL-SPARE", kind="tracker")
+    now = timezone.now()
+    ingest.ingest([_fix("AVL-1", "1", now, lat=0.0, lon=0.0), _fix("AVL-SPARE", "1", now, 51.1)])
+    car.refresh_from_db()
+    assert car.lat is None
+    assert DeviceMessage.objects.filter(handled_at__isnull=False).count() == 2
+
+
+def test_a_signed_fix_over_https_moves_the_unit(car: Unit) -> None:
+    body = json.dumps({"id": "h-1", "time": timezone.now().isoformat(), "lat": 51.14, "lon": 71.44})
+    client = Client()
+
+    def post(data: str, key: str = KEY) -> Any:
+        return client.generic(
+            "POST", "/api/ingest/positions/AVL-1/", data.encode(),
+            content_type="application/json",
+            HTTP_X_SAQSHY_SIGNATURE=signature(key, data.encode()),
+        )  # fmt: skip
+
+    answer = post(body)
+    assert answer.status_code == 202, answer.content
+    car.refresh_from_db()
+    assert (car.lat, car.lon) == (51.14, 71.44)
+    bad = json.dumps({"id": "h-2", "time": timezone.now().isoformat(), "lat": 91, "lon": 71})
+    refused = post(bad)
+    assert refused.status_code == 400
+    assert "lat" in refused.json()
+    assert post(body, key="wrong").status_code == 401
+    assert Device.objects.get(serial="AVL-1").status == "online"
