@@ -32,6 +32,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
+from saqshy.core.context import exercise_active
 from saqshy.core.idempotency_models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
@@ -84,9 +85,13 @@ def raw_body(request: Request) -> bytes | None:
 
 
 def fingerprint(request: Request, body: bytes | None) -> str:
-    """A digest of what makes two requests the same: method, path and body."""
+    """A digest of what makes two requests the same: method, path, body, and whether it
+    runs as an exercise (the same body sent once for real and once as a drill is not a
+    retry: the second is refused as a reused key, never answered with the first's record)."""
     digest = hashlib.sha256()
     digest.update(f"{request.method} {request.get_full_path()}\n".encode())
+    if exercise_active():
+        digest.update(b"exercise\n")
     if body is not None:
         digest.update(body)
     else:

@@ -26,6 +26,7 @@ import asyncio
 import logging
 import threading
 import time
+import uuid
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -69,7 +70,7 @@ def send_now(message: dict[str, Any]) -> None:
     event = {**message, "at": server_time_ms()}
     _group_send(
         group_for_region(message.get("region_id")),
-        {"type": EVENT_TYPE, "event": event},
+        {"type": EVENT_TYPE, "event": event, "key": uuid.uuid4().hex},
         str(message.get("topic")),
     )
 
@@ -193,7 +194,7 @@ class Coalescer:
             if layer is None:
                 return
             try:
-                await layer.group_send(group, {"type": BATCH_TYPE, "events": events})
+                await layer.group_send(group, batch_message(events))
             except Exception:  # a push failure must never reach the request that caused it
                 logger.exception("live push of a batch failed for %s", group)
 
@@ -202,7 +203,13 @@ coalescer = Coalescer()
 
 
 def _send_batch(group: str, events: list[dict[str, Any]]) -> None:
-    _group_send(group, {"type": BATCH_TYPE, "events": events}, f"batch for {group}")
+    _group_send(group, batch_message(events), f"batch for {group}")
+
+
+def batch_message(events: list[dict[str, Any]]) -> dict[str, Any]:
+    """A batch as the channel layer carries it; ``batch`` tells the sockets of one process
+    that they hold the same batch (each user's share is encoded once per scope)."""
+    return {"type": BATCH_TYPE, "batch": uuid.uuid4().hex, "events": events}
 
 
 def publish_coalesced_on_commit(

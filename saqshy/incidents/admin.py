@@ -17,7 +17,7 @@ class UnitAdmin(AuditedModelAdmin):
     list_display = ["call_sign", "kind", "agency", "region", "status", "position_at"]
     list_filter = ["status", "kind", "region", "agency"]
     search_fields = ["call_sign"]
-    raw_id_fields = ["home_station"]
+    raw_id_fields = ["home_station", "tracker"]
     readonly_fields = ["status", "lat", "lon", "position_at"]
 
 

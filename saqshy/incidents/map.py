@@ -74,7 +74,10 @@ def layer_config(user: Any, region: Any) -> dict[str, Any]:
         "dispatchUrl": "/api/incidents/{id}/dispatch/",
         "advanceUrl": "/api/incidents/{id}/advance/",
         "incidentPage": "/incidents/{id}/",
-        "unitsUrl": "/api/units/?page_size=1000&fields=id,call_sign,kind,status,lat,lon,position_at",
+        # Only what the layer draws: a thousand units without their agency, region and tracker.
+        "unitsUrl": (
+            "/api/units/?page_size=1000&fields=id,call_sign,kind,status,lat,lon,position_at"
+        ),
         "routeUrl": "/api/routing/route",
         "queueUrl": "/incidents/desk/queue/",
         "cardUrl": "/incidents/{id}/card/",

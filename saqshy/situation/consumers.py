@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
+from collections import OrderedDict
 from importlib import import_module
 from typing import Any
 
@@ -44,6 +46,10 @@ SERVICE_RESTART = 1012
 """Retryable: the map reconnects (only 4401 and 4403 stop it)."""
 
 log = logging.getLogger(__name__)
+
+ENCODED_KEPT = 256
+_encoded: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+"""(message key, scopes of its permissions) → the text the sockets of that scope are sent."""
 
 
 def groups_for(user: Any) -> list[str]:
@@ -136,15 +142,41 @@ class SituationConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "pong", "at": server_time_ms()})
 
     async def saqshy_event(self, message: dict[str, Any]) -> None:
-        event = message["event"]
-        if await self._allowed(event):
-            await self.send_json({"type": "change", **event})
+        await self._forward(message.get("key"), [message["event"]], "change")
 
     async def saqshy_batch(self, message: dict[str, Any]) -> None:
         """Coalesced telemetry (unit positions): the events this user may see, as one message."""
-        changes = [event for event in message["events"] if await self._allowed(event)]
-        if changes:
-            await self.send_json({"type": "changes", "changes": changes})
+        await self._forward(message.get("batch"), message["events"], "changes")
+
+    async def _forward(self, key: str | None, events: list[dict[str, Any]], kind: str) -> None:
+        """Send this user's share of ``events``: one ``change``, or ``changes`` (a batch).
+
+        Every map in the process gets the same message (on New Year's Eve 200 maps, 120
+        incident and unit changes and a batch of positions a second), so the share of each
+        distinct scope is filtered and encoded once and the text reused.
+        """
+        scopes = tuple(
+            sorted(
+                ((perm, self.user.cached_scope(perm)) for perm in {e["perm"] for e in events}),
+                key=lambda pair: pair[0],
+            )
+        )
+        cacheable = key is not None and all(scope is not None for _perm, scope in scopes)
+        text = _encoded.get((key, scopes)) if cacheable else None
+        if text is None:
+            shown = [event for event in events if await self._allowed(event)]
+            if not shown:
+                text = ""
+            elif kind == "change":
+                text = json.dumps({"type": "change", **shown[0]})
+            else:
+                text = json.dumps({"type": "changes", "changes": shown})
+            if cacheable:
+                _encoded[(key, scopes)] = text
+                while len(_encoded) > ENCODED_KEPT:
+                    _encoded.popitem(last=False)
+        if text:
+            await self.send(text_data=text)
 
     async def _allowed(self, event: dict[str, Any]) -> bool:
         # Most events need no query (the user's scope for the permission is cached): decide

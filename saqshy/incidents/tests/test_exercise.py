@@ -46,6 +46,17 @@ class ExerciseIncidentAPITests(PersonaTestCase):
         self.assertEqual(response.status_code, 201, response.content)
         self.assertTrue(Incident.objects.get(pk=response.json()["id"]).is_exercise)
 
+    def test_the_same_key_as_a_drill_is_not_a_retry_of_the_real_call(self) -> None:
+        url = reverse("api:incident-list")
+        real = self.client.post(url, _payload(), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+        self.assertEqual(real.status_code, 201, real.content)
+        drill = self.client.post(
+            url, _payload(), format="json", HTTP_IDEMPOTENCY_KEY="k-1", HTTP_X_SAQSHY_EXERCISE="1"
+        )
+        self.assertEqual(drill.status_code, 422, drill.content)
+        self.assertEqual(Incident.objects.count(), 1)
+        self.assertFalse(Incident.objects.get().is_exercise)
+
     def test_without_either_the_incident_is_real(self) -> None:
         response = self.client.post(reverse("api:incident-list"), _payload(), format="json")
         self.assertEqual(response.status_code, 201, response.content)

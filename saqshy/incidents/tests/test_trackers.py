@@ -104,3 +104,29 @@ def test_a_signed_fix_over_https_moves_the_unit(car: Unit) -> None:
     assert "lat" in refused.json()
     assert post(body, key="wrong").status_code == 401
     assert Device.objects.get(serial="AVL-1").status == "online"
+
+
+def test_a_tracker_is_fitted_through_the_api_by_its_device_id(
+    car: Unit, personas: Personas
+) -> None:
+    """``tracker`` names the device; one the caller may not see is refused like a missing one."""
+    from knox.models import AuthToken
+
+    DeviceFactory(serial="AVL-2", kind="tracker", region=personas.astana)
+    DeviceFactory(serial="AVL-ALMATY", kind="tracker", region=personas.almaty)
+    DeviceFactory(serial="FA-1", kind="fire_alarm", region=personas.astana)
+    token = AuthToken.objects.create(personas.admin)[1]
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}")
+    url = f"/api/units/{car.pk}/"
+    assert client.get(url).json()["tracker"] == "AVL-1"
+    for serial in ("FA-1", "NOPE"):
+        refused = client.patch(url, {"tracker": serial}, content_type="application/json")
+        assert refused.status_code == 400 and "tracker" in refused.json(), refused.content
+    moved = client.patch(url, {"tracker": "AVL-2"}, content_type="application/json")
+    assert moved.status_code == 200, moved.content
+    assert Unit.objects.get(pk=car.pk).tracker.serial == "AVL-2"
+    planner = AuthToken.objects.create(personas.dispatcher_astana)[1]
+    theirs = Client(HTTP_AUTHORIZATION=f"Token {planner}")
+    answer = theirs.patch(url, {"tracker": "AVL-ALMATY"}, content_type="application/json")
+    assert answer.status_code in (400, 403), answer.content
+    assert Unit.objects.get(pk=car.pk).tracker.serial == "AVL-2"

@@ -306,10 +306,13 @@ def test_positions_are_coalesced_into_one_batch_per_region(layer: str, personas:
     async def scenario() -> None:
         astana_map = await _connect(personas.dispatcher_astana)
         almaty_map = await _connect(personas.planner_almaty)
+        national_map = await _connect(personas.analyst_national)
         coalescer.loop = asyncio.get_running_loop()
         try:
             await database_sync_to_async(_fixes)(units, [(0, 1), (1, 1), (0, 2), (0, 3)])
             message = await astana_map.receive_json_from(timeout=5)
+            # Another scope that sees the same units gets the same batch (encoded apart).
+            assert await national_map.receive_json_from(timeout=5) == message
         finally:
             coalescer.loop = None
         assert message["type"] == "changes"
@@ -323,8 +326,8 @@ def test_positions_are_coalesced_into_one_batch_per_region(layer: str, personas:
         assert all(isinstance(c["at"], int) for c in changes)
         assert await astana_map.receive_nothing(timeout=0.5)
         assert await almaty_map.receive_nothing(timeout=0.1)
-        await astana_map.disconnect()
-        await almaty_map.disconnect()
+        for socket in (astana_map, almaty_map, national_map):
+            await socket.disconnect()
 
     with override_settings(SAQSHY_LIVE_COALESCE_SECONDS=0.3):
         async_to_sync(scenario)()
