@@ -26,3 +26,13 @@ def _live_pushes_at_once() -> Iterator[None]:
 
     with override_settings(SAQSHY_LIVE_COALESCE_SECONDS=0):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _cache_starts_empty() -> None:
+    """Each test starts with an empty cache: an entry an earlier test left under a reused
+    primary key (a user's readiness banner, kept 60 s) must not be read, nor expire in the
+    middle of a query-count comparison."""
+    from django.core.cache import cache
+
+    cache.clear()
