@@ -236,11 +236,15 @@ def _build_quietly(source: Source) -> None:
             _building.pop(source.name, None)
 
 
-def fresh_archives(z: int, x: int, y: int) -> list[Archive]:
-    """The archives that may hold tile z/x/y. One that is missing, or whose inputs changed
-    (a new import, an edited boundary), is written again in a background thread; meanwhile
-    the old archive, if any, is served. Reads the database: call from the sync thread."""
+def fresh_archives_and_pending(z: int, x: int, y: int) -> tuple[list[Archive], bool]:
+    """The archives that may hold tile z/x/y, and whether one of them was missing or out of
+    date when asked. One that is missing, or whose inputs changed (a new import, an edited
+    boundary), is written again in a background thread; meanwhile the old archive, if any,
+    is served. While one is pending, a tile none holds is not known to be empty (its archive
+    may be written even before the answer goes out), so it must not be cached. Reads the
+    database: call from the sync thread."""
     archives = []
+    pending = False
     for source in sources():
         xs, ys = tile_range(source.extent, z)
         if x not in xs or y not in ys:
@@ -248,6 +252,7 @@ def fresh_archives(z: int, x: int, y: int) -> list[Archive]:
         with _lock:
             archive = current_archive(source.path)
             stale = archive is None or archive.version != source.version
+            pending = pending or (stale and source.version not in _failed)
             if stale and source.name not in _building and source.version not in _failed:
                 # read the database here, in the request's thread, not in the builder's
                 if source.name == REGIONS_ARCHIVE:
@@ -260,7 +265,7 @@ def fresh_archives(z: int, x: int, y: int) -> list[Archive]:
                 worker.start()
         if archive is not None:
             archives.append(archive)
-    return archives
+    return archives, pending
 
 
 def wait_for_builds(timeout: float = 120.0) -> None:

@@ -139,11 +139,11 @@ async def tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
         return HttpResponse(status=403)
     if z > MAX_DATA_ZOOM or x >= 2**z or y >= 2**z:
         raise Http404("no such tile")
-    archives = await sync_to_async(basemap.fresh_archives)(z, x, y)
+    archives, pending = await sync_to_async(basemap.fresh_archives_and_pending)(z, x, y)
     data = await sync_to_async(basemap.read_tile, thread_sensitive=False)(archives, z, x, y)
     if data is None:
         response = HttpResponse(status=204)
-        if basemap.building():
+        if pending or basemap.building():
             response["Cache-Control"] = "no-store"  # an archive is being written: ask again
             return response
     else:

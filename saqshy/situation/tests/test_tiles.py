@@ -164,3 +164,16 @@ def test_render_tiles_names_a_bad_region_or_zoom_range(signed_in: Client) -> Non
         call_command("render_tiles", zooms="12-3")
     with pytest.raises(CommandError, match="low first"):
         call_command("render_tiles", zooms="10-17")
+
+
+def test_a_tile_asked_while_its_archive_is_missing_is_never_cached(
+    signed_in: Client, basemap_dirs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Even when the archive is written before the answer goes out (a tiny region on an idle
+    machine), the empty answer was about a missing archive: "ask again", not "empty for a day"."""
+    monkeypatch.setattr(basemap, "building", lambda: False)  # the build already finished
+    x, y = lonlat_to_tile(LON, LAT, 15)
+    first = signed_in.get(f"/tiles/15/{x}/{y}.mvt")
+    assert first.status_code == 204 and first["Cache-Control"] == "no-store"
+    basemap.wait_for_builds()
+    assert signed_in.get(f"/tiles/15/{x}/{y}.mvt").status_code == 200
