@@ -54,9 +54,13 @@ def _port_of(kind: str, base: int, copy: int = 0) -> int:
 
 
 def _free_base() -> int:
-    """A base port whose whole block (base + 100*i + c) is free now."""
+    """A base port whose whole block (base + 100*i + c) is free now, below the kernel's
+    ephemeral ports (32768 up): the database is migrated before the layout starts, and
+    meanwhile any outgoing connection or another test's server (``free_port``) could take
+    a port of a block chosen among them."""
+    top = 32768 - 100 * len(PROCFILE_TYPES) - 10
     for _ in range(50):
-        base = 20000 + 10 * (uuid.uuid4().int % 3000)
+        base = 20000 + 10 * (uuid.uuid4().int % ((top - 20000) // 10))
         ports = [base + 100 * i + c for i in range(len(PROCFILE_TYPES)) for c in range(2)]
         try:
             for port in ports:
