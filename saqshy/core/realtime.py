@@ -12,7 +12,7 @@ grants or sessions is announced there (``notify_user``) and the socket re-checks
 still receive.
 
 Frequent telemetry (unit positions: 2,000 units every 5 s on New Year's Eve) is coalesced
-(``publish_coalesced_on_commit``): within a web process, the messages committed during
+(``publish_on_commit(..., coalesce=True)``): within a web process, the messages committed during
 ``SAQSHY_LIVE_COALESCE_SECONDS`` are sent as one batch per group, the latest per record, so
 the fan-out is a message per region and second to each map instead of one per fix. The
 socket forwards a batch as one ``changes`` message. In a process without a served event loop
@@ -94,26 +94,17 @@ def publish_on_commit(
     perm: str,
     agency_id: int | None = None,
     data: dict[str, Any] | None = None,
+    coalesce: bool = False,
 ) -> None:
     """Queue a live message to be sent when the current transaction commits.
 
     ``topic`` names the kind of record (``facility``), ``op`` what happened (``created``,
     ``updated``, ``deleted``), ``perm`` the permission a viewer needs to receive it.
+    ``coalesce``: frequent telemetry, sent in the process's next batch (``Coalescer``); a
+    later message for the same record in that batch replaces this one, so ``data`` must be
+    the record's whole changed state (a position), never a delta.
     """
-    message = _message(topic, op, object_id, region_id, perm, agency_id, data)
-    transaction.on_commit(lambda: send_now(message))
-
-
-def _message(
-    topic: str,
-    op: str,
-    object_id: int | str,
-    region_id: int | None,
-    perm: str,
-    agency_id: int | None,
-    data: dict[str, Any] | None,
-) -> dict[str, Any]:
-    return {
+    message = {
         "topic": topic,
         "op": op,
         "id": object_id,
@@ -122,6 +113,7 @@ def _message(
         "perm": perm,
         "data": data or {},
     }
+    transaction.on_commit(lambda: coalescer.add(message) if coalesce else send_now(message))
 
 
 class Coalescer:
@@ -210,22 +202,3 @@ def batch_message(events: list[dict[str, Any]]) -> dict[str, Any]:
     """A batch as the channel layer carries it; ``batch`` tells the sockets of one process
     that they hold the same batch (each user's share is encoded once per scope)."""
     return {"type": BATCH_TYPE, "batch": uuid.uuid4().hex, "events": events}
-
-
-def publish_coalesced_on_commit(
-    *,
-    topic: str,
-    op: str,
-    object_id: int | str,
-    region_id: int | None,
-    perm: str,
-    agency_id: int | None = None,
-    data: dict[str, Any] | None = None,
-) -> None:
-    """Like ``publish_on_commit``, for frequent telemetry: sent in the next batch after commit.
-
-    A later message for the same record in the same batch replaces the earlier one, so
-    ``data`` must be the record's whole changed state (a position), never a delta.
-    """
-    message = _message(topic, op, object_id, region_id, perm, agency_id, data)
-    transaction.on_commit(lambda: coalescer.add(message))

@@ -26,7 +26,7 @@ from saqshy.algorithms.routing import haversine_m
 from saqshy.core import audit, messages
 from saqshy.core import services as core_services
 from saqshy.core.exceptions import Conflict
-from saqshy.core.realtime import publish_coalesced_on_commit, publish_on_commit
+from saqshy.core.realtime import publish_on_commit
 from saqshy.core.scoping import perm_name, user_scope
 from saqshy.geocoding.queries import describe_point
 from saqshy.incidents import journal
@@ -735,7 +735,7 @@ def _move(unit: Unit, lat: float, lon: float, at: dt.datetime) -> bool:
         unit.refresh_from_db(fields=["lat", "lon", "position_at", "status"])
         return False
     unit.lat, unit.lon, unit.position_at = lat, lon, at
-    publish_coalesced_on_commit(
+    publish_on_commit(
         topic="unit",
         op="moved",
         object_id=unit.pk,
@@ -743,6 +743,7 @@ def _move(unit: Unit, lat: float, lon: float, at: dt.datetime) -> bool:
         agency_id=unit.scope_agency_id(),
         perm=perm_name(Unit, "view"),
         data={"id": unit.pk, "lat": lat, "lon": lon, "position_at": at.isoformat()},
+        coalesce=True,
     )
     return True
 
