@@ -39,6 +39,7 @@ import itertools
 import json
 import os
 import random
+import re
 import time
 import uuid
 from pathlib import Path
@@ -392,6 +393,15 @@ class BrowseUser(FastHttpUser):
         name = random.choice(["planner_astana", "analyst", "head_astana"])
         self.token = FIXTURE["tokens"][name]
         self.cookie = f"{FIXTURE['session_cookie']}={random.choice(FIXTURE['sessions'])}"
+        # A browser keeps the CSRF cookie its first page sets, and sends it from then on.
+        response = self.client.get(FIXTURE["pages"][0], headers={"Cookie": self.cookie},
+                                   name="read: browse page")  # fmt: skip
+        csrf = FIXTURE.get("csrf_cookie", "csrftoken")
+        headers: Any = response.headers or {}
+        set_cookie = str(headers.get("Set-Cookie") or "")
+        found = re.search(rf"(?:^|[,;\s]){csrf}=([^;,\s]+)", set_cookie)
+        if found:
+            self.cookie += f"; {csrf}={found.group(1)}"
 
     @task(2)
     def page(self) -> None:

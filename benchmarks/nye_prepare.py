@@ -124,6 +124,7 @@ def prepare(out: str, units: int = 2000, maps: int = 200) -> None:
         "pages": pages,
         "lists": lists,
         "session_cookie": settings.SESSION_COOKIE_NAME,
+        "csrf_cookie": settings.CSRF_COOKIE_NAME,
     }
     Path(out).write_text(json.dumps(fixture), encoding="utf-8")
     print(f"prepared: {len(fixture['units'])} units, {maps} map sessions, layers {layers}")

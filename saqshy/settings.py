@@ -249,6 +249,7 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_PREFIX = os.environ.get("REDIS_PREFIX", "saqshy")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
@@ -263,12 +264,21 @@ if REDIS_URL:
                         "max_connections": int(os.environ.get("REDIS_MAX_CONNECTIONS", "1000")),
                     }
                 ],
-                "prefix": os.environ.get("REDIS_PREFIX", "saqshy"),
+                "prefix": REDIS_PREFIX,
             },
         }
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# GETs answered again from a web process's memory while no table they read has changed, for
+# at most this many seconds (saqshy.core.readcache; 0: off). The table versions live in Redis,
+# so it is on only with REDIS_URL. STALE: reuse an answer this long even after its tables
+# changed (a bounded lag under a storm of writes; a user still reads their own writes).
+SAQSHY_READ_CACHE_SECONDS = float(
+    os.environ.get("SAQSHY_READ_CACHE_SECONDS", "15" if REDIS_URL else "0")
+)
+SAQSHY_READ_CACHE_STALE_SECONDS = float(os.environ.get("SAQSHY_READ_CACHE_STALE_SECONDS", "0"))
+SAQSHY_READ_CACHE_MB = float(os.environ.get("SAQSHY_READ_CACHE_MB", "64"))
 # An open live socket re-checks its user's account, grants and session at least this often
 # (and at once when they change); the tests shorten it.
 SAQSHY_LIVE_RECHECK_SECONDS = float(os.environ.get("SAQSHY_LIVE_RECHECK_SECONDS", "60"))

@@ -118,7 +118,7 @@ def alarm_homes(request: HttpRequest) -> JsonResponse:
         Incident.objects.restrict(request.user, "view")
         .filter(type=alarm_incident_type(), status__in=IncidentStatus.OPEN)
         .order_by("reported_at", "id")
-        .values("id", "lat", "lon", "status", "reported_at")[:MAX_POINTS]
+        .values("id", "lat", "lon", "status", "reported_at", "is_exercise")[:MAX_POINTS]
     )
     return JsonResponse(
         {

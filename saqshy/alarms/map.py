@@ -28,6 +28,7 @@ def layer_config(user: Any, region: Any) -> dict[str, Any]:
             "text": {
                 "alarm": _("Home fire alarm"),
                 "open": _("Open the incident"),
+                "exercise": _("Exercise"),
                 "offline": _("Offline sensors"),
                 "offlineSince": _("last heartbeat"),
                 "installed": _("sensors installed"),

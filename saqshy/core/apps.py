@@ -13,7 +13,10 @@ class CoreConfig(registry.SaqshyAppConfig):
     def ready(self) -> None:
         super().ready()
         from django.core import checks
+        from django.db.backends.signals import connection_created
 
+        from saqshy.core import readcache
         from saqshy.core.audit import check_audit_key
 
         checks.register(check_audit_key, checks.Tags.security, deploy=True)
+        connection_created.connect(readcache.install, dispatch_uid="saqshy-read-cache")

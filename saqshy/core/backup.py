@@ -467,6 +467,35 @@ def media_hint(path: Path, manifest: dict[str, Any], media_root: Path) -> str:
         return f"media archive {archive} is missing: the uploaded files are not restored"
     return (
         f"media archive {archive} ({media.get('files')} files) is not unpacked by restore; "
-        f"to put it back: mkdir -p {media_root} && tar -xf {archive} --strip-components=1 "
-        f"-C {media_root}"
+        f"to put it back: manage.py restore … --media {media_root}, or mkdir -p {media_root} "
+        f"&& tar -xf {archive} --strip-components=1 -C {media_root}"
     )
+
+
+def restore_media(path: Path, manifest: dict[str, Any], media_root: Path, say: Say) -> None:
+    """Unpack the backup's media archive into ``media_root`` (files there that the archive
+    also holds are replaced; others are left). The archive must match its manifest."""
+    media = manifest.get("media") or {}
+    if not media.get("archived"):
+        say(f"no media archive in this backup ({media.get('reason', 'none recorded')})")
+        return
+    archive_path = path.with_name(str(media.get("file")))
+    if not archive_path.exists():
+        raise BackupError(f"media archive {archive_path} is missing")
+    if sha256(archive_path) != media.get("sha256"):
+        raise BackupError(f"media archive {archive_path} does not match its manifest (sha256)")
+    media_root.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(archive_path) as archive:
+        members = []
+        for member in archive.getmembers():
+            if not member.name.startswith("media/"):
+                continue
+            member.name = member.name[len("media/") :]
+            members.append(member)
+        # The "data" filter refuses absolute paths, links out of the target and devices.
+        try:
+            archive.extractall(media_root, members=members, filter="data")
+        except tarfile.FilterError as error:
+            raise BackupError(f"media archive {archive_path} refused: {error}") from error
+    files = sum(1 for member in members if member.isfile())
+    say(f"media: {files} files from {archive_path} -> {media_root}")

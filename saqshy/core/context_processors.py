@@ -8,7 +8,7 @@ from django.apps import apps
 from django.http import HttpRequest
 
 from saqshy.core.registry import banners, nav_entries
-from saqshy.core.scoping import user_scope
+from saqshy.core.scoping import user_scopes
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -16,10 +16,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_entries": [], "page_banners": banners()}
+    every = nav_entries()
+    models = {entry.view_model: apps.get_model(entry.view_model) for entry in every
+              if entry.view_model is not None}  # fmt: skip
+    scopes = user_scopes(user, list(dict.fromkeys(models.values())), "view")  # one query
     entries = [
         entry
-        for entry in nav_entries()
-        if entry.view_model is None
-        or not user_scope(user, apps.get_model(entry.view_model), "view").empty
+        for entry in every
+        if entry.view_model is None or not scopes[models[entry.view_model]].empty
     ]
     return {"nav_entries": entries, "page_banners": banners()}

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.core.cache import cache
 from django.db.models import Count, Max
 
@@ -25,6 +26,7 @@ from saqshy.core.indicators import (
     registry_indicators,
     visible_region_ids,
 )
+from saqshy.core.scoping import user_scopes
 
 MAX_DAYS = 92
 
@@ -61,7 +63,9 @@ def recorded(figure: Figure | None) -> bool:
 def scope(user: Any, everywhere: Sequence[Region]) -> dict[str, list[int]]:
     """For each indicator, the ids of the regions in which ``user`` sees it."""
     ids = [region.pk for region in everywhere]
-    return {ind.code: visible_region_ids(user, ind, ids) for ind in registry_indicators()}
+    indicators = registry_indicators()
+    user_scopes(user, [apps.get_model(ind.model) for ind in indicators], "view")  # one query
+    return {ind.code: visible_region_ids(user, ind, ids) for ind in indicators}
 
 
 def is_national(visible: Sequence[int], everywhere: Sequence[Region]) -> bool:

@@ -15,6 +15,7 @@ from saqshy.alarms.health_choices import TaskStatus
 from saqshy.alarms.map import layer_config
 from saqshy.alarms.models import MaintenanceTask
 from saqshy.alarms.tests.factories import household, installed, person, received
+from saqshy.core.context import exercise
 from saqshy.core.testing.personas import Personas, make_personas
 from saqshy.ingest import handlers
 from saqshy.ingest.choices import DeviceStatus
@@ -114,10 +115,22 @@ def test_alarm_homes_layer_shows_the_point_only(
             handler([received(device, "alarm")], acting_user=None)
     dispatcher = person("fire_astana", "dispatcher", "des-astana", "emergency", p.astana)
     [row] = _client(dispatcher).get("/alarms/health/map/alarm-homes/").json()["results"]
-    assert set(row) == {"id", "lat", "lon", "status", "reported_at"}
+    assert set(row) == {"id", "lat", "lon", "status", "reported_at", "is_exercise"}
     assert (row["lat"], row["lon"]) == (home.lat, home.lon)
+    assert row["is_exercise"] is False
     other = _client(p.viewer_other_region).get("/alarms/health/map/alarm-homes/").json()
     assert other["results"] == []
+
+
+def test_an_exercise_alarm_is_marked_on_the_layer(
+    p: Personas, django_capture_on_commit_callbacks: Any
+) -> None:
+    device = installed(household(p.astana)).device
+    with django_capture_on_commit_callbacks(execute=True), exercise(True):
+        for handler in handlers.event_handlers("alarm"):
+            handler([received(device, "alarm")], acting_user=None)
+    [row] = _client(p.admin).get("/alarms/health/map/alarm-homes/").json()["results"]
+    assert row["is_exercise"] is True
 
 
 def test_layer_config_says_what_the_user_may_see(p: Personas) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
+from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -12,8 +15,25 @@ from rest_framework.views import exception_handler
 
 from saqshy.core.exceptions import Conflict, PreconditionFailed
 
+RETRY_AFTER_SECONDS = 2
+logger = logging.getLogger(__name__)
+
 
 def handle(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, OperationalError | InterfaceError):
+        # The database went away mid-request (a restart, a failover, a connection that broke
+        # after the pool checked it): say "again in a moment", not "server error". A retry
+        # with the same Idempotency-Key is safe whether or not a write got through.
+        logger.warning("database unavailable during %s: %s", context.get("request"), exc)
+        return Response(
+            {
+                "detail": _("The database is not reachable for a moment; send the same "
+                            "request again."),
+                "code": "unavailable",
+            },
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )  # fmt: skip
     if isinstance(exc, PreconditionFailed):
         return Response(exc.as_dict(), status=status.HTTP_412_PRECONDITION_FAILED)
     if isinstance(exc, Conflict):

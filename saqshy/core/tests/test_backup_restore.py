@@ -207,10 +207,17 @@ def test_restore_drill_brings_back_the_data_as_it_was_and_the_trail_verifies(
         assert _contents(cursor) != at_backup
 
     out = _Sink()
-    call_command("restore", str(backup_file), yes=True, into=scratch.url, stdout=out)
+    restored_media = tmp_path / "restored-media"
+    call_command(
+        "restore", str(backup_file), yes=True, into=scratch.url, media=str(restored_media),
+        stdout=out,
+    )  # fmt: skip
     assert "audit trail intact" in out.text
     assert "matching 1 published head" in out.text
-    assert "media archive" in out.text
+    assert "media: 1 files" in out.text
+    assert (restored_media / "inspections" / "photo.jpg").read_bytes() == (
+        b"\xff\xd8 not really a photo"
+    )
     assert scratch.contents() == at_backup
 
     # Someone edits an audit row in the restored database: the same check now fails.
@@ -346,3 +353,40 @@ def test_long_client_work_says_it_is_alive_and_a_failure_shows_the_tool_s_own_er
         backups.run_with_heartbeat(
             ["sh", "-c", "echo 'role x missing' >&2; exit 3"], {}, lines.append, "restoring"
         )
+
+
+def _media_backup(tmp_path: Path, members: dict[str, bytes]) -> tuple[Path, dict[str, Any]]:
+    """A backup file's media archive and manifest, holding ``members`` as they are named."""
+    import io
+
+    backup_file = tmp_path / "b.dump"
+    archive = backups.media_path(backup_file)
+    with tarfile.open(archive, "w") as tar:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    media = {"archived": True, "file": archive.name, "files": len(members),
+             "sha256": backups.sha256(archive)}  # fmt: skip
+    return backup_file, {"media": media}
+
+
+def test_media_is_unpacked_only_from_an_archive_matching_its_manifest(tmp_path: Path) -> None:
+    said: list[str] = []
+    backup_file, manifest = _media_backup(tmp_path, {"media/evidence/a.pdf": b"%PDF"})
+    target = tmp_path / "media-root"
+    backups.restore_media(backup_file, manifest, target, said.append)
+    assert (target / "evidence" / "a.pdf").read_bytes() == b"%PDF"
+    assert said == [f"media: 1 files from {backups.media_path(backup_file)} -> {target}"]
+
+    manifest["media"]["sha256"] = "0" * 64
+    with pytest.raises(backups.BackupError, match="does not match its manifest"):
+        backups.restore_media(backup_file, manifest, tmp_path / "other", said.append)
+    assert not (tmp_path / "other").exists()
+
+
+def test_a_media_archive_reaching_out_of_its_directory_is_refused(tmp_path: Path) -> None:
+    backup_file, manifest = _media_backup(tmp_path, {"media/../../escaped.txt": b"x"})
+    with pytest.raises(backups.BackupError, match="refused"):
+        backups.restore_media(backup_file, manifest, tmp_path / "root" / "media", print)
+    assert not (tmp_path / "escaped.txt").exists()

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from saqshy.accounts.models import Agency
 from saqshy.accounts.queries import norm
+from saqshy.core.readcache import depends_on
 from saqshy.duty.choices import ReadinessLevel
 from saqshy.duty.models import Absence, Person, Post, PostNeed, Readiness, Shift
 from saqshy.duty.needs import reserve, with_readiness
@@ -90,6 +91,7 @@ def banner_levels(user: Any) -> list[Readiness]:
     user, and dropped at once when any level is set or ended (see ``forget_banners``)."""
     if not getattr(user, "is_authenticated", False):
         return []
+    depends_on(Readiness._meta.db_table)  # the ids below may come from the cache
     version = cache.get_or_set(_BANNER_VERSION, 0)
     key = f"duty:readiness:banner:{user.pk}:{version}"
     ids = cache.get(key)

@@ -30,10 +30,15 @@
       if (row.lat == null || row.lon == null) return;
       const url = cfg.incidentUrl.replace("{id}", String(Number(row.id)));
       const when = row.reported_at ? window.saqshyFormat.dateTime(new Date(row.reported_at)) : "";
+      // An exercise alarm: hollow and dashed, and said in words in its popup.
+      const exercise = row.is_exercise === true;
+      const mark = exercise ? ` · ${escapeHtml(t.exercise)}` : "";
       L.circleMarker([row.lat, row.lon], {
-        pane: base.pane("incidents"), keyboard: false, radius: 9, color: "#fff", weight: 2,
-        fillColor: "#d7301f", fillOpacity: 0.95,
-      }).bindPopup(`<strong>${escapeHtml(t.alarm)}</strong><br>${escapeHtml(when)}` +
+        pane: base.pane("incidents"), keyboard: false, radius: 9, weight: exercise ? 3 : 2,
+        color: exercise ? "#d7301f" : "#fff", dashArray: exercise ? "3 3" : null,
+        fillColor: exercise ? "#fff" : "#d7301f", fillOpacity: 0.95,
+        className: exercise ? "exercise-marker" : "",
+      }).bindPopup(`<strong>${escapeHtml(t.alarm)}${mark}</strong><br>${escapeHtml(when)}` +
         `<br><a href="${escapeHtml(url)}">${escapeHtml(t.open)}</a>`).addTo(homesLayer);
     });
     setCount("home-alarms-count", data.results.length);

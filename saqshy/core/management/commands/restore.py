@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from saqshy.core import backup as backups
+from saqshy.core import readcache
 
 
 class Command(BaseCommand):
@@ -27,6 +28,15 @@ class Command(BaseCommand):
             "--into",
             metavar="DATABASE_URL",
             help="restore into this database instead (PostgreSQL: it must exist already)",
+        )
+        parser.add_argument(
+            "--media",
+            metavar="DIR",
+            help="unpack the backup's media archive into DIR (default: SAQSHY_MEDIA_ROOT when "
+            "restoring the installation's own database; with --into, only when given)",
+        )
+        parser.add_argument(
+            "--no-media", action="store_true", help="leave the uploaded files as they are"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -60,12 +70,23 @@ class Command(BaseCommand):
         except backups.BackupError as error:
             raise CommandError(str(error)) from error
         restored = time.monotonic() - started
+        if into is None:  # the installation's own database changed under every kept answer
+            readcache.everything_changed()
         say(f"restored in {restored:.1f} s; verifying the audit trail against the backup's heads")
         ok, report = backups.verify_restored(manifest["audit_heads"], into)
         if not ok:
             raise CommandError(f"the restored database does not verify: {report}")
         say(report)
-        say(backups.media_hint(path, manifest, Path(settings.MEDIA_ROOT)))
+        media: str | None = options.get("media")
+        if into is None and media is None:
+            media = str(settings.MEDIA_ROOT)
+        if media and not options.get("no_media"):
+            try:
+                backups.restore_media(path, manifest, Path(media), say)
+            except backups.BackupError as error:
+                raise CommandError(str(error)) from error
+        else:
+            say(backups.media_hint(path, manifest, Path(settings.MEDIA_ROOT)))
         say(
             self.style.SUCCESS(
                 f"restore complete and verified in {time.monotonic() - started:.1f} s"
