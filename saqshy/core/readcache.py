@@ -54,7 +54,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
 
 from saqshy.core.context import new_request_id
 
@@ -164,6 +164,16 @@ def _bump_on_commit(connection: Any, table: str) -> None:
     # registered again by the next write (its tables stay pending: over-invalidation only).
     if not any(item[1] is flush for item in connection.run_on_commit):
         transaction.on_commit(flush, using=connection.alias)
+
+
+def flush_pending() -> None:
+    """Bump now what this thread's committed transaction wrote, before anything tells the
+    world about it (a live push): a map that reloads a layer on a push must not be answered
+    from before the write. Called from ``on_commit`` callbacks; the bump's own callback then
+    finds nothing left."""
+    if enabled():
+        for connection in connections.all(initialized_only=True):
+            _flush_written(connection)
 
 
 def _flush_written(connection: Any) -> None:

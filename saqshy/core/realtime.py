@@ -34,6 +34,8 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
 
+from saqshy.core import readcache
+
 logger = logging.getLogger(__name__)
 
 NATIONAL_GROUP = "national"
@@ -67,6 +69,7 @@ def _group_send(group: str, payload: dict[str, Any], what: str) -> None:
 
 def send_now(message: dict[str, Any]) -> None:
     """Send one message to its region's group; failures are logged, never raised."""
+    readcache.flush_pending()  # the write is visible to reads before the map hears of it
     event = {**message, "at": server_time_ms()}
     _group_send(
         group_for_region(message.get("region_id")),
@@ -139,6 +142,7 @@ class Coalescer:
         return loop if loop is not None and loop.is_running() and not loop.is_closed() else None
 
     def add(self, message: dict[str, Any]) -> None:
+        readcache.flush_pending()
         interval = self.interval()
         group = group_for_region(message.get("region_id"))
         if interval <= 0:

@@ -340,3 +340,25 @@ def test_a_page_is_kept_only_once_the_browser_carries_its_csrf_cookie(
     status, replayed, _body = call(app, "/facilities/", cookie=f"{session}; {csrf}")
     assert django_app.calls == 3 and replayed.get("x-cache") == "hit"
     assert replayed["set-cookie"].split(";")[0] == csrf
+
+
+def test_the_versions_are_bumped_before_the_live_push_goes_out(
+    store: readcache.LocalVersions, personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from saqshy.core import realtime
+
+    seen: list[int] = []
+    monkeypatch.setattr(
+        realtime, "_group_send",
+        lambda *a, **k: seen.append(store.values.get("facilities_facility", 0)),
+    )  # fmt: skip
+    facility = FacilityFactory(region=personas.astana)
+    before = store.values.get("facilities_facility", 0)
+    with transaction.atomic():
+        # Registered before the write (so before the write's own bump): sent after the bump.
+        transaction.on_commit(
+            lambda: realtime.send_now({"topic": "facility", "region_id": None})
+        )  # fmt: skip
+        Facility.objects.filter(pk=facility.pk).update(name="Pushed")
+    assert seen == [before + 1]
+    assert store.values["facilities_facility"] == before + 1
