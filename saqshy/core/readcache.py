@@ -497,10 +497,14 @@ class ReadCache:
         size = 0
         limit = cache.limit() // 8
 
+        cookies = _cookies(_headers(scope))
+
         async def keep(message: Message) -> None:
             nonlocal size
             if message["type"] == "http.response.start":
                 start.update(message)
+                if not _keepable(start, cookies):
+                    size = limit + 1  # a download or an error: nothing to hold in memory
             elif message["type"] == "http.response.body" and size <= limit:
                 chunk = bytes(message.get("body", b""))
                 size += len(chunk)
@@ -511,8 +515,7 @@ class ReadCache:
             await self.app(scope, receive, keep)
         finally:
             _tracking.reset(token)
-        keepable = _keepable(start, _cookies(_headers(scope)))
-        if size > limit or tracking.wrote or not tracking.tables or not keepable:
+        if size > limit or tracking.wrote or not tracking.tables or not _keepable(start, cookies):
             logger.debug("read cache: not kept %s (status %s, %d bytes, wrote %s, tables %s)",
                          scope["path"], start.get("status"), size, tracking.wrote,
                          sorted(tracking.tables))  # fmt: skip
