@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +13,16 @@ _request_id: ContextVar[str] = ContextVar("saqshy_request_id", default="")
 
 def new_request_id(prefix: str = "") -> str:
     return f"{prefix}{uuid.uuid4().hex}"
+
+
+# A client's X-Request-ID is kept only in this shape (it goes into logs and the audit trail);
+# anything else gets a fresh id.
+_SAFE_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+
+
+def request_id_from(incoming: str) -> str:
+    """The id of a request that arrived with ``X-Request-ID: incoming`` (possibly empty)."""
+    return incoming if _SAFE_ID.fullmatch(incoming) else new_request_id()
 
 
 def current_request_id() -> str:

@@ -13,16 +13,12 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext_lazy as _
 
-from saqshy.core.context import exercise, new_request_id, reset_request_id, set_request_id
+from saqshy.core.context import exercise, request_id_from, reset_request_id, set_request_id
 
 NULL_NOT_ALLOWED = _("Null characters are not allowed.")
 BAD_OFFSET = _("A time-zone offset must lie between -14:00 and +14:00.")
 request_log = logging.getLogger("saqshy.request")
 FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
-
-# A client's X-Request-ID is kept only in this shape (it goes into logs and the audit trail);
-# anything else gets a fresh id.
-_SAFE_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 
 class RequestIdMiddleware:
@@ -32,8 +28,7 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        incoming = request.headers.get(self.header, "")
-        request_id = incoming if _SAFE_ID.fullmatch(incoming) else new_request_id()
+        request_id = request_id_from(request.headers.get(self.header, ""))
         token = set_request_id(request_id)
         started = time.perf_counter()
         try:

@@ -56,7 +56,7 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.db import connections, transaction
 
-from saqshy.core.context import new_request_id
+from saqshy.core.context import request_id_from
 
 logger = logging.getLogger(__name__)
 request_log = logging.getLogger("saqshy.request")
@@ -89,7 +89,6 @@ _WRITTEN = re.compile(
     re.IGNORECASE,
 )
 _TABLE = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE)\s+\"?([A-Za-z_][\w$]*)\"?", re.IGNORECASE)
-_FIRST_UPDATE_COLUMN = re.compile(r"\bSET\s+\"?(\w+)\"?", re.IGNORECASE)
 
 
 # ---------------------------------------------------------------- what a request reads
@@ -299,9 +298,8 @@ _versions: Versions | None = None
 def versions() -> Versions:
     global _versions
     if _versions is None:
-        url = getattr(settings, "REDIS_URL", "")
-        prefix = getattr(settings, "REDIS_PREFIX", "saqshy")
-        _versions = RedisVersions(url, prefix) if url else LocalVersions()
+        url = settings.REDIS_URL
+        _versions = RedisVersions(url, settings.REDIS_PREFIX) if url else LocalVersions()
     return _versions
 
 
@@ -313,7 +311,7 @@ def use_versions(store: Versions | None) -> None:
 
 
 def enabled() -> bool:
-    return float(getattr(settings, "SAQSHY_READ_CACHE_SECONDS", 0)) > 0
+    return float(settings.SAQSHY_READ_CACHE_SECONDS) > 0
 
 
 def everything_changed() -> None:
@@ -347,7 +345,7 @@ class Answers:
         self.size = 0
 
     def limit(self) -> int:
-        return int(float(getattr(settings, "SAQSHY_READ_CACHE_MB", 64)) * 1024 * 1024)
+        return int(float(settings.SAQSHY_READ_CACHE_MB) * 1024 * 1024)
 
     def get(self, key: bytes) -> Entry | None:
         with self.lock:
@@ -419,13 +417,6 @@ def _kept_path(path: str) -> bool:
     return not path.startswith(NEVER_PATHS)
 
 
-def _request_id(headers: dict[bytes, bytes]) -> bytes:
-    incoming = headers.get(b"x-request-id", b"").decode("latin-1")
-    if re.fullmatch(r"[A-Za-z0-9._:-]{1,64}", incoming):
-        return incoming.encode()
-    return new_request_id().encode()
-
-
 class ReadCache:
     """ASGI middleware in front of Django's HTTP handler (see the module's description)."""
 
@@ -460,7 +451,7 @@ class ReadCache:
                 await self.app(scope, receive, send)
                 return
             cache.drop(key)
-        await self._serve(scope, receive, send, key)
+        await self._serve(scope, receive, send, key, headers)
 
     async def _fresh(self, entry: Entry, who: str) -> bool | None:
         """Whether the kept answer may be replayed; None when Redis cannot tell."""
@@ -476,13 +467,14 @@ class ReadCache:
             return False
         if tuple(now) == entry.seen:
             return True
-        return age <= float(getattr(settings, "SAQSHY_READ_CACHE_STALE_SECONDS", 0))
+        return age <= float(settings.SAQSHY_READ_CACHE_STALE_SECONDS)
 
     def _unreachable(self) -> None:
         logger.warning("read cache: Redis unreachable; answering through Django for 1 s")
         self.down_until = time.monotonic() + 1.0
 
-    async def _serve(self, scope: Scope, receive: Receive, send: Send, key: bytes) -> None:
+    async def _serve(self, scope: Scope, receive: Receive, send: Send, key: bytes,
+                     headers: dict[bytes, bytes]) -> None:  # fmt: skip
         started = time.time()
         try:
             seen = await versions().snapshot()
@@ -497,7 +489,7 @@ class ReadCache:
         size = 0
         limit = cache.limit() // 8
 
-        cookies = _cookies(_headers(scope))
+        cookies = _cookies(headers)
 
         async def keep(message: Message) -> None:
             nonlocal size
@@ -533,14 +525,14 @@ class ReadCache:
 
     async def _replay(self, entry: Entry, headers: dict[bytes, bytes], scope: Scope,
                       send: Send) -> None:  # fmt: skip
-        request_id = _request_id(headers)
+        request_id = request_id_from(headers.get(b"x-request-id", b"").decode("latin-1")).encode()
         await send({
             "type": "http.response.start",
             "status": entry.status,
             "headers": [*entry.headers, (b"x-request-id", request_id), (b"x-cache", b"hit")],
         })  # fmt: skip
         await send({"type": "http.response.body", "body": entry.body})
-        if getattr(settings, "SAQSHY_REQUEST_LOG", False):
+        if settings.SAQSHY_REQUEST_LOG:
             request_log.info("%s %s %d", "GET", scope["path"], entry.status, extra={
                 "method": "GET", "path": scope["path"], "status": entry.status,
                 "request_id": request_id.decode(), "cache": "hit",
