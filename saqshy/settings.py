@@ -268,6 +268,16 @@ if REDIS_URL:
             },
         }
     }
+    # Django's cache (readiness banners, region boundaries) is shared by every process, so a
+    # change dropped in one is dropped in all; a miss, not an error, while Redis is away.
+    CACHES = {
+        "default": {
+            "BACKEND": "saqshy.core.cache.SharedCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"{REDIS_PREFIX}:cache",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 # GETs answered again from a web process's memory while no table they read has changed, for
