@@ -27,4 +27,6 @@ class UserLanguageMiddleware:
         from django.contrib.auth import get_user
 
         user = get_user(request)
+        # AuthenticationMiddleware's lazy ``request.user`` reuses it: one user query, not two.
+        request._cached_user = user  # type: ignore[attr-defined]
         return str(getattr(user, "language", "") or "")

@@ -13,6 +13,8 @@ from saqshy.accounts.choices import AgencyKind, RegionKind
 from saqshy.core.models import BaseModel, TranslatedNameMixin
 from saqshy.core.scoping import Reach, Scope
 
+NO_SCOPE = Scope()
+
 
 class Region(TranslatedNameMixin, BaseModel):
     """A first-level administrative unit (oblast or city of republican significance)."""
@@ -136,29 +138,30 @@ class User(AbstractUser):
         """Where this user holds ``perm`` (``app.action_model``), cached for the request."""
         if self.is_superuser and self.is_active:
             return Scope(everything=True)
-        cache: dict[str, Scope] = self.__dict__.setdefault("_scope_cache", {})
-        if perm not in cache:
-            cache[perm] = Scope(reaches=self._reaches(perm))
-        return cache[perm]
+        return self._scope_map().get(perm, NO_SCOPE)
 
     def cached_scope(self, perm: str) -> Scope | None:
-        """``scope_for(perm)`` if it needs no query (superuser, or already cached), else None."""
+        """``scope_for(perm)`` if it needs no query (superuser, or the grants already read),
+        else None."""
         if self.is_superuser and self.is_active:
             return Scope(everything=True)
-        cache: dict[str, Scope] = self.__dict__.get("_scope_cache", {})
-        return cache.get(perm)
+        known: dict[str, Scope] | None = self.__dict__.get("_scope_cache")
+        if known is None:
+            return None
+        return known.get(perm, NO_SCOPE)
 
     def scopes_for(self, perms: list[str]) -> dict[str, Scope]:
-        """``scope_for`` of many permissions, the ones not yet cached read in one query."""
-        if self.is_superuser and self.is_active:
-            return dict.fromkeys(perms, Scope(everything=True))
-        cache: dict[str, Scope] = self.__dict__.setdefault("_scope_cache", {})
-        missing = {perm for perm in perms if perm not in cache}
-        if missing:
-            found: dict[str, set[Reach]] = {perm: set() for perm in missing}
-            rows = self.grants.filter(
-                role__permissions__codename__in={p.split(".", 1)[1] for p in missing}
-            ).values_list(
+        """``scope_for`` of many permissions."""
+        return {perm: self.scope_for(perm) for perm in perms}
+
+    def _scope_map(self) -> dict[str, Scope]:
+        """Every permission this user holds and where, read in one query the first time any is
+        asked (a request asks about several models: one query costs what one permission's
+        did) and kept on this user object, that is for the request or the socket."""
+        known: dict[str, Scope] | None = self.__dict__.get("_scope_cache")
+        if known is None:
+            found: dict[str, set[Reach]] = {}
+            rows = self.grants.filter(role__permissions__isnull=False).values_list(
                 "role__permissions__content_type__app_label",
                 "role__permissions__codename",
                 "region_id",
@@ -166,25 +169,12 @@ class User(AbstractUser):
                 "role__all_agencies",
             )
             for app_label, codename, region_id, agency_id, all_agencies in rows:
-                perm = f"{app_label}.{codename}"
-                if perm in found:
-                    found[perm].add(Reach(region_id, None if all_agencies else agency_id))
-            for perm, reaches in found.items():
-                cache[perm] = Scope(reaches=_ordered(reaches))
-        return {perm: cache[perm] for perm in perms}
-
-    def _reaches(self, perm: str) -> tuple[Reach, ...]:
-        app_label, codename = perm.split(".", 1)
-        grants = self.grants.filter(
-            role__permissions__content_type__app_label=app_label,
-            role__permissions__codename=codename,
-        ).values_list("region_id", "agency_id", "role__all_agencies")
-        return _ordered(
-            {
-                Reach(region_id, None if all_agencies else agency_id)
-                for region_id, agency_id, all_agencies in grants
-            }
-        )
+                found.setdefault(f"{app_label}.{codename}", set()).add(
+                    Reach(region_id, None if all_agencies else agency_id)
+                )
+            known = {perm: Scope(reaches=_ordered(reaches)) for perm, reaches in found.items()}
+            self.__dict__["_scope_cache"] = known
+        return known
 
     def has_any_grant(self) -> bool:
         return self.is_superuser or self.grants.exists()
