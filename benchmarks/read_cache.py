@@ -75,11 +75,15 @@ def _hammer(port: int, url: str, token: str, seconds: float, clients: int) -> li
     return times
 
 
-def _measure(env: dict[str, str], token: str, seconds: float, clients: int) -> dict[str, tuple]:
+def _measure(env: dict[str, str], token: str, seconds: float, clients: int,
+             app: tuple[str, ...] = ("saqshy.asgi:application",), urls: tuple[str, ...] = URLS
+             ) -> dict[str, tuple]:  # fmt: skip
+    """Start one uvicorn worker serving ``app`` and let ``clients`` ask each of ``urls`` for
+    ``seconds``: per URL, requests/s, server CPU ms per request, p50 and p99 ms."""
     port = _free_port()
     server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "uvicorn"), "saqshy.asgi:application", "--port",
-         str(port), "--log-level", "warning"],
+        [str(ROOT / ".venv" / "bin" / "uvicorn"), *app, "--app-dir", str(Path(__file__).parent),
+         "--port", str(port), "--log-level", "warning"],
         cwd=ROOT, env=env,
     )  # fmt: skip
     try:
@@ -90,7 +94,7 @@ def _measure(env: dict[str, str], token: str, seconds: float, clients: int) -> d
             except OSError:
                 time.sleep(0.5)
         found = {}
-        for url in URLS:
+        for url in urls:
             _hammer(port, url, token, 1.0, 1)  # warm: imports, pools, the first answer
             before = _cpu_seconds(server.pid)
             started = time.monotonic()
@@ -109,12 +113,14 @@ def _measure(env: dict[str, str], token: str, seconds: float, clients: int) -> d
         server.wait(timeout=30)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def prepared(
+    parser: argparse.ArgumentParser, seconds: float
+) -> tuple[argparse.Namespace, dict[str, str], str]:
+    """Parse the common options; the server's environment and a token of ``--user``."""
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
     parser.add_argument("--user", default="planner_astana")
-    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--seconds", type=float, default=seconds)
     parser.add_argument("--clients", type=int, default=4)
     args = parser.parse_args()
     env = {
@@ -126,6 +132,11 @@ def main() -> None:
         [PY, "manage.py", "shell", "-c", TOKEN.format(user=args.user)],
         cwd=ROOT, env=env, check=True, capture_output=True, text=True,
     ).stdout.strip().splitlines()[-1]  # fmt: skip
+    return args, env, token
+
+
+def main() -> None:
+    args, env, token = prepared(argparse.ArgumentParser(description=__doc__.split("\n\n")[0]), 10)
     off = _measure({**env, "SAQSHY_READ_CACHE_SECONDS": "0"}, token, args.seconds, args.clients)
     on = _measure({**env, "SAQSHY_READ_CACHE_SECONDS": "15"}, token, args.seconds, args.clients)
     print(f"one uvicorn worker, {args.clients} clients, {args.seconds:.0f} s per URL; "

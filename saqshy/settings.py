@@ -289,6 +289,9 @@ SAQSHY_READ_CACHE_SECONDS = float(
 )
 SAQSHY_READ_CACHE_STALE_SECONDS = float(os.environ.get("SAQSHY_READ_CACHE_STALE_SECONDS", "0"))
 SAQSHY_READ_CACHE_MB = float(os.environ.get("SAQSHY_READ_CACHE_MB", "64"))
+# Threads per web process answering plain HTTP (saqshy/asgi.py); each holds a database
+# connection while it answers, so keep it below DB_POOL_SIZE.
+SAQSHY_HTTP_THREADS = int(os.environ.get("SAQSHY_HTTP_THREADS", "8"))
 # An open live socket re-checks its user's account, grants and session at least this often
 # (and at once when they change); the tests shorten it.
 SAQSHY_LIVE_RECHECK_SECONDS = float(os.environ.get("SAQSHY_LIVE_RECHECK_SECONDS", "60"))

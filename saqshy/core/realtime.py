@@ -42,6 +42,7 @@ NATIONAL_GROUP = "national"
 EVENT_TYPE = "saqshy.event"
 BATCH_TYPE = "saqshy.batch"
 RECHECK_TYPE = "saqshy.recheck"
+PUSH_TIMEOUT_SECONDS = 5.0
 
 
 def group_for_region(region_id: int | None) -> str:
@@ -62,9 +63,24 @@ def _group_send(group: str, payload: dict[str, Any], what: str) -> None:
     if layer is None:
         return
     try:
-        async_to_sync(layer.group_send)(group, payload)
+        loop = coalescer.serving()
+        if loop is not None and not _on(loop):
+            # A web process's request thread: send on the served loop, whose connections to
+            # the channel layer stay open (async_to_sync would start a loop, and connect, for
+            # every message).
+            pushed = asyncio.run_coroutine_threadsafe(layer.group_send(group, payload), loop)
+            pushed.result(timeout=PUSH_TIMEOUT_SECONDS)
+        else:
+            async_to_sync(layer.group_send)(group, payload)
     except Exception:  # a push failure must never undo or fail committed work
         logger.exception("live push failed for %s", what)
+
+
+def _on(loop: asyncio.AbstractEventLoop) -> bool:
+    try:
+        return asyncio.get_running_loop() is loop
+    except RuntimeError:
+        return False
 
 
 def send_now(message: dict[str, Any]) -> None:

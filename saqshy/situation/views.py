@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -129,18 +128,17 @@ def situation_map(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-async def tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
+def tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
     """A basemap vector tile (MVT, gzip) cut from our own OSM data; no outside tile server is
     involved. Signed-in users only. Data tiles stop at ``MAX_DATA_ZOOM`` (the browser
     over-zooms them); a tile no archive holds is 204 No Content, so the map draws nothing
     there without an error."""
-    user = await request.auser()
-    if not user.is_authenticated:
+    if not request.user.is_authenticated:
         return HttpResponse(status=403)
     if z > MAX_DATA_ZOOM or x >= 2**z or y >= 2**z:
         raise Http404("no such tile")
-    archives, pending = await sync_to_async(basemap.fresh_archives_and_pending)(z, x, y)
-    data = await sync_to_async(basemap.read_tile, thread_sensitive=False)(archives, z, x, y)
+    archives, pending = basemap.fresh_archives_and_pending(z, x, y)
+    data = basemap.read_tile(archives, z, x, y)
     if data is None:
         response = HttpResponse(status=204)
         if pending or basemap.building():

@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 from asgiref.sync import async_to_sync
-from django.core.asgi import get_asgi_application
 from django.db import transaction
 from django.test import override_settings
 from knox.models import AuthToken
@@ -29,10 +28,13 @@ REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
 
 
 class Counting:
-    """Django's ASGI handler, counting the requests that reach it."""
+    """Django as the web processes serve it (saqshy.asgi: WSGI in a pool of threads),
+    counting the requests that reach it."""
 
     def __init__(self) -> None:
-        self.app = get_asgi_application()
+        from saqshy.asgi import django_http
+
+        self.app = django_http
         self.calls = 0
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
