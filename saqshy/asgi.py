@@ -6,6 +6,7 @@ ASGI handler: measured on the same requests and server (docs/benchmarks.md), the
 spends about a third more CPU per request (a thread hop per sync middleware and view) and runs
 a process's sync views one at a time on one thread, while the pool overlaps their database
 waits. Every view is synchronous but the live socket's consumer, which stays on the event loop.
+``WholeBody`` receives each request's body before a thread takes it, as the ASGI handler did.
 """
 
 import asyncio
@@ -16,10 +17,14 @@ from a2wsgi import WSGIMiddleware
 from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
+from saqshy.core.wholebody import WholeBody
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saqshy.settings")
-django_http = WSGIMiddleware(
-    get_wsgi_application(),  # type: ignore[arg-type]  # Django types its return loosely
-    workers=settings.SAQSHY_HTTP_THREADS,
+django_http = WholeBody(
+    WSGIMiddleware(
+        get_wsgi_application(),  # type: ignore[arg-type]  # Django types its return loosely
+        workers=settings.SAQSHY_HTTP_THREADS,
+    )
 )
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402

@@ -155,23 +155,31 @@ class User(AbstractUser):
         return {perm: self.scope_for(perm) for perm in perms}
 
     def _scope_map(self) -> dict[str, Scope]:
-        """Every permission this user holds and where, read in one query the first time any is
-        asked (a request asks about several models: one query costs what one permission's
-        did) and kept on this user object, that is for the request or the socket."""
+        """Every permission this user holds and where, read the first time any is asked (a
+        request asks about several models) and kept on this user object, that is for the
+        request or the socket.
+
+        Two small queries, the user's grants and their roles' permissions: grants plus
+        permissions rows, where one join would return grants times permissions (17 regional
+        grants of a role of 190 permissions: 3,200 rows, 8.5 ms against 2.2 ms measured)."""
         known: dict[str, Scope] | None = self.__dict__.get("_scope_cache")
         if known is None:
-            found: dict[str, set[Reach]] = {}
-            rows = self.grants.filter(role__permissions__isnull=False).values_list(
-                "role__permissions__content_type__app_label",
-                "role__permissions__codename",
-                "region_id",
-                "agency_id",
-                "role__all_agencies",
-            )
-            for app_label, codename, region_id, agency_id, all_agencies in rows:
-                found.setdefault(f"{app_label}.{codename}", set()).add(
+            reaches_of_role: dict[int, set[Reach]] = {}
+            for role_id, region_id, agency_id, all_agencies in self.grants.values_list(
+                "role_id", "region_id", "agency_id", "role__all_agencies"
+            ):
+                reaches_of_role.setdefault(role_id, set()).add(
                     Reach(region_id, None if all_agencies else agency_id)
                 )
+            found: dict[str, set[Reach]] = {}
+            if reaches_of_role:
+                held = Role.permissions.through.objects.filter(role_id__in=reaches_of_role)
+                for role_id, app_label, codename in held.values_list(
+                    "role_id", "permission__content_type__app_label", "permission__codename"
+                ):
+                    found.setdefault(f"{app_label}.{codename}", set()).update(
+                        reaches_of_role[role_id]
+                    )
             known = {perm: Scope(reaches=_ordered(reaches)) for perm, reaches in found.items()}
             self.__dict__["_scope_cache"] = known
         return known

@@ -69,7 +69,11 @@ def _group_send(group: str, payload: dict[str, Any], what: str) -> None:
             # the channel layer stay open (async_to_sync would start a loop, and connect, for
             # every message).
             pushed = asyncio.run_coroutine_threadsafe(layer.group_send(group, payload), loop)
-            pushed.result(timeout=PUSH_TIMEOUT_SECONDS)
+            try:
+                pushed.result(timeout=PUSH_TIMEOUT_SECONDS)
+            except BaseException:
+                pushed.cancel()  # not sent late, after the pushes that follow it
+                raise
         else:
             async_to_sync(layer.group_send)(group, payload)
     except Exception:  # a push failure must never undo or fail committed work

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -114,3 +115,51 @@ def test_clear_deletes_only_the_cache_s_own_keys(prefix: str) -> None:
         assert other.get(bystander) == b"kept"
     finally:
         other.delete(bystander)
+
+
+def test_values_are_json_and_a_planted_pickle_is_a_miss(prefix: str) -> None:
+    import pickle
+
+    import redis
+
+    shared = SharedCache(REDIS_URL, {"KEY_PREFIX": prefix})
+    shared.set("ids", [3, 1, 2])
+    shared.set("version", 7)
+    raw = redis.Redis.from_url(REDIS_URL)
+    assert raw.get(shared.make_key("ids")) == b"[3,1,2]"
+    assert shared.get("ids") == [3, 1, 2]
+    assert shared.incr("version") == 8
+
+    class Boom:
+        def __reduce__(self) -> tuple[Any, ...]:
+            return (exec, ("raise SystemExit('unpickled')",))
+
+    raw.set(shared.make_key("planted"), pickle.dumps(Boom()))
+    assert shared.get("planted", "miss") is None  # decoded as nothing, never unpickled
+
+
+def test_one_redis_client_per_process_not_per_request(prefix: str) -> None:
+    # Django makes a cache object per request context; they must share one connection pool.
+    first = SharedCache(REDIS_URL, {"KEY_PREFIX": prefix})
+    second = SharedCache(REDIS_URL, {"KEY_PREFIX": prefix})
+    assert first._cache is second._cache
+
+
+def test_an_unreachable_redis_is_not_asked_again_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import redis
+
+    away = SharedCache("redis://127.0.0.1:1/3", {"KEY_PREFIX": "away"})
+    asked: list[int] = []
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        asked.append(1)
+        raise redis.ConnectionError("refused")
+
+    monkeypatch.setattr(away._cache, "get_client", refuse)
+    assert away.get("x") is None
+    assert asked == [1]
+    for _ in range(10):  # within the next second: answered without asking Redis
+        assert away.get("x", "fallback") == "fallback"
+    assert asked == [1]

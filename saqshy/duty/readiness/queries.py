@@ -92,7 +92,7 @@ def banner_levels(user: Any) -> list[Readiness]:
     if not getattr(user, "is_authenticated", False):
         return []
     depends_on(Readiness._meta.db_table)  # the ids below may come from the cache
-    version = cache.get_or_set(_BANNER_VERSION, 0)
+    version = cache.get_or_set(_BANNER_VERSION, 0, timeout=None)
     key = f"duty:readiness:banner:{user.pk}:{version}"
     ids = cache.get(key)
     if ids is None:
@@ -116,7 +116,9 @@ def forget_banners() -> None:
     try:
         cache.incr(_BANNER_VERSION)
     except ValueError:
-        cache.set(_BANNER_VERSION, 1)
+        # Never expires: a version that lapsed and started again at 1 would bring back the
+        # banners kept under it a minute ago.
+        cache.set(_BANNER_VERSION, 1, timeout=None)
 
 
 @dataclass(frozen=True)
