@@ -150,10 +150,6 @@ class User(AbstractUser):
             return None
         return known.get(perm, NO_SCOPE)
 
-    def scopes_for(self, perms: list[str]) -> dict[str, Scope]:
-        """``scope_for`` of many permissions."""
-        return {perm: self.scope_for(perm) for perm in perms}
-
     def _scope_map(self) -> dict[str, Scope]:
         """Every permission this user holds and where, read the first time any is asked (a
         request asks about several models) and kept on this user object, that is for the

@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -103,22 +102,24 @@ class SharedCache(RedisCache):
     the Redis client, with its connection pool, is one per process instead, so a request
     does not open a connection of its own."""
 
-    def __init__(self, server: str, params: dict[str, Any]) -> None:
-        super().__init__(server, params)
-        self._location = server
-        self._client_options: dict[str, Any] = dict(params.get("OPTIONS", {}))
+    _servers: list[str]  # set by RedisCache from LOCATION
+    _options: dict[str, Any]  # and from OPTIONS
+
+    @functools.cached_property
+    def _location(self) -> str:
+        return ",".join(self._servers)
 
     @functools.cached_property
     def _cache(self) -> RedisCacheClient:
-        key = json.dumps([self._location, sorted(self._client_options.items())], default=str)
+        key = json.dumps([self._location, sorted(self._options.items())], default=str)
         with _clients_lock:
             client = _clients.get(key)
             if client is None:
                 client = _clients[key] = RedisCacheClient(
-                    re.split("[;,]", self._location),
+                    self._servers,
                     # Bare integers for incr, as Django's own; the stubs say bytes only.
                     serializer=JsonSerializer(),  # type: ignore[arg-type]
-                    **self._client_options,
+                    **self._options,
                 )
         return client
 

@@ -19,7 +19,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     every = nav_entries()
     models = {entry.view_model: apps.get_model(entry.view_model) for entry in every
               if entry.view_model is not None}  # fmt: skip
-    scopes = user_scopes(user, list(dict.fromkeys(models.values())), "view")  # one query
+    scopes = user_scopes(user, list(dict.fromkeys(models.values())), "view")
     entries = [
         entry
         for entry in every

@@ -92,12 +92,6 @@ class ScopedUser(Protocol):
     def scope_for(self, perm: str) -> Scope: ...
 
 
-class BulkScopedUser(ScopedUser, Protocol):
-    """A user that can answer many permissions in one query (``accounts.User``)."""
-
-    def scopes_for(self, perms: list[str]) -> dict[str, Scope]: ...
-
-
 def perm_name(model: type[models.Model], action: str) -> str:
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}; expected one of {ACTIONS}")
@@ -121,17 +115,7 @@ def user_scope(user: Any, model: type[models.Model], action: str) -> Scope:
 def user_scopes(
     user: Any, model_list: list[type[models.Model]], action: str
 ) -> dict[type[models.Model], Scope]:
-    """``user_scope`` for many models at once: one query for a user that offers
-    ``scopes_for`` (the audit list asks about every model), one per model otherwise."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return dict.fromkeys(model_list, Scope())
-    if not getattr(user, "is_active", False):
-        return dict.fromkeys(model_list, Scope())
-    perms = {model: perm_name(model, action) for model in model_list}
-    bulk = getattr(user, "scopes_for", None)
-    if bulk is not None:
-        found: dict[str, Scope] = bulk(list(perms.values()))
-        return {model: found[perm] for model, perm in perms.items()}
+    """``user_scope`` for many models (``accounts.User`` reads all its grants at the first)."""
     return {model: user_scope(user, model, action) for model in model_list}
 
 

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.apps import apps
 from django.core.cache import cache
 from django.db.models import Count, Max
 
@@ -26,7 +25,6 @@ from saqshy.core.indicators import (
     registry_indicators,
     visible_region_ids,
 )
-from saqshy.core.scoping import user_scopes
 
 MAX_DAYS = 92
 
@@ -64,7 +62,6 @@ def scope(user: Any, everywhere: Sequence[Region]) -> dict[str, list[int]]:
     """For each indicator, the ids of the regions in which ``user`` sees it."""
     ids = [region.pk for region in everywhere]
     indicators = registry_indicators()
-    user_scopes(user, [apps.get_model(ind.model) for ind in indicators], "view")  # one query
     return {ind.code: visible_region_ids(user, ind, ids) for ind in indicators}
 
 

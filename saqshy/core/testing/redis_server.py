@@ -1,4 +1,5 @@
-"""A Redis of its own for tests and benchmarks that restart it (``OwnRedis``).
+"""The machine's Redis for tests that use it (``shared_redis_url``), and a Redis of its own for
+tests and benchmarks that restart it (``OwnRedis``).
 
 Started as production runs it, without persistence (``--save ""``, no append-only file): a
 restart loses everything, the channel layer's group memberships included.
@@ -6,12 +7,33 @@ restart loses everything, the channel layer's group memberships included.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 from saqshy.core.testing.live import free_port
+
+SHARED_REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+
+
+def shared_redis_url() -> str:
+    """The running Redis tests may use (``REDIS_TEST_URL``); the test is skipped where none
+    answers, and fails in CI, which must run it."""
+    import redis
+
+    try:
+        up = bool(redis.Redis.from_url(SHARED_REDIS_URL, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        up = False
+    if not up:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is not answering at {SHARED_REDIS_URL}; CI must run this test")
+        pytest.skip(reason=f"no Redis server at {SHARED_REDIS_URL} (not running on this machine)")
+    return SHARED_REDIS_URL
 
 
 def redis_binary() -> str | None:

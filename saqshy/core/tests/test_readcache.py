@@ -5,7 +5,6 @@ asker's own write, and never when it cannot tell."""
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -19,12 +18,13 @@ from knox.models import AuthToken
 from saqshy.core import readcache
 from saqshy.core.readcache import ReadCache, statement_tables
 from saqshy.core.testing.personas import Personas, make_personas
+from saqshy.core.testing.redis_server import SHARED_REDIS_URL, shared_redis_url
 from saqshy.facilities.models import Facility
 from saqshy.facilities.tests.factories import FacilityFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+REDIS_URL = SHARED_REDIS_URL
 
 
 class Counting:
@@ -285,22 +285,10 @@ def test_off_without_redis_by_default(app: ReadCache, django_app: Counting,
     assert django_app.calls == 2
 
 
-def _redis_up() -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
-
-
 def test_versions_in_redis_are_shared_and_a_restart_trusts_nothing_old(
     app: ReadCache, django_app: Counting, personas: Personas
 ) -> None:
-    if not _redis_up():
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is not answering at {REDIS_URL}; CI must run this test")
-        pytest.skip(reason=f"no Redis server at {REDIS_URL} (not running on this machine)")
+    shared_redis_url()
     import redis
 
     prefix = f"test-{uuid.uuid4().hex[:8]}"

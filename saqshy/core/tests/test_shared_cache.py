@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -15,22 +14,14 @@ from django.utils import timezone
 
 from saqshy.core.cache import SharedCache
 from saqshy.core.testing.personas import Personas, make_personas
+from saqshy.core.testing.redis_server import SHARED_REDIS_URL, shared_redis_url
 from saqshy.duty.readiness import services as readiness_services
 from saqshy.duty.readiness.queries import _BANNER_VERSION, banner_levels
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+REDIS_URL = SHARED_REDIS_URL
 NOWHERE = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-
-
-def _redis_up() -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
 
 
 def _shared(location: str, prefix: str) -> dict[str, dict[str, object]]:
@@ -51,10 +42,7 @@ def personas() -> Personas:
 
 @pytest.fixture
 def prefix() -> Iterator[str]:
-    if not _redis_up():
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is not answering at {REDIS_URL}; CI must run this test")
-        pytest.skip(reason=f"no Redis server at {REDIS_URL} (not running on this machine)")
+    shared_redis_url()
     name = f"test-cache-{uuid.uuid4().hex[:8]}"
     yield name
     SharedCache(REDIS_URL, {"KEY_PREFIX": name}).clear()

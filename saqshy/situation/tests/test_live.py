@@ -7,7 +7,6 @@ periodic re-check.
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -25,22 +24,14 @@ from django.test import Client, override_settings
 from saqshy.accounts import services as accounts
 from saqshy.accounts.models import Agency, Grant, Role, User
 from saqshy.core.testing.personas import Personas, make_personas
+from saqshy.core.testing.redis_server import SHARED_REDIS_URL, shared_redis_url
 from saqshy.facilities import services
 from saqshy.facilities.models import Facility
 from saqshy.situation.consumers import SituationConsumer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
-
-
-def _redis_up() -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
+REDIS_URL = SHARED_REDIS_URL
 
 
 @pytest.fixture
@@ -61,10 +52,7 @@ def layer(request: pytest.FixtureRequest) -> Iterator[str]:
     if request.param == "memory":
         config: dict[str, Any] = {"BACKEND": "channels.layers.InMemoryChannelLayer"}
     else:
-        if not _redis_up():
-            if os.environ.get("CI"):
-                pytest.fail(f"Redis is not answering at {REDIS_URL}; CI must run this test")
-            pytest.skip(reason=f"no Redis server at {REDIS_URL} (not running on this machine)")
+        shared_redis_url()
         config = _redis_layer()
     with override_settings(CHANNEL_LAYERS={"default": config}):
         channel_layers.backends.clear()
@@ -352,10 +340,7 @@ def test_with_no_interval_each_fix_is_sent_at_once(layer: str, personas: Persona
 def test_a_worker_process_sends_its_batch_from_a_timer(personas: Personas) -> None:
     """Without a served event loop (the ingest consumer moving units by their trackers) the
     batch goes out from a timer thread: through Redis, as between the real processes."""
-    if not _redis_up():
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is not answering at {REDIS_URL}; CI must run this test")
-        pytest.skip(reason=f"no Redis server at {REDIS_URL} (not running on this machine)")
+    shared_redis_url()
     config = _redis_layer()
     units = _police_units(personas, "C-4", "C-5")
 
