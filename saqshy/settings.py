@@ -214,6 +214,7 @@ LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "saqshy" / "locale"]
 # dd.mm.yyyy and 24-hour times in kk, ru and en (saqshy/core/formats).
 FORMAT_MODULE_PATH = ["saqshy.core.formats"]
+FORM_RENDERER = "saqshy.core.forms.Renderer"
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Almaty")
 USE_I18N = True
 USE_TZ = True

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.forms.renderers import DjangoTemplates
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from saqshy.core import versioning
@@ -15,6 +17,25 @@ from saqshy.core.exceptions import Conflict
 
 M = TypeVar("M", bound=models.Model)
 T = TypeVar("T")
+
+
+class LabelledField(forms.BoundField):
+    """A form field whose label starts with a capital, in every language.
+
+    Labels are translated from lower-case words that also serve mid-sentence ("type",
+    "priority", "exercise"); a model field's label is capitalised by Django, a label given to
+    a form field is shown as written. Here both read alike, whatever the form.
+    """
+
+    def __init__(self, form: forms.BaseForm, field: forms.Field, name: str) -> None:
+        super().__init__(form, field, name)
+        self.label = capfirst(self.label)
+
+
+class Renderer(DjangoTemplates):
+    """The project's form renderer (``FORM_RENDERER``): Django's, with ``LabelledField``."""
+
+    bound_field_class = LabelledField
 
 
 class VersionedFormMixin(forms.Form):
