@@ -251,10 +251,23 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 REDIS_PREFIX = os.environ.get("REDIS_PREFIX", "saqshy")
+# How pushes travel through Redis: "pubsub" (publish/subscribe, one copy of a push per web
+# process: saqshy.core.channel_layer) or "lists" (channels_redis' list per open socket, the
+# former layer, kept to measure against: benchmarks/fan_out.py).
+CHANNEL_LAYER_BACKENDS = {
+    "pubsub": "saqshy.core.channel_layer.PubSubChannelLayer",
+    "lists": "channels_redis.core.RedisChannelLayer",
+}
+SAQSHY_CHANNEL_LAYER = os.environ.get("SAQSHY_CHANNEL_LAYER", "pubsub")
+if SAQSHY_CHANNEL_LAYER not in CHANNEL_LAYER_BACKENDS:
+    raise ImproperlyConfigured(
+        f"SAQSHY_CHANNEL_LAYER={SAQSHY_CHANNEL_LAYER!r}: "
+        f"use one of {sorted(CHANNEL_LAYER_BACKENDS)}"
+    )
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": CHANNEL_LAYER_BACKENDS[SAQSHY_CHANNEL_LAYER],
             # redis-py's asyncio pool allows 100 connections per process by default and then
             # refuses (MaxConnectionsError): hundreds of maps reconnecting at once after a
             # restart each join their groups, and the refused ones reconnect again.

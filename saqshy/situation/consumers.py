@@ -195,6 +195,18 @@ class SituationConsumer(AsyncJsonWebsocketConsumer):
             return
         await self._recheck()
 
+    async def saqshy_layer_lost(self, _message: dict[str, Any]) -> None:
+        """The process's subscription to Redis broke (``core.channel_layer``): pushes may be
+        missing, so close retryably; the map reconnects and loads its snapshot again."""
+        if self.closed:
+            return
+        log.warning("live socket closed for a reconnect: the channel layer lost messages")
+        self.closed = True
+        watch = getattr(self, "watch", None)
+        if watch is not None:
+            watch.cancel()
+        await self.close(code=SERVICE_RESTART)
+
     async def _hello(self) -> None:
         """Tell the map it is subscribed; it loads its snapshot after this ``at``."""
         await self.send_json({"type": "hello", "groups": len(self.joined), "at": server_time_ms()})

@@ -40,9 +40,9 @@ def personas() -> Personas:
 
 
 def _redis_layer() -> dict[str, Any]:
-    """A channel layer on the test Redis, under a prefix of its own."""
+    """The production channel layer on the test Redis, under a prefix of its own."""
     return {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "BACKEND": "saqshy.core.channel_layer.PubSubChannelLayer",
         "CONFIG": {"hosts": [REDIS_URL], "prefix": f"test-{uuid.uuid4().hex[:8]}"},
     }
 

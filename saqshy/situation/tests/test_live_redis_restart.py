@@ -22,14 +22,17 @@ from saqshy.situation.consumers import SERVICE_RESTART, SituationConsumer
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def redis_server(tmp_path: Path) -> Iterator[OwnRedis]:
+@pytest.fixture(
+    params=["saqshy.core.channel_layer.PubSubChannelLayer", "channels_redis.core.RedisChannelLayer"]
+)
+def redis_server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[OwnRedis]:
+    """A Redis of the test's own, under the production channel layer and under the former."""
     if redis_binary() is None:
         pytest.skip(reason="redis-server is not installed here")
     server = OwnRedis(tmp_path)
     server.start()
     config: dict[str, Any] = {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "BACKEND": request.param,
         "CONFIG": {"hosts": [f"redis://127.0.0.1:{server.port}/0"], "prefix": "t"},
     }
     with override_settings(CHANNEL_LAYERS={"default": config}):
