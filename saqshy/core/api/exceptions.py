@@ -19,21 +19,28 @@ RETRY_AFTER_SECONDS = 2
 logger = logging.getLogger(__name__)
 
 
+UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+def unavailable(request: Any, exc: Exception) -> tuple[dict[str, str], dict[str, str]]:
+    """The body and headers of the 503 for a database that went away during ``request``.
+
+    A restart, a failover, a connection that broke after the pool checked it, or no
+    connection from the pool in time: "again in a moment", not "server error". A retry with
+    the same Idempotency-Key is safe whether or not a write got through.
+    """
+    logger.warning("database unavailable during %s: %s", request, exc)
+    body = {
+        "detail": _("The database is not reachable for a moment; send the same request again."),
+        "code": "unavailable",
+    }
+    return body, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
 def handle(exc: Exception, context: dict[str, Any]) -> Response | None:
-    if isinstance(exc, OperationalError | InterfaceError):
-        # The database went away mid-request (a restart, a failover, a connection that broke
-        # after the pool checked it): say "again in a moment", not "server error". A retry
-        # with the same Idempotency-Key is safe whether or not a write got through.
-        logger.warning("database unavailable during %s: %s", context.get("request"), exc)
-        return Response(
-            {
-                "detail": _("The database is not reachable for a moment; send the same "
-                            "request again."),
-                "code": "unavailable",
-            },
-            status=status.HTTP_503_SERVICE_UNAVAILABLE,
-            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-        )  # fmt: skip
+    if isinstance(exc, UNAVAILABLE):
+        body, headers = unavailable(context.get("request"), exc)
+        return Response(body, status=status.HTTP_503_SERVICE_UNAVAILABLE, headers=headers)
     if isinstance(exc, PreconditionFailed):
         return Response(exc.as_dict(), status=status.HTTP_412_PRECONDITION_FAILED)
     if isinstance(exc, Conflict):

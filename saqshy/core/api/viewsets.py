@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import JSONField
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import ValidationError
@@ -28,6 +28,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from saqshy.core import idempotency, versioning
+from saqshy.core.api.exceptions import UNAVAILABLE, unavailable
 from saqshy.core.api.schema import WriteSafeAutoSchema
 from saqshy.core.idempotency_models import IdempotencyRecord
 from saqshy.core.scoping import ScopedQuerySet, restricted_prefetch
@@ -48,12 +49,18 @@ class WriteSafeMixin(viewsets.GenericViewSet):
     def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         if request.method not in WRITES:
             return super().dispatch(request, *args, **kwargs)
-        with transaction.atomic():
-            response = super().dispatch(request, *args, **kwargs)
-            if not 200 <= response.status_code < 300:
-                transaction.set_rollback(True)
-            elif self._idempotency is not None and isinstance(response, Response):
-                idempotency.store(self._idempotency, response)
+        try:
+            with transaction.atomic():
+                response = super().dispatch(request, *args, **kwargs)
+                if not 200 <= response.status_code < 300:
+                    transaction.set_rollback(True)
+                elif self._idempotency is not None and isinstance(response, Response):
+                    idempotency.store(self._idempotency, response)
+        except UNAVAILABLE as error:
+            # Opening or committing the transaction failed, outside the view's own error
+            # handling: the same 503 as a failure inside it.
+            body, headers = unavailable(request, error)
+            return JsonResponse(body, status=503, headers=headers)
         return response
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
