@@ -329,18 +329,17 @@ def _append(acting_user: Any, rows: list[_Row]) -> list[AuditEntry]:
     key = audit_key()
     written: list[AuditEntry] = []
     # A fixed number of queries however many chains (a page read across twenty regions):
-    # missing heads created, every head locked in chain order (no deadlock between writers),
-    # the entries inserted together and the heads moved on in one statement.
+    # every head locked in chain order (no deadlock between writers), the entries inserted
+    # together and the heads moved on in one statement. A chain's head is created by its
+    # first entry only: then the heads are locked again, with the new ones.
     chains = sorted(by_chain)
-    AuditChainHead.objects.bulk_create(
-        [AuditChainHead(chain=chain) for chain in chains], ignore_conflicts=True
-    )
-    heads = {
-        head.chain: head
-        for head in AuditChainHead.objects.select_for_update()
-        .filter(chain__in=chains)
-        .order_by("chain")
-    }
+    heads = _locked_heads(chains)
+    if len(heads) < len(chains):
+        AuditChainHead.objects.bulk_create(
+            [AuditChainHead(chain=chain) for chain in chains if chain not in heads],
+            ignore_conflicts=True,
+        )
+        heads = _locked_heads(chains)
     for chain in chains:
         head = heads[chain]
         for row in by_chain[chain]:
@@ -363,6 +362,12 @@ def _append(acting_user: Any, rows: list[_Row]) -> list[AuditEntry]:
     AuditEntry.objects.bulk_create(written, batch_size=500)
     AuditChainHead.objects.bulk_update(list(heads.values()), ["seq", "hash"])
     return written
+
+
+def _locked_heads(chains: list[str]) -> dict[str, AuditChainHead]:
+    """The existing heads of ``chains``, locked in chain order."""
+    locked = AuditChainHead.objects.select_for_update().filter(chain__in=chains)
+    return {head.chain: head for head in locked.order_by("chain")}
 
 
 def _link(head: AuditChainHead, entry: AuditEntry, key: bytes) -> AuditEntry:

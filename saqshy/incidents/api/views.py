@@ -68,6 +68,7 @@ class IncidentViewSet(ScopedModelViewSet):
 
     def _respond(self, incident: Incident) -> Response:
         fresh = self.get_queryset().get(pk=incident.pk)
+        self.answer_stored(fresh)
         return Response(self.get_serializer(fresh).data)
 
     @extend_schema(request=None, responses={200: JournalEntrySerializer(many=True)})

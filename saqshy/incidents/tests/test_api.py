@@ -182,6 +182,22 @@ class IncidentFlowTests(_WithAlmatyDispatcher):
             format="json",
         )
 
+    def test_an_action_answers_with_the_stored_version(self) -> None:
+        """The ``ETag`` of an action's answer is the version a read gives right after, and
+        an ``If-Match`` with it is accepted by the next action."""
+        incident = self.report("fire")
+        unit = UnitFactory(region=self.almaty, call_sign="E-9")
+        detail = reverse("api:incident-detail", args=[incident["id"]])
+        sent = self.send(incident["id"], unit)
+        self.assertEqual(sent.status_code, 200, sent.content)
+        self.assertEqual(sent["ETag"], self.client.get(detail)["ETag"])
+        closed = self.client.post(
+            reverse("api:incident-close", args=[incident["id"]]), HTTP_IF_MATCH=sent["ETag"]
+        )
+        self.assertEqual(closed.status_code, 200, closed.content)
+        self.assertEqual(closed["ETag"], self.client.get(detail)["ETag"])
+        self.assertNotEqual(closed["ETag"], sent["ETag"])
+
     def test_a_second_report_nearby_is_marked_a_duplicate(self) -> None:
         first = self.report("fire")
         # ~110 m north: inside the fire radius (300 m).
