@@ -4,7 +4,7 @@ On New Year's Eve 200 maps sit in one region's group and about 120 changes a sec
 sent to it. This measures only that fan-out, side by side for the channel layers, against
 the real Redis at ``--redis`` (a database of its own):
 
-- ``core``: ``channels_redis.core.RedisChannelLayer``, a list per channel in Redis: a
+- ``lists``: ``channels_redis.core.RedisChannelLayer``, a list per channel in Redis: a
   ``group_send`` writes the message once per member, and each web process takes its
   members' messages one at a time;
 - ``pubsub``: ``saqshy.core.channel_layer.PubSubChannelLayer`` (Redis publish/subscribe):
@@ -36,7 +36,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 LAYERS = {
-    "core": "channels_redis.core.RedisChannelLayer",
+    "lists": "channels_redis.core.RedisChannelLayer",
     "pubsub": "saqshy.core.channel_layer.PubSubChannelLayer",
 }
 GROUP = "region.1"
@@ -179,7 +179,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=120.0)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--layers", default="core,pubsub")
+    parser.add_argument("--layers", default="lists,pubsub")
     args = parser.parse_args()
     print(
         f"{args.maps} maps in {args.processes} processes, {args.rate:g} changes/s for "

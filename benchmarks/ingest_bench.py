@@ -360,17 +360,21 @@ class LiveWatch:
         self._ready.wait(10)
 
     async def _listen(self) -> None:
-        from channels_redis.core import RedisChannelLayer
+        from saqshy.core.channel_layer import PubSubChannelLayer
 
-        layer = RedisChannelLayer(hosts=[REDIS_URL], prefix=self.prefix, capacity=10000)
+        # The consumers' own layer (settings: SAQSHY_CHANNEL_LAYER, publish/subscribe).
+        layer = PubSubChannelLayer(hosts=[REDIS_URL], prefix=self.prefix)
         channel = await layer.new_channel()
         await layer.group_add(self.group, channel)
         self._ready.set()
+        waiting: asyncio.Future[Any] | None = None
         while not self._stop.is_set():
-            try:
-                message = await asyncio.wait_for(layer.receive(channel), 0.5)
-            except TimeoutError:
+            # A receive is never cancelled: that would end the channel's subscription.
+            waiting = waiting or asyncio.ensure_future(layer.receive(channel))
+            done, _pending = await asyncio.wait({waiting}, timeout=0.5)
+            if not done:
                 continue
+            message, waiting = waiting.result(), None
             now = time.time()
             event = message.get("event", {})
             if event.get("topic") == "incident" and event.get("op") == "created":

@@ -95,7 +95,7 @@ def main() -> None:
                 (
                     "redis",
                     {
-                        "BACKEND": "channels_redis.core.RedisChannelLayer",
+                        "BACKEND": "saqshy.core.channel_layer.PubSubChannelLayer",
                         "CONFIG": {"hosts": [redis_url], "prefix": f"bench-{uuid.uuid4().hex[:6]}"},
                     },
                 )

@@ -331,7 +331,9 @@ def _append(acting_user: Any, rows: list[_Row]) -> list[AuditEntry]:
     # A fixed number of queries however many chains (a page read across twenty regions):
     # every head locked in chain order (no deadlock between writers), the entries inserted
     # together and the heads moved on in one statement. A chain's head is created by its
-    # first entry only: then the heads are locked again, with the new ones.
+    # first entry only: then the heads are locked again, with the new ones. (Two writers
+    # that both begin new chains at once can then deadlock; PostgreSQL ends one, which
+    # answers 503 and is retried with its key. It happens once per chain, ever.)
     chains = sorted(by_chain)
     heads = _locked_heads(chains)
     if len(heads) < len(chains):
