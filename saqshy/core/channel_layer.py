@@ -130,19 +130,21 @@ class _Shard(RedisSingleShardConnection):
             queue = layer.channels.get(member)
             if queue is None:
                 continue
-            waiting = queue.qsize()
-            if waiting < BEHIND:
+            if queue.qsize() < BEHIND:
                 queue.put_nowait(data)
-            elif waiting == BEHIND:
+            elif queue.qsize() == BEHIND:
                 log.warning("live channel %s fell %d messages behind: it reloads", member, BEHIND)
-                queue.put_nowait(layer.channel_layer.serialize(LOST))
+                self._tell_lost(queue)
 
     def _tell_everyone_lost(self) -> None:
         layer: Any = self.channel_layer
-        lost = layer.channel_layer.serialize(LOST)
         for queue in list(layer.channels.values()):
-            if queue.qsize() <= BEHIND:  # one more, and only once for a channel that is behind
-                queue.put_nowait(lost)
+            self._tell_lost(queue)
+
+    def _tell_lost(self, queue: asyncio.Queue[Any]) -> None:
+        """Put ``LOST`` in ``queue``; a queue past ``BEHIND`` already has it last."""
+        if queue.qsize() <= BEHIND:
+            queue.put_nowait(self.channel_layer.channel_layer.serialize(LOST))
 
 
 class _LoopLayer(RedisPubSubLoopLayer):

@@ -100,10 +100,7 @@ class SituationConsumer(AsyncJsonWebsocketConsumer):
             # The channel layer (or the database) failed under the open socket: close it
             # retryably so the map reconnects and reloads, never leave it open and deaf.
             log.warning("live socket closed for a reconnect: %r", error)
-            self.closed = True
-            watch = getattr(self, "watch", None)
-            if watch is not None:
-                watch.cancel()
+            self._stop_rechecking()
             with contextlib.suppress(Exception):
                 await send({"type": "websocket.close", "code": SERVICE_RESTART})
 
@@ -201,11 +198,15 @@ class SituationConsumer(AsyncJsonWebsocketConsumer):
         if self.closed:
             return
         log.warning("live socket closed for a reconnect: the channel layer lost messages")
+        self._stop_rechecking()
+        await self.close(code=SERVICE_RESTART)
+
+    def _stop_rechecking(self) -> None:
+        """Mark the socket closed and stop its periodic re-check (a retryable close)."""
         self.closed = True
         watch = getattr(self, "watch", None)
         if watch is not None:
             watch.cancel()
-        await self.close(code=SERVICE_RESTART)
 
     async def _hello(self) -> None:
         """Tell the map it is subscribed; it loads its snapshot after this ``at``."""

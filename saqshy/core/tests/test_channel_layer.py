@@ -36,8 +36,8 @@ def test_a_push_is_published_once_and_reaches_every_member_of_the_process() -> N
         for channel in members:
             await layer.group_add("region.1", channel)
         # One subscription to the group, for the process, not one per member.
-        group_channel = f"{prefix}:{url.rsplit('/', 1)[-1] if url.count('/') > 2 else '0'}:"
-        numsub = dict(client.pubsub_numsub(f"{group_channel}__group__region.1"))
+        group_channel = layer._get_layer()._get_group_channel_name("region.1")
+        numsub = dict(client.pubsub_numsub(group_channel))
         assert list(numsub.values()) == [1]
         await layer.group_send("region.1", {"type": "saqshy.event", "n": 1})
         got = [await asyncio.wait_for(layer.receive(c), 5) for c in members]
