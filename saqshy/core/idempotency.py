@@ -127,14 +127,17 @@ def claim(*, request: Request, key: str, digest: str) -> IdempotencyRecord:
         "path": request.get_full_path()[:1000],
         "fingerprint": digest,
     }
-    IdempotencyRecord.objects.filter(
-        user_id=user_id, key=key, created_at__lt=timezone.now() - TTL
-    ).delete()
-    try:
-        with transaction.atomic():
-            return IdempotencyRecord.objects.create(**fields)
-    except IntegrityError:
-        existing = IdempotencyRecord.objects.get(user_id=user_id, key=key)
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                return IdempotencyRecord.objects.create(**fields)
+        except IntegrityError:
+            existing = IdempotencyRecord.objects.get(user_id=user_id, key=key)
+        if existing.created_at >= timezone.now() - TTL:
+            break
+        # The key's record has expired: the key may be used again (looked at only on a
+        # clash, so a new key costs one insert).
+        IdempotencyRecord.objects.filter(pk=existing.pk).delete()
     if existing.fingerprint != digest:
         raise KeyReused()
     raise Replay(existing)

@@ -25,6 +25,7 @@ from saqshy.core.exceptions import Conflict
 from saqshy.core.models import BaseModel, ExerciseModel
 from saqshy.core.realtime import publish_on_commit
 from saqshy.core.scoping import perm_name, user_scope
+from saqshy.core.validation import validate
 
 M = TypeVar("M", bound=BaseModel)
 Payload = Callable[[Any], dict[str, Any]]
@@ -69,7 +70,7 @@ def create(*, acting_user: Any, instance: M, payload: Payload | None = None) -> 
     if isinstance(instance, ExerciseModel):
         instance.mark_exercise()
     require_scope(acting_user, instance, "add")
-    instance.full_clean()
+    validate(instance)
     with transaction.atomic():
         instance.save()
         audit.record(
@@ -135,7 +136,7 @@ def update(
         require_scope(acting_user, locked, "change")
         if check is not None:
             check(locked)
-        locked.full_clean()
+        validate(locked, before)
         if _save_changed(acting_user, locked, before):
             _publish(locked, "updated", payload)
     versioning.copy_state(instance, locked)
@@ -143,19 +144,33 @@ def update(
 
 
 def save_changes(
-    *, acting_user: Any, instance: M, changes: dict[str, Any], payload: Payload | None = None
+    *,
+    acting_user: Any,
+    instance: M,
+    changes: dict[str, Any],
+    payload: Payload | None = None,
+    locked: bool = False,
 ) -> dict[str, Any]:
     """Write ``changes`` that the caller's own service has decided (rules and scope checked):
     lock and re-read the row, save only the fields that differ, audit exactly them and push
     on commit. Must run inside the caller's transaction; ``instance`` gets the stored state.
-    Returns what changed."""
-    locked = versioning.lock(instance)
-    before = audit.snapshot(locked)
-    for field, value in changes.items():
-        setattr(locked, field, value)
-    changed = _save_changed(acting_user, locked, before)
-    _publish(locked, "updated", payload)
-    versioning.copy_state(instance, locked)
+    ``locked``: ``instance`` is the row the caller locked and read in this transaction, so
+    it is not read again. Returns what changed."""
+    if locked:
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("save_changes(locked=True) must run inside transaction.atomic()")
+        before = audit.snapshot(instance)
+        for field, value in changes.items():
+            setattr(instance, field, value)
+        changed = _save_changed(acting_user, instance, before)
+        _publish(instance, "updated", payload)
+        return changed
+    locked_copy = versioning.lock(instance)
+    changed = save_changes(
+        acting_user=acting_user, instance=locked_copy, changes=changes, payload=payload,
+        locked=True,
+    )  # fmt: skip
+    versioning.copy_state(instance, locked_copy)
     return changed
 
 

@@ -67,7 +67,20 @@ def lock(instance: M) -> M:
         raise RuntimeError("versioning.lock must run inside transaction.atomic()")
     model = type(instance)
     locked: M = model._default_manager.select_for_update(no_key=True).get(pk=instance.pk)
+    _keep_related(locked, instance)
     return locked
+
+
+def _keep_related(locked: models.Model, read: models.Model) -> None:
+    """Give ``locked`` the rows its foreign keys point to that ``read`` (the caller's copy,
+    read moments ago in this request) already holds, where the key is unchanged: the push and
+    the audit name the incident's type or the unit's agency without reading them again."""
+    cached = read._state.fields_cache
+    for field in locked._meta.concrete_fields:
+        if field.is_relation and field.name in cached:
+            related = cached[field.name]
+            if getattr(related, "pk", None) == getattr(locked, field.attname):
+                locked._state.fields_cache[field.name] = related
 
 
 def check(locked: models.Model, expected: str | list[str] | None) -> None:

@@ -23,11 +23,12 @@ from django.utils.translation import gettext_lazy
 from saqshy.accounts.models import Grant
 from saqshy.accounts.queries import region_id_containing, region_locator
 from saqshy.algorithms.routing import haversine_m
-from saqshy.core import audit, messages
+from saqshy.core import audit, messages, versioning
 from saqshy.core import services as core_services
 from saqshy.core.exceptions import Conflict
 from saqshy.core.realtime import publish_on_commit
 from saqshy.core.scoping import perm_name, user_scope
+from saqshy.core.validation import validate
 from saqshy.geocoding.queries import describe_point
 from saqshy.incidents import journal
 from saqshy.incidents.choices import IncidentStatus, JournalKind, UnitStatus
@@ -90,12 +91,16 @@ def _map_feature(instance: Any) -> dict[str, Any]:
     return feature
 
 
-def _save_with_audit(acting_user: Any, instance: Incident | Unit, changes: dict[str, Any]) -> None:
+def _save_with_audit(
+    acting_user: Any, instance: Incident | Unit, changes: dict[str, Any], *, locked: bool = False
+) -> None:
     """Write ``changes`` on the locked, re-read row, only those fields, audited and pushed
-    (the caller holds the transaction and has checked the rules)."""
+    (the caller holds the transaction and has checked the rules). ``locked``: ``instance``
+    is that row already, locked and read by the caller in this transaction."""
     core_services.save_changes(
-        acting_user=acting_user, instance=instance, changes=changes, payload=_map_feature
-    )
+        acting_user=acting_user, instance=instance, changes=changes, payload=_map_feature,
+        locked=locked,
+    )  # fmt: skip
 
 
 # --- reporting --------------------------------------------------------------------------------
@@ -182,7 +187,7 @@ def report_incident(
     )
     incident.mark_exercise(is_exercise)
     core_services.require_scope(acting_user, incident, "add")
-    incident.full_clean()
+    validate(incident)
     with transaction.atomic():
         original = find_duplicate(
             type=type, lat=float(lat), lon=float(lon), at=at, is_exercise=incident.is_exercise
@@ -613,6 +618,7 @@ def dispatch(*, acting_user: Any, incident: Incident, units: Iterable[Unit]) -> 
                 acting_user,
                 locked,
                 {"status": IncidentStatus.DISPATCHED, "dispatched_at": locked.dispatched_at or now},
+                locked=True,
             )
             _journal(
                 locked,
@@ -623,7 +629,9 @@ def dispatch(*, acting_user: Any, incident: Incident, units: Iterable[Unit]) -> 
             )
         else:
             _publish(locked)
-    incident.refresh_from_db()
+    # ``locked`` is the stored state: read under the lock and changed only through it.
+    versioning.copy_state(incident, locked)
+    incident.__dict__.pop("_prefetched_objects_cache", None)  # its units changed
     return incident
 
 

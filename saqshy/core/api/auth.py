@@ -4,6 +4,9 @@ Tokens are django-rest-knox tokens: the database keeps only a hash, each expires
 ``REST_KNOX["TOKEN_TTL"]`` without use. Sign-in goes through ``django.contrib.auth.authenticate``
 with the underlying Django request, so the axes lock-out that guards the sign-in page and the
 admin guards this endpoint too.
+
+A token is checked by ``core.api.authentication.TokenAuthentication``: knox's check without
+its clean-up of the user's other tokens on every request (see there).
 """
 
 from __future__ import annotations
@@ -11,8 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import authenticate
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
+from knox.models import AuthToken
 from knox.views import LoginView, LogoutAllView, LogoutView
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -57,6 +62,7 @@ class TokenView(LoginView):
                 {"non_field_errors": [_("Unable to sign in with these credentials.")]}
             )
         request.user = user
+        AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
         return super().post(request, format=format)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
 
@@ -61,3 +62,10 @@ class WriteSafeAutoSchema(AutoSchema):
         if self.method in ("PUT", "PATCH", "DELETE") or (self.method == "POST" and detail):
             parameters.append(IF_MATCH)
         return parameters
+
+
+class TokenScheme(KnoxTokenScheme):
+    """The schema's ``Authorization: Token …`` for the project's knox authentication (the
+    extension drf-spectacular ships matches knox's own class only)."""
+
+    target_class = "saqshy.core.api.authentication.TokenAuthentication"

@@ -46,6 +46,10 @@ class WriteSafeMixin(viewsets.GenericViewSet):
     _idempotency: IdempotencyRecord | None = None
     _versioned: Any = None
     _read_after_write = False
+    answered_fresh: ClassVar[frozenset[str]] = frozenset()
+    """Write actions that read their answer again after the write (the incidents' actions):
+    their lookup of the addressed row leaves out the nested ``related_rows``."""
+    _lookup_only = False
 
     def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         if request.method not in WRITES:
@@ -83,7 +87,11 @@ class WriteSafeMixin(viewsets.GenericViewSet):
         writing = self.request.method in WRITES
         if writing:
             self._lock_addressed()
-        obj = super().get_object()
+        self._lookup_only = writing and self.action in self.answered_fresh
+        try:
+            obj = super().get_object()
+        finally:
+            self._lookup_only = False
         if writing:
             versioning.check(obj, versioning.parse_if_match(self.request.headers.get("If-Match")))
         self._versioned = obj
@@ -220,7 +228,7 @@ class ScopedReadOnlyViewSet(WriteSafeMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> Any:
         queryset: ScopedQuerySet[Any] = super().get_queryset()  # type: ignore[assignment]
         user = self.request.user
-        if self.related_rows:
+        if self.related_rows and not self._lookup_only:
             queryset = queryset.prefetch_related(
                 *(restricted_prefetch(user, name, rows) for name, rows in self.related_rows.items())
             )

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from knox.models import AuthToken
+from knox.settings import CONSTANTS
 from rest_framework.test import APIClient
 
 from saqshy.core.testing.mixins import PersonaTestCase
@@ -102,6 +105,28 @@ class TokenTests(PersonaTestCase):
             expiry=timezone.now() - timedelta(seconds=1)
         )
         self.assertEqual(self._me(token), 401)
+        self.assertFalse(AuthToken.objects.filter(user=self.personas.planner_almaty).exists())
+
+    def test_a_request_reads_only_the_token_it_presents(self) -> None:
+        # knox itself reads all of the user's tokens on every request, to tidy expired ones.
+        tokens = [self._token() for _ in range(3)]
+        with CaptureQueriesContext(connection) as queries:
+            self.assertEqual(self._me(tokens[1]), 200)
+        on_tokens = [q["sql"] for q in queries.captured_queries if "knox_authtoken" in q["sql"]]
+        self.assertEqual(len(on_tokens), 1, on_tokens)
+        self.assertIn("token_key", on_tokens[0])
+
+    def test_signing_in_deletes_the_users_expired_tokens_only(self) -> None:
+        old, live = self._token(), self._token()
+        planner = self.personas.planner_almaty
+        expired = timezone.now() - timedelta(1)
+        AuthToken.objects.filter(token_key=old[: CONSTANTS.TOKEN_KEY_LENGTH]).update(expiry=expired)
+        other = AuthToken.objects.create(self.personas.planner_astana)[0]
+        AuthToken.objects.filter(pk=other.pk).update(expiry=expired)
+        newest = self._token()
+        self.assertEqual(AuthToken.objects.filter(user=planner).count(), 2)
+        self.assertEqual((self._me(live), self._me(newest), self._me(old)), (200, 200, 401))
+        self.assertTrue(AuthToken.objects.filter(pk=other.pk).exists())  # not theirs
 
     def test_logout_revokes_this_token_only(self) -> None:
         first, second = self._token(), self._token()

@@ -52,6 +52,7 @@ class IncidentViewSet(ScopedModelViewSet):
     serializer_class = IncidentSerializer
     filterset_class = IncidentFilterSet
     http_method_names = ["get", "post", "head", "options"]
+    answered_fresh = frozenset({"advance", "close", "merge", "keep", "send_units"})
     scoped_actions = {
         "notes": "change",
         "close": "change",
