@@ -422,11 +422,25 @@ def _refuse_transition(incident: Incident, to_status: str) -> Conflict:
 
 
 def _active_assignments(incident: Incident) -> list[IncidentUnit]:
+    """The incident's units still on it, their assignments and the units locked (see
+    ``LOCK_ORDER``)."""
     return list(
         IncidentUnit.objects.select_related("unit", "unit__agency")
-        .select_for_update(no_key=True, of=("self",))
+        .select_for_update(no_key=True, of=("self", "unit"))
         .filter(incident=incident, released_at=None)
+        .order_by("unit_id")
     )
+
+
+LOCK_ORDER = """Units are locked before the audit chain's head.
+
+An audit entry locks its region's chain head until the commit, and vehicle trackers' fixes
+move many units in one transaction (``record_tracker_positions``). A transaction that held
+the head and then waited for a unit (closing an incident released its units after the
+incident's own audit entry; a dispatch of two units took the second after auditing the
+first) closed a cycle with those fixes and another writer of the units: PostgreSQL ended
+one of them as a deadlock, which the caller saw as a 503. So a transaction here takes every
+unit it will change before its first audit entry, and then never waits for a unit."""
 
 
 def advance(
@@ -504,10 +518,10 @@ def _move_units(
             assignment.released_at = now
             assignment.save(update_fields=["released_at", "updated_at"])
             if unit.status in UnitStatus.BUSY:
-                _save_with_audit(acting_user, unit, {"status": UnitStatus.RETURNING})
+                _save_with_audit(acting_user, unit, {"status": UnitStatus.RETURNING}, locked=True)
             _journal(incident, journal.UNIT_RELEASED, {"unit": unit.call_sign}, acting_user, now)
         elif _behind(unit.status, follow):
-            _save_with_audit(acting_user, unit, {"status": follow})
+            _save_with_audit(acting_user, unit, {"status": follow}, locked=True)
             _journal(
                 incident,
                 journal.UNIT_STATUS,
@@ -573,6 +587,8 @@ def dispatch(*, acting_user: Any, incident: Incident, units: Iterable[Unit]) -> 
             )
         now = timezone.now()
         taken: list[str] = []
+        # Every unit is taken before the first audit entry (``LOCK_ORDER``).
+        before_status: dict[int, str] = {}
         for unit in sorted(chosen, key=lambda u: u.pk):
             won = Unit.objects.filter(pk=unit.pk, status=UnitStatus.AVAILABLE).update(
                 status=UnitStatus.DISPATCHED, updated_at=now
@@ -589,7 +605,8 @@ def dispatch(*, acting_user: Any, incident: Incident, units: Iterable[Unit]) -> 
                     unit=unit.pk,
                     unit_status=current,
                 )
-            before_status = unit.status
+            before_status[unit.pk] = unit.status
+        for unit in sorted(chosen, key=lambda u: u.pk):
             unit.status, unit.updated_at = UnitStatus.DISPATCHED, now
             assignment = IncidentUnit.objects.create(incident=locked, unit=unit, assigned_at=now)
             audit.record(
@@ -599,7 +616,7 @@ def dispatch(*, acting_user: Any, incident: Incident, units: Iterable[Unit]) -> 
                         "update",
                         unit,
                         unit.scope_region_id(),
-                        before={"status": before_status},
+                        before={"status": before_status[unit.pk]},
                         after={"status": UnitStatus.DISPATCHED},
                     ),
                     audit.Change(
