@@ -70,6 +70,9 @@ calls: dict[str, dict[str, Any]] = {}
 positions: dict[int, dict[str, Any]] = {}
 """Unit id → its last acknowledged fix."""
 failures: list[tuple[float, str, str]] = []
+busy: dict[str, int] = {}
+"""Request group → answers "this unit is not available" (409), counted apart from failures."""
+UNIT_BUSY: dict[str, Any] = {"busy": True}
 samples: list[tuple[float, str, float, bool]] = []
 """(time, name, milliseconds, ok) of every request and push."""
 connects: list[tuple[float, int]] = []
@@ -99,6 +102,7 @@ def _write_outcome(**_kw: Any) -> None:
         "calls": calls,
         "positions": {str(k): v for k, v in positions.items()},
         "failures": failures,
+        "unit_busy": busy,
         "connects": connects,
         "maps": MAPS,
         "samples": samples,
@@ -250,6 +254,12 @@ class IntakeUser(FastHttpUser):
             ) as response:  # fmt: skip
                 if response.status_code in (200, 201):
                     return response.json()
+                if response.status_code == 409 and '"unit_unavailable"' in (response.text or ""):
+                    # A correct answer: the unit is still on its way back from a call cut
+                    # off when the previous step ended. The call taker sends another unit.
+                    response.success()
+                    busy[name] = busy.get(name, 0) + 1
+                    return UNIT_BUSY
                 response.failure(f"{response.status_code} {(response.text or '')[:120]}")
                 if response.status_code in (400, 403, 404, 409, 422):
                     return None
@@ -270,12 +280,16 @@ class IntakeUser(FastHttpUser):
         if not created:
             return
         calls[key]["id"] = created["id"]
-        unit = next(self.units)
-        sent = self._post(
-            f"/api/incidents/{created['id']}/dispatch/", {"units": [unit]}, f"{key}-d",
-            "write: intake dispatch",
-        )  # fmt: skip
-        if not sent:
+        sent: Any = UNIT_BUSY
+        for attempt in range(INTAKE + 1):
+            if sent is not UNIT_BUSY:
+                break
+            unit = next(self.units)
+            sent = self._post(
+                f"/api/incidents/{created['id']}/dispatch/", {"units": [unit]},
+                f"{key}-d{attempt}", "write: intake dispatch",
+            )  # fmt: skip
+        if not sent or sent is UNIT_BUSY:
             return
         self._post(
             f"/api/incidents/{created['id']}/close/", {"resolution": "load test"},

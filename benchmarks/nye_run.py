@@ -157,6 +157,7 @@ def step(layout: Layout, args: argparse.Namespace, browsers: int) -> dict[str, A
         "sensors": sensors_stored(layout, run, outs),
         "calls": len(outcome["calls"]),
         "unseen": sum(1 for c in outcome["calls"].values() if c["seen"] < args.maps),
+        "busy": sum(outcome.get("unit_busy", {}).values()),
         "seconds": end - start,
     }
 
@@ -170,6 +171,7 @@ def report(result: dict[str, Any], maps: int) -> str:
         "CPU % of one core: "
         + ", ".join(f"{name} {value:.0f}" for name, value in result["cpu"].items()),
         f"calls {result['calls']}, not pushed to all {maps} maps: {result['unseen']}; "
+        f"another unit sent (409, the first still returning): {result['busy']}; "
         f"sensors: {result['sensors']}",
     ]
     return "\n".join(lines)
