@@ -24,6 +24,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from saqshy.core.api.authentication import TokenAuthentication
+
 
 class CredentialsSerializer(serializers.Serializer[Any]):
     username = serializers.CharField(max_length=150)
@@ -69,6 +71,8 @@ class TokenView(LoginView):
 class RevokeTokenView(LogoutView):
     """``POST`` with a token: that token stops working."""
 
+    authentication_classes = (TokenAuthentication,)
+
     @extend_schema(request=None, responses={204: None}, summary="Revoke this token")
     def post(self, request: Request, format: Any = None) -> Response:
         return super().post(request, format=format)
@@ -76,6 +80,8 @@ class RevokeTokenView(LogoutView):
 
 class RevokeAllTokensView(LogoutAllView):
     """``POST`` with a token: every token of its user stops working."""
+
+    authentication_classes = (TokenAuthentication,)
 
     @extend_schema(request=None, responses={204: None}, summary="Revoke all your tokens")
     def post(self, request: Request, format: Any = None) -> Response:
