@@ -127,17 +127,23 @@ def claim(*, request: Request, key: str, digest: str) -> IdempotencyRecord:
         "path": request.get_full_path()[:1000],
         "fingerprint": digest,
     }
-    for _attempt in range(2):
+    existing: IdempotencyRecord | None = None
+    for _attempt in range(3):
         try:
             with transaction.atomic():
                 return IdempotencyRecord.objects.create(**fields)
         except IntegrityError:
-            existing = IdempotencyRecord.objects.get(user_id=user_id, key=key)
+            existing = IdempotencyRecord.objects.filter(user_id=user_id, key=key).first()
+        if existing is None:
+            continue  # purged between the clash and the read: the key is free again
         if existing.created_at >= timezone.now() - TTL:
             break
         # The key's record has expired: the key may be used again (looked at only on a
         # clash, so a new key costs one insert).
         IdempotencyRecord.objects.filter(pk=existing.pk).delete()
+        existing = None
+    if existing is None:
+        return IdempotencyRecord.objects.create(**fields)
     if existing.fingerprint != digest:
         raise KeyReused()
     raise Replay(existing)

@@ -136,7 +136,7 @@ def update(
         require_scope(acting_user, locked, "change")
         if check is not None:
             check(locked)
-        validate(locked, before)
+        validate(locked, before, touched=changes)
         if _save_changed(acting_user, locked, before):
             _publish(locked, "updated", payload)
     versioning.copy_state(instance, locked)

@@ -17,6 +17,7 @@ two exceptions, and otherwise the same checks in the same order:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -26,8 +27,16 @@ from django.db.models import CheckConstraint, UniqueConstraint
 from saqshy.core import audit
 
 
-def validate(instance: models.Model, before: dict[str, Any] | None = None) -> None:
-    """Validate ``instance`` as ``full_clean`` does (see the module for what is skipped)."""
+def validate(
+    instance: models.Model,
+    before: dict[str, Any] | None = None,
+    touched: Iterable[str] = (),
+) -> None:
+    """Validate ``instance`` as ``full_clean`` does (see the module for what is skipped).
+
+    ``touched``: the fields the caller set (names or attnames), checked even when their
+    value looks like the stored one (a date given as text reads the same in the snapshot but
+    still needs converting)."""
     meta = instance._meta
     skipped: set[str] = {
         field.name
@@ -39,7 +48,12 @@ def validate(instance: models.Model, before: dict[str, Any] | None = None) -> No
     unchecked: set[str] = set()
     if before is not None:
         _old, new = audit.diff(before, audit.snapshot(instance))
-        changed = {field.name for field in meta.concrete_fields if field.attname in new}
+        set_by_caller = set(touched)
+        changed = {
+            field.name
+            for field in meta.concrete_fields
+            if field.attname in new or {field.name, field.attname} & set_by_caller
+        }
         unchanged = {field.name for field in meta.concrete_fields} - changed
         skipped |= unchanged
         unchecked = unchanged - _sharing_a_rule(instance, changed)
@@ -57,6 +71,7 @@ def validate(instance: models.Model, before: dict[str, Any] | None = None) -> No
         instance.validate_unique(exclude=unchecked)
     except ValidationError as error:
         errors = error.update_error_dict(errors)
+        unchecked |= {name for name in errors if name != NON_FIELD_ERRORS}
     try:
         instance.validate_constraints(exclude=unchecked)
     except ValidationError as error:

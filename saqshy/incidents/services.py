@@ -432,7 +432,7 @@ def _active_assignments(incident: Incident) -> list[IncidentUnit]:
     )
 
 
-LOCK_ORDER = """Units are locked before the audit chain's head.
+LOCK_ORDER = """Units are locked before the audit chain's head, and in key order.
 
 An audit entry locks its region's chain head until the commit, and vehicle trackers' fixes
 move many units in one transaction (``record_tracker_positions``). A transaction that held
@@ -440,7 +440,9 @@ the head and then waited for a unit (closing an incident released its units afte
 incident's own audit entry; a dispatch of two units took the second after auditing the
 first) closed a cycle with those fixes and another writer of the units: PostgreSQL ended
 one of them as a deadlock, which the caller saw as a 503. So a transaction here takes every
-unit it will change before its first audit entry, and then never waits for a unit."""
+unit it will change before its first audit entry, and then never waits for a unit. Units
+are taken in key order everywhere (dispatch, close, trackers' fixes), so two writers of several
+units never wait for each other in a circle."""
 
 
 def advance(
@@ -789,8 +791,13 @@ def record_tracker_positions(messages: Sequence[Any], *, acting_user: Any) -> No
     if not newest:
         return
     locate = region_locator()
-    units = Unit.objects.filter(tracker_id__in=newest).only(
-        "pk", "tracker_id", "region_id", "agency_id", "status"
+    # In key order, as dispatches and closes take units: a batch that moved them in call-sign
+    # order could hold one unit and wait for another that a dispatch holds while waiting for
+    # the first.
+    units = (
+        Unit.objects.filter(tracker_id__in=newest)
+        .only("pk", "tracker_id", "region_id", "agency_id", "status")
+        .order_by("pk")
     )
     for unit in units:
         fix = newest[unit.tracker_id or 0]

@@ -3,6 +3,7 @@ versioning.lock, which keeps the rows the caller's copy already holds."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -108,3 +109,23 @@ class LockKeepsRelatedTests(PersonaTestCase):
         Unit.objects.filter(pk=self.unit.pk).update(agency=fire)
         with transaction.atomic():
             self.assertEqual(versioning.lock(read).agency, fire)
+
+
+class TouchedFieldsTests(PersonaTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.unit = UnitFactory(region=Region.objects.get(slug="astana"), call_sign="T-1")
+        Unit.objects.filter(pk=cls.unit.pk).update(position_at="2026-12-05T10:00:00+00:00")
+
+    def test_a_field_the_caller_set_is_converted_even_if_it_reads_as_stored(self) -> None:
+        unit = Unit.objects.get(pk=self.unit.pk)
+        before = audit.snapshot(unit)
+        unit.position_at = unit.position_at.isoformat()
+        validate(unit, before, touched=["position_at"])
+        self.assertIsInstance(unit.position_at, dt.datetime)
+
+    def test_an_update_validates_what_it_was_given(self) -> None:
+        with self.assertRaises(ValidationError) as refused:
+            services.update_unit(acting_user=None, unit=self.unit, crew="", kind="flying")
+        self.assertEqual(list(refused.exception.message_dict), ["kind"])

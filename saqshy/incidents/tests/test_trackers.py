@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from saqshy.accounts.models import Agency
@@ -130,3 +133,28 @@ def test_a_tracker_is_fitted_through_the_api_by_its_device_id(
     answer = theirs.patch(url, {"tracker": "AVL-ALMATY"}, content_type="application/json")
     assert answer.status_code in (400, 403), answer.content
     assert Unit.objects.get(pk=car.pk).tracker.serial == "AVL-2"
+
+
+def test_a_batch_moves_its_units_in_key_order(personas: Personas) -> None:
+    # Dispatches and closes take units in key order; a batch in call-sign order could hold
+    # one unit while waiting for another that a dispatch holds while waiting for the first.
+    police = Agency.objects.get(grants__user=personas.dispatcher_astana)
+    units = []
+    for n, call_sign in enumerate(["Z-9", "M-5", "A-1"]):
+        tracker = DeviceFactory(serial=f"AVL-K{n}", kind="tracker", region=personas.astana)
+        unit = services.create_unit(
+            acting_user=None, call_sign=call_sign, kind="patrol_car", agency=police,
+            region=personas.astana,
+        )  # fmt: skip
+        Unit.objects.filter(pk=unit.pk).update(tracker=tracker)
+        units.append(unit.pk)
+    now = timezone.now()
+    with CaptureQueriesContext(connection) as queries:
+        ingest.ingest([_fix(f"AVL-K{n}", "1", now, 51.10 + n / 100) for n in range(3)])
+    moved = [
+        int(found.group(1))
+        for q in queries.captured_queries
+        if q["sql"].startswith('UPDATE "incidents_unit" SET "lat"')
+        and (found := re.search(r'"incidents_unit"\."id" = (\d+)', q["sql"]))
+    ]
+    assert moved == sorted(units), (moved, units)
