@@ -8,7 +8,6 @@ message on commit. State changes the record's status does not allow raise ``Conf
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -21,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from saqshy.accounts.models import Grant
-from saqshy.accounts.queries import region_id_containing, region_locator
+from saqshy.accounts.queries import region_id_containing
 from saqshy.algorithms.routing import haversine_m
 from saqshy.core import audit, messages, versioning
 from saqshy.core import services as core_services
@@ -34,7 +33,10 @@ from saqshy.incidents import journal
 from saqshy.incidents.choices import IncidentStatus, JournalKind, UnitStatus
 from saqshy.incidents.models import Incident, IncidentType, IncidentUnit, JournalEntry, Unit
 
-log = logging.getLogger(__name__)
+# Units' positions have a module of their own (telemetry, not audited); they are offered here
+# with the other service functions of incidents and units.
+from saqshy.incidents.positions import record_position as record_position
+from saqshy.incidents.positions import record_tracker_positions as record_tracker_positions
 
 # The timestamp each status stamps on the incident when it is reached.
 _STAMPS = {
@@ -423,7 +425,7 @@ def _refuse_transition(incident: Incident, to_status: str) -> Conflict:
 
 def _active_assignments(incident: Incident) -> list[IncidentUnit]:
     """The incident's units still on it, their assignments and the units locked (see
-    ``LOCK_ORDER``)."""
+    the lock order below)."""
     return list(
         IncidentUnit.objects.select_related("unit", "unit__agency")
         .select_for_update(no_key=True, of=("self", "unit"))
@@ -432,17 +434,17 @@ def _active_assignments(incident: Incident) -> list[IncidentUnit]:
     )
 
 
-LOCK_ORDER = """Units are locked before the audit chain's head, and in key order.
-
-An audit entry locks its region's chain head until the commit, and vehicle trackers' fixes
-move many units in one transaction (``record_tracker_positions``). A transaction that held
-the head and then waited for a unit (closing an incident released its units after the
-incident's own audit entry; a dispatch of two units took the second after auditing the
-first) closed a cycle with those fixes and another writer of the units: PostgreSQL ended
-one of them as a deadlock, which the caller saw as a 503. So a transaction here takes every
-unit it will change before its first audit entry, and then never waits for a unit. Units
-are taken in key order everywhere (dispatch, close, trackers' fixes), so two writers of several
-units never wait for each other in a circle."""
+# Lock order. Units are locked before the audit chain's head, and in key order.
+#
+# An audit entry locks its region's chain head until the commit, and vehicle trackers' fixes
+# move many units in one transaction (``record_tracker_positions``). A transaction that held
+# the head and then waited for a unit (closing an incident released its units after the
+# incident's own audit entry; a dispatch of two units took the second after auditing the
+# first) closed a cycle with those fixes and another writer of the units: PostgreSQL ended
+# one of them as a deadlock, which the caller saw as a 503. So a transaction here takes every
+# unit it will change before its first audit entry, and then never waits for a unit. Units
+# are taken in key order everywhere (dispatch, close, trackers' fixes), so two writers of several
+# units never wait for each other in a circle.
 
 
 def advance(
@@ -589,7 +591,7 @@ def dispatch(*, acting_user: Any, incident: Incident, units: Iterable[Unit]) -> 
             )
         now = timezone.now()
         taken: list[str] = []
-        # Every unit is taken before the first audit entry (``LOCK_ORDER``).
+        # Every unit is taken before the first audit entry (the lock order above ``advance``).
         before_status: dict[int, str] = {}
         for unit in sorted(chosen, key=lambda u: u.pk):
             won = Unit.objects.filter(pk=unit.pk, status=UnitStatus.AVAILABLE).update(
@@ -731,78 +733,3 @@ def delete_unit(*, acting_user: Any, unit: Unit) -> None:
             code="has_history",
         )
     core_services.delete(acting_user=acting_user, instance=unit)
-
-
-def record_position(
-    *, acting_user: Any, unit: Unit, lat: float, lon: float, at: dt.datetime | None = None
-) -> bool:
-    """Store a unit's position fix unless a newer one is stored; whether it was stored.
-
-    Positions only move forward in time: the write is one compare-and-set ``UPDATE … WHERE
-    position_at IS NULL OR position_at < at``, so a late or replayed older fix never
-    overwrites a newer one, whatever the order in which concurrent fixes arrive. Positions are
-    frequent telemetry, not decisions: they are pushed live (coalesced, a batch per region a
-    second) but not audited. ``unit`` shows the stored position afterwards.
-    """
-    core_services.require_scope(acting_user, unit, "change")
-    if not (-90 <= lat <= 90) or not (-180 <= lon <= 180):
-        raise ValidationError({"lat": [_("Not a valid position.")]})
-    with transaction.atomic():
-        return _move(unit, lat, lon, at or timezone.now())
-
-
-def _move(unit: Unit, lat: float, lon: float, at: dt.datetime) -> bool:
-    """The compare-and-set of ``record_position`` and its coalesced push; whether it moved."""
-    stored = (
-        Unit.objects.filter(pk=unit.pk)
-        .filter(Q(position_at__isnull=True) | Q(position_at__lt=at))
-        .update(lat=lat, lon=lon, position_at=at)
-    )
-    if not stored:
-        unit.refresh_from_db(fields=["lat", "lon", "position_at", "status"])
-        return False
-    unit.lat, unit.lon, unit.position_at = lat, lon, at
-    publish_on_commit(
-        topic="unit",
-        op="moved",
-        object_id=unit.pk,
-        region_id=unit.scope_region_id(),
-        agency_id=unit.scope_agency_id(),
-        perm=perm_name(Unit, "view"),
-        data={"id": unit.pk, "lat": lat, "lon": lon, "position_at": at.isoformat()},
-        coalesce=True,
-    )
-    return True
-
-
-def record_tracker_positions(messages: Sequence[Any], *, acting_user: Any) -> None:
-    """The ingest handler of vehicle trackers' fixes (``saqshy/positions/{tracker}/fix``).
-
-    Each unit whose ``tracker`` sent fixes in the batch moves to the newest of them by the
-    same compare-and-set as ``record_position``, so a redelivered or late fix never moves it
-    back. A fix outside every region is kept in the device's messages but moves nothing; a
-    tracker not fitted to any unit moves nothing either.
-    """
-    newest: dict[int, Any] = {}
-    for message in messages:
-        seen = newest.get(message.device_id)
-        if seen is None or message.device_time > seen.device_time:
-            newest[message.device_id] = message
-    if not newest:
-        return
-    locate = region_locator()
-    # In key order, as dispatches and closes take units: a batch that moved them in call-sign
-    # order could hold one unit and wait for another that a dispatch holds while waiting for
-    # the first.
-    units = (
-        Unit.objects.filter(tracker_id__in=newest)
-        .only("pk", "tracker_id", "region_id", "agency_id", "status")
-        .order_by("pk")
-    )
-    for unit in units:
-        fix = newest[unit.tracker_id or 0]
-        lat, lon = float(fix.payload["lat"]), float(fix.payload["lon"])
-        if locate(lat, lon) is None:
-            log.warning("tracker %s: a fix outside every region, unit not moved", fix.serial)
-            continue
-        _move(unit, lat, lon, fix.device_time)

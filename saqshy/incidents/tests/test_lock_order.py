@@ -1,4 +1,5 @@
-"""Units are locked before the audit chain's head (``services.LOCK_ORDER``).
+"""Units are locked before the audit chain's head (the lock-order comment in
+``incidents/services.py``).
 
 A transaction that holds its region's audit head and then waits for a unit closes a cycle of
 waits with trackers' position fixes, which move many units in one transaction: under the New
