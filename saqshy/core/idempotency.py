@@ -22,7 +22,7 @@ import json
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
-from django.db import IntegrityError, transaction
+from django.db import connections, router
 from django.http.request import RawPostDataException
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -129,11 +129,10 @@ def claim(*, request: Request, key: str, digest: str) -> IdempotencyRecord:
     }
     existing: IdempotencyRecord | None = None
     for _attempt in range(3):
-        try:
-            with transaction.atomic():
-                return IdempotencyRecord.objects.create(**fields)
-        except IntegrityError:
-            existing = IdempotencyRecord.objects.filter(user_id=user_id, key=key).first()
+        taken = _insert_unless_taken(fields)
+        if taken is not None:
+            return taken
+        existing = IdempotencyRecord.objects.filter(user_id=user_id, key=key).first()
         if existing is None:
             continue  # purged between the clash and the read: the key is free again
         if existing.created_at >= timezone.now() - TTL:
@@ -147,6 +146,34 @@ def claim(*, request: Request, key: str, digest: str) -> IdempotencyRecord:
     if existing.fingerprint != digest:
         raise KeyReused()
     raise Replay(existing)
+
+
+def _insert_unless_taken(fields: dict[str, Any]) -> IdempotencyRecord | None:
+    """Insert the record, or None when the user's key is already taken: one
+    ``INSERT … ON CONFLICT DO NOTHING RETURNING`` (PostgreSQL, SQLite ≥ 3.35), where a
+    savepoint around a plain insert would cost three statements. A clash with a request still
+    in flight waits for it, as the unique index makes it."""
+    record = IdempotencyRecord(**fields)
+    meta = IdempotencyRecord._meta
+    connection = connections[router.db_for_write(IdempotencyRecord)]
+    quote = connection.ops.quote_name
+    columns = [f for f in meta.concrete_fields if not f.primary_key]
+    values = [f.get_db_prep_save(f.pre_save(record, True), connection) for f in columns]
+    unique = ", ".join(quote(f.column) for f in columns if f.name in ("user_id", "key"))
+    names = ", ".join(quote(f.column) for f in columns)
+    slots = ", ".join(["%s"] * len(columns))
+    # Names come from the model, quoted by the backend; every value is a parameter.
+    sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({slots}) "  # noqa: S608
+    sql += f"ON CONFLICT ({unique}) DO NOTHING RETURNING {quote(meta.pk.column)}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    record.pk = row[0]
+    record._state.adding = False
+    record._state.db = connection.alias
+    return record
 
 
 def store(record: IdempotencyRecord, response: Response) -> None:

@@ -31,19 +31,23 @@ def validate(
     instance: models.Model,
     before: dict[str, Any] | None = None,
     touched: Iterable[str] = (),
+    existing: Iterable[str] = (),
 ) -> None:
     """Validate ``instance`` as ``full_clean`` does (see the module for what is skipped).
 
     ``touched``: the fields the caller set (names or attnames), checked even when their
     value looks like the stored one (a date given as text reads the same in the snapshot but
-    still needs converting)."""
+    still needs converting). ``existing``: foreign keys whose ids the caller took from rows
+    it has just read from the database (never from the request), so they are not looked up
+    again; a key with ``limit_choices_to`` still is."""
     meta = instance._meta
+    trusted = set(existing)
     skipped: set[str] = {
         field.name
         for field in meta.concrete_fields
         if isinstance(field, models.ForeignKey)
         and not field.get_limit_choices_to()
-        and _loaded(instance, field)
+        and (field.name in trusted or _loaded(instance, field))
     }
     unchecked: set[str] = set()
     if before is not None:

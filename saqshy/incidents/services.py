@@ -189,7 +189,9 @@ def report_incident(
     )
     incident.mark_exercise(is_exercise)
     core_services.require_scope(acting_user, incident, "add")
-    validate(incident)
+    # The region comes from the regions' outlines and the agency from the recorder's grants,
+    # both read from the database; neither is looked up again.
+    validate(incident, existing=("region", "agency"))
     with transaction.atomic():
         original = find_duplicate(
             type=type, lat=float(lat), lon=float(lon), at=at, is_exercise=incident.is_exercise
@@ -444,7 +446,8 @@ def _active_assignments(incident: Incident) -> list[IncidentUnit]:
 # one of them as a deadlock, which the caller saw as a 503. So a transaction here takes every
 # unit it will change before its first audit entry, and then never waits for a unit. Units
 # are taken in key order everywhere (dispatch, close, trackers' fixes), so two writers of several
-# units never wait for each other in a circle.
+# units never wait for each other in a circle. A dispatch and a step of the incident also keep
+# their entries for one append at the end (``audit.together``): the head is taken once, last.
 
 
 def advance(
@@ -488,7 +491,7 @@ def advance(
             changes[stamp] = now
         found.update(assignments=assignments, previous=locked.status)
 
-    with transaction.atomic():
+    with transaction.atomic(), audit.together(acting_user):
         core_services.transition(
             acting_user=acting_user,
             instance=incident,
@@ -577,7 +580,7 @@ def dispatch(*, acting_user: Any, incident: Incident, units: Iterable[Unit]) -> 
     core_services.require_scope(acting_user, incident, "change")
     for unit in chosen:
         core_services.require_scope(acting_user, unit, "change")
-    with transaction.atomic():
+    with transaction.atomic(), audit.together(acting_user):
         locked = (
             Incident.objects.select_for_update(no_key=True)
             .select_related("type")

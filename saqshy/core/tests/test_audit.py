@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from saqshy.core import audit, audit_guard
 from saqshy.core.audit_models import AuditChainHead, AuditEntry, AuditError
@@ -153,3 +154,57 @@ def test_failed_transaction_leaves_no_entry(trail: list[Facility]) -> None:
         raise RuntimeError("roll back")
     assert AuditEntry.objects.count() == count
     assert audit.verify()[1] is None
+
+
+def _head_locks(queries: CaptureQueriesContext) -> int:
+    return sum(
+        1
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT") and "core_auditchainhead" in q["sql"]
+    )
+
+
+def test_together_writes_its_entries_in_one_append_in_order(trail: list[Facility]) -> None:
+    first, second = Facility.objects.order_by("pk")[:2]
+    count = AuditEntry.objects.count()
+    with (
+        transaction.atomic(),
+        CaptureQueriesContext(connection) as queries,
+        audit.together(None),
+    ):
+        services.update_facility(acting_user=None, facility=first, capacity=11)
+        services.update_facility(acting_user=None, facility=second, capacity=12)
+        assert AuditEntry.objects.count() == count  # kept until the block ends
+    assert _head_locks(queries) == 1
+    written = list(AuditEntry.objects.order_by("pk")[count:])
+    assert [(e.object_id, e.after) for e in written] == [
+        (str(first.pk), {"capacity": 11}),
+        (str(second.pk), {"capacity": 12}),
+    ]
+    assert audit.verify()[1] is None
+
+
+def test_together_writes_nothing_when_its_block_fails(trail: list[Facility]) -> None:
+    facility = Facility.objects.first()
+    assert facility is not None
+    count = AuditEntry.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic(), audit.together(None):
+        services.update_facility(acting_user=None, facility=facility, capacity=1)
+        raise RuntimeError("roll back")
+    assert AuditEntry.objects.count() == count
+    assert audit.verify()[1] is None
+
+
+def test_together_leaves_another_users_entries_to_their_own_append(trail: list[Facility]) -> None:
+    facility = Facility.objects.first()
+    assert facility is not None
+    count = AuditEntry.objects.count()
+    with transaction.atomic(), audit.together(object()):
+        services.update_facility(acting_user=None, facility=facility, capacity=5)
+        assert AuditEntry.objects.count() == count + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_together_needs_a_transaction() -> None:
+    with pytest.raises(AuditError), audit.together(None):
+        pass

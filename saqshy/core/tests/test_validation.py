@@ -48,6 +48,15 @@ class ValidateTests(PersonaTestCase):
             validate(unit)
         self.assertIn("agency", refused.exception.message_dict)
 
+    def test_a_key_the_caller_read_is_not_looked_up(self) -> None:
+        unit = Unit(call_sign="A-3", kind="patrol_car", agency_id=self.police.pk,
+                    region_id=self.region.pk)  # fmt: skip
+        with CaptureQueriesContext(connection) as queries:
+            validate(unit, existing=("agency",))
+        looked = _lookups(queries)
+        self.assertFalse([sql for sql in looked if "accounts_agency" in sql], looked)
+        self.assertTrue([sql for sql in looked if "accounts_region" in sql], looked)
+
     def test_a_key_that_limits_its_choices_is_looked_up_even_when_loaded(self) -> None:
         hospital: Any = FacilityFactory(region=self.region, kind="hospital")
         meeting = ParentMeeting(school=hospital, region=self.region)

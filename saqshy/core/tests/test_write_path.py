@@ -11,6 +11,8 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -384,6 +386,24 @@ class IdempotencyTests(PersonaTestCase):
             self.client.post(url, self.report, HTTP_IDEMPOTENCY_KEY="old").status_code, 201
         )
         self.assertEqual(Incident.objects.count(), 2)
+
+    def test_a_key_is_taken_in_one_statement_and_keeps_the_request(self) -> None:
+        url = reverse("api:incident-list")
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.post(url, self.report, HTTP_IDEMPOTENCY_KEY="one-statement")
+        self.assertEqual(response.status_code, 201)
+        taking = [
+            q["sql"] for q in queries.captured_queries if "core_idempotencyrecord" in q["sql"]
+        ]
+        self.assertEqual(len(taking), 2, taking)  # the claim, then the answer kept
+        self.assertTrue(taking[0].startswith("INSERT") and "ON CONFLICT" in taking[0], taking)
+        record = IdempotencyRecord.objects.get()
+        self.assertEqual(
+            (record.user_id, record.key, record.method, record.path, record.status),
+            (self.personas.dispatcher_astana.pk, "one-statement", "POST", url, 201),
+        )
+        self.assertEqual(record.headers.get("Location", ""), response.get("Location", ""))
+        self.assertLess(abs((timezone.now() - record.created_at).total_seconds()), 60)
 
     def test_the_schema_documents_the_headers(self) -> None:
         schema = self.client.get(reverse("api:schema"), {"format": "json"}).json()

@@ -15,6 +15,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from saqshy.core import audit
+from saqshy.core.audit_models import AuditEntry
 from saqshy.core.testing.personas import make_personas
 from saqshy.incidents import services
 from saqshy.incidents.models import Unit
@@ -57,3 +59,33 @@ def test_a_close_locks_its_units_before_its_first_audit_entry() -> None:
     assert set(
         Unit.objects.filter(pk__in=[u.pk for u in units]).values_list("status", flat=True)
     ) == {"returning"}
+
+
+def _head_locks(statements: list[str]) -> int:
+    return sum(1 for sql in statements if sql.startswith("SELECT") and "core_auditchainhead" in sql)
+
+
+def test_a_dispatch_and_a_close_take_the_audit_head_once_each() -> None:
+    personas = make_personas()
+    units: list[Any] = [UnitFactory(region=personas.astana) for _ in range(2)]
+    earlier = IncidentFactory(region=personas.astana)  # the region's chain has its head
+    services.dispatch(acting_user=None, incident=earlier, units=units)
+    services.close(acting_user=None, incident=earlier, resolution="done")
+    Unit.objects.filter(pk__in=[u.pk for u in units]).update(status="available")
+    incident = IncidentFactory(region=personas.astana)
+    with CaptureQueriesContext(connection) as dispatching:
+        services.dispatch(acting_user=None, incident=incident, units=units)
+    with CaptureQueriesContext(connection) as closing:
+        services.close(acting_user=None, incident=incident, resolution="done")
+    for queries in (dispatching, closing):
+        statements = [q["sql"] for q in queries.captured_queries]
+        assert _head_locks(statements) == 1, statements
+    assert audit.verify()[1] is None
+    changed = (
+        AuditEntry.objects.filter(object_type="incidents.unit")
+        .order_by("seq")
+        .values_list("after", flat=True)
+    )
+    assert [a["status"] for a in changed if "status" in (a or {})][-4:] == [
+        "dispatched", "dispatched", "returning", "returning",
+    ]  # fmt: skip
