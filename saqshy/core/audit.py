@@ -199,40 +199,73 @@ def _label(model: type[models.Model]) -> str:
     return f"{model._meta.app_label}.{model._meta.model_name}"
 
 
+class _Kept:
+    """A ``record`` made inside ``together``: who and what, held for the block's append. It is
+    also registered as a do-nothing ``on_commit`` callback: Django drops the callbacks of a
+    savepoint that is rolled back, so a record whose changes were undone is left out."""
+
+    def __init__(self, acting_user: Any, rows: list[_Row]) -> None:
+        self.acting_user = acting_user
+        self.rows = rows
+
+    def __call__(self) -> None:
+        return None
+
+
 @dataclass
-class _Together:
-    acting_user: Any
-    rows: list[_Row] = field(default_factory=list)
+class _Held:
+    connection: Any
+    """The connection whose transaction the block belongs to (a thread that inherits the
+    context has its own connection and transaction, and appends its own entries)."""
+    records: list[_Kept] = field(default_factory=list)
 
 
-_together: ContextVar[_Together | None] = ContextVar("saqshy_audit_together", default=None)
+_together: ContextVar[_Held | None] = ContextVar("saqshy_audit_together", default=None)
 
 
 @contextmanager
-def together(acting_user: Any) -> Iterator[None]:
-    """Write what ``record`` is given for ``acting_user`` inside the block as one append
-    when the block ends without an error: each chain's head is locked once, after every row
-    the block locks, instead of once per ``record``. For a service's own transaction only,
-    where no error inside is caught and carried on from (the entries of a rolled-back
-    savepoint would still be written)."""
+def together() -> Iterator[None]:
+    """Hold every ``record`` made inside the block and append them when it ends, as late as
+    the caller's transaction allows: each chain's head is locked once, after every row the
+    block locked, and then held only until the commit that follows (the head is the one lock
+    every writer of a region shares). Nothing is written when the block raises or the
+    transaction is set to roll back, and a record made in a savepoint that was rolled back
+    since (an error caught inside the block) is left out. A block inside another joins it."""
     if not connection.in_atomic_block:
         raise AuditError("audit.together must be used inside transaction.atomic()")
-    batch = _Together(acting_user)
-    token = _together.set(batch)
+    current = transaction.get_connection()
+    outer = _together.get()
+    if outer is not None and outer.connection is current:
+        yield
+        return
+    held = _Held(current)
+    token = _together.set(held)
     try:
         yield
     finally:
         _together.reset(token)
-    if batch.rows:
-        _append(acting_user, batch.rows)
+    kept = held.records
+    if not kept or connection.needs_rollback:
+        return
+    standing = {id(item[1]) for item in connection.run_on_commit}
+    groups: list[tuple[Any, list[_Row]]] = []
+    for record_ in kept:
+        if id(record_) not in standing:
+            continue
+        if groups and groups[-1][0] is record_.acting_user:
+            groups[-1][1].extend(record_.rows)
+        else:
+            groups.append((record_.acting_user, list(record_.rows)))
+    for acting_user, rows in groups:
+        _append(acting_user, rows)
 
 
 def record(*, acting_user: Any, changes: Iterable[Change]) -> list[AuditEntry]:
     """Append entries for ``changes``; must run inside the caller's transaction.
 
     Entries of one chain are written under a lock on the chain's head row, so concurrent
-    writers form one unbroken sequence. Inside ``together`` for the same user the entries
-    are kept for the block's one append, and nothing is returned.
+    writers form one unbroken sequence. Inside ``together`` the entries are held for the
+    block's append, and nothing is returned.
     """
     if not connection.in_atomic_block:
         raise AuditError("audit.record must be called inside transaction.atomic()")
@@ -250,9 +283,11 @@ def record(*, acting_user: Any, changes: Iterable[Change]) -> list[AuditEntry]:
         )
         for change, agency_id in zip(listed, _agencies(listed), strict=True)
     ]
-    batch = _together.get()
-    if batch is not None and batch.acting_user is acting_user:
-        batch.rows.extend(rows)
+    held = _together.get()
+    if held is not None and held.connection is transaction.get_connection():
+        record_ = _Kept(acting_user, rows)
+        held.records.append(record_)
+        transaction.on_commit(record_)
         return []
     return _append(acting_user, rows)
 

@@ -446,8 +446,9 @@ def _active_assignments(incident: Incident) -> list[IncidentUnit]:
 # one of them as a deadlock, which the caller saw as a 503. So a transaction here takes every
 # unit it will change before its first audit entry, and then never waits for a unit. Units
 # are taken in key order everywhere (dispatch, close, trackers' fixes), so two writers of several
-# units never wait for each other in a circle. A dispatch and a step of the incident also keep
-# their entries for one append at the end (``audit.together``): the head is taken once, last.
+# units never wait for each other in a circle. A dispatch and a step of the incident also hold
+# their entries for one append at the end (``audit.together``; an API write holds them until
+# just before its commit): the head is taken once, last.
 
 
 def advance(
@@ -491,7 +492,7 @@ def advance(
             changes[stamp] = now
         found.update(assignments=assignments, previous=locked.status)
 
-    with transaction.atomic(), audit.together(acting_user):
+    with transaction.atomic(), audit.together():
         core_services.transition(
             acting_user=acting_user,
             instance=incident,
@@ -580,9 +581,11 @@ def dispatch(*, acting_user: Any, incident: Incident, units: Iterable[Unit]) -> 
     core_services.require_scope(acting_user, incident, "change")
     for unit in chosen:
         core_services.require_scope(acting_user, unit, "change")
-    with transaction.atomic(), audit.together(acting_user):
+    with transaction.atomic(), audit.together():
         locked = (
-            Incident.objects.select_for_update(no_key=True)
+            # ``of``: the incident's row only. Without it PostgreSQL locks the joined type's
+            # row too, and every dispatch of that type waits for the one before to commit.
+            Incident.objects.select_for_update(no_key=True, of=("self",))
             .select_related("type")
             .get(pk=incident.pk)
         )

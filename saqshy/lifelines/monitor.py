@@ -62,7 +62,11 @@ def check_readings(readings: Sequence[ReadingIn], *, acting_user: Any) -> None:
 
 def check_site(site_id: int, rows: Sequence[ReadingIn], *, acting_user: Any) -> None:
     with transaction.atomic():
-        site = UtilitySite.objects.select_for_update().select_related("agency").get(pk=site_id)
+        site = (
+            UtilitySite.objects.select_for_update(of=("self",))  # not the agency's row
+            .select_related("agency")
+            .get(pk=site_id)
+        )
         thresholds = queries.thresholds_for(site)
         for reading in rows:
             threshold = thresholds.get(reading.parameter)

@@ -215,15 +215,20 @@ def _drop(acting_user: Any, assignment: TripEscort, region_id: int) -> None:
 
 
 def _lock_escort(person: Person | None, unit: Unit | None) -> Person | Unit:
-    """Lock the escort's own row: every assignment and approval of one escort queue here."""
+    """Lock the escort's own row (not its agency's: ``of``): every assignment and approval of
+    one escort queue here."""
     if person is not None:
         locked_person: Person = (
-            Person.objects.select_for_update(no_key=True).select_related("agency").get(pk=person.pk)
+            Person.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("agency")
+            .get(pk=person.pk)
         )
         return locked_person
     assert unit is not None
     locked_unit: Unit = (
-        Unit.objects.select_for_update(no_key=True).select_related("agency").get(pk=unit.pk)
+        Unit.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("agency")
+        .get(pk=unit.pk)
     )
     return locked_unit
 

@@ -27,7 +27,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from saqshy.core import idempotency, versioning
+from saqshy.core import audit, idempotency, versioning
 from saqshy.core.api.exceptions import UNAVAILABLE, unavailable
 from saqshy.core.api.schema import WriteSafeAutoSchema
 from saqshy.core.idempotency_models import IdempotencyRecord
@@ -55,7 +55,9 @@ class WriteSafeMixin(viewsets.GenericViewSet):
         if request.method not in WRITES:
             return super().dispatch(request, *args, **kwargs)
         try:
-            with transaction.atomic():
+            # The audit entries are appended last, just before the commit: the region's chain
+            # head, which every writer of the region waits for, is held for that commit only.
+            with transaction.atomic(), audit.together():
                 response = super().dispatch(request, *args, **kwargs)
                 if not 200 <= response.status_code < 300:
                     transaction.set_rollback(True)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
@@ -170,7 +171,7 @@ def test_together_writes_its_entries_in_one_append_in_order(trail: list[Facility
     with (
         transaction.atomic(),
         CaptureQueriesContext(connection) as queries,
-        audit.together(None),
+        audit.together(),
     ):
         services.update_facility(acting_user=None, facility=first, capacity=11)
         services.update_facility(acting_user=None, facility=second, capacity=12)
@@ -188,23 +189,64 @@ def test_together_writes_nothing_when_its_block_fails(trail: list[Facility]) -> 
     facility = Facility.objects.first()
     assert facility is not None
     count = AuditEntry.objects.count()
-    with pytest.raises(RuntimeError), transaction.atomic(), audit.together(None):
+    with pytest.raises(RuntimeError), transaction.atomic(), audit.together():
         services.update_facility(acting_user=None, facility=facility, capacity=1)
         raise RuntimeError("roll back")
     assert AuditEntry.objects.count() == count
     assert audit.verify()[1] is None
 
 
-def test_together_leaves_another_users_entries_to_their_own_append(trail: list[Facility]) -> None:
+def test_together_leaves_out_what_a_rolled_back_savepoint_recorded(trail: list[Facility]) -> None:
+    first, second = Facility.objects.order_by("pk")[:2]
+    count = AuditEntry.objects.count()
+    with transaction.atomic(), audit.together():
+        services.update_facility(acting_user=None, facility=first, capacity=21)
+        try:
+            with transaction.atomic():
+                services.update_facility(acting_user=None, facility=second, capacity=22)
+                raise RuntimeError("undone")
+        except RuntimeError:
+            pass
+    written = list(AuditEntry.objects.order_by("pk")[count:])
+    assert [(e.object_id, e.after) for e in written] == [(str(first.pk), {"capacity": 21})]
+    assert Facility.objects.get(pk=second.pk).capacity != 22
+    assert audit.verify()[1] is None
+
+
+def test_together_writes_nothing_when_the_transaction_is_set_to_roll_back(
+    trail: list[Facility],
+) -> None:
     facility = Facility.objects.first()
     assert facility is not None
     count = AuditEntry.objects.count()
-    with transaction.atomic(), audit.together(object()):
-        services.update_facility(acting_user=None, facility=facility, capacity=5)
-        assert AuditEntry.objects.count() == count + 1
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as queries, audit.together():
+            services.update_facility(acting_user=None, facility=facility, capacity=31)
+            transaction.set_rollback(True)
+        assert _head_locks(queries) == 0
+    assert AuditEntry.objects.count() == count
+
+
+def test_together_inside_together_is_one_append_with_each_users_name(
+    trail: list[Facility],
+) -> None:
+    first, second = Facility.objects.order_by("pk")[:2]
+    someone = get_user_model().objects.create(username="auditor-x", is_superuser=True)
+    count = AuditEntry.objects.count()
+    with transaction.atomic(), audit.together():
+        services.update_facility(acting_user=someone, facility=first, capacity=41)
+        with audit.together():
+            services.update_facility(acting_user=None, facility=second, capacity=42)
+        assert AuditEntry.objects.count() == count  # the inner block joined the outer one
+    written = list(AuditEntry.objects.order_by("pk")[count:])
+    assert [(e.actor_repr, e.after) for e in written] == [
+        ("auditor-x", {"capacity": 41}),
+        ("system", {"capacity": 42}),
+    ]
+    assert audit.verify()[1] is None
 
 
 @pytest.mark.django_db(transaction=True)
 def test_together_needs_a_transaction() -> None:
-    with pytest.raises(AuditError), audit.together(None):
+    with pytest.raises(AuditError), audit.together():
         pass

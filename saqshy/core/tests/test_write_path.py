@@ -344,14 +344,18 @@ class IdempotencyTests(PersonaTestCase):
         self.assertEqual(self.client.post(url, self.report).status_code, 201)
         self.assertEqual(Incident.objects.count(), 2)
 
-    def test_retried_dispatch_returns_the_first_answer(self) -> None:
+    def _incident_and_unit(self) -> tuple[str, Unit]:
+        """A new incident's dispatch address, and an ambulance of the dispatcher's agency."""
         incident = self.client.post(reverse("api:incident-list"), self.report).json()
         unit: Unit = UnitFactory(
             region=self.personas.astana,
             kind="ambulance",
             agency=self.personas.dispatcher_astana.grants.first().agency,
         )
-        url = reverse("api:incident-dispatch", args=[incident["id"]])
+        return reverse("api:incident-dispatch", args=[incident["id"]]), unit
+
+    def test_retried_dispatch_returns_the_first_answer(self) -> None:
+        url, unit = self._incident_and_unit()
         first = self.client.post(url, {"units": [unit.pk]}, HTTP_IDEMPOTENCY_KEY="d-1")
         self.assertEqual(first.status_code, 200, first.content)
         again = self.client.post(url, {"units": [unit.pk]}, HTTP_IDEMPOTENCY_KEY="d-1")
@@ -404,6 +408,22 @@ class IdempotencyTests(PersonaTestCase):
         )
         self.assertEqual(record.headers.get("Location", ""), response.get("Location", ""))
         self.assertLess(abs((timezone.now() - record.created_at).total_seconds()), 60)
+
+    def test_a_write_appends_its_audit_entries_last_just_before_the_commit(self) -> None:
+        url, unit = self._incident_and_unit()
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.post(url, {"units": [unit.pk]}, HTTP_IDEMPOTENCY_KEY="late")
+        self.assertEqual(response.status_code, 200, response.content)
+        statements = [q["sql"] for q in queries.captured_queries]
+        heads = [i for i, sql in enumerate(statements) if "core_auditchainhead" in sql]
+        kept = [i for i, sql in enumerate(statements) if sql.startswith('UPDATE "core_idempot')]
+        self.assertEqual(len(kept), 1, statements)
+        self.assertTrue(heads and min(heads) > kept[0], statements)  # the answer is kept first
+        self.assertEqual(
+            sorted(AuditEntry.objects.filter(request_id=response["X-Request-ID"])
+                   .values_list("object_type", flat=True)),
+            ["incidents.incident", "incidents.incidentunit", "incidents.unit"],
+        )  # fmt: skip
 
     def test_the_schema_documents_the_headers(self) -> None:
         schema = self.client.get(reverse("api:schema"), {"format": "json"}).json()

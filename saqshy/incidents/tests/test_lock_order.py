@@ -89,3 +89,19 @@ def test_a_dispatch_and_a_close_take_the_audit_head_once_each() -> None:
     assert [a["status"] for a in changed if "status" in (a or {})][-4:] == [
         "dispatched", "dispatched", "returning", "returning",
     ]  # fmt: skip
+
+
+def test_a_dispatch_locks_the_incident_row_and_not_its_types() -> None:
+    """Without ``OF`` PostgreSQL would lock the joined type's row as well, and every dispatch
+    of that type would wait for the one before it to commit."""
+    if connection.vendor != "postgresql":
+        pytest.skip(reason="PostgreSQL unavailable: this run uses SQLite (CI's second pass)")
+    personas = make_personas()
+    incident = IncidentFactory(region=personas.astana)
+    unit: Any = UnitFactory(region=personas.astana)
+    with CaptureQueriesContext(connection) as queries:
+        services.dispatch(acting_user=None, incident=incident, units=[unit])
+    locking = [q["sql"] for q in queries.captured_queries if "FOR NO KEY UPDATE" in q["sql"]]
+    incident_locks = [sql for sql in locking if sql.startswith('SELECT "incidents_incident"')]
+    assert incident_locks, locking
+    assert all(sql.endswith('FOR NO KEY UPDATE OF "incidents_incident"') for sql in incident_locks)
