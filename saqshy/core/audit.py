@@ -231,9 +231,9 @@ def together() -> Iterator[None]:
     every writer of a region shares). Nothing is written when the block raises or the
     transaction is set to roll back, and a record made in a savepoint that was rolled back
     since (an error caught inside the block) is left out. A block inside another joins it."""
-    if not connection.in_atomic_block:
-        raise AuditError("audit.together must be used inside transaction.atomic()")
     current = transaction.get_connection()
+    if not current.in_atomic_block:
+        raise AuditError("audit.together must be used inside transaction.atomic()")
     outer = _together.get()
     if outer is not None and outer.connection is current:
         yield
@@ -245,9 +245,9 @@ def together() -> Iterator[None]:
     finally:
         _together.reset(token)
     kept = held.records
-    if not kept or connection.needs_rollback:
+    if not kept or current.needs_rollback:
         return
-    standing = {id(item[1]) for item in connection.run_on_commit}
+    standing = {id(item[1]) for item in current.run_on_commit}
     groups: list[tuple[Any, list[_Row]]] = []
     for record_ in kept:
         if id(record_) not in standing:

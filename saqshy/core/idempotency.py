@@ -22,7 +22,7 @@ import json
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
-from django.db import connections, router
+from django.db import connections, models, router
 from django.http.request import RawPostDataException
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -159,7 +159,9 @@ def _insert_unless_taken(fields: dict[str, Any]) -> IdempotencyRecord | None:
     quote = connection.ops.quote_name
     columns = [f for f in meta.concrete_fields if not f.primary_key]
     values = [f.get_db_prep_save(f.pre_save(record, True), connection) for f in columns]
-    unique = ", ".join(quote(f.column) for f in columns if f.name in ("user_id", "key"))
+    (key,) = [c for c in meta.constraints if isinstance(c, models.UniqueConstraint)]
+    by_name = {f.name: f for f in columns}
+    unique = ", ".join(quote(by_name[name].column) for name in key.fields)
     names = ", ".join(quote(f.column) for f in columns)
     slots = ", ".join(["%s"] * len(columns))
     # Names come from the model, quoted by the backend; every value is a parameter.
