@@ -7,6 +7,20 @@ from collections.abc import Iterator
 import pytest
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Passwords the tests set are hashed with MD5, not PBKDF2's million rounds.
+
+    Nearly every test signs people up (the personas are nine accounts), and at about 0.4 s a
+    hash the real hasher made setup most of the suite's time. Hashes of every other algorithm
+    still verify. This holds in the test process only: the browser tests' servers run with the
+    settings of production, and their accounts are made by their own seeds.
+    """
+    from django.conf import settings
+
+    fast = "django.contrib.auth.hashers.MD5PasswordHasher"
+    settings.PASSWORD_HASHERS = [fast, *(h for h in settings.PASSWORD_HASHERS if h != fast)]
+
+
 @pytest.fixture(autouse=True)
 def _language_does_not_leak() -> Iterator[None]:
     """A request in one test activates its language for the thread; the next starts clean."""
@@ -36,3 +50,121 @@ def _cache_starts_empty() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+def _empties_the_tables(item: pytest.Item) -> bool:
+    """A transactional test: it ends by flushing every table, the rows migrations made too."""
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    if {"transactional_db", "live_server", "django_db_reset_sequences"}.intersection(
+        getattr(item, "fixturenames", ())
+    ):
+        return True
+    from django.test import TestCase, TransactionTestCase
+
+    cls = getattr(item, "cls", None)
+    if cls is None:
+        return False
+    return issubclass(cls, TransactionTestCase) and not issubclass(cls, TestCase)
+
+
+def _keep_groups_together(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``--dist loadgroup`` as pytest-xdist means it: the tests of one ``xdist_group`` run on one
+    worker, so a module's server or played night is made once.
+
+    pytest-xdist 3.8.0 names a test's group by setting ``item._nodeid``, which pytest 9 no longer
+    reads (a node's id lives in ``item._id``), so every group was silently ignored. This does the
+    same on the new attribute; it does nothing where xdist already did it, or without loadgroup.
+
+    A worker runs a group where the group's first test stands in pytest-django's order, which
+    puts the transactional tests last because they empty the tables. So a group's transactional
+    tests form a group of their own, run among the other transactional tests: were they run
+    with the group's first test, every later test of that worker would miss the rows its
+    migrations made (incident types, checklists).
+    """
+    if not getattr(config.option, "loadgroup", False):
+        return
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        names = sorted(
+            {
+                str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                for mark in item.iter_markers("xdist_group")
+            }
+        )
+        if not names or "@" in item.nodeid:
+            continue
+        group = "_".join(names) + ("-transaction" if _empties_the_tables(item) else "")
+        item._id = NodeId.parse(f"{item.nodeid}@{group}")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database-only",
+        action="store_true",
+        help="run only the tests that reach the database (CI's second pass, on PostgreSQL)",
+    )
+
+
+# pytest-django's fixtures that open the database to a test.
+_DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "live_server",
+        "admin_user",
+        "admin_client",
+    }
+)
+
+
+def _reaches_the_database(item: pytest.Item) -> bool:
+    """The mark, a fixture that opens the database, a Django test case, or a fixture of
+    ours that unblocks the database itself (``django_db_blocker`` is in every test's closure
+    through pytest-django's own autouse fixtures, so only ours count)."""
+    if item.get_closest_marker("django_db") is not None:
+        return True
+    if _DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+        return True
+    from django.test import TransactionTestCase
+
+    cls = getattr(item, "cls", None)
+    if cls is not None and issubclass(cls, TransactionTestCase):
+        return True
+    info = getattr(item, "_fixtureinfo", None)
+    for definitions in getattr(info, "name2fixturedefs", {}).values():
+        for definition in definitions:
+            module = getattr(definition.func, "__module__", "") or ""
+            if "django_db_blocker" in definition.argnames and not module.startswith(
+                "pytest_django"
+            ):
+                return True
+    return False
+
+
+def _leave_out_what_cannot_reach_the_database(
+    config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    """With ``--database-only``, leave out the tests that cannot reach the database.
+
+    pytest-django blocks the database for a test that has not asked for it, so a test
+    without the mark, a database fixture or a Django test case runs the same on any backend:
+    the first pass (SQLite) has run it, and the PostgreSQL pass would only repeat it.
+    """
+    if not config.getoption("--database-only"):
+        return
+    kept = [item for item in items if _reaches_the_database(item)]
+    left_out = [item for item in items if not _reaches_the_database(item)]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    _leave_out_what_cannot_reach_the_database(config, items)
+    _keep_groups_together(config, items)

@@ -42,7 +42,7 @@ from saqshy.core.testing.live import (
     sign_in,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group(__name__)]
 
 # Process types in the Procfile's order: honcho gives type i, copy c the port base + 100*i + c.
 WORKERS = ["ingest1", "ingest2", "tasks", "health", "escalations", "cap"]

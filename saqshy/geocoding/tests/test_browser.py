@@ -12,7 +12,7 @@ import pytest
 
 from saqshy.core.testing.live import browser_page, live_server, require_chromium, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group(__name__)]
 
 SEED = """
 from saqshy.core.testing.personas import make_personas

@@ -12,7 +12,7 @@ import pytest
 
 from saqshy.core.testing.live import browser_page, live_server, require_chromium, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group(__name__)]
 
 # Real indicators (no fakes): two inspections in Astana on 31.12 and a call after midnight fall
 # in the 08:00 → 08:00 window of the report of 01.01.2027; Almaty has one inspection that day.

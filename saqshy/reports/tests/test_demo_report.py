@@ -62,6 +62,9 @@ from saqshy.trips.models import Trip
 from saqshy.weather.models import WeatherWarning
 from saqshy.winter.models import StrandedReport, WarmingPoint
 
+# The module's fixture plays the demo night once (about a minute): its tests share one worker.
+pytestmark = pytest.mark.xdist_group("demo_report")
+
 # The demo is loaded at 07:00 on New Year's Day (its ``today`` is 1 January 2027).
 LOADED_AT = dt.datetime(2027, 1, 1, 7, 0)
 SENSORS = 1500  # load_homes' own ``total``: the 36,000 sensors of the real demo take minutes

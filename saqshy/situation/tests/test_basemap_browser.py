@@ -16,7 +16,7 @@ import pytest
 
 from saqshy.core.testing.live import browser_page, live_server, require_chromium
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group(__name__)]
 
 LON, LAT = 71.4300, 51.1280
 

@@ -15,7 +15,7 @@ from django.utils import translation
 
 from saqshy.core.testing.live import api_token, browser_page, live_server, require_chromium, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group(__name__)]
 
 SEED = """
 import datetime as dt

@@ -10,7 +10,7 @@ from django.utils import translation
 
 from saqshy.core.testing.live import browser_page, live_server, require_chromium, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group(__name__)]
 
 SEED = """
 from saqshy.core.testing.personas import make_personas

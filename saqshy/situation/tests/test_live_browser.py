@@ -25,7 +25,7 @@ from saqshy.core.testing.live import (
     sign_in,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group(__name__)]
 
 SEED = DISPATCHER_SEED
 

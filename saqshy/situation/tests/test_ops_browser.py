@@ -16,7 +16,7 @@ import pytest
 
 from saqshy.core.testing.live import api_token, browser_page, live_server, require_chromium, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group(__name__)]
 
 SEED = """
 from django.utils import timezone
