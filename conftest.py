@@ -52,23 +52,6 @@ def _cache_starts_empty() -> None:
     cache.clear()
 
 
-def _empties_the_tables(item: pytest.Item) -> bool:
-    """A transactional test: it ends by flushing every table, the rows migrations made too."""
-    marker = item.get_closest_marker("django_db")
-    if marker is not None and marker.kwargs.get("transaction"):
-        return True
-    if {"transactional_db", "live_server", "django_db_reset_sequences"}.intersection(
-        getattr(item, "fixturenames", ())
-    ):
-        return True
-    from django.test import TestCase, TransactionTestCase
-
-    cls = getattr(item, "cls", None)
-    if cls is None:
-        return False
-    return issubclass(cls, TransactionTestCase) and not issubclass(cls, TestCase)
-
-
 def _keep_groups_together(config: pytest.Config, items: list[pytest.Item]) -> None:
     """``--dist loadgroup`` as pytest-xdist means it: the tests of one ``xdist_group`` run on one
     worker, so a module's server or played night is made once.
@@ -96,7 +79,8 @@ def _keep_groups_together(config: pytest.Config, items: list[pytest.Item]) -> No
         )
         if not names or "@" in item.nodeid:
             continue
-        group = "_".join(names) + ("-transaction" if _empties_the_tables(item) else "")
+        flushed = _database_use(item) == "flushed"
+        group = "_".join(names) + ("-transaction" if flushed else "")
         item._id = NodeId.parse(f"{item.nodeid}@{group}")
 
 
@@ -108,7 +92,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-# pytest-django's fixtures that open the database to a test.
+# pytest-django's fixtures that open the database to a test, and those of them that end it by
+# flushing every table (the rows migrations made too).
 _DATABASE_FIXTURES = frozenset(
     {
         "db",
@@ -120,21 +105,31 @@ _DATABASE_FIXTURES = frozenset(
         "admin_client",
     }
 )
+_FLUSHING_FIXTURES = frozenset({"transactional_db", "live_server", "django_db_reset_sequences"})
 
 
-def _reaches_the_database(item: pytest.Item) -> bool:
-    """The mark, a fixture that opens the database, a Django test case, or a fixture of
-    ours that unblocks the database itself (``django_db_blocker`` is in every test's closure
-    through pytest-django's own autouse fixtures, so only ours count)."""
-    if item.get_closest_marker("django_db") is not None:
-        return True
-    if _DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ())):
-        return True
-    from django.test import TransactionTestCase
+def _database_use(item: pytest.Item) -> str | None:
+    """How a test uses the database: ``"flushed"`` (transactional: every table is emptied at
+    its end), ``"rolled back"``, or None (pytest-django refuses it the database).
 
+    A test reaches the database through the mark, a fixture that opens it, a Django test case,
+    or a fixture of ours that unblocks it (``django_db_blocker`` is in every test's closure
+    through pytest-django's own autouse fixtures, so only ours count).
+    """
+    from django.test import TestCase, TransactionTestCase
+
+    fixtures = set(getattr(item, "fixturenames", ()))
+    marker = item.get_closest_marker("django_db")
     cls = getattr(item, "cls", None)
-    if cls is not None and issubclass(cls, TransactionTestCase):
-        return True
+    django_case = cls is not None and issubclass(cls, TransactionTestCase)
+    if (
+        (marker is not None and marker.kwargs.get("transaction"))
+        or _FLUSHING_FIXTURES & fixtures
+        or (django_case and not issubclass(cls, TestCase))
+    ):
+        return "flushed"
+    if marker is not None or _DATABASE_FIXTURES & fixtures or django_case:
+        return "rolled back"
     info = getattr(item, "_fixtureinfo", None)
     for definitions in getattr(info, "name2fixturedefs", {}).values():
         for definition in definitions:
@@ -142,8 +137,8 @@ def _reaches_the_database(item: pytest.Item) -> bool:
             if "django_db_blocker" in definition.argnames and not module.startswith(
                 "pytest_django"
             ):
-                return True
-    return False
+                return "rolled back"
+    return None
 
 
 def _leave_out_what_cannot_reach_the_database(
@@ -157,8 +152,10 @@ def _leave_out_what_cannot_reach_the_database(
     """
     if not config.getoption("--database-only"):
         return
-    kept = [item for item in items if _reaches_the_database(item)]
-    left_out = [item for item in items if not _reaches_the_database(item)]
+    kept: list[pytest.Item] = []
+    left_out: list[pytest.Item] = []
+    for item in items:
+        (kept if _database_use(item) is not None else left_out).append(item)
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept
