@@ -50,6 +50,25 @@ ENDPOINTS = [
     ("map offline sensors (zoom 6)", "/alarms/health/map/offline/"),
     ("map sensor coverage", "/alarms/health/map/coverage/"),
     ("map home alarms", "/alarms/health/map/alarm-homes/"),
+    # What a national map loads instead of every page above (issue 15, 06.12.2026).
+    (
+        "map facilities: counts per cell (zoom 5)",
+        "/api/facilities/clusters/?zoom=5&bbox=44.0,39.0,90.0,57.0",
+    ),
+    (
+        "map events from today: counts per cell (zoom 5)",
+        "/api/events/clusters/?zoom=5&bbox=44.0,39.0,90.0,57.0&date_from={today}",
+    ),
+    ("map units: counts per cell (zoom 5)", "/api/units/clusters/?zoom=5&bbox=44.0,39.0,90.0,57.0"),
+    (
+        "map facilities in a city view (zoom 13)",
+        "/api/facilities/?format=geojson&page_size=1000&fields=id,kind,display_name,capacity,lat,lon"
+        "&bbox=71.36,51.09,71.50,51.17",
+    ),
+    (
+        "map facilities: counts per cell (zoom 10, a region)",
+        "/api/facilities/clusters/?zoom=10&bbox=70.9,50.8,72.0,51.5",
+    ),
 ]
 
 

@@ -298,6 +298,9 @@ else:
 # at most this many seconds (saqshy.core.readcache; 0: off). The table versions live in Redis,
 # so it is on only with REDIS_URL. STALE: reuse an answer this long even after its tables
 # changed (a bounded lag under a storm of writes; a user still reads their own writes).
+# The situation map draws up to this many venues or events of a layer; a larger scope (the
+# whole country) shows counts per grid cell until the view holds fewer.
+SAQSHY_MAP_POINTS_LIMIT = int(os.environ.get("SAQSHY_MAP_POINTS_LIMIT", "2000"))
 SAQSHY_READ_CACHE_SECONDS = float(
     os.environ.get("SAQSHY_READ_CACHE_SECONDS", "15" if REDIS_URL else "0")
 )

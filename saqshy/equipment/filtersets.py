@@ -10,9 +10,10 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from saqshy.core.api.places import BBoxFilter
 from saqshy.equipment.choices import EquipmentKind, HydrantKind
 from saqshy.equipment.models import FacilityEquipment, Hydrant
-from saqshy.facilities.filtersets import BBoxFilter, region_filter
+from saqshy.facilities.filtersets import region_filter
 
 
 class HydrantFilterSet(django_filters.FilterSet):

@@ -2,56 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import django_filters
-from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from saqshy.accounts.models import Region
+from saqshy.core.api.places import BBoxFilter
 from saqshy.facilities.choices import FacilityKind
 from saqshy.facilities.models import Facility
-
-
-class BBoxField(forms.CharField):
-    """``minlon,minlat,maxlon,maxlat`` in degrees."""
-
-    def clean(self, value: Any) -> tuple[float, float, float, float] | None:
-        value = super().clean(value)
-        if not value:
-            return None
-        try:
-            parts = [float(part) for part in str(value).split(",")]
-        except ValueError:
-            parts = []
-        if len(parts) != 4:
-            raise forms.ValidationError(
-                _("Give four numbers: minlon,minlat,maxlon,maxlat."), code="invalid"
-            )
-        minlon, minlat, maxlon, maxlat = parts
-        if not (-180 <= minlon <= maxlon <= 180 and -90 <= minlat <= maxlat <= 90):
-            raise forms.ValidationError(
-                _(
-                    "The box must satisfy -180 <= minlon <= maxlon <= 180 and "
-                    "-90 <= minlat <= maxlat <= 90."
-                ),
-                code="invalid",
-            )
-        return minlon, minlat, maxlon, maxlat
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class BBoxFilter(django_filters.Filter):
-    field_class = BBoxField
-
-    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
-        if not value:
-            return qs
-        minlon, minlat, maxlon, maxlat = value
-        return qs.filter(lat__gte=minlat, lat__lte=maxlat, lon__gte=minlon, lon__lte=maxlon)
 
 
 @extend_schema_field({"type": "array", "items": {"type": "string"}})

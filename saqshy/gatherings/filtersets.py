@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from saqshy.core.api.places import BBoxFilter
 from saqshy.facilities.filtersets import region_filter
 from saqshy.gatherings.choices import GatheringKind, GatheringStatus
 from saqshy.gatherings.models import Gathering
@@ -22,6 +23,7 @@ class GatheringFilterSet(django_filters.FilterSet):
     date_to = django_filters.DateFilter(
         field_name="starts_at", lookup_expr="date__lte", label=_("To")
     )
+    bbox = BBoxFilter(label=_("Bounding box (minlon,minlat,maxlon,maxlat)"))
 
     class Meta:
         model = Gathering
@@ -34,6 +36,7 @@ class GatheringFilterSet(django_filters.FilterSet):
             "children_involved",
             "date_from",
             "date_to",
+            "bbox",
         ]
 
     def search(self, queryset: QuerySet[Gathering], name: str, value: str) -> QuerySet[Gathering]:

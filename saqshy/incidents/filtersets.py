@@ -8,6 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from saqshy.accounts.models import Grant
+from saqshy.core.api.places import BBoxFilter
 from saqshy.facilities.filtersets import region_filter
 from saqshy.incidents.choices import (
     IncidentSource,
@@ -113,7 +114,8 @@ class UnitFilterSet(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=UnitKind.choices(), label=_("Kind"))
     status = django_filters.MultipleChoiceFilter(choices=UnitStatus.choices(), label=_("Status"))
     agency = django_filters.CharFilter(field_name="agency__code", label=_("Agency"))
+    bbox = BBoxFilter(label=_("Bounding box (minlon,minlat,maxlon,maxlat)"))
 
     class Meta:
         model = Unit
-        fields = ["q", "region", "kind", "status", "agency", "home_station"]
+        fields = ["q", "region", "kind", "status", "agency", "home_station", "bbox"]

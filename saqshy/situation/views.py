@@ -109,6 +109,10 @@ def situation_map(request: HttpRequest) -> HttpResponse:
         "kinds": FacilityKind.legend(),
         **layer_urls(today),
         "eventUrl": "/api/events/{id}/?format=geojson",
+        # A scope with more places than this shows counts per cell until the view is close.
+        "pointsLimit": settings.SAQSHY_MAP_POINTS_LIMIT,
+        "facilitiesClustersUrl": "/api/facilities/clusters/",
+        "eventsClustersUrl": f"/api/events/clusters/?date_from={today}",
         "clearance": Clearance.legend(),
         "tilesUrl": "/tiles/{z}/{x}/{y}.mvt",
         "tilesMaxDataZoom": MAX_DATA_ZOOM,

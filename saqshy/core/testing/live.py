@@ -104,9 +104,10 @@ def _prepare(work: Path, seed: str) -> None:
 
 
 @contextmanager
-def live_server(work: Path, seed: str) -> Iterator[str]:
-    """Yield the base URL of a fresh server whose database ``seed`` (Python) has filled."""
-    env = _environment(work)
+def live_server(work: Path, seed: str, settings: dict[str, str] | None = None) -> Iterator[str]:
+    """Yield the base URL of a fresh server whose database ``seed`` (Python) has filled;
+    ``settings``: environment variables of the server's process only."""
+    env = {**_environment(work), **(settings or {})}
     _prepare(work, seed)
     port = free_port()
     process = subprocess.Popen(

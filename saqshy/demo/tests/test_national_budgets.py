@@ -50,6 +50,11 @@ ENDPOINTS = [
     "/alarms/health/map/offline/",
     "/alarms/health/map/coverage/",
     "/alarms/health/map/alarm-homes/",
+    # A national map at a wide view: counts per cell; close up, the places in the view.
+    "/api/facilities/clusters/?zoom=5",
+    "/api/events/clusters/?zoom=5",
+    "/api/units/clusters/?zoom=5&bbox=46,40,88,56",
+    "/api/facilities/?format=geojson&page_size=1000&bbox=71.30,51.05,71.56,51.22",
 ]
 
 

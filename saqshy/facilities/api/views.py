@@ -5,6 +5,7 @@ from typing import Any
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 
+from saqshy.core.api.places import MapClustersMixin
 from saqshy.core.api.renderers import GeoJSONRenderer
 from saqshy.core.api.viewsets import ScopedModelViewSet
 from saqshy.facilities import services
@@ -18,7 +19,7 @@ _FORMAT = OpenApiParameter(
 
 
 @extend_schema_view(list=extend_schema(parameters=[_FORMAT]))
-class FacilityViewSet(ScopedModelViewSet):
+class FacilityViewSet(MapClustersMixin, ScopedModelViewSet):
     """Facilities within your grants. Writes derive the region from the location."""
 
     queryset = Facility.objects.select_related("region")

@@ -8,6 +8,7 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from saqshy.core.api.places import MapClustersMixin
 from saqshy.core.api.renderers import GeoJSONRenderer
 from saqshy.core.api.viewsets import ScopedModelViewSet
 from saqshy.gatherings import gates, services
@@ -25,7 +26,7 @@ _CONFLICT = OpenApiResponse(
 )
 
 
-class GatheringViewSet(ScopedModelViewSet):
+class GatheringViewSet(MapClustersMixin, ScopedModelViewSet):
     """Mass events. Approval is refused (409) while any gate fails."""
 
     queryset = Gathering.objects.select_related("region", "venue")

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from saqshy.accounts.queries import regions_in_scope
 from saqshy.core.api.fields import CalendarDateField
+from saqshy.core.api.places import MapClustersMixin
 from saqshy.core.api.viewsets import ScopedModelViewSet
 from saqshy.core.scoping import restricted
 from saqshy.incidents import indicators, queries, services
@@ -159,7 +160,7 @@ class IncidentViewSet(ScopedModelViewSet):
         return self._respond(incident)
 
 
-class UnitViewSet(ScopedModelViewSet):
+class UnitViewSet(MapClustersMixin, ScopedModelViewSet):
     """Response units: crews and vehicles with their status and last known position."""
 
     queryset = Unit.objects.select_related("agency", "region", "tracker")

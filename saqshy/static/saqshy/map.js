@@ -8,6 +8,7 @@
      map                     the Leaflet map
      config, text            the page's map configuration and words (json_script blocks)
      escapeHtml, getJson, getAll, fetchAll
+     placesInView(spec)      a layer of many places: all of them, or what is in view (below)
      onSync(load)            load() runs after every (re)connect, before buffered changes apply
      onChange(topic, fn)     fn(message) for every live change of that topic ("*": every one);
                              the same messages are also dispatched as "saqshy:change" events
@@ -69,6 +70,104 @@
       url = page.next;
     }
     return rows;
+  }
+
+  /* --- Layers of many places ---
+     A layer whose list holds more than config.pointsLimit places in the user's scope (a
+     national user's venues or events) shows what is in view: while the view holds more than
+     that, a number per grid cell (the list's GET …/clusters/; a click zooms to the cell's
+     places), and once it holds fewer, the places themselves (the list with ?bbox=), loaded
+     again as the map moves. A smaller scope loads the whole list, as a regional map does.
+     spec: { id, url, clustersUrl, label, colour, paneName, each(feature), clear(), shown(), loaded() };
+     the map's element carries data-<id>-mode: all, places or counts. */
+  function withParams(url, params) {
+    const target = new URL(url, location.origin);
+    Object.entries(params).forEach(([key, value]) => target.searchParams.set(key, String(value)));
+    return target.pathname + target.search;
+  }
+
+  function viewBox() {
+    const bounds = map.getBounds().pad(0.1);
+    const clamp = (value, limit) => Math.min(limit, Math.max(-limit, value));
+    return [clamp(bounds.getWest(), 180), clamp(bounds.getSouth(), 90), clamp(bounds.getEast(), 180), clamp(bounds.getNorth(), 90)]
+      .map((value) => value.toFixed(5)).join(",");
+  }
+
+  function placesInView(spec) {
+    const counts = L.layerGroup();
+    let wide = null; // whether the scope holds more than the limit; null: ask at the next load
+    let mode = "all"; // "all" (the whole list), "places" (those in view) or "counts"
+    let total = 0;
+    let current = 0;
+    let timer = null;
+
+    function bubble(cell) {
+      const size = Math.round(24 + 8 * Math.log10(cell.count));
+      const marker = L.marker([cell.lat, cell.lon], {
+        pane: pane(spec.paneName),
+        keyboard: false,
+        icon: L.divIcon({
+          className: "place-count",
+          html: `<span style="background:${escapeHtml(spec.colour)}" data-count="${Number(cell.count)}">${Number(cell.count)}</span>`,
+          iconSize: [size, size],
+        }),
+      }).bindTooltip(`${escapeHtml(spec.label)}: ${Number(cell.count)} · ${escapeHtml(text.zoomInToSee)}`);
+      marker.on("click", () => map.fitBounds([[cell.bbox[1], cell.bbox[0]], [cell.bbox[3], cell.bbox[2]]], { maxZoom: map.getZoom() + 4 }));
+      return marker;
+    }
+
+    function showCounts() {
+      if (mode === "counts" && spec.shown()) map.addLayer(counts); else map.removeLayer(counts);
+    }
+
+    async function refresh() {
+      const mine = ++current;
+      const each = (feature) => { if (mine === current) spec.each(feature); };
+      if (wide === null) {
+        const head = await getJson(withParams(spec.url, { format: "json", page_size: 1, fields: "id" }));
+        if (mine !== current) return;
+        /* Not counted (a scope without this layer, a moment's error): the whole list, as
+           before, which an unreadable list leaves empty without failing the snapshot. */
+        wide = Boolean(head) && head.count > config.pointsLimit;
+      }
+      if (!wide) {
+        mode = "all";
+        mapBox.dataset[`${spec.id}Mode`] = mode;
+        counts.clearLayers();
+        showCounts();
+        spec.clear();
+        await getAll(spec.url, each);
+        if (mine === current && spec.loaded) spec.loaded();
+        return;
+      }
+      const box = viewBox();
+      const answer = await getJson(withParams(spec.clustersUrl, { bbox: box, zoom: map.getZoom() }));
+      if (mine !== current) return;
+      if (!answer) return; // the view's last picture stays until the next move or sync
+      counts.clearLayers();
+      spec.clear();
+      total = answer.count;
+      mode = answer.count <= config.pointsLimit ? "places" : "counts";
+      mapBox.dataset[`${spec.id}Mode`] = mode;
+      if (mode === "counts") answer.results.forEach((cell) => counts.addLayer(bubble(cell)));
+      showCounts();
+      if (mode === "places") await getAll(withParams(spec.url, { bbox: box }), each);
+      if (mine === current && spec.loaded) spec.loaded();
+    }
+
+    function refreshSoon() {
+      clearTimeout(timer);
+      timer = setTimeout(() => refresh().catch(() => null), 300);
+    }
+    map.on("moveend", () => { if (wide) refreshSoon(); });
+    return {
+      /* A (re)connect's load: the scope may have grown or shrunk since the last. */
+      load() { wide = null; return refresh(); },
+      refreshSoon,
+      showCounts,
+      counting() { return mode === "counts"; },
+      total() { return total; },
+    };
   }
 
   /* --- Layers and the night preset --- */
@@ -258,6 +357,7 @@
 
   window.saqshyMap = {
     map, config, text, escapeHtml, getJson, getAll, fetchAll, addToFeed, onSync, onChange, layer, pane, night, visibleLayers,
+    placesInView,
   };
   /* Subscribe once every script has registered its layers; should the socket not come up, load
      the snapshot anyway and show it as stale until it does. */

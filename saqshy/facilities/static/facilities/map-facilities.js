@@ -101,7 +101,7 @@
         legend.appendChild(item);
       });
     }
-    document.getElementById("facility-count").textContent = markers.size;
+    document.getElementById("facility-count").textContent = places.counting() ? places.total() : markers.size;
     document.getElementById("map").dataset.markers = String(markers.size);
   }
 
@@ -111,13 +111,21 @@
     if (visible) cluster.addLayers(layers); else cluster.removeLayers(layers);
   }
 
-  async function loadFacilities() {
+  function clearFacilities() {
     cluster.clearLayers();
     markers.clear();
     Object.keys(counts).forEach((k) => delete counts[k]);
-    await base.getAll(config.facilitiesUrl, (f) => upsert(fromFeature(f)));
-    renderLegend();
   }
+
+  /* A national scope's thousands of venues: counts per cell at a wide view (map.js). */
+  const places = base.placesInView({
+    id: "facilities", url: config.facilitiesUrl, clustersUrl: config.facilitiesClustersUrl,
+    label: text.facilities, colour: "#3f6f8f", paneName: "places",
+    each: (f) => upsert(fromFeature(f)), clear: clearFacilities, shown: () => map.hasLayer(cluster),
+    loaded: () => renderLegend(),
+  });
+
+  function loadFacilities() { return places.load(); }
 
   let clearanceTimer = null;
   async function loadClearance() {
@@ -135,6 +143,7 @@
 
   base.onChange("facility", (message) => {
     if (message.op === "reloaded") loadFacilities();
+    else if (places.counting()) places.refreshSoon();
     else if (message.op === "deleted") remove(message.id);
     else upsert(message.data);
     renderLegend();
@@ -148,7 +157,7 @@
     renderLegend();
   });
   const box = document.getElementById("layer-facilities");
-  if (box) box.addEventListener("change", () => { if (box.checked) map.addLayer(cluster); else map.removeLayer(cluster); });
+  if (box) box.addEventListener("change", () => { if (box.checked) map.addLayer(cluster); else map.removeLayer(cluster); places.showCounts(); });
   base.layer({ id: "facilities", box: "layer-facilities", night: false, visible: () => map.hasLayer(cluster) });
   base.markers = markers;
   base.onSync(() => Promise.all([loadFacilities(), loadClearance()]));

@@ -13,7 +13,7 @@
     return { colour: "#3182bd", failing };
   }
 
-  function count() { document.getElementById("events-count").textContent = events.size; }
+  function count() { document.getElementById("events-count").textContent = places.counting() ? places.total() : events.size; }
 
   function upsertEvent(f) {
     const p = f.properties;
@@ -38,12 +38,19 @@
     count();
   }
 
-  async function loadEvents() {
+  function clearEvents() {
     eventsLayer.clearLayers();
     events.clear();
-    await base.getAll(config.eventsUrl, upsertEvent);
-    count();
   }
+
+  /* A national scope's events of the season: counts per cell at a wide view (map.js). */
+  const places = base.placesInView({
+    id: "events", url: config.eventsUrl, clustersUrl: config.eventsClustersUrl,
+    label: text.events, colour: "#3182bd", paneName: "places",
+    each: upsertEvent, clear: clearEvents, shown: () => map.hasLayer(eventsLayer), loaded: count,
+  });
+
+  function loadEvents() { return places.load(); }
 
   async function refreshEvent(id) {
     const feature = await base.getJson(config.eventUrl.replace("{id}", id));
@@ -52,6 +59,7 @@
 
   base.onChange("gathering", (message) => {
     if (message.op === "reloaded") loadEvents();
+    else if (places.counting()) places.refreshSoon();
     else if (message.op === "deleted") {
       const m = events.get(message.id);
       if (m) eventsLayer.removeLayer(m);
@@ -62,10 +70,10 @@
   });
   /* A clearance change can unblock or block events: reload them, folded like the clearance. */
   let clearanceTimer = null;
-  base.onChange("clearance", () => { clearTimeout(clearanceTimer); clearanceTimer = setTimeout(loadEvents, 400); });
+  base.onChange("clearance", () => { clearTimeout(clearanceTimer); clearanceTimer = setTimeout(() => places.refreshSoon(), 400); });
 
   const box = document.getElementById("layer-events");
-  box.addEventListener("change", () => { if (box.checked) map.addLayer(eventsLayer); else map.removeLayer(eventsLayer); });
+  box.addEventListener("change", () => { if (box.checked) map.addLayer(eventsLayer); else map.removeLayer(eventsLayer); places.showCounts(); });
   base.layer({ id: "events", box: "layer-events", night: false, visible: () => map.hasLayer(eventsLayer) });
   base.events = events;
   base.onSync(loadEvents);

@@ -1,0 +1,77 @@
+"""A national scope's map in Chromium: counts per cell at a wide view, the venues once close.
+
+The server runs with ``SAQSHY_MAP_POINTS_LIMIT=10`` so that a few dozen venues stand for a
+country's thousands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from saqshy.core.testing.live import browser_page, live_server, require_chromium, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group(__name__)]
+
+SEED = """
+from saqshy.core.testing.personas import make_personas
+from saqshy.facilities import services
+make_personas()
+for n in range(20):
+    services.create_facility(acting_user=None, kind="school", name=f"School {n}",
+                             lat=51.10 + (n // 5) * 0.01, lon=71.40 + (n % 5) * 0.01)
+for n in range(8):
+    services.create_facility(acting_user=None, kind="mall", name=f"Mall {n}",
+                             lat=43.23 + n * 0.002, lon=76.94)
+"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    require_chromium()
+    with live_server(
+        tmp_path_factory.mktemp("national"), SEED, settings={"SAQSHY_MAP_POINTS_LIMIT": "10"}
+    ) as url:
+        yield url
+
+
+def _mode(page: Any, mode: str) -> None:
+    page.wait_for_function(
+        f"() => document.getElementById('map').dataset.facilitiesMode === '{mode}'",
+        timeout=15000,
+    )
+
+
+def test_a_national_map_counts_per_cell_then_shows_the_venues_close_up(server: str) -> None:
+    with browser_page(locale="en-GB") as page:
+        sign_in(page, server, "analyst_national", "pw-analyst_national")
+        page.goto(f"{server}/")
+        page.evaluate("() => window.saqshyMap.map.setView([51.12, 71.42], 10)")
+        _mode(page, "counts")
+        counts = page.eval_on_selector_all(
+            ".place-count [data-count]", "nodes => nodes.map(n => Number(n.dataset.count))"
+        )
+        assert sum(counts) == 20, counts
+        assert page.eval_on_selector("#map", "m => m.dataset.markers") == "0"
+        assert page.inner_text("#facility-count") == "20"
+
+        # A click on a number zooms to its venues; close enough, they are drawn one by one.
+        page.evaluate("() => window.saqshyMap.map.setView([51.12, 71.42], 16)")
+        _mode(page, "places")
+        page.wait_for_function("() => Number(document.getElementById('map').dataset.markers) > 0")
+        shown = int(page.eval_on_selector("#map", "m => m.dataset.markers"))
+        assert 1 <= shown <= 10
+        assert not page.query_selector(".place-count")
+        assert page.errors == []
+
+
+def test_a_regional_scope_under_the_limit_loads_every_venue(server: str) -> None:
+    with browser_page(locale="en-GB") as page:
+        sign_in(page, server, "planner_almaty", "pw-planner_almaty")
+        page.goto(f"{server}/")
+        _mode(page, "all")
+        page.wait_for_function("() => document.getElementById('map').dataset.markers === '8'")
+        assert not page.query_selector(".place-count")
+        assert page.errors == []
