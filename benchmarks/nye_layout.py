@@ -59,12 +59,16 @@ class KeptPostgres(OwnPostgres):
 
 
 class Layout:
-    def __init__(self, *, workers: int = 2, consumers: int = 2, source_db: str = "") -> None:
+    def __init__(
+        self, *, workers: int = 2, consumers: int = 2, source_db: str = "", sockets: int = 0
+    ) -> None:
         WORK.mkdir(parents=True, exist_ok=True)
         self.folder = WORK
         self.logs = WORK / "logs"
         self.logs.mkdir(exist_ok=True)
         self.workers = workers
+        self.sockets = sockets
+        """Workers of a second gunicorn that serves only the maps' ``/ws/`` (0: none)."""
         self.consumers = consumers
         self.source_db = source_db
         self.pg = KeptPostgres(WORK / "pg")
@@ -74,6 +78,9 @@ class Layout:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.web: subprocess.Popen[bytes] | None = None
+        self.socket_web: subprocess.Popen[bytes] | None = None
+        self.socket_port = free_port()
+        self.socket_url = f"ws://127.0.0.1:{self.socket_port}" if sockets else ""
         self.ingest: dict[int, subprocess.Popen[bytes]] = {}
         self.sensors: list[subprocess.Popen[bytes]] = []
         self.stopping = threading.Event()
@@ -152,15 +159,30 @@ class Layout:
              "-b", f"127.0.0.1:{self.port}", "--timeout", "60", "--graceful-timeout", "10"],
             cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
+        if self.sockets:
+            # The maps' pool: the same application, a few HTTP threads (nothing but the
+            # sockets is sent to it), so its event loop shares its process with no view.
+            self.socket_web = subprocess.Popen(
+                [PY, "-m", "gunicorn", "saqshy.asgi:application", "-k",
+                 "uvicorn_worker.UvicornWorker", "-w", str(self.sockets),
+                 "-b", f"127.0.0.1:{self.socket_port}", "--timeout", "60",
+                 "--graceful-timeout", "10"],
+                cwd=ROOT, env={**self.env(), "SAQSHY_HTTP_THREADS": "2"},
+                stdout=(self.logs / "sockets.log").open("ab"), stderr=subprocess.STDOUT,
+            )  # fmt: skip
         for k in range(1, self.consumers + 1):
             self._start_consumer(k)
         threading.Thread(target=self._supervise, daemon=True).start()
         if not wait_until(self.web_up, 60, every=0.5):
             raise RuntimeError(f"the web processes did not answer; see {self.logs / 'web.log'}")
+        if self.sockets and not wait_until(
+            lambda: self.web_up(f"http://127.0.0.1:{self.socket_port}"), 60, every=0.5
+        ):
+            raise RuntimeError(f"the sockets' pool did not answer; see {self.logs / 'sockets.log'}")
 
-    def web_up(self) -> bool:
+    def web_up(self, url: str = "") -> bool:
         try:
-            with urllib.request.urlopen(f"{self.url}/api/", timeout=2):
+            with urllib.request.urlopen(f"{url or self.url}/api/", timeout=2):
                 return True
         except urllib.error.HTTPError:
             return True  # 401: it answers
@@ -269,10 +291,11 @@ class Layout:
 
     def stop(self) -> None:
         self.stopping.set()
-        for process in [*self.sensors, *self.ingest.values(), *([self.web] if self.web else [])]:
+        webs = [p for p in (self.web, self.socket_web) if p is not None]
+        for process in [*self.sensors, *self.ingest.values(), *webs]:
             if process.poll() is None:
                 process.terminate()
-        for process in [*self.ingest.values(), *([self.web] if self.web else [])]:
+        for process in [*self.ingest.values(), *webs]:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(20)
         self.broker.stop()
@@ -295,6 +318,7 @@ def profile_arguments(parser: argparse.ArgumentParser, **defaults: Any) -> None:
         ("sensor-rate", float, 200.0, "sensor messages a second over MQTT"),
         ("alarms-every", int, 200, "one sensor message in this many is an alarm"),
         ("workers", int, 2, "gunicorn's uvicorn workers"),
+        ("sockets", int, 0, "workers of a second gunicorn for the maps' /ws/ only"),
         ("consumers", int, 2, "ingest_mqtt partitions"),
     ]
     for name, kind, default, help_text in options:

@@ -61,6 +61,9 @@ UNITS = int(os.environ.get("NYE_UNITS", "2000"))
 POSITION_EVERY = float(os.environ.get("NYE_POSITION_EVERY", "5"))
 POSITIONS = os.environ.get("NYE_POSITIONS", "mqtt")
 MQTT_URL = os.environ.get("NYE_MQTT_URL", "mqtt://127.0.0.1:1883")
+WS_URL = os.environ.get("NYE_WS_URL", "")
+"""Where the maps' sockets connect (``ws://host:port``), as a load balancer that sends ``/ws/``
+to a pool of its own would; empty: the same host as every request."""
 PING_EVERY, PONG_WITHIN = 20.0, 10.0
 MARK = "NYE "
 GEOJSON = "application/geo+json, application/json"
@@ -160,7 +163,7 @@ class MapUser(FastHttpUser):
         self._get(random.choice(FIXTURE["layers"]), "read: map layer")
 
     def _socket_loop(self) -> None:
-        base = str(self.host).replace("http://", "ws://").replace("https://", "wss://")
+        base = WS_URL or str(self.host).replace("http://", "ws://").replace("https://", "wss://")
         retry = 0.5
         while True:
             try:

@@ -59,8 +59,10 @@ def parts(layout: Layout, locust_pid: int) -> dict[str, list[int]]:
     """The processes of each part, for their CPU use."""
     postmaster = int((layout.pg.data / "postmaster.pid").read_text().split()[0])
     web = [layout.web.pid, *children(layout.web.pid)] if layout.web else []
+    sockets = layout.socket_web
     return {
         "web": web,
+        **({"sockets": [sockets.pid, *children(sockets.pid)]} if sockets else {}),
         "ingest": [p.pid for p in layout.ingest.values()],
         "postgres": [postmaster, *children(postmaster)],
         "redis": [layout.redis.process.pid] if layout.redis.process else [],
@@ -89,6 +91,7 @@ def run_locust(
         "NYE_UNITS": str(args.units),
         "NYE_POSITIONS": args.positions,
         "NYE_MQTT_URL": layout.broker.url,
+        "NYE_WS_URL": layout.socket_url,
         **(extra_env or {}),
     }
     return subprocess.Popen(
@@ -185,7 +188,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     profile_arguments(parser)
     args = parser.parse_args()
-    layout = Layout(workers=args.workers, consumers=args.consumers, source_db=args.source_db)
+    layout = Layout(
+        workers=args.workers, consumers=args.consumers, source_db=args.source_db,
+        sockets=args.sockets,
+    )  # fmt: skip
     try:
         layout.start()
         layout.prepare(WORK / "fixture.json", args.units, args.maps)
