@@ -78,6 +78,7 @@ def layer_config(user: Any, region: Any) -> dict[str, Any]:
         "unitsUrl": (
             "/api/units/?page_size=1000&fields=id,call_sign,kind,status,lat,lon,position_at"
         ),
+        "unitsClustersUrl": "/api/units/clusters/",
         "routeUrl": "/api/routing/route",
         "queueUrl": "/incidents/desk/queue/",
         "cardUrl": "/incidents/{id}/card/",

@@ -18,13 +18,22 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group(__name__)]
 SEED = """
 from saqshy.core.testing.personas import make_personas
 from saqshy.facilities import services
-make_personas()
+p = make_personas()
 for n in range(20):
     services.create_facility(acting_user=None, kind="school", name=f"School {n}",
                              lat=51.10 + (n // 5) * 0.01, lon=71.40 + (n % 5) * 0.01)
 for n in range(8):
     services.create_facility(acting_user=None, kind="mall", name=f"Mall {n}",
                              lat=43.23 + n * 0.002, lon=76.94)
+from django.utils import timezone
+from saqshy.accounts.models import Agency
+from saqshy.incidents import services as incidents
+police = Agency.objects.get(grants__user=p.dispatcher_astana)
+for n in range(20):
+    unit = incidents.create_unit(acting_user=None, call_sign=f"P-{n}", kind="patrol_car",
+                                 agency=police, region=p.astana)
+    incidents.record_position(acting_user=None, unit=unit, lat=51.10 + (n // 5) * 0.01,
+                              lon=71.40 + (n % 5) * 0.01 + 0.003, at=timezone.now())
 """
 
 
@@ -37,10 +46,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-def _mode(page: Any, mode: str) -> None:
+def _mode(page: Any, mode: str, layer: str = "facilities") -> None:
     page.wait_for_function(
-        f"() => document.getElementById('map').dataset.facilitiesMode === '{mode}'",
-        timeout=15000,
+        f"() => document.getElementById('map').dataset.{layer}Mode === '{mode}'", timeout=15000
     )
 
 
@@ -50,17 +58,22 @@ def test_a_national_map_counts_per_cell_then_shows_the_venues_close_up(server: s
         page.goto(f"{server}/")
         page.evaluate("() => window.saqshyMap.map.setView([51.12, 71.42], 10)")
         _mode(page, "counts")
+        _mode(page, "counts", "units")
         counts = page.eval_on_selector_all(
             ".place-count [data-count]", "nodes => nodes.map(n => Number(n.dataset.count))"
         )
-        assert sum(counts) == 20, counts
+        assert sum(counts) == 40, counts  # 20 venues and 20 units
+        assert page.eval_on_selector("#map", "m => m.dataset.units") == "0"
+        assert page.inner_text("#unit-summary").startswith("20")
         assert page.eval_on_selector("#map", "m => m.dataset.markers") == "0"
         assert page.inner_text("#facility-count") == "20"
 
         # A click on a number zooms to its venues; close enough, they are drawn one by one.
         page.evaluate("() => window.saqshyMap.map.setView([51.12, 71.42], 16)")
         _mode(page, "places")
+        _mode(page, "places", "units")
         page.wait_for_function("() => Number(document.getElementById('map').dataset.markers) > 0")
+        page.wait_for_function("() => Number(document.getElementById('map').dataset.units) > 0")
         shown = int(page.eval_on_selector("#map", "m => m.dataset.markers"))
         assert 1 <= shown <= 10
         assert not page.query_selector(".place-count")
@@ -72,6 +85,7 @@ def test_a_regional_scope_under_the_limit_loads_every_venue(server: str) -> None
         sign_in(page, server, "planner_almaty", "pw-planner_almaty")
         page.goto(f"{server}/")
         _mode(page, "all")
+        _mode(page, "all", "units")
         page.wait_for_function("() => document.getElementById('map').dataset.markers === '8'")
         assert not page.query_selector(".place-count")
         assert page.errors == []

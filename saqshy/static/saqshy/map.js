@@ -78,8 +78,12 @@
      that, a number per grid cell (the list's GET …/clusters/; a click zooms to the cell's
      places), and once it holds fewer, the places themselves (the list with ?bbox=), loaded
      again as the map moves. A smaller scope loads the whole list, as a regional map does.
-     spec: { id, url, clustersUrl, label, colour, paneName, each(feature), clear(), shown(), loaded() };
-     the map's element carries data-<id>-mode: all, places or counts. */
+     spec: { id, url, clustersUrl, label, colour, paneName, shift, load(url, isCurrent),
+     clear(), shown(), loaded() }. load() replaces what the layer shows with the list at url
+     (a rejected promise fails the snapshot, as a failed list always did); isCurrent() turns
+     false once a newer load has begun. shift: [x, y] pixels by which the layer's numbers
+     stand aside from another layer's in the same cell. The map's element carries
+     data-<id>-mode: all, places or counts. */
   function withParams(url, params) {
     const target = new URL(url, location.origin);
     Object.entries(params).forEach(([key, value]) => target.searchParams.set(key, String(value)));
@@ -110,6 +114,8 @@
           className: "place-count",
           html: `<span style="background:${escapeHtml(spec.colour)}" data-count="${Number(cell.count)}">${Number(cell.count)}</span>`,
           iconSize: [size, size],
+          /* Layers' numbers of the same cell sit side by side, not on top of each other. */
+          iconAnchor: [size / 2 - (spec.shift || [0, 0])[0], size / 2 - (spec.shift || [0, 0])[1]],
         }),
       }).bindTooltip(`${escapeHtml(spec.label)}: ${Number(cell.count)} · ${escapeHtml(text.zoomInToSee)}`);
       marker.on("click", () => map.fitBounds([[cell.bbox[1], cell.bbox[0]], [cell.bbox[3], cell.bbox[2]]], { maxZoom: map.getZoom() + 4 }));
@@ -122,7 +128,7 @@
 
     async function refresh() {
       const mine = ++current;
-      const each = (feature) => { if (mine === current) spec.each(feature); };
+      const isCurrent = () => mine === current;
       if (wide === null) {
         const head = await getJson(withParams(spec.url, { format: "json", page_size: 1, fields: "id" }));
         if (mine !== current) return;
@@ -135,9 +141,8 @@
         mapBox.dataset[`${spec.id}Mode`] = mode;
         counts.clearLayers();
         showCounts();
-        spec.clear();
-        await getAll(spec.url, each);
-        if (mine === current && spec.loaded) spec.loaded();
+        await spec.load(spec.url, isCurrent);
+        if (isCurrent() && spec.loaded) spec.loaded();
         return;
       }
       const box = viewBox();
@@ -145,14 +150,18 @@
       if (mine !== current) return;
       if (!answer) return; // the view's last picture stays until the next move or sync
       counts.clearLayers();
-      spec.clear();
       total = answer.count;
-      mode = answer.count <= config.pointsLimit ? "places" : "counts";
+      /* Few enough, or so spread out that every cell holds one: the places themselves. */
+      const single = answer.results.every((cell) => cell.count === 1);
+      mode = answer.count <= config.pointsLimit || single ? "places" : "counts";
       mapBox.dataset[`${spec.id}Mode`] = mode;
-      if (mode === "counts") answer.results.forEach((cell) => counts.addLayer(bubble(cell)));
+      if (mode === "counts") {
+        spec.clear();
+        answer.results.forEach((cell) => counts.addLayer(bubble(cell)));
+      }
       showCounts();
-      if (mode === "places") await getAll(withParams(spec.url, { bbox: box }), each);
-      if (mine === current && spec.loaded) spec.loaded();
+      if (mode === "places") await spec.load(withParams(spec.url, { bbox: box }), isCurrent);
+      if (isCurrent() && spec.loaded) spec.loaded();
     }
 
     function refreshSoon() {

@@ -121,7 +121,11 @@
   const places = base.placesInView({
     id: "facilities", url: config.facilitiesUrl, clustersUrl: config.facilitiesClustersUrl,
     label: text.facilities, colour: "#3f6f8f", paneName: "places",
-    each: (f) => upsert(fromFeature(f)), clear: clearFacilities, shown: () => map.hasLayer(cluster),
+    load: (url, isCurrent) => {
+      clearFacilities();
+      return base.getAll(url, (f) => { if (isCurrent()) upsert(fromFeature(f)); });
+    },
+    clear: clearFacilities, shown: () => map.hasLayer(cluster),
     loaded: () => renderLegend(),
   });
 

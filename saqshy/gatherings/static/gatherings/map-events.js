@@ -46,8 +46,12 @@
   /* A national scope's events of the season: counts per cell at a wide view (map.js). */
   const places = base.placesInView({
     id: "events", url: config.eventsUrl, clustersUrl: config.eventsClustersUrl,
-    label: text.events, colour: "#3182bd", paneName: "places",
-    each: upsertEvent, clear: clearEvents, shown: () => map.hasLayer(eventsLayer), loaded: count,
+    label: text.events, colour: "#3182bd", paneName: "places", shift: [-22, 14],
+    load: (url, isCurrent) => {
+      clearEvents();
+      return base.getAll(url, (f) => { if (isCurrent()) upsertEvent(f); });
+    },
+    clear: clearEvents, shown: () => map.hasLayer(eventsLayer), loaded: count,
   });
 
   function loadEvents() { return places.load(); }

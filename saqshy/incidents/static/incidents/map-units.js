@@ -49,6 +49,15 @@
   function renderUnitSummary() {
     const summary = document.getElementById("unit-summary");
     if (!summary) return;
+    if (places.counting()) {
+      const item = document.createElement("li");
+      const n = document.createElement("strong");
+      n.textContent = String(places.total());
+      item.append(n, ` · ${base.text.zoomInToSee}`);
+      summary.replaceChildren(item);
+      document.getElementById("map").dataset.units = "0";
+      return;
+    }
     const counts = {};
     units.forEach((u) => { counts[u.data.status] = (counts[u.data.status] || 0) + 1; });
     const order = (s) => { const i = AT_WORK_FIRST.indexOf(s.value); return i < 0 ? 99 : i; };
@@ -74,17 +83,31 @@
     ops.emit("unit-still", id);
   }
 
+  /* The units in scope, replacing what the map shows; a national scope's thousands as counts
+     per cell until the view holds few enough (map.js, placesInView). */
+  const places = base.placesInView({
+    id: "units", url: config.unitsUrl, clustersUrl: config.unitsClustersUrl,
+    label: base.text.units, colour: "#2f7d4f", paneName: "units", shift: [22, 14],
+    async load(url, isCurrent) {
+      const all = await base.fetchAll(url);
+      if (!all) throw new Error("units not loaded");
+      if (!isCurrent()) return;
+      const seen = new Set(all.map((u) => u.id));
+      [...units.keys()].filter((id) => !seen.has(id)).forEach(removeUnit);
+      all.forEach(upsertUnit);
+    },
+    clear: () => [...units.keys()].forEach(removeUnit),
+    shown: () => map.hasLayer(unitsLayer),
+    loaded: () => renderUnitSummary(),
+  });
+
   ops.loadUnits = async function loadUnits() {
     if (!config.seeUnits) return;
-    const all = await base.fetchAll(config.unitsUrl);
-    if (!all) throw new Error("units not loaded");
-    const seen = new Set(all.map((u) => u.id));
-    [...units.keys()].filter((id) => !seen.has(id)).forEach(removeUnit);
-    all.forEach(upsertUnit);
-    renderUnitSummary();
+    await places.load();
   };
 
   base.onChange("unit", (message) => {
+    if (places.counting()) return; // counts per cell: nothing drawn one by one to change
     if (message.op === "moved") {
       /* A coalesced position fix: only a newer one moves a unit this map already shows. */
       const known = units.get(message.id);
@@ -102,6 +125,6 @@
   });
 
   const box = document.getElementById("layer-units");
-  if (box) box.addEventListener("change", () => { if (box.checked) map.addLayer(unitsLayer); else map.removeLayer(unitsLayer); });
+  if (box) box.addEventListener("change", () => { if (box.checked) map.addLayer(unitsLayer); else map.removeLayer(unitsLayer); places.showCounts(); });
   base.layer({ id: "units", box: "layer-units", night: true, visible: () => map.hasLayer(unitsLayer) });
 })();
