@@ -9,6 +9,7 @@
      config, text            the page's map configuration and words (json_script blocks)
      escapeHtml, getJson, getAll, fetchAll
      placesInView(spec)      a layer of many places: all of them, or what is in view (below)
+     viewBox(pad)            the view as ?bbox=, widened by pad (0.1: a tenth) of its size
      onSync(load)            load() runs after every (re)connect, before buffered changes apply
      onChange(topic, fn)     fn(message) for every live change of that topic ("*": every one);
                              the same messages are also dispatched as "saqshy:change" events
@@ -90,8 +91,10 @@
     return target.pathname + target.search;
   }
 
-  function viewBox() {
-    const bounds = map.getBounds().pad(0.1);
+  /* The view as ?bbox= (minlon,minlat,maxlon,maxlat), widened by `pad` of its size, within
+     the world's limits. */
+  function viewBox(pad = 0.1) {
+    const bounds = map.getBounds().pad(pad);
     const clamp = (value, limit) => Math.min(limit, Math.max(-limit, value));
     return [clamp(bounds.getWest(), 180), clamp(bounds.getSouth(), 90), clamp(bounds.getEast(), 180), clamp(bounds.getNorth(), 90)]
       .map((value) => value.toFixed(5)).join(",");
@@ -366,7 +369,7 @@
 
   window.saqshyMap = {
     map, config, text, escapeHtml, getJson, getAll, fetchAll, addToFeed, onSync, onChange, layer, pane, night, visibleLayers,
-    placesInView,
+    placesInView, viewBox,
   };
   /* Subscribe once every script has registered its layers; should the socket not come up, load
      the snapshot anyway and show it as stale until it does. */

@@ -44,14 +44,9 @@
     setCount("home-alarms-count", data.results.length);
   }
 
-  function boundsParam() {
-    const b = map.getBounds();
-    return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(5)).join(",");
-  }
-
   async function loadOffline() {
     if (!map.hasLayer(offlineLayer)) return;
-    const url = `${cfg.offlineUrl}?zoom=${map.getZoom()}&bbox=${boundsParam()}`;
+    const url = `${cfg.offlineUrl}?zoom=${map.getZoom()}&bbox=${base.viewBox(0)}`;
     const data = await base.getJson(url);
     if (!data) return;
     offlineLayer.clearLayers();
