@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -125,9 +126,15 @@ class RegionAdmin(BoundaryAdmin):
     search_fields = ["iso_code", "slug", "name_en", "name_ru", "name_kk"]
     readonly_fields = ["boundary_shown", "centre_lat", "centre_lon", "bbox"]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Region]:
+        # Whether each listed region has an outline, without reading the outlines.
+        outlined = ExpressionWrapper(Q(boundary__isnull=False), output_field=BooleanField())
+        return super().get_queryset(request).annotate(outlined=outlined)
+
     @admin.display(description=_("boundary"), boolean=True)
     def has_boundary(self, obj: Region) -> bool:
-        return bool(obj.boundary)
+        outlined = getattr(obj, "outlined", None)
+        return bool(obj.boundary) if outlined is None else bool(outlined)
 
 
 @admin.register(District)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from saqshy.accounts.choices import AgencyKind, RegionKind
 from saqshy.core.models import BaseModel, TranslatedNameMixin
-from saqshy.core.scoping import Reach, Scope
+from saqshy.core.scoping import OutlinesUnreadManager, Reach, Scope
 
 NO_SCOPE = Scope()
 
@@ -29,6 +29,11 @@ class Region(TranslatedNameMixin, BaseModel):
     centre_lat = models.FloatField(_("centre latitude"), null=True, blank=True)
     centre_lon = models.FloatField(_("centre longitude"), null=True, blank=True)
     bbox = models.JSONField(_("bounding box"), null=True, blank=True)
+
+    # Left unread unless asked for (``OutlinesUnreadManager``), and when a list joins its
+    # region (``ScopedQuerySet.select_related``).
+    outline_fields: ClassVar[tuple[str, ...]] = ("boundary",)
+    objects: ClassVar[OutlinesUnreadManager[Region]] = OutlinesUnreadManager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("region")
@@ -50,6 +55,8 @@ class District(TranslatedNameMixin, BaseModel):
     boundary = models.JSONField(_("boundary (GeoJSON)"), null=True, blank=True)
 
     scope_region_field: ClassVar[str | None] = None
+    outline_fields: ClassVar[tuple[str, ...]] = ("boundary",)
+    objects: ClassVar[OutlinesUnreadManager[District]] = OutlinesUnreadManager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("district")

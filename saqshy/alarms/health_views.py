@@ -26,7 +26,7 @@ from saqshy.accounts.models import District
 from saqshy.alarms import health, queries
 from saqshy.alarms.health_choices import TaskStatus
 from saqshy.alarms.models import MaintenanceTask
-from saqshy.core.scoping import user_scope
+from saqshy.core.scoping import OutlinedQuerySet, user_scope
 from saqshy.core.views import run_service
 from saqshy.incidents.choices import IncidentStatus
 from saqshy.incidents.models import Incident
@@ -145,8 +145,10 @@ def _district_centres(user: Any, ids: list[int]) -> dict[int, tuple[float, float
     from shapely.geometry import shape
 
     found: dict[int, tuple[float, float, str]] = {}
-    districts: QuerySet[District] = District.objects.restrict(user, "view").filter(pk__in=ids)
-    for district in districts.exclude(boundary=None):
+    districts: OutlinedQuerySet[District] = District.objects.restrict(user, "view").filter(
+        pk__in=ids
+    )
+    for district in districts.with_outlines().exclude(boundary=None):
         point = shape(district.boundary).representative_point()
         found[district.pk] = (round(point.y, 5), round(point.x, 5), district.display_name)
     return found
@@ -225,7 +227,8 @@ def coverage(request: HttpRequest) -> JsonResponse:
                 "offline": by_district[district.pk]["offline"],
             },
         }
-        for district in District.objects.filter(pk__in=list(by_district))
+        for district in District.objects.with_outlines()
+        .filter(pk__in=list(by_district))
         .exclude(boundary=None)
         .order_by("pk")
     ]

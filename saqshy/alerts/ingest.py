@@ -397,7 +397,8 @@ def _region_of(areas: Iterable[dict[str, Any]]) -> Region | None:
     ]
     if not rings:
         return None
-    for candidate in Region.objects.exclude(boundary__isnull=True).order_by("iso_code"):
+    regions = Region.objects.with_outlines().exclude(boundary__isnull=True)
+    for candidate in regions.order_by("iso_code"):
         if candidate.boundary and cap_areas.rings_intersect(rings, candidate.boundary):
             return candidate
     return None

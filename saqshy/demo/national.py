@@ -256,9 +256,9 @@ class Generator:
             loader.load_districts()
         population = population_table()
         districts: dict[int, list[District]] = {}
-        for district in District.objects.exclude(boundary=None).order_by("pk"):
+        for district in District.objects.with_outlines().exclude(boundary=None).order_by("pk"):
             districts.setdefault(district.region_id, []).append(district)
-        for region in Region.objects.order_by("iso_code"):
+        for region in Region.objects.with_outlines().order_by("iso_code"):
             if region.iso_code not in population:
                 continue
             if not region.boundary:

@@ -60,6 +60,8 @@ class Facility(TranslatedNameMixin, BaseModel):
     )
 
     scope_region_field: ClassVar[str | None] = "region"
+    # Left unread when a list joins its venue (``ScopedQuerySet.select_related``).
+    outline_fields: ClassVar[tuple[str, ...]] = ("footprint",)
 
     class Meta:
         verbose_name = _("facility")

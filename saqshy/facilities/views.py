@@ -49,7 +49,10 @@ def facility_list(request: HttpRequest) -> HttpResponse:
     filterset = FacilityFilterSet(params or None, queryset=_visible(request))
     queryset = filterset.qs if filterset.is_bound else filterset.queryset
     unnamed_last = Case(When(name="", then=Value(1)), default=Value(0))
-    ordered = queryset.order_by("region__name_en", unnamed_last, "name", "id")
+    # The list and its exports show no footprint: it stays unread (the detail draws it).
+    ordered = queryset.defer(*Facility.outline_fields).order_by(
+        "region__name_en", unnamed_last, "name", "id"
+    )
     if exports.requested(params):
         return exports.export(
             request, ordered, COLUMNS, model=Facility, stem="facilities", params=params

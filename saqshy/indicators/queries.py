@@ -157,7 +157,9 @@ def boundaries() -> dict[str, Any]:
                 "properties": {"id": region.pk, "slug": region.slug},
                 "geometry": simplify(_geometry(region.boundary), tolerance=0.02, digits=3),
             }
-            for region in Region.objects.filter(boundary__isnull=False).order_by("name_en")
+            for region in Region.objects.with_outlines()
+            .filter(boundary__isnull=False)
+            .order_by("name_en")
         ]
         found = {"type": "FeatureCollection", "features": features}
         cache.set(key, found, 24 * 3600)

@@ -79,7 +79,7 @@ class _Places:
     def __init__(self) -> None:
         self.locate_region = region_locator()
         self.regions = {r.pk: r for r in Region.objects.all()}
-        rows = list(District.objects.exclude(boundary=None).order_by("pk"))
+        rows = list(District.objects.with_outlines().exclude(boundary=None).order_by("pk"))
         self.districts = rows
         shapes = [shape(d.boundary) for d in rows]
         self.tree = STRtree(shapes) if shapes else None

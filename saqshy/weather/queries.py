@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from saqshy.accounts.models import Region
 from saqshy.core.scoping import restricted_prefetch
 from saqshy.roads.models import Closure, Segment
 from saqshy.weather.choices import WarningKind, WarningLevel, WarningStatus
@@ -87,7 +88,15 @@ def map_features(rows: QuerySet[WeatherWarning]) -> list[dict[str, Any]]:
     """Active warnings as GeoJSON features: a warning with segments is their lines; a
     region-wide one is its region's boundary (when known)."""
     features: list[dict[str, Any]] = []
-    for warning in active(rows).order_by("starts_at", "pk"):
+    warnings = list(active(rows).order_by("starts_at", "pk"))
+    # The outlines of the regions of region-wide warnings, in one query (a region's row
+    # leaves its outline unread).
+    outlines = dict(
+        Region.objects.filter(
+            pk__in={warning.region_id for warning in warnings if not shown(warning)}
+        ).values_list("pk", "boundary")
+    )
+    for warning in warnings:
         segments = shown(warning)
         if segments:
             geometry: dict[str, Any] | None = {
@@ -95,7 +104,7 @@ def map_features(rows: QuerySet[WeatherWarning]) -> list[dict[str, Any]]:
                 "coordinates": [s.geometry.get("coordinates", []) for s in segments],
             }
         else:
-            geometry = warning.region.boundary
+            geometry = outlines.get(warning.region_id)
         if not geometry:
             continue
         features.append(

@@ -114,6 +114,10 @@ def _grow(times: int) -> None:
 _last: dict[type, int] = {}
 
 
+# The layers that draw districts' outlines (or place a point inside each) read them.
+DRAW_OUTLINES = {"/alarms/health/map/offline/", "/alarms/health/map/coverage/"}
+
+
 def _counts(client: Client, urls: list[str]) -> dict[str, tuple[int, int]]:
     found = {}
     for url in urls:
@@ -121,6 +125,11 @@ def _counts(client: Client, urls: list[str]) -> dict[str, tuple[int, int]]:
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url)
         found[url] = (response.status_code, len(captured))
+        # A region's or district's outline is large (a real one decodes in about a
+        # millisecond, per row): no list or page reads one it does not draw.
+        selected = [query["sql"].split(" FROM ")[0] for query in captured.captured_queries]
+        if url not in DRAW_OUTLINES:
+            assert not [sql for sql in selected if '"boundary"' in sql], url
     return found
 
 
