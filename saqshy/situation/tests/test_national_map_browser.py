@@ -89,3 +89,41 @@ def test_a_regional_scope_under_the_limit_loads_every_venue(server: str) -> None
         page.wait_for_function("() => document.getElementById('map').dataset.markers === '8'")
         assert not page.query_selector(".place-count")
         assert page.errors == []
+
+
+def test_a_reconnect_loads_the_view_again_without_counting_the_scope_again(server: str) -> None:
+    """Every map reconnects within seconds when a web process restarts: each asks the
+    clusters of its view again, but not the size of its scope (asked once in ten minutes)."""
+    sockets: list[Any] = []
+
+    def through(route: Any) -> None:
+        route.connect_to_server()
+        sockets.append(route)
+
+    with browser_page(locale="en-GB") as page:
+        page.route_web_socket("**/ws/**", through)
+        asked: list[str] = []
+        page.on("request", lambda request: asked.append(request.url))
+        sign_in(page, server, "analyst_national", "pw-analyst_national")
+        page.goto(f"{server}/")
+        page.evaluate("() => window.saqshyMap.map.setView([51.12, 71.42], 10)")
+        _mode(page, "counts")
+        page.wait_for_function("() => document.body.dataset.live === '1'")
+
+        def scope_counts() -> int:
+            return sum(1 for url in asked if "/api/facilities/?" in url and "page_size=1&" in url)
+
+        def clusters() -> int:
+            return sum(1 for url in asked if "/api/facilities/clusters/" in url)
+
+        assert scope_counts() == 1
+        before = clusters()
+        sockets[-1].close()  # the server side went away
+        page.wait_for_function("() => document.body.dataset.live !== '1'")
+        page.wait_for_function("() => document.body.dataset.live === '1'", timeout=15000)
+        page.wait_for_timeout(500)
+        assert len(sockets) >= 2
+        assert clusters() > before
+        assert scope_counts() == 1
+        _mode(page, "counts")
+        assert page.errors == [], page.errors

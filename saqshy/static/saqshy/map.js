@@ -100,9 +100,12 @@
       .map((value) => value.toFixed(5)).join(",");
   }
 
+  const SCOPE_RECOUNT_MS = 10 * 60 * 1000;
+
   function placesInView(spec) {
     const counts = L.layerGroup();
     let wide = null; // whether the scope holds more than the limit; null: ask at the next load
+    let askedAt = 0; // when it was last asked (ms)
     let mode = "all"; // "all" (the whole list), "places" (those in view) or "counts"
     let total = 0;
     let current = 0;
@@ -138,6 +141,7 @@
         /* Not counted (a scope without this layer, a moment's error): the whole list, as
            before, which an unreadable list leaves empty without failing the snapshot. */
         wide = Boolean(head) && head.count > config.pointsLimit;
+        if (head) askedAt = Date.now();
       }
       if (!wide) {
         mode = "all";
@@ -173,8 +177,14 @@
     }
     map.on("moveend", () => { if (wide) refreshSoon(); });
     return {
-      /* A (re)connect's load: the scope may have grown or shrunk since the last. */
-      load() { wide = null; return refresh(); },
+      /* A (re)connect's load. The scope may have grown or shrunk since the last, so its size
+         is asked again, but not more than once in SCOPE_RECOUNT_MS: when a web process
+         restarts, every map reconnects within seconds, and each would ask every layer's
+         count again for a scope that did not change. */
+      load() {
+        if (Date.now() - askedAt > SCOPE_RECOUNT_MS) wide = null;
+        return refresh();
+      },
       refreshSoon,
       showCounts,
       counting() { return mode === "counts"; },
