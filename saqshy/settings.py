@@ -301,6 +301,12 @@ else:
 # The situation map draws up to this many venues or events of a layer; a larger scope (the
 # whole country) shows counts per grid cell until the view holds fewer.
 SAQSHY_MAP_POINTS_LIMIT = int(os.environ.get("SAQSHY_MAP_POINTS_LIMIT", "2000"))
+# An API list counts its rows up to this many (or to the end of the page asked for); past it,
+# ``count`` is a lower bound and ``count_exact`` false (saqshy/core/api/pagination.py). Keep it
+# above SAQSHY_MAP_POINTS_LIMIT: the map compares a layer's count with that.
+SAQSHY_API_COUNT_LIMIT = max(
+    int(os.environ.get("SAQSHY_API_COUNT_LIMIT", "10000")), SAQSHY_MAP_POINTS_LIMIT + 1
+)
 SAQSHY_READ_CACHE_SECONDS = float(
     os.environ.get("SAQSHY_READ_CACHE_SECONDS", "15" if REDIS_URL else "0")
 )

@@ -32,6 +32,7 @@ class GeoJSONRenderer(JSONRenderer):
             collection = {
                 "type": "FeatureCollection",
                 "count": data.get("count"),
+                "count_exact": data.get("count_exact"),
                 "next": data.get("next"),
                 "previous": data.get("previous"),
                 "features": [to_feature(item) for item in data["results"]],

@@ -81,8 +81,9 @@ class FacilityFilterTests(PersonaTestCase):
 
     def test_pagination_shape(self) -> None:
         body = self.client.get(self.url, {"page_size": 1}).json()
-        self.assertEqual(set(body), {"count", "next", "previous", "results"})
+        self.assertEqual(set(body), {"count", "count_exact", "next", "previous", "results"})
         self.assertEqual(body["count"], 3)
+        self.assertIs(body["count_exact"], True)
         self.assertIsNotNone(body["next"])
 
     def test_geojson_output(self) -> None:
