@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 
 from saqshy.alarms.choices import AlarmEventKind
 from saqshy.alarms.models import AlarmEvent, Installation
-from saqshy.core.indicators import Figure, dates_in
+from saqshy.core.indicators import Figure, by_day, counted_by_day, counted_in, dates_in
 from saqshy.ingest.choices import DeviceStatus
 
 
@@ -42,21 +42,27 @@ def sensors_online(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> 
     return {row["region_id"]: Figure(row["value"], row["base"]) for row in rows}
 
 
+def _alarmed(ids: Sequence[int]) -> QuerySet[AlarmEvent]:
+    return AlarmEvent.objects.real().filter(
+        region_id__in=ids,
+        kind=AlarmEventKind.ALARM,
+        incident__is_exercise=False,
+        incident__merged_at__isnull=True,
+    )
+
+
+def home_alarms_days(
+    ids: Sequence[int], days: Sequence[dt.date]
+) -> dict[dt.date, dict[int, Figure]]:
+    return counted_by_day(
+        _alarmed(ids), "incident__reported_at", days, Count("incident_id", distinct=True)
+    )
+
+
+@by_day(home_alarms_days)
 def home_alarms(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> dict[int, Figure]:
     """Incidents reported in the window that a home sensor's alarm opened or joined (merged
     duplicates and exercises left out)."""
-    rows = (
-        AlarmEvent.objects.real()
-        .filter(
-            region_id__in=ids,
-            kind=AlarmEventKind.ALARM,
-            incident__is_exercise=False,
-            incident__reported_at__gte=start,
-            incident__reported_at__lt=end,
-            incident__merged_at__isnull=True,
-        )
-        .order_by()
-        .values("region_id")
-        .annotate(n=Count("incident_id", distinct=True))
+    return counted_in(
+        _alarmed(ids), "incident__reported_at", start, end, Count("incident_id", distinct=True)
     )
-    return {row["region_id"]: Figure(row["n"]) for row in rows}

@@ -12,6 +12,12 @@ nothing to count may be left out (they read as zero). Records that carry only a 
 inspection's day) count in the window that holds noon of that day (:func:`dates_in`), so a
 08:00→08:00 reporting window takes the previous day's inspections.
 
+Evaluated day by day (the API's figures per region and day, a chart's series), an indicator
+costs one evaluation per day unless its compute function also knows how to count every day at
+once: ``@by_day(function)`` attaches ``(region_ids, days) -> {day: {region_id: Figure}}``, which
+must give each day what the window of that local day gives (``counted_in`` and
+``counted_by_day`` do both for records dated by one timestamp).
+
 A figure is either a count (``value``) or a share (``value`` of ``base``, shown as a percent);
 the national roll-up adds values and bases, so a share rolls up as the share of the sums, never
 as an average of percents.
@@ -25,6 +31,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.apps import apps
+from django.db.models import Aggregate, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
@@ -33,6 +41,7 @@ from saqshy.core.scoping import user_scope
 
 Unit = Literal["count", "share"]
 Compute = Callable[[Sequence[int], dt.datetime, dt.datetime], dict[int, "Figure"]]
+ComputeDays = Callable[[Sequence[int], Sequence[dt.date]], dict[dt.date, dict[int, "Figure"]]]
 
 
 @dataclass(frozen=True)
@@ -88,8 +97,92 @@ class Indicator:
         """Every given region's figure (zero where the compute found nothing)."""
         function: Compute = import_string(self.compute)
         found = function(list(region_ids), start, end)
+        return self._every_region(found, region_ids)
+
+    @property
+    def counts_by_day(self) -> bool:
+        """Whether its compute function counts every day at once (``by_day``)."""
+        return getattr(import_string(self.compute), "per_day", None) is not None
+
+    def evaluate_days(
+        self, region_ids: Sequence[int], days: Sequence[dt.date]
+    ) -> dict[dt.date, dict[int, Figure]]:
+        """Each local day's figure of every given region: what ``evaluate`` gives for the
+        window of that day, in one evaluation where the compute function counts by day
+        (``by_day``), else one per day."""
+        function: Compute = import_string(self.compute)
+        per_day: ComputeDays | None = getattr(function, "per_day", None)
+        if per_day is None or not days:
+            return {day: self.evaluate(region_ids, *local_day(day)) for day in days}
+        found = per_day(list(region_ids), sorted(set(days)))
+        return {day: self._every_region(found.get(day, {}), region_ids) for day in days}
+
+    def _every_region(
+        self, found: dict[int, Figure], region_ids: Sequence[int]
+    ) -> dict[int, Figure]:
+        """``found``, with a zero for each region it leaves out."""
         empty = Figure(0, 0 if self.unit == "share" else None)
         return {region_id: found.get(region_id, empty) for region_id in region_ids}
+
+
+def by_day(per_day: ComputeDays) -> Callable[[Compute], Compute]:
+    """Mark a compute function as also counting every day at once with ``per_day``."""
+
+    def mark(function: Compute) -> Compute:
+        function.per_day = per_day  # type: ignore[attr-defined]
+        return function
+
+    return mark
+
+
+def counted_in(
+    rows: QuerySet[Any],
+    field: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    value: Aggregate,
+    base: Aggregate | None = None,
+    region: str = "region_id",
+) -> dict[int, Figure]:
+    """Per region (``region``: a lookup to its id), ``value`` (and ``base`` for a share) of
+    ``rows`` whose ``field`` lies in ``[start, end)``."""
+    found = rows.filter(**{f"{field}__gte": start, f"{field}__lt": end}).order_by()
+    return {
+        row[region]: Figure(row["value"], row["base"] if base is not None else None)
+        for row in found.values(region).annotate(**_aggregates(value, base))
+    }
+
+
+def counted_by_day(
+    rows: QuerySet[Any],
+    field: str,
+    days: Sequence[dt.date],
+    value: Aggregate,
+    base: Aggregate | None = None,
+    region: str = "region_id",
+) -> dict[dt.date, dict[int, Figure]]:
+    """``counted_in`` for each local day of ``days``, in one query grouped by the local date
+    of ``field``."""
+    start, end = local_day(min(days))[0], local_day(max(days))[1]
+    found = (
+        rows.filter(**{f"{field}__gte": start, f"{field}__lt": end})
+        .annotate(local_date=TruncDate(field, tzinfo=timezone.get_current_timezone()))
+        .order_by()
+        .values("local_date", region)
+        .annotate(**_aggregates(value, base))
+    )
+    wanted = set(days)
+    answer: dict[dt.date, dict[int, Figure]] = {day: {} for day in days}
+    for row in found:
+        if row["local_date"] in wanted:
+            answer[row["local_date"]][row[region]] = Figure(
+                row["value"], row["base"] if base is not None else None
+            )
+    return answer
+
+
+def _aggregates(value: Aggregate, base: Aggregate | None) -> dict[str, Aggregate]:
+    return {"value": value} if base is None else {"value": value, "base": base}
 
 
 def registry_indicators() -> list[Indicator]:

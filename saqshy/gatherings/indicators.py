@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from django.db.models import Count, Q, QuerySet
 
-from saqshy.core.indicators import Figure
+from saqshy.core.indicators import Figure, by_day, counted_by_day, counted_in
 from saqshy.gatherings import gates
 from saqshy.gatherings.choices import GatheringStatus
 from saqshy.gatherings.models import Gathering
@@ -28,32 +28,45 @@ def _starting(
     ).order_by()
 
 
+def _held(region_ids: Sequence[int]) -> QuerySet[Gathering]:
+    return Gathering.objects.filter(region_id__in=region_ids, status=GatheringStatus.HELD)
+
+
+def events_held_days(
+    region_ids: Sequence[int], days: Sequence[dt.date]
+) -> dict[dt.date, dict[int, Figure]]:
+    return counted_by_day(_held(region_ids), "starts_at", days, Count("id"))
+
+
+@by_day(events_held_days)
 def events_held(
     region_ids: Sequence[int], start: dt.datetime, end: dt.datetime
 ) -> dict[int, Figure]:
     """Events held (status *held*) that started in the window."""
-    rows = (
-        _starting(region_ids, start, end)
-        .filter(status=GatheringStatus.HELD)
-        .values("region_id")
-        .annotate(n=Count("id"))
+    return counted_in(_held(region_ids), "starts_at", start, end, Count("id"))
+
+
+def _secured() -> tuple[Count, Count]:
+    return (
+        Count("id", filter=Q(status__in=SECURED)),
+        Count("id", filter=~Q(status=GatheringStatus.CANCELLED)),
     )
-    return {row["region_id"]: Figure(row["n"]) for row in rows}
 
 
+def events_secured_days(
+    region_ids: Sequence[int], days: Sequence[dt.date]
+) -> dict[dt.date, dict[int, Figure]]:
+    rows = Gathering.objects.filter(region_id__in=region_ids)
+    return counted_by_day(rows, "starts_at", days, *_secured())
+
+
+@by_day(events_secured_days)
 def events_secured(
     region_ids: Sequence[int], start: dt.datetime, end: dt.datetime
 ) -> dict[int, Figure]:
     """Events approved or held, of the window's events not cancelled."""
-    rows = (
-        _starting(region_ids, start, end)
-        .values("region_id")
-        .annotate(
-            value=Count("id", filter=Q(status__in=SECURED)),
-            base=Count("id", filter=~Q(status=GatheringStatus.CANCELLED)),
-        )
-    )
-    return {row["region_id"]: Figure(row["value"], row["base"]) for row in rows}
+    rows = Gathering.objects.filter(region_id__in=region_ids)
+    return counted_in(rows, "starts_at", start, end, *_secured())
 
 
 def events_blocked(

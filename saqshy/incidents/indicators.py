@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from saqshy.accounts.models import Agency, Norm, Region
 from saqshy.accounts.norms import DEFAULT_NORMS, in_reader_language
 from saqshy.algorithms.response import Summary, summarise
-from saqshy.core.indicators import Figure
+from saqshy.core.indicators import Figure, by_day, counted_by_day
 from saqshy.incidents.models import Incident, IncidentType, IncidentUnit
 
 DISPATCH_NORM = "response_dispatch_seconds"
@@ -271,6 +271,12 @@ def _reported(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> Query
     )
 
 
+def incidents_days(ids: Sequence[int], days: Sequence[dt.date]) -> dict[dt.date, dict[int, Figure]]:
+    rows = Incident.objects.real().filter(region_id__in=ids, merged_at__isnull=True)
+    return counted_by_day(rows, "reported_at", days, Count("id"))
+
+
+@by_day(incidents_days)
 def incidents(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> dict[int, Figure]:
     """Incidents reported in the window, merged duplicates left out."""
     rows = _reported(ids, start, end).values("region_id").annotate(n=Count("id"))

@@ -127,11 +127,14 @@ class Point:
 
 def series(ind: Indicator, region_ids: Sequence[int], first: dt.date, last: dt.date) -> list[Point]:
     """Day by day, the figure rolled up over ``region_ids`` and the same day last year."""
+    shown = days(first, last)
+    earlier = [last_year(day) for day in shown]
+    found = ind.evaluate_days(region_ids, shown)
+    found_before = ind.evaluate_days(region_ids, earlier)
     points = []
-    for day in days(first, last):
-        before_day = last_year(day)
-        now = add(ind.evaluate(region_ids, *local_day(day)).values(), ind.unit)
-        before = add(ind.evaluate(region_ids, *local_day(before_day)).values(), ind.unit)
+    for day, before_day in zip(shown, earlier, strict=True):
+        now = add(found[day].values(), ind.unit)
+        before = add(found_before[before_day].values(), ind.unit)
         points.append(Point(day, now, before_day, before if recorded(before) else None))
     return points
 
@@ -139,8 +142,9 @@ def series(ind: Indicator, region_ids: Sequence[int], first: dt.date, last: dt.d
 def per_region_days(
     ind: Indicator, region_ids: Sequence[int], first: dt.date, last: dt.date
 ) -> dict[dt.date, dict[int, Figure]]:
-    """Each day's figure of each region (one evaluation per day for all regions)."""
-    return {day: ind.evaluate(region_ids, *local_day(day)) for day in days(first, last)}
+    """Each day's figure of each region (one evaluation for every day where the indicator
+    counts by day, else one per day; all regions at once)."""
+    return ind.evaluate_days(region_ids, days(first, last))
 
 
 def boundaries() -> dict[str, Any]:

@@ -8,16 +8,16 @@ from collections.abc import Sequence
 
 from django.db.models import Count
 
-from saqshy.core.indicators import Figure
+from saqshy.core.indicators import Figure, by_day, counted_by_day, counted_in
 from saqshy.lifelines.models import Outage
 
 
+def outages_days(ids: Sequence[int], days: Sequence[dt.date]) -> dict[dt.date, dict[int, Figure]]:
+    return counted_by_day(Outage.objects.filter(region_id__in=ids), "started", days, Count("id"))
+
+
+@by_day(outages_days)
 def outages(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> dict[int, Figure]:
     """Outages of heating, water or power that started in the window."""
-    rows = (
-        Outage.objects.filter(region_id__in=ids, started__gte=start, started__lt=end)
-        .order_by()
-        .values("region_id")
-        .annotate(n=Count("id"))
-    )
-    return {row["region_id"]: Figure(row["n"]) for row in rows}
+    rows = Outage.objects.filter(region_id__in=ids)
+    return counted_in(rows, "started", start, end, Count("id"))

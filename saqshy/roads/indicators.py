@@ -9,20 +9,23 @@ from collections.abc import Sequence
 
 from django.db.models import Count, Q
 
-from saqshy.core.indicators import Figure
+from saqshy.core.indicators import Figure, by_day, counted_by_day, counted_in
 from saqshy.roads.models import Closure
 
 
+def road_closures_days(
+    ids: Sequence[int], days: Sequence[dt.date]
+) -> dict[dt.date, dict[int, Figure]]:
+    rows = Closure.objects.filter(segment__region_id__in=ids)
+    return counted_by_day(rows, "starts_at", days, Count("id"), region="segment__region_id")
+
+
+@by_day(road_closures_days)
 def road_closures(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> dict[int, Figure]:
     """Closures and restrictions of highway segments that started in the window, per the
     segment's region."""
-    rows = (
-        Closure.objects.filter(segment__region_id__in=ids, starts_at__gte=start, starts_at__lt=end)
-        .order_by()
-        .values("segment__region_id")
-        .annotate(n=Count("id"))
-    )
-    return {row["segment__region_id"]: Figure(row["n"]) for row in rows}
+    rows = Closure.objects.filter(segment__region_id__in=ids)
+    return counted_in(rows, "starts_at", start, end, Count("id"), region="segment__region_id")
 
 
 def road_closure_km_hours(

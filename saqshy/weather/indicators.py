@@ -6,20 +6,24 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
-from saqshy.core.indicators import Figure
+from saqshy.core.indicators import Figure, by_day, counted_by_day, counted_in
 from saqshy.weather.choices import WarningStatus
 from saqshy.weather.models import WeatherWarning
 
 
+def _kept(ids: Sequence[int]) -> QuerySet[WeatherWarning]:
+    return WeatherWarning.objects.filter(region_id__in=ids).exclude(status=WarningStatus.DISMISSED)
+
+
+def weather_warnings_days(
+    ids: Sequence[int], days: Sequence[dt.date]
+) -> dict[dt.date, dict[int, Figure]]:
+    return counted_by_day(_kept(ids), "starts_at", days, Count("id"))
+
+
+@by_day(weather_warnings_days)
 def weather_warnings(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> dict[int, Figure]:
     """Weather warnings (not dismissed) whose time starts in the window."""
-    rows = (
-        WeatherWarning.objects.filter(region_id__in=ids, starts_at__gte=start, starts_at__lt=end)
-        .exclude(status=WarningStatus.DISMISSED)
-        .order_by()
-        .values("region_id")
-        .annotate(n=Count("id"))
-    )
-    return {row["region_id"]: Figure(row["n"]) for row in rows}
+    return counted_in(_kept(ids), "starts_at", start, end, Count("id"))

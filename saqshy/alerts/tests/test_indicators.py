@@ -12,6 +12,7 @@ from saqshy.alerts.choices import MsgType
 from saqshy.alerts.models import Alert
 from saqshy.alerts.tests.factories import draft, published
 from saqshy.core.indicators import Figure, indicator
+from saqshy.core.testing.indicators import day_figures
 from saqshy.core.testing.personas import make_personas
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +33,9 @@ def test_alerts_published_counts_published_messages_in_the_window() -> None:
     end = timezone.now() + dt.timedelta(hours=1)
     found = indicator("alerts_published").evaluate([p.astana.pk, p.almaty.pk], start, end)
     assert found == {p.astana.pk: Figure(2), p.almaty.pk: Figure(0)}
+    # Day by day as each day's own window counts (the earlier one three days before).
+    today = day_figures("alerts_published", [p.astana.pk, p.almaty.pk], timezone.localdate())
+    assert today[p.astana.pk].value >= 1
     direct = Alert.objects.filter(
         region=p.astana, source="authored", state="published", sent__gte=start, sent__lt=end
     ).count()

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from saqshy.core.indicators import Figure, indicator, local_day, registry_indicators
+from saqshy.core.testing.indicators import day_figures
 from saqshy.core.testing.personas import make_personas
 from saqshy.equipment.tests.factories import (
     EquipmentCheckFactory,
@@ -44,8 +45,7 @@ CODES = {
 
 
 def figures(code: str, *regions: Any, day: dt.date = DAY) -> dict[int, Figure]:
-    start, end = local_day(day)
-    return indicator(code).evaluate([r.pk for r in regions], start, end)
+    return day_figures(code, [r.pk for r in regions], day)
 
 
 def at(day: dt.date, hour: int) -> dt.datetime:

@@ -11,7 +11,8 @@ import pytest
 from saqshy.accounts.models import Agency
 from saqshy.alarms.models import AlarmEvent
 from saqshy.alarms.tests.factories import household, installed
-from saqshy.core.indicators import Figure, indicator, local_day
+from saqshy.core.indicators import Figure, local_day
+from saqshy.core.testing.indicators import day_figures
 from saqshy.core.testing.personas import make_personas
 from saqshy.duty.tests.factories import PersonFactory, PostFactory, PostNeedFactory, ShiftFactory
 from saqshy.incidents.models import Incident
@@ -31,8 +32,7 @@ def at(day: dt.date, hour: float) -> dt.datetime:
 
 
 def figures(code: str, *regions: Any, day: dt.date = DAY) -> dict[int, Figure]:
-    start, end = local_day(day)
-    return indicator(code).evaluate([r.pk for r in regions], start, end)
+    return day_figures(code, [r.pk for r in regions], day)
 
 
 def test_incidents_and_response_within_norms() -> None:
@@ -192,6 +192,6 @@ def test_queries_do_not_grow_with_the_regions(regions: int) -> None:
     counts = {}
     for ind in registry_indicators():
         with CaptureQueriesContext(connection) as queries:
-            figures(ind.code, *chosen)
+            ind.evaluate([r.pk for r in chosen], *local_day(DAY))
         counts[ind.code] = len(queries)
     assert max(counts.values()) <= 4, counts

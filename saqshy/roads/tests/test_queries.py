@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from saqshy.accounts.choices import AgencyKind
 from saqshy.core.indicators import Figure
 from saqshy.core.testing.geography import make_region
+from saqshy.core.testing.indicators import day_figures
 from saqshy.core.testing.personas import make_personas
 from saqshy.forecasts.models import HotspotCell, HotspotForecast
 from saqshy.roads import indicators, queries, services
@@ -97,6 +98,8 @@ def test_indicators_count_closures_and_km_hours() -> None:
         starts_at=start + dt.timedelta(hours=1),
     )
     assert indicators.road_closures([region.pk], start, end) == {region.pk: Figure(2)}
+    # Counted day by day (one on 31.12, one on 01.01), as each day's own window counts.
+    assert day_figures("road_closures", [region.pk], start.date()) == {region.pk: Figure(1)}
     km_hours = indicators.road_closure_km_hours([region.pk], start, end)
     assert km_hours == {region.pk: Figure(round(roads["2-4"].length_km * 4, 1))}
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from saqshy.algorithms.road_weather import HourlyWeather
 from saqshy.core.audit_models import AuditEntry
 from saqshy.core.exceptions import Conflict
+from saqshy.core.testing.indicators import day_figures
 from saqshy.core.testing.personas import Personas, make_personas
 from saqshy.roads.choices import SegmentStatus
 from saqshy.roads.models import Closure
@@ -243,4 +244,7 @@ def test_the_indicator_counts_warnings_starting_in_the_window(people: Personas) 
     assert direct == 1
     assert figures[people.astana.pk].value == direct
     assert figures[people.almaty.pk].value == 1
+    ids = [people.astana.pk, people.almaty.pk, people.shymkent.pk]
+    by_day = day_figures("weather_warnings", ids, timezone.localdate())
+    assert by_day[people.almaty.pk].value == 1
     assert figures[people.shymkent.pk].value == 0
