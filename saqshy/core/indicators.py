@@ -147,10 +147,7 @@ def counted_in(
     """Per region (``region``: a lookup to its id), ``value`` (and ``base`` for a share) of
     ``rows`` whose ``field`` lies in ``[start, end)``."""
     found = rows.filter(**{f"{field}__gte": start, f"{field}__lt": end}).order_by()
-    return {
-        row[region]: Figure(row["value"], row["base"] if base is not None else None)
-        for row in found.values(region).annotate(**_aggregates(value, base))
-    }
+    return _per_region(found, region, value, base)
 
 
 def counted_by_day(
@@ -171,18 +168,68 @@ def counted_by_day(
         .values("local_date", region)
         .annotate(**_aggregates(value, base))
     )
-    wanted = set(days)
-    answer: dict[dt.date, dict[int, Figure]] = {day: {} for day in days}
-    for row in found:
-        if row["local_date"] in wanted:
-            answer[row["local_date"]][row[region]] = Figure(
-                row["value"], row["base"] if base is not None else None
-            )
-    return answer
+    return _per_day(found, "local_date", region, days, base)
+
+
+def dated_in(
+    rows: QuerySet[Any],
+    field: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    value: Aggregate,
+    base: Aggregate | None = None,
+    region: str = "region_id",
+) -> dict[int, Figure]:
+    """``counted_in`` for records that carry a date only (``field``): those of the days
+    whose noon lies in the window (``dates_in``)."""
+    first, last = dates_in(start, end)
+    found = rows.filter(**{f"{field}__gte": first, f"{field}__lte": last}).order_by()
+    return _per_region(found, region, value, base)
+
+
+def dated_by_day(
+    rows: QuerySet[Any],
+    field: str,
+    days: Sequence[dt.date],
+    value: Aggregate,
+    base: Aggregate | None = None,
+    region: str = "region_id",
+) -> dict[dt.date, dict[int, Figure]]:
+    """``dated_in`` for each local day of ``days`` (a day's window holds that date's noon),
+    in one query grouped by the date."""
+    found = (
+        rows.filter(**{f"{field}__gte": min(days), f"{field}__lte": max(days)})
+        .order_by()
+        .values(field, region)
+        .annotate(**_aggregates(value, base))
+    )
+    return _per_day(found, field, region, days, base)
 
 
 def _aggregates(value: Aggregate, base: Aggregate | None) -> dict[str, Aggregate]:
     return {"value": value} if base is None else {"value": value, "base": base}
+
+
+def _figure(row: dict[str, Any], base: Aggregate | None) -> Figure:
+    # A sum over no values is None: nothing counted.
+    return Figure(row["value"] or 0, (row["base"] or 0) if base is not None else None)
+
+
+def _per_region(
+    rows: QuerySet[Any], region: str, value: Aggregate, base: Aggregate | None
+) -> dict[int, Figure]:
+    grouped = rows.values(region).annotate(**_aggregates(value, base))
+    return {row[region]: _figure(row, base) for row in grouped}
+
+
+def _per_day(
+    grouped: Any, day: str, region: str, days: Sequence[dt.date], base: Aggregate | None
+) -> dict[dt.date, dict[int, Figure]]:
+    answer: dict[dt.date, dict[int, Figure]] = {each: {} for each in days}
+    for row in grouped:
+        if row[day] in answer:
+            answer[row[day]][row[region]] = _figure(row, base)
+    return answer
 
 
 def registry_indicators() -> list[Indicator]:

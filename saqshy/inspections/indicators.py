@@ -16,7 +16,7 @@ from django.db.models import Count, Q, QuerySet
 
 from saqshy.accounts.models import Norm
 from saqshy.accounts.norms import DEFAULT_NORMS
-from saqshy.core.indicators import Figure, dates_in
+from saqshy.core.indicators import Figure, by_day, dated_by_day, dated_in, dates_in
 from saqshy.inspections.choices import ViolationStatus
 from saqshy.inspections.models import Briefing, Drill, Inspection, Violation
 from saqshy.inspections.queries import clearance
@@ -38,47 +38,70 @@ def _counts(
     return {region_id: Figure(row["n"]) for region_id, row in rows.items()}
 
 
-def _inspections(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> QuerySet[Inspection]:
-    first, last = dates_in(start, end)
-    return Inspection.objects.filter(
-        facility__region_id__in=ids, inspected_on__gte=first, inspected_on__lte=last
-    )
+INSPECTED = "inspected_on"
+FOUND = "inspection__inspected_on"
+HELD = "held_on"
 
 
-def _found(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> QuerySet[Violation]:
-    first, last = dates_in(start, end)
-    return Violation.objects.filter(
-        facility__region_id__in=ids,
-        inspection__inspected_on__gte=first,
-        inspection__inspected_on__lte=last,
-    )
+def _inspections(ids: Sequence[int]) -> QuerySet[Inspection]:
+    return Inspection.objects.filter(facility__region_id__in=ids)
 
 
+def _found(ids: Sequence[int]) -> QuerySet[Violation]:
+    return Violation.objects.filter(facility__region_id__in=ids)
+
+
+def _eliminated() -> tuple[Count, Count]:
+    return Count("id", filter=Q(status__in=CLOSED)), Count("id")
+
+
+Days = dict[dt.date, dict[int, Figure]]
+
+
+def inspections_days(ids: Sequence[int], days: Sequence[dt.date]) -> Days:
+    return dated_by_day(_inspections(ids), INSPECTED, days, Count("id"), region=REGION)
+
+
+@by_day(inspections_days)
 def inspections(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> dict[int, Figure]:
     """Inspections (first or re-inspections) carried out on the window's days."""
-    return _counts(_inspections(ids, start, end))
+    return dated_in(_inspections(ids), INSPECTED, start, end, Count("id"), region=REGION)
 
 
+def _venues() -> Count:
+    return Count("facility_id", distinct=True)
+
+
+def venues_inspected_days(ids: Sequence[int], days: Sequence[dt.date]) -> Days:
+    return dated_by_day(_inspections(ids), INSPECTED, days, _venues(), region=REGION)
+
+
+@by_day(venues_inspected_days)
 def venues_inspected(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> dict[int, Figure]:
     """Distinct facilities inspected on the window's days."""
-    return _counts(_inspections(ids, start, end), "facility_id", distinct=True)
+    return dated_in(_inspections(ids), INSPECTED, start, end, _venues(), region=REGION)
 
 
+def violations_found_days(ids: Sequence[int], days: Sequence[dt.date]) -> Days:
+    return dated_by_day(_found(ids), FOUND, days, Count("id"), region=REGION)
+
+
+@by_day(violations_found_days)
 def violations_found(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> dict[int, Figure]:
     """Violations recorded by the inspections of the window's days."""
-    return _counts(_found(ids, start, end))
+    return dated_in(_found(ids), FOUND, start, end, Count("id"), region=REGION)
 
 
+def violations_eliminated_days(ids: Sequence[int], days: Sequence[dt.date]) -> Days:
+    return dated_by_day(_found(ids), FOUND, days, *_eliminated(), region=REGION)
+
+
+@by_day(violations_eliminated_days)
 def violations_eliminated(
     ids: Sequence[int], start: dt.datetime, end: dt.datetime
 ) -> dict[int, Figure]:
     """Of the violations found on the window's days, those now eliminated or verified."""
-    rows = _grouped(
-        _found(ids, start, end),
-        value=Count("id", filter=Q(status__in=CLOSED)),
-        base=Count("id"),
-    )
-    return {region_id: Figure(row["value"], row["base"]) for region_id, row in rows.items()}
+    return dated_in(_found(ids), FOUND, start, end, *_eliminated(), region=REGION)
 
 
 def open_violations(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> dict[int, Figure]:
@@ -116,17 +139,25 @@ def venues_cleared(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> 
     return found
 
 
+def briefings_days(ids: Sequence[int], days: Sequence[dt.date]) -> Days:
+    rows = Briefing.objects.filter(facility__region_id__in=ids)
+    return dated_by_day(rows, HELD, days, Count("id"), region=REGION)
+
+
+@by_day(briefings_days)
 def briefings(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> dict[int, Figure]:
     """Staff briefings held on the window's days."""
-    first, last = dates_in(start, end)
-    return _counts(
-        Briefing.objects.filter(facility__region_id__in=ids, held_on__gte=first, held_on__lte=last)
-    )
+    rows = Briefing.objects.filter(facility__region_id__in=ids)
+    return dated_in(rows, HELD, start, end, Count("id"), region=REGION)
 
 
+def drills_days(ids: Sequence[int], days: Sequence[dt.date]) -> Days:
+    rows = Drill.objects.filter(facility__region_id__in=ids)
+    return dated_by_day(rows, HELD, days, Count("id"), region=REGION)
+
+
+@by_day(drills_days)
 def drills(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> dict[int, Figure]:
     """Evacuation drills held on the window's days."""
-    first, last = dates_in(start, end)
-    return _counts(
-        Drill.objects.filter(facility__region_id__in=ids, held_on__gte=first, held_on__lte=last)
-    )
+    rows = Drill.objects.filter(facility__region_id__in=ids)
+    return dated_in(rows, HELD, start, end, Count("id"), region=REGION)

@@ -9,56 +9,54 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 
-from saqshy.core.indicators import Figure, dates_in
+from saqshy.core.indicators import Figure, by_day, dated_by_day, dated_in
 from saqshy.pyrotechnics.choices import RaidStatus
 from saqshy.pyrotechnics.models import Raid, SeizureLine
 
+Days = dict[dt.date, dict[int, Figure]]
+SEIZED_ON = "seizure__seized_on"
+SEIZED_IN = "seizure__region_id"
 
+
+def _done(ids: Sequence[int]) -> QuerySet[Raid]:
+    return Raid.objects.filter(region_id__in=ids, status=RaidStatus.DONE)
+
+
+def raids_days(ids: Sequence[int], days: Sequence[dt.date]) -> Days:
+    return dated_by_day(_done(ids), "planned_on", days, Count("id"))
+
+
+@by_day(raids_days)
 def raids(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> dict[int, Figure]:
     """Raids done, planned for the window's days."""
-    first, last = dates_in(start, end)
-    rows = (
-        Raid.objects.filter(
-            region_id__in=ids,
-            status=RaidStatus.DONE,
-            planned_on__gte=first,
-            planned_on__lte=last,
-        )
-        .order_by()
-        .values("region_id")
-        .annotate(n=Count("id"))
-    )
-    return {row["region_id"]: Figure(row["n"]) for row in rows}
+    return dated_in(_done(ids), "planned_on", start, end, Count("id"))
 
 
-def _seized(
-    ids: Sequence[int], start: dt.datetime, end: dt.datetime, field: str
-) -> dict[int, Figure]:
-    first, last = dates_in(start, end)
-    rows = (
-        SeizureLine.objects.filter(
-            seizure__region_id__in=ids,
-            seizure__seized_on__gte=first,
-            seizure__seized_on__lte=last,
-        )
-        .order_by()
-        .values("seizure__region_id")
-        .annotate(n=Sum(field))
-    )
-    return {row["seizure__region_id"]: Figure(row["n"] or 0) for row in rows}
+def _lines(ids: Sequence[int]) -> QuerySet[SeizureLine]:
+    return SeizureLine.objects.filter(seizure__region_id__in=ids)
 
 
+def pyro_units_seized_days(ids: Sequence[int], days: Sequence[dt.date]) -> Days:
+    return dated_by_day(_lines(ids), SEIZED_ON, days, Sum("units"), region=SEIZED_IN)
+
+
+@by_day(pyro_units_seized_days)
 def pyro_units_seized(
     ids: Sequence[int], start: dt.datetime, end: dt.datetime
 ) -> dict[int, Figure]:
     """Units of pyrotechnics seized on the window's days (certified or not)."""
-    return _seized(ids, start, end, "units")
+    return dated_in(_lines(ids), SEIZED_ON, start, end, Sum("units"), region=SEIZED_IN)
 
 
+def pyro_boxes_seized_days(ids: Sequence[int], days: Sequence[dt.date]) -> Days:
+    return dated_by_day(_lines(ids), SEIZED_ON, days, Sum("boxes"), region=SEIZED_IN)
+
+
+@by_day(pyro_boxes_seized_days)
 def pyro_boxes_seized(
     ids: Sequence[int], start: dt.datetime, end: dt.datetime
 ) -> dict[int, Figure]:
     """Boxes of pyrotechnics seized on the window's days (certified or not)."""
-    return _seized(ids, start, end, "boxes")
+    return dated_in(_lines(ids), SEIZED_ON, start, end, Sum("boxes"), region=SEIZED_IN)

@@ -30,7 +30,7 @@ def test_evaluating_many_days_costs_the_queries_of_two() -> None:
     make_personas()
     ids = list(Region.objects.values_list("pk", flat=True))
     codes = _by_day()
-    assert len(codes) >= 9, codes
+    assert len(codes) >= 19, codes
     for ind in registry_indicators():
         if ind.code not in codes:
             continue
@@ -40,10 +40,11 @@ def test_evaluating_many_days_costs_the_queries_of_two() -> None:
                 found = ind.evaluate_days(ids, [FIRST + dt.timedelta(days=k) for k in range(n)])
             assert len(found) == n
             counted.append(len(captured))
-        assert counted[0] == counted[1] == 1, (ind.code, counted)
+        # One query (two for a figure that adds two kinds of records).
+        assert counted[0] == counted[1] <= 2, (ind.code, counted)
         with CaptureQueriesContext(connection) as captured:
             points = series(ind, ids, FIRST, FIRST + dt.timedelta(days=30))
-        assert len(points) == 31 and len(captured) == 2, (ind.code, len(captured))
+        assert len(points) == 31 and len(captured) == 2 * counted[0], (ind.code, len(captured))
 
 
 def test_the_apis_figures_per_day_do_not_grow_with_the_days() -> None:
