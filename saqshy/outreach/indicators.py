@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from django.db.models import Count, QuerySet, Sum
 
-from saqshy.core.indicators import Figure, dates_in
+from saqshy.core.indicators import Figure, by_day, dated_by_day, dated_in, dates_in
 from saqshy.facilities.choices import FacilityKind
 from saqshy.facilities.models import Facility
 from saqshy.outreach.choices import CampaignStatus
@@ -28,12 +28,11 @@ def _running(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> QueryS
     return found
 
 
-def _held(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> QuerySet[ParentMeeting]:
-    first, last = dates_in(start, end)
-    found: QuerySet[ParentMeeting] = ParentMeeting.objects.filter(
-        region_id__in=ids, held_on__gte=first, held_on__lte=last
-    ).order_by()
-    return found
+Days = dict[dt.date, dict[int, Figure]]
+
+
+def _meetings(ids: Sequence[int]) -> QuerySet[ParentMeeting]:
+    return ParentMeeting.objects.filter(region_id__in=ids)
 
 
 def campaigns_running(
@@ -50,31 +49,61 @@ def campaign_reach(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> 
     return {row["region_id"]: Figure(row["n"] or 0) for row in rows}
 
 
+def parent_meetings_days(ids: Sequence[int], days: Sequence[dt.date]) -> Days:
+    return dated_by_day(_meetings(ids), "held_on", days, Count("id"))
+
+
+@by_day(parent_meetings_days)
 def parent_meetings(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> dict[int, Figure]:
     """Parent meetings held on the window's days."""
-    rows = _held(ids, start, end).values("region_id").annotate(n=Count("id"))
-    return {row["region_id"]: Figure(row["n"]) for row in rows}
+    return dated_in(_meetings(ids), "held_on", start, end, Count("id"))
 
 
+def parent_meeting_attendees_days(ids: Sequence[int], days: Sequence[dt.date]) -> Days:
+    return dated_by_day(_meetings(ids), "held_on", days, Sum("attendees"))
+
+
+@by_day(parent_meeting_attendees_days)
 def parent_meeting_attendees(
     ids: Sequence[int], start: dt.datetime, end: dt.datetime
 ) -> dict[int, Figure]:
     """Parents attending the meetings held on the window's days."""
-    rows = _held(ids, start, end).values("region_id").annotate(n=Sum("attendees"))
-    return {row["region_id"]: Figure(row["n"] or 0) for row in rows}
+    return dated_in(_meetings(ids), "held_on", start, end, Sum("attendees"))
 
 
-def schools_with_parent_meeting_share(
-    ids: Sequence[int], start: dt.datetime, end: dt.datetime
-) -> dict[int, Figure]:
-    """Schools with at least one parent meeting held on the window's days, of the region's
-    schools."""
-    bases = (
+def _schools(ids: Sequence[int]) -> dict[int, int]:
+    """The number of schools of each region."""
+    rows = (
         Facility.objects.filter(region_id__in=ids, kind=FacilityKind.SCHOOL)
         .order_by()
         .values("region_id")
         .annotate(n=Count("id"))
     )
-    met = _held(ids, start, end).values("region_id").annotate(n=Count("school_id", distinct=True))
-    values = {row["region_id"]: row["n"] for row in met}
-    return {row["region_id"]: Figure(values.get(row["region_id"], 0), row["n"]) for row in bases}
+    return {row["region_id"]: row["n"] for row in rows}
+
+
+def _of_schools(met: dict[int, Figure], schools: dict[int, int]) -> dict[int, Figure]:
+    return {
+        region_id: Figure(met[region_id].value if region_id in met else 0, n)
+        for region_id, n in schools.items()
+    }
+
+
+def _schools_met() -> Count:
+    return Count("school_id", distinct=True)
+
+
+def schools_with_parent_meeting_share_days(ids: Sequence[int], days: Sequence[dt.date]) -> Days:
+    schools = _schools(ids)
+    met = dated_by_day(_meetings(ids), "held_on", days, _schools_met())
+    return {day: _of_schools(met[day], schools) for day in days}
+
+
+@by_day(schools_with_parent_meeting_share_days)
+def schools_with_parent_meeting_share(
+    ids: Sequence[int], start: dt.datetime, end: dt.datetime
+) -> dict[int, Figure]:
+    """Schools with at least one parent meeting held on the window's days, of the region's
+    schools."""
+    met = dated_in(_meetings(ids), "held_on", start, end, _schools_met())
+    return _of_schools(met, _schools(ids))

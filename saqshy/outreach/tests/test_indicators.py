@@ -8,6 +8,7 @@ import pytest
 from django.db.models import Sum
 
 from saqshy.core.indicators import indicator, local_day
+from saqshy.core.testing.indicators import day_figures
 from saqshy.core.testing.personas import make_personas
 from saqshy.outreach.models import Campaign, ParentMeeting
 from saqshy.outreach.tests import factories as f
@@ -34,6 +35,7 @@ def test_figures_equal_a_direct_count() -> None:
 
     def figure(code: str, region: int) -> tuple[float, float | None]:
         found = indicator(code).evaluate(ids, start, end)[region]
+        assert day_figures(code, ids, day)[region] == found  # day by day, the same
         return found.value, found.base
 
     held = ParentMeeting.objects.filter(region=p.astana, held_on=day)
