@@ -5,38 +5,38 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 
-from saqshy.core.indicators import Figure
+from saqshy.core.indicators import Figure, by_day, counted_by_day, counted_in
 from saqshy.winter.models import StrandedReport, WarmingPoint
 
+Days = dict[dt.date, dict[int, Figure]]
 
+
+def _reports(ids: Sequence[int]) -> QuerySet[StrandedReport]:
+    return StrandedReport.objects.filter(region_id__in=ids)
+
+
+def stranded_people_days(ids: Sequence[int], days: Sequence[dt.date]) -> Days:
+    return counted_by_day(_reports(ids), "reported_at", days, Sum("people"))
+
+
+@by_day(stranded_people_days)
 def stranded_people(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> dict[int, Figure]:
     """People in the stranded reports registered in the window."""
-    rows = (
-        StrandedReport.objects.filter(
-            region_id__in=ids, reported_at__gte=start, reported_at__lt=end
-        )
-        .order_by()
-        .values("region_id")
-        .annotate(n=Sum("people"))
-    )
-    return {row["region_id"]: Figure(row["n"] or 0) for row in rows}
+    return counted_in(_reports(ids), "reported_at", start, end, Sum("people"))
 
 
+def stranded_evacuated_days(ids: Sequence[int], days: Sequence[dt.date]) -> Days:
+    return counted_by_day(_reports(ids), "evacuated_at", days, Sum("people"))
+
+
+@by_day(stranded_evacuated_days)
 def stranded_evacuated(
     ids: Sequence[int], start: dt.datetime, end: dt.datetime
 ) -> dict[int, Figure]:
     """People of stranded reports whose evacuation to a warming point completed in the window."""
-    rows = (
-        StrandedReport.objects.filter(
-            region_id__in=ids, evacuated_at__gte=start, evacuated_at__lt=end
-        )
-        .order_by()
-        .values("region_id")
-        .annotate(n=Sum("people"))
-    )
-    return {row["region_id"]: Figure(row["n"] or 0) for row in rows}
+    return counted_in(_reports(ids), "evacuated_at", start, end, Sum("people"))
 
 
 def warming_points_open(

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from saqshy.core import indicators
+from saqshy.core.testing.indicators import day_figures
 from saqshy.roads.tests.factories import make_network
 from saqshy.winter import queries, services
 from saqshy.winter.tests.factories import make_akmola, make_point
@@ -90,6 +91,9 @@ def test_indicators_count_people_and_open_points() -> None:
         for code in ("stranded_people", "stranded_evacuated", "warming_points_open")
     }
     assert figures == {"stranded_people": 41, "stranded_evacuated": 38, "warming_points_open": 1}
+    # Day by day, as each local day's own window counts.
+    for code, people in (("stranded_people", 41), ("stranded_evacuated", 38)):
+        assert day_figures(code, [region.pk], timezone.localdate())[region.pk].value == people
     before = (now - dt.timedelta(days=2), now - dt.timedelta(days=1))
     assert by_code["stranded_people"].evaluate([region.pk], *before)[region.pk].value == 0
     assert by_code["warming_points_open"].evaluate([region.pk], *before)[region.pk].value == 0
