@@ -146,7 +146,7 @@ def counted_in(
 ) -> dict[int, Figure]:
     """Per region (``region``: a lookup to its id), ``value`` (and ``base`` for a share) of
     ``rows`` whose ``field`` lies in ``[start, end)``."""
-    found = rows.filter(**{f"{field}__gte": start, f"{field}__lt": end}).order_by()
+    found = rows.filter(**{f"{field}__gte": start, f"{field}__lt": end})
     return _per_region(found, region, value, base)
 
 
@@ -161,14 +161,10 @@ def counted_by_day(
     """``counted_in`` for each local day of ``days``, in one query grouped by the local date
     of ``field``."""
     start, end = local_day(min(days))[0], local_day(max(days))[1]
-    found = (
-        rows.filter(**{f"{field}__gte": start, f"{field}__lt": end})
-        .annotate(local_date=TruncDate(field, tzinfo=timezone.get_current_timezone()))
-        .order_by()
-        .values("local_date", region)
-        .annotate(**_aggregates(value, base))
+    found = rows.filter(**{f"{field}__gte": start, f"{field}__lt": end}).annotate(
+        local_date=TruncDate(field, tzinfo=timezone.get_current_timezone())
     )
-    return _per_day(found, "local_date", region, days, base)
+    return _per_day(found, "local_date", region, days, value, base)
 
 
 def dated_in(
@@ -183,7 +179,7 @@ def dated_in(
     """``counted_in`` for records that carry a date only (``field``): those of the days
     whose noon lies in the window (``dates_in``)."""
     first, last = dates_in(start, end)
-    found = rows.filter(**{f"{field}__gte": first, f"{field}__lte": last}).order_by()
+    found = rows.filter(**{f"{field}__gte": first, f"{field}__lte": last})
     return _per_region(found, region, value, base)
 
 
@@ -197,13 +193,8 @@ def dated_by_day(
 ) -> dict[dt.date, dict[int, Figure]]:
     """``dated_in`` for each local day of ``days`` (a day's window holds that date's noon),
     in one query grouped by the date."""
-    found = (
-        rows.filter(**{f"{field}__gte": min(days), f"{field}__lte": max(days)})
-        .order_by()
-        .values(field, region)
-        .annotate(**_aggregates(value, base))
-    )
-    return _per_day(found, field, region, days, base)
+    found = rows.filter(**{f"{field}__gte": min(days), f"{field}__lte": max(days)})
+    return _per_day(found, field, region, days, value, base)
 
 
 def _aggregates(value: Aggregate, base: Aggregate | None) -> dict[str, Aggregate]:
@@ -215,18 +206,30 @@ def _figure(row: dict[str, Any], base: Aggregate | None) -> Figure:
     return Figure(row["value"] or 0, (row["base"] or 0) if base is not None else None)
 
 
+def _grouped(
+    rows: QuerySet[Any], keys: Sequence[str], value: Aggregate, base: Aggregate | None
+) -> QuerySet[Any]:
+    """``value`` (and ``base``) of ``rows`` per distinct ``keys``, in one grouped query."""
+    return rows.order_by().values(*keys).annotate(**_aggregates(value, base))
+
+
 def _per_region(
     rows: QuerySet[Any], region: str, value: Aggregate, base: Aggregate | None
 ) -> dict[int, Figure]:
-    grouped = rows.values(region).annotate(**_aggregates(value, base))
-    return {row[region]: _figure(row, base) for row in grouped}
+    return {row[region]: _figure(row, base) for row in _grouped(rows, [region], value, base)}
 
 
 def _per_day(
-    grouped: Any, day: str, region: str, days: Sequence[dt.date], base: Aggregate | None
+    rows: QuerySet[Any],
+    day: str,
+    region: str,
+    days: Sequence[dt.date],
+    value: Aggregate,
+    base: Aggregate | None,
 ) -> dict[dt.date, dict[int, Figure]]:
+    """``_per_region`` for each of ``days``, the rows grouped by ``day`` too."""
     answer: dict[dt.date, dict[int, Figure]] = {each: {} for each in days}
-    for row in grouped:
+    for row in _grouped(rows, [day, region], value, base):
         if row[day] in answer:
             answer[row[day]][row[region]] = _figure(row, base)
     return answer
