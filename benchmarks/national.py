@@ -16,6 +16,7 @@ Heavy on a shared machine: run it under the lock other measurements take, e.g.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import statistics
 import sys
@@ -37,6 +38,13 @@ ENDPOINTS = [
     ("API personnel", "/api/duty/personnel/"),
     ("API audit", "/api/audit/"),
     ("API indicators", "/api/indicators/"),
+    # Every indicator per region and day over a week and over the whole last season.
+    ("API indicators by day, 7 days", "/api/indicators/?from={season}&to={season_week}"),
+    ("API indicators by day, 62 days", "/api/indicators/?from={season}&to={season_end}"),
+    (
+        "page indicator chart, 62 days",
+        "/indicators/duty_coverage/?from={season_dmy}&to={season_end_dmy}",
+    ),
     ("page incidents", "/incidents/"),
     ("page units", "/units/"),
     ("page facilities", "/facilities/"),
@@ -171,6 +179,18 @@ def main() -> None:
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(User.objects.get(username="analyst"))
     today = timezone.localdate().isoformat()
+    # The last whole season: 1 December to 31 January.
+    local = timezone.localdate()
+    first = dt.date(local.year - (1 if local.month > 1 else 2), 12, 1)
+    last = dt.date(first.year + 1, 1, 31)
+    dates = {
+        "today": today,
+        "season": first.isoformat(),
+        "season_week": (first + dt.timedelta(days=6)).isoformat(),
+        "season_end": last.isoformat(),
+        "season_dmy": first.strftime("%d.%m.%Y"),
+        "season_end_dmy": last.strftime("%d.%m.%Y"),
+    }
     print()
     print(
         f"| endpoint (as `analyst`, {args.requests} requests) "
@@ -180,7 +200,7 @@ def main() -> None:
     for label, url in ENDPOINTS:
         if args.only not in label:
             continue
-        row = _measure(client, url.format(today=today), args.requests)
+        row = _measure(client, url.format(**dates), args.requests)
         print(
             f"| {label} | {row['status']} | {row['queries']} | {row['bytes']:,} | "
             f"{row['p50']:.0f} | {row['p95']:.0f} |"

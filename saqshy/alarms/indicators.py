@@ -10,36 +10,55 @@ from django.db.models import Count, Q, QuerySet
 
 from saqshy.alarms.choices import AlarmEventKind
 from saqshy.alarms.models import AlarmEvent, Installation
-from saqshy.core.indicators import Figure, by_day, counted_by_day, counted_in, dates_in
+from saqshy.core.indicators import (
+    Figure,
+    by_day,
+    counted_by_day,
+    counted_in,
+    rows_counted,
+    standing_by_day,
+    standing_in,
+)
 from saqshy.ingest.choices import DeviceStatus
 
+Days = dict[dt.date, dict[int, Figure]]
 
-def _installed(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> QuerySet[Installation]:
-    _first, last = dates_in(start, end)
-    return (
-        Installation.objects.filter(region_id__in=ids, installed_on__lte=last)
-        .exclude(device__status=DeviceStatus.RETIRED)
-        .order_by()
+
+def _installations(ids: Sequence[int]) -> QuerySet[Installation]:
+    return Installation.objects.filter(region_id__in=ids).exclude(
+        device__status=DeviceStatus.RETIRED
     )
 
 
+def _installed_by(last: dt.date, _end: dt.datetime) -> Q:
+    return Q(installed_on__lte=last)
+
+
+def _online(selected: Q) -> Count:
+    return Count("id", filter=selected & Q(device__status=DeviceStatus.ONLINE))
+
+
+def sensors_installed_days(ids: Sequence[int], days: Sequence[dt.date]) -> Days:
+    return standing_by_day(_installations(ids), days, _installed_by, rows_counted)
+
+
+@by_day(sensors_installed_days)
 def sensors_installed(
     ids: Sequence[int], start: dt.datetime, end: dt.datetime
 ) -> dict[int, Figure]:
     """Sensors installed up to the window's last day whose device is not retired."""
-    rows = _installed(ids, start, end).values("region_id").annotate(n=Count("id"))
-    return {row["region_id"]: Figure(row["n"]) for row in rows}
+    return standing_in(_installations(ids), start, end, _installed_by, rows_counted)
 
 
+def sensors_online_days(ids: Sequence[int], days: Sequence[dt.date]) -> Days:
+    return standing_by_day(_installations(ids), days, _installed_by, _online, rows_counted)
+
+
+@by_day(sensors_online_days)
 def sensors_online(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> dict[int, Figure]:
     """Of those sensors, the ones whose device is online now (the device's status history is
     not kept, so a past window shows today's status)."""
-    rows = (
-        _installed(ids, start, end)
-        .values("region_id")
-        .annotate(value=Count("id", filter=Q(device__status=DeviceStatus.ONLINE)), base=Count("id"))
-    )
-    return {row["region_id"]: Figure(row["value"], row["base"]) for row in rows}
+    return standing_in(_installations(ids), start, end, _installed_by, _online, rows_counted)
 
 
 def _alarmed(ids: Sequence[int]) -> QuerySet[AlarmEvent]:

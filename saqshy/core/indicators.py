@@ -15,8 +15,10 @@ inspection's day) count in the window that holds noon of that day (:func:`dates_
 Evaluated day by day (the API's figures per region and day, a chart's series), an indicator
 costs one evaluation per day unless its compute function also knows how to count every day at
 once: ``@by_day(function)`` attaches ``(region_ids, days) -> {day: {region_id: Figure}}``, which
-must give each day what the window of that local day gives (``counted_in`` and
-``counted_by_day`` do both for records dated by one timestamp).
+must give each day what the window of that local day gives. Each helper here does both for
+one kind of figure: ``counted_in``/``counted_by_day`` (records dated by a timestamp),
+``dated_in``/``dated_by_day`` (date-only records), ``standing_in``/``standing_by_day`` (states
+at the window's end), ``in_windows_by_day`` (figures computed in Python from the records).
 
 A figure is either a count (``value``) or a share (``value`` of ``base``, shown as a percent);
 the national roll-up adds values and bases, so a share rolls up as the share of the sums, never
@@ -28,10 +30,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from django.apps import apps
-from django.db.models import Aggregate, QuerySet
+from django.db.models import Aggregate, Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -197,6 +199,83 @@ def dated_by_day(
     return _per_day(found, field, region, days, value, base)
 
 
+Loaded = TypeVar("Loaded")
+Moment = tuple[dt.date, dt.datetime]
+Standing = Callable[[dt.date, dt.datetime], Q]
+
+
+def rows_counted(selected: Q) -> Count:
+    """The number of rows ``selected``: ``standing_at``'s usual value."""
+    return Count("id", filter=selected)
+
+
+def standing_at(
+    rows: QuerySet[Any],
+    moments: Sequence[Moment],
+    standing: Standing,
+    value: Callable[[Q], Aggregate],
+    base: Callable[[Q], Aggregate] | None = None,
+    region: str = "region_id",
+) -> list[dict[int, Figure]]:
+    """For figures taken at a window's end: per region, ``value`` (and ``base``) of the
+    ``rows`` that ``standing(last day, end)`` selects, for each (last day, end) of
+    ``moments``, in one query of one filtered aggregate per moment (``value(q)`` must filter
+    its aggregate by ``q``)."""
+    aggregates: dict[str, Aggregate] = {}
+    for n, (last, end) in enumerate(moments):
+        selected = standing(last, end)
+        aggregates[f"value_{n}"] = value(selected)
+        if base is not None:
+            aggregates[f"base_{n}"] = base(selected)
+    answer: list[dict[int, Figure]] = [{} for _moment in moments]
+    for row in rows.order_by().values(region).annotate(**aggregates):
+        for n, found in enumerate(answer):
+            found[row[region]] = Figure(
+                row[f"value_{n}"] or 0, (row[f"base_{n}"] or 0) if base is not None else None
+            )
+    return answer
+
+
+def standing_in(
+    rows: QuerySet[Any],
+    start: dt.datetime,
+    end: dt.datetime,
+    standing: Standing,
+    value: Callable[[Q], Aggregate],
+    base: Callable[[Q], Aggregate] | None = None,
+    region: str = "region_id",
+) -> dict[int, Figure]:
+    """``standing_at`` the end of one window: its last day is the last whose noon it holds
+    (``dates_in``)."""
+    return standing_at(rows, [(dates_in(start, end)[1], end)], standing, value, base, region)[0]
+
+
+def standing_by_day(
+    rows: QuerySet[Any],
+    days: Sequence[dt.date],
+    standing: Standing,
+    value: Callable[[Q], Aggregate],
+    base: Callable[[Q], Aggregate] | None = None,
+    region: str = "region_id",
+) -> dict[dt.date, dict[int, Figure]]:
+    """``standing_in`` for each local day of ``days``, in one query."""
+    moments = [(day, local_day(day)[1]) for day in days]
+    return dict(zip(days, standing_at(rows, moments, standing, value, base, region), strict=True))
+
+
+def in_windows_by_day(
+    days: Sequence[dt.date],
+    load: Callable[[dt.datetime, dt.datetime], Loaded],
+    compute: Callable[[Loaded, dt.datetime, dt.datetime], dict[int, Figure]],
+) -> dict[dt.date, dict[int, Figure]]:
+    """For figures computed in Python from records: ``load`` the records of every day's
+    window at once (the window from the first day's start to the last day's end), then
+    ``compute`` each day's figures from them as its own window would."""
+    windows = {day: local_day(day) for day in days}
+    loaded = load(windows[min(days)][0], windows[max(days)][1])
+    return {day: compute(loaded, *windows[day]) for day in days}
+
+
 def _aggregates(value: Aggregate, base: Aggregate | None) -> dict[str, Aggregate]:
     return {"value": value} if base is None else {"value": value, "base": base}
 
@@ -211,6 +290,14 @@ def _grouped(
 ) -> QuerySet[Any]:
     """``value`` (and ``base``) of ``rows`` per distinct ``keys``, in one grouped query."""
     return rows.order_by().values(*keys).annotate(**_aggregates(value, base))
+
+
+def per_region(
+    rows: QuerySet[Any], value: Aggregate, base: Aggregate | None = None, region: str = "region_id"
+) -> dict[int, Figure]:
+    """``value`` (and ``base``) of ``rows`` per region (``region``: a lookup to its id), in
+    one grouped query."""
+    return _per_region(rows, region, value, base)
 
 
 def _per_region(

@@ -11,21 +11,26 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db.models import Q
 
-from saqshy.core.indicators import Figure
+from saqshy.core.indicators import Figure, by_day, in_windows_by_day
 from saqshy.duty.models import Post, Shift
 from saqshy.duty.needs import with_readiness
-from saqshy.duty.readiness.queries import HOUR, _levels_between
+from saqshy.duty.readiness.queries import HOUR, _hour_floor, _Levels, _levels_between
 
 
-def _hour_floor(when: dt.datetime) -> dt.datetime:
-    return when.replace(minute=0, second=0, microsecond=0)
+@dataclass(frozen=True)
+class _Duty:
+    """The posts that run at some time of a span, with their shifts and readiness levels."""
+
+    posts: list[Post]
+    shifts: dict[int, list[tuple[dt.datetime, dt.datetime]]]
+    levels: _Levels
 
 
-def duty_coverage(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> dict[int, Figure]:
-    """Person-hours staffed at the posts, of the person-hours they need in the window."""
+def _duty(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> _Duty | None:
     posts = list(
         Post.objects.filter(region_id__in=ids, starts_at__lt=end)
         .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=start))
@@ -33,29 +38,52 @@ def duty_coverage(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> d
         .order_by("pk")
     )
     if not posts:
-        return {}
+        return None
     shifts: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
     for post_id, began, ended in Shift.objects.filter(
         post__in=[post.pk for post in posts], starts_at__lt=end, ends_at__gt=start
     ).values_list("post_id", "starts_at", "ends_at"):
         shifts[post_id].append((began, ended))
     levels = _levels_between({post.region_id for post in posts}, start, end)
+    return _Duty(posts, shifts, levels)
+
+
+def _coverage(duty: _Duty | None, start: dt.datetime, end: dt.datetime) -> dict[int, Figure]:
+    """Per region, (person-hours staffed, person-hours needed) in the window."""
+    if duty is None:
+        return {}
     totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for post in posts:
+    for post in duty.posts:
         needs = list(post.needs.all())
-        if not needs:
+        if not needs or post.starts_at >= end or (post.ends_at and post.ends_at <= start):
             continue
         hour = _hour_floor(max(post.starts_at, start))
         last = min(post.ends_at or end, end)
         while hour < last:
             needed = sum(
-                with_readiness(need.people, levels.multiplier(post.region_id, need.agency_id, hour))
+                with_readiness(
+                    need.people, duty.levels.multiplier(post.region_id, need.agency_id, hour)
+                )
                 for need in needs
             )
             on_shift = sum(
-                1 for began, ended in shifts[post.pk] if began < hour + HOUR and ended > hour
+                1
+                for began, ended in duty.shifts[post.pk]
+                if began < min(hour + HOUR, end) and ended > max(hour, start)
             )
             totals[post.region_id][0] += min(needed, on_shift)
             totals[post.region_id][1] += needed
             hour += HOUR
     return {region_id: Figure(value, base) for region_id, (value, base) in totals.items()}
+
+
+def duty_coverage_days(
+    ids: Sequence[int], days: Sequence[dt.date]
+) -> dict[dt.date, dict[int, Figure]]:
+    return in_windows_by_day(days, lambda start, end: _duty(ids, start, end), _coverage)
+
+
+@by_day(duty_coverage_days)
+def duty_coverage(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> dict[int, Figure]:
+    """Person-hours staffed at the posts, of the person-hours they need in the window."""
+    return _coverage(_duty(ids, start, end), start, end)

@@ -7,17 +7,21 @@ Each function takes region ids and a window ``[start, end)`` and answers a figur
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Sequence
 
 from django.db.models import Count, Q, QuerySet
 
-from saqshy.core.indicators import Figure, by_day, counted_by_day, counted_in
+from saqshy.core.indicators import Figure, by_day, counted_by_day, counted_in, in_windows_by_day
 from saqshy.gatherings import gates
 from saqshy.gatherings.choices import GatheringStatus
 from saqshy.gatherings.models import Gathering
 
 SECURED = (GatheringStatus.APPROVED, GatheringStatus.HELD)
 PENDING = (GatheringStatus.DRAFT, GatheringStatus.SUBMITTED)
+
+
+Days = dict[dt.date, dict[int, Figure]]
 
 
 def _starting(
@@ -69,18 +73,35 @@ def events_secured(
     return counted_in(rows, "starts_at", start, end, *_secured())
 
 
+# Each pending event's region, start and whether a gate fails.
+_Pending = list[tuple[int, dt.datetime, bool]]
+
+
+def _pending(region_ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> _Pending:
+    """The window's events still in draft or submitted, their gates evaluated together."""
+    pending = list(_starting(region_ids, start, end).filter(status__in=PENDING))
+    evaluated = gates.evaluate(pending)
+    return [
+        (event.region_id, event.starts_at, any(not gate.passed for gate in evaluated[event.pk]))
+        for event in pending
+    ]
+
+
+def _blocked(pending: _Pending, start: dt.datetime, end: dt.datetime) -> dict[int, Figure]:
+    counts: dict[int, int] = defaultdict(int)
+    for region_id, starts_at, blocked in pending:
+        if blocked and start <= starts_at < end:
+            counts[region_id] += 1
+    return {region_id: Figure(n) for region_id, n in counts.items()}
+
+
+def events_blocked_days(region_ids: Sequence[int], days: Sequence[dt.date]) -> Days:
+    return in_windows_by_day(days, lambda start, end: _pending(region_ids, start, end), _blocked)
+
+
+@by_day(events_blocked_days)
 def events_blocked(
     region_ids: Sequence[int], start: dt.datetime, end: dt.datetime
 ) -> dict[int, Figure]:
     """Events of the window still in draft or submitted with at least one failing gate."""
-    pending = list(_starting(region_ids, start, end).filter(status__in=PENDING))
-    found: dict[int, Figure] = {}
-    region_of = {event.pk: event.region_id for event in pending}
-    counts: dict[int, int] = {}
-    for event_id, gate_list in gates.evaluate(pending).items():
-        if any(not gate.passed for gate in gate_list):
-            region_id = region_of[event_id]
-            counts[region_id] = counts.get(region_id, 0) + 1
-    for region_id, n in counts.items():
-        found[region_id] = Figure(n)
-    return found
+    return _blocked(_pending(region_ids, start, end), start, end)

@@ -14,20 +14,21 @@ else none. Each incident is judged against its own region's value (a region may 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from saqshy.accounts.models import Agency, Norm, Region
 from saqshy.accounts.norms import DEFAULT_NORMS, in_reader_language
 from saqshy.algorithms.response import Summary, summarise
-from saqshy.core.indicators import Figure, by_day, counted_by_day
+from saqshy.core.indicators import Figure, by_day, counted_by_day, in_windows_by_day
 from saqshy.incidents.models import Incident, IncidentType, IncidentUnit
 
 DISPATCH_NORM = "response_dispatch_seconds"
@@ -271,6 +272,9 @@ def _reported(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> Query
     )
 
 
+Days = dict[dt.date, dict[int, Figure]]
+
+
 def incidents_days(ids: Sequence[int], days: Sequence[dt.date]) -> dict[dt.date, dict[int, Figure]]:
     rows = Incident.objects.real().filter(region_id__in=ids, merged_at__isnull=True)
     return counted_by_day(rows, "reported_at", days, Count("id"))
@@ -283,29 +287,35 @@ def incidents(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> dict[
     return {row["region_id"]: Figure(row["n"]) for row in rows}
 
 
-def _within(
-    ids: Sequence[int], start: dt.datetime, end: dt.datetime, measure: str
-) -> dict[int, Figure]:
-    """Per region, (incidents within their norm, incidents with a norm) for one measure."""
+@dataclass(frozen=True)
+class _Judged:
+    """Incidents judged against their norm for one measure (those with no norm left out), in
+    the order of their calls: each one's call time, and its region and whether it was within."""
+
+    called: list[dt.datetime]
+    judged: list[tuple[int, bool]]
+
+
+def _judged(ids: Sequence[int], start: dt.datetime, end: dt.datetime, measure: str) -> _Judged:
+    """The window's incidents judged against their region's norm for one measure."""
     begin, finish = (
         ("reported_at", "dispatched_at")
         if measure == "dispatch"
-        else (
-            "dispatched_at",
-            "on_scene_at",
-        )
+        else ("dispatched_at", "on_scene_at")
     )
     records = list(
         _reported(ids, start, end)
         .filter(**{f"{begin}__isnull": False, f"{finish}__isnull": False})
-        .values_list("region_id", "type__code", begin, finish)
+        .annotate(took=F(finish) - F(begin))
+        .values_list("region_id", "type__code", "reported_at", "took")
     )
     norms = _Norms(
         {DISPATCH_NORM, FIRE_ARRIVAL_NORM} | {arrival_norm_code(code) for _r, code, *_t in records}
     )
-    within: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for region_id, type_code, began, finished in records:
-        seconds = (finished - began).total_seconds()
+    records.sort(key=lambda record: record[2])
+    called, judged = [], []
+    for region_id, type_code, reported_at, took in records:
+        seconds = took.total_seconds()
         if seconds < 0:
             continue
         norm = (
@@ -313,24 +323,45 @@ def _within(
             if measure == "dispatch"
             else norms.arrival(type_code, region_id)
         )
-        if norm is None:
-            continue
+        if norm is not None:
+            called.append(reported_at)
+            judged.append((region_id, seconds <= norm))
+    return _Judged(called, judged)
+
+
+def _within(judged: _Judged, start: dt.datetime, end: dt.datetime) -> dict[int, Figure]:
+    """Per region, (incidents within their norm, incidents with a norm) of those called in
+    the window."""
+    within: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    first = bisect.bisect_left(judged.called, start)
+    last = bisect.bisect_left(judged.called, end)
+    for region_id, in_norm in judged.judged[first:last]:
         within[region_id][1] += 1
-        within[region_id][0] += seconds <= norm
+        within[region_id][0] += in_norm
     return {region_id: Figure(value, base) for region_id, (value, base) in within.items()}
 
 
+def response_within_norm_days(ids: Sequence[int], days: Sequence[dt.date]) -> Days:
+    return in_windows_by_day(days, lambda start, end: _judged(ids, start, end, "arrival"), _within)
+
+
+@by_day(response_within_norm_days)
 def response_within_norm(
     ids: Sequence[int], start: dt.datetime, end: dt.datetime
 ) -> dict[int, Figure]:
     """Of the window's incidents with a dispatch, an arrival and an arrival norm for their
     type, those on scene within the norm after the dispatch."""
-    return _within(ids, start, end, "arrival")
+    return _within(_judged(ids, start, end, "arrival"), start, end)
 
 
+def dispatch_within_norm_days(ids: Sequence[int], days: Sequence[dt.date]) -> Days:
+    return in_windows_by_day(days, lambda start, end: _judged(ids, start, end, "dispatch"), _within)
+
+
+@by_day(dispatch_within_norm_days)
 def dispatch_within_norm(
     ids: Sequence[int], start: dt.datetime, end: dt.datetime
 ) -> dict[int, Figure]:
     """Of the window's dispatched incidents, those dispatched within the dispatch norm after
     the call."""
-    return _within(ids, start, end, "dispatch")
+    return _within(_judged(ids, start, end, "dispatch"), start, end)

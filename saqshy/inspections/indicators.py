@@ -8,34 +8,30 @@ holds noon of their day (``core.indicators.dates_in``). A facility's region is i
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter
 from collections.abc import Sequence
-from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
 from saqshy.accounts.models import Norm
 from saqshy.accounts.norms import DEFAULT_NORMS
-from saqshy.core.indicators import Figure, by_day, dated_by_day, dated_in, dates_in
+from saqshy.core.indicators import (
+    Figure,
+    by_day,
+    dated_by_day,
+    dated_in,
+    dates_in,
+    rows_counted,
+    standing_by_day,
+    standing_in,
+)
 from saqshy.inspections.choices import ViolationStatus
 from saqshy.inspections.models import Briefing, Drill, Inspection, Violation
-from saqshy.inspections.queries import clearance
+from saqshy.inspections.queries import clearance_on_days
 
 CLOSED = (ViolationStatus.ELIMINATED, ViolationStatus.VERIFIED)
 REGION = "facility__region_id"
 VALIDITY = "inspection_validity_days"
-
-
-def _grouped(queryset: QuerySet[Any], **aggregates: Any) -> dict[int, dict[str, Any]]:
-    rows = queryset.order_by().values(REGION).annotate(**aggregates)
-    return {row[REGION]: row for row in rows}
-
-
-def _counts(
-    queryset: QuerySet[Any], field: str = "id", distinct: bool = False
-) -> dict[int, Figure]:
-    rows = _grouped(queryset, n=Count(field, distinct=distinct))
-    return {region_id: Figure(row["n"]) for region_id, row in rows.items()}
 
 
 INSPECTED = "inspected_on"
@@ -104,39 +100,57 @@ def violations_eliminated(
     return dated_in(_found(ids), FOUND, start, end, *_eliminated(), region=REGION)
 
 
+def _open_on(last: dt.date, _end: dt.datetime) -> Q:
+    return Q(inspection__inspected_on__lte=last) & (
+        ~Q(status__in=CLOSED) | Q(eliminated_on__gt=last)
+    )
+
+
+def open_violations_days(ids: Sequence[int], days: Sequence[dt.date]) -> Days:
+    return standing_by_day(_found(ids), days, _open_on, rows_counted, region=REGION)
+
+
+@by_day(open_violations_days)
 def open_violations(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> dict[int, Figure]:
     """Violations found up to the window's last day and not eliminated by then (whenever
     found): still open today, or eliminated after that day."""
-    _first, last = dates_in(start, end)
-    found = Violation.objects.filter(
-        facility__region_id__in=ids, inspection__inspected_on__lte=last
-    ).filter(~Q(status__in=CLOSED) | Q(eliminated_on__gt=last))
-    return _counts(found)
+    return standing_in(_found(ids), start, end, _open_on, rows_counted, region=REGION)
 
 
-def venues_cleared(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> dict[int, Figure]:
-    """Facilities cleared for operation on the window's last day (``inspections.queries.
-    clearance``: inspected within the validity norm, no blocking violation unverified)."""
-    _first, last = dates_in(start, end)
-    # Only a facility inspected within the longest validity in force can be cleared.
+def _cleared_on(ids: Sequence[int], days: Sequence[dt.date]) -> Days:
+    """Per local day of ``days``: the facilities cleared for operation on it, per region
+    (``inspections.queries.clearance_on_days``). Only a facility inspected within the longest
+    validity in force before a day can be cleared on it."""
     overrides = Norm.objects.filter(code=VALIDITY).values_list("value", flat=True)
     longest = max([float(DEFAULT_NORMS[VALIDITY][0]), *map(float, overrides)])
-    since = last - dt.timedelta(days=longest)
-    candidates: dict[int, list[int]] = defaultdict(list)
-    for facility_id, region_id in (
+    since = min(days) - dt.timedelta(days=longest)
+    candidates = dict(
         Inspection.objects.filter(
-            facility__region_id__in=ids, inspected_on__gte=since, inspected_on__lte=last
+            facility__region_id__in=ids, inspected_on__gte=since, inspected_on__lte=max(days)
         )
         .order_by()
         .values_list("facility_id", REGION)
         .distinct()
-    ):
-        candidates[region_id].append(facility_id)
-    found = {}
-    for region_id, facility_ids in candidates.items():
-        states = clearance(facility_ids, last, region_id=region_id)
-        found[region_id] = Figure(sum(1 for state in states.values() if state.cleared))
+    )
+    states = clearance_on_days(
+        (facility_id, day, region_id)
+        for facility_id, region_id in candidates.items()
+        for day in days
+    )
+    cleared = Counter((day, region_id) for (_f, day, region_id), s in states.items() if s.cleared)
+    found: Days = {day: {} for day in days}
+    for (day, region_id), n in cleared.items():
+        if region_id is not None:
+            found[day][region_id] = Figure(n)
     return found
+
+
+@by_day(_cleared_on)
+def venues_cleared(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> dict[int, Figure]:
+    """Facilities cleared for operation on the window's last day (``inspections.queries.
+    clearance``: inspected within the validity norm, no blocking violation unverified)."""
+    _first, last = dates_in(start, end)
+    return _cleared_on(ids, [last])[last]
 
 
 def briefings_days(ids: Sequence[int], days: Sequence[dt.date]) -> Days:

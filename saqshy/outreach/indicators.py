@@ -8,25 +8,22 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
-from saqshy.core.indicators import Figure, by_day, dated_by_day, dated_in, dates_in
+from saqshy.core.indicators import (
+    Figure,
+    by_day,
+    dated_by_day,
+    dated_in,
+    dates_in,
+    per_region,
+    rows_counted,
+    standing_by_day,
+)
 from saqshy.facilities.choices import FacilityKind
 from saqshy.facilities.models import Facility
 from saqshy.outreach.choices import CampaignStatus
 from saqshy.outreach.models import Campaign, ParentMeeting
-
-
-def _running(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> QuerySet[Campaign]:
-    first, last = dates_in(start, end)
-    found: QuerySet[Campaign] = Campaign.objects.filter(
-        region_id__in=ids,
-        status__in=CampaignStatus.STARTED,
-        starts_on__lte=last,
-        ends_on__gte=first,
-    ).order_by()
-    return found
-
 
 Days = dict[dt.date, dict[int, Figure]]
 
@@ -35,18 +32,44 @@ def _meetings(ids: Sequence[int]) -> QuerySet[ParentMeeting]:
     return ParentMeeting.objects.filter(region_id__in=ids)
 
 
+def _started(ids: Sequence[int]) -> QuerySet[Campaign]:
+    return Campaign.objects.filter(region_id__in=ids, status__in=CampaignStatus.STARTED)
+
+
+def _running_on(first: dt.date, last: dt.date) -> Q:
+    return Q(starts_on__lte=last, ends_on__gte=first)
+
+
+def _running_on_day(day: dt.date, _end: dt.datetime) -> Q:
+    return _running_on(day, day)
+
+
+def _reach(selected: Q) -> Sum:
+    return Sum("reached", filter=selected)
+
+
+def campaigns_running_days(ids: Sequence[int], days: Sequence[dt.date]) -> Days:
+    return standing_by_day(_started(ids), days, _running_on_day, rows_counted)
+
+
+@by_day(campaigns_running_days)
 def campaigns_running(
     ids: Sequence[int], start: dt.datetime, end: dt.datetime
 ) -> dict[int, Figure]:
     """Campaigns started (running or finished) whose period overlaps the window's days."""
-    rows = _running(ids, start, end).values("region_id").annotate(n=Count("id"))
-    return {row["region_id"]: Figure(row["n"]) for row in rows}
+    running = _started(ids).filter(_running_on(*dates_in(start, end)))
+    return per_region(running, Count("id"))
 
 
+def campaign_reach_days(ids: Sequence[int], days: Sequence[dt.date]) -> Days:
+    return standing_by_day(_started(ids), days, _running_on_day, _reach)
+
+
+@by_day(campaign_reach_days)
 def campaign_reach(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> dict[int, Figure]:
     """People reached so far by those campaigns (each campaign's recorded total)."""
-    rows = _running(ids, start, end).values("region_id").annotate(n=Sum("reached"))
-    return {row["region_id"]: Figure(row["n"] or 0) for row in rows}
+    running = _started(ids).filter(_running_on(*dates_in(start, end)))
+    return per_region(running, Sum("reached"))
 
 
 def parent_meetings_days(ids: Sequence[int], days: Sequence[dt.date]) -> Days:

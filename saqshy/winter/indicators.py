@@ -5,9 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 
-from saqshy.core.indicators import Figure, by_day, counted_by_day, counted_in
+from saqshy.core.indicators import (
+    Figure,
+    by_day,
+    counted_by_day,
+    counted_in,
+    rows_counted,
+    standing_by_day,
+    standing_in,
+)
 from saqshy.winter.models import StrandedReport, WarmingPoint
 
 Days = dict[dt.date, dict[int, Figure]]
@@ -39,15 +47,22 @@ def stranded_evacuated(
     return counted_in(_reports(ids), "evacuated_at", start, end, Sum("people"))
 
 
+def _points(ids: Sequence[int]) -> QuerySet[WarmingPoint]:
+    return WarmingPoint.objects.filter(region_id__in=ids, is_open=True)
+
+
+def _recorded_by(_last: dt.date, end: dt.datetime) -> Q:
+    return Q(created_at__lt=end)
+
+
+def warming_points_open_days(ids: Sequence[int], days: Sequence[dt.date]) -> Days:
+    return standing_by_day(_points(ids), days, _recorded_by, rows_counted)
+
+
+@by_day(warming_points_open_days)
 def warming_points_open(
     ids: Sequence[int], start: dt.datetime, end: dt.datetime
 ) -> dict[int, Figure]:
     """Warming points recorded before the window ended that are open now (when a point was
     open is not kept as history, so its state now stands for the window)."""
-    rows = (
-        WarmingPoint.objects.filter(region_id__in=ids, is_open=True, created_at__lt=end)
-        .order_by()
-        .values("region_id")
-        .annotate(n=Count("id"))
-    )
-    return {row["region_id"]: Figure(row["n"]) for row in rows}
+    return standing_in(_points(ids), start, end, _recorded_by, rows_counted)

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from saqshy.accounts.models import Agency
-from saqshy.accounts.queries import norm
+from saqshy.accounts.queries import norm, norms
 from saqshy.core.readcache import depends_on
 from saqshy.duty.choices import ReadinessLevel
 from saqshy.duty.models import Absence, Person, Post, PostNeed, Readiness, Shift
@@ -211,7 +211,17 @@ def _levels_between(region_ids: set[int], starts: dt.datetime, ends: dt.datetime
             Q(ends_at__isnull=True) | Q(ends_at__gt=starts)
         )
     )
-    return _Levels(records, {})
+    # The staffing norm of every level in force, in one query whatever the period's length.
+    levels = {ReadinessLevel.NORMAL, *(record.level for record in records)}
+    table = norms([f"readiness_{level}_staffing" for level in levels], region_ids)
+    return _Levels(
+        records,
+        {
+            (level, region_id): table[(f"readiness_{level}_staffing", region_id)]
+            for level in levels
+            for region_id in region_ids
+        },
+    )
 
 
 @dataclass(frozen=True)

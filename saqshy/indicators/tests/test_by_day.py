@@ -30,7 +30,7 @@ def test_evaluating_many_days_costs_the_queries_of_two() -> None:
     make_personas()
     ids = list(Region.objects.values_list("pk", flat=True))
     codes = _by_day()
-    assert len(codes) >= 24, codes
+    assert codes == [ind.code for ind in registry_indicators()], "not every indicator counts by day"
     for ind in registry_indicators():
         if ind.code not in codes:
             continue
@@ -40,8 +40,9 @@ def test_evaluating_many_days_costs_the_queries_of_two() -> None:
                 found = ind.evaluate_days(ids, [FIRST + dt.timedelta(days=k) for k in range(n)])
             assert len(found) == n
             counted.append(len(captured))
-        # One query (two for a figure that adds two kinds of records).
-        assert counted[0] == counted[1] <= 2, (ind.code, counted)
+        # A few queries whatever the days: one for most, more for a figure that reads several
+        # kinds of records (posts, their needs, shifts and readiness levels).
+        assert counted[0] == counted[1] <= 5, (ind.code, counted)
         with CaptureQueriesContext(connection) as captured:
             points = series(ind, ids, FIRST, FIRST + dt.timedelta(days=30))
         assert len(points) == 31 and len(captured) == 2 * counted[0], (ind.code, len(captured))

@@ -102,6 +102,16 @@ def test_indicators_count_closures_and_km_hours() -> None:
     assert day_figures("road_closures", [region.pk], start.date()) == {region.pk: Figure(1)}
     km_hours = indicators.road_closure_km_hours([region.pk], start, end)
     assert km_hours == {region.pk: Figure(round(roads["2-4"].length_km * 4, 1))}
+    # Day by day: it began at 04:00 on 01.01 and is still in force, so that day holds 20 hours
+    # of it, the day before none and the day after all 24.
+    length = roads["2-4"].length_km
+    for day, hours in (
+        (start.date(), 0),
+        (end.date(), 20),
+        (end.date() + dt.timedelta(days=1), 24),
+    ):
+        found = day_figures("road_closure_km_hours", [region.pk], day)
+        assert found == {region.pk: Figure(round(length * hours, 1))}, (day, found)
 
 
 def test_hotspots_along_a_segment() -> None:

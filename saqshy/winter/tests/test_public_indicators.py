@@ -92,7 +92,11 @@ def test_indicators_count_people_and_open_points() -> None:
     }
     assert figures == {"stranded_people": 41, "stranded_evacuated": 38, "warming_points_open": 1}
     # Day by day, as each local day's own window counts.
-    for code, people in (("stranded_people", 41), ("stranded_evacuated", 38)):
+    for code, people in (
+        ("stranded_people", 41),
+        ("stranded_evacuated", 38),
+        ("warming_points_open", 1),
+    ):
         assert day_figures(code, [region.pk], timezone.localdate())[region.pk].value == people
     before = (now - dt.timedelta(days=2), now - dt.timedelta(days=1))
     assert by_code["stranded_people"].evaluate([region.pk], *before)[region.pk].value == 0
