@@ -294,19 +294,23 @@ if REDIS_URL:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-# GETs answered again from a web process's memory while no table they read has changed, for
-# at most this many seconds (saqshy.core.readcache; 0: off). The table versions live in Redis,
-# so it is on only with REDIS_URL. STALE: reuse an answer this long even after its tables
-# changed (a bounded lag under a storm of writes; a user still reads their own writes).
 # The situation map draws up to this many venues or events of a layer; a larger scope (the
 # whole country) shows counts per grid cell until the view holds fewer.
 SAQSHY_MAP_POINTS_LIMIT = int(os.environ.get("SAQSHY_MAP_POINTS_LIMIT", "2000"))
+# While a layer shows counts per cell, a change that only moves or restyles one of its places
+# (a unit's position or status) asks the numbers again at most this often; a place added or
+# removed asks them at once.
+SAQSHY_MAP_COUNTS_REFRESH_SECONDS = float(os.environ.get("SAQSHY_MAP_COUNTS_REFRESH_SECONDS", "60"))
 # An API list counts its rows up to this many (or to the end of the page asked for); past it,
 # ``count`` is a lower bound and ``count_exact`` false (saqshy/core/api/pagination.py). Keep it
 # above SAQSHY_MAP_POINTS_LIMIT: the map compares a layer's count with that.
 SAQSHY_API_COUNT_LIMIT = max(
     int(os.environ.get("SAQSHY_API_COUNT_LIMIT", "10000")), SAQSHY_MAP_POINTS_LIMIT + 1
 )
+# GETs answered again from a web process's memory while no table they read has changed, for
+# at most this many seconds (saqshy.core.readcache; 0: off). The table versions live in Redis,
+# so it is on only with REDIS_URL. STALE: reuse an answer this long even after its tables
+# changed (a bounded lag under a storm of writes; a user still reads their own writes).
 SAQSHY_READ_CACHE_SECONDS = float(
     os.environ.get("SAQSHY_READ_CACHE_SECONDS", "15" if REDIS_URL else "0")
 )

@@ -111,6 +111,8 @@ def situation_map(request: HttpRequest) -> HttpResponse:
         "eventUrl": "/api/events/{id}/?format=geojson",
         # A scope with more places than this shows counts per cell until the view is close.
         "pointsLimit": settings.SAQSHY_MAP_POINTS_LIMIT,
+        # How often at most a layer's counts follow the moves of its places.
+        "countsRefreshMs": round(settings.SAQSHY_MAP_COUNTS_REFRESH_SECONDS * 1000),
         "facilitiesClustersUrl": "/api/facilities/clusters/",
         "eventsClustersUrl": f"/api/events/clusters/?date_from={today}",
         "clearance": Clearance.legend(),

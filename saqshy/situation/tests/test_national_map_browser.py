@@ -11,7 +11,13 @@ from typing import Any
 
 import pytest
 
-from saqshy.core.testing.live import browser_page, live_server, require_chromium, sign_in
+from saqshy.core.testing.live import (
+    api_token,
+    browser_page,
+    live_server,
+    require_chromium,
+    sign_in,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group(__name__)]
 
@@ -41,7 +47,9 @@ for n in range(20):
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     require_chromium()
     with live_server(
-        tmp_path_factory.mktemp("national"), SEED, settings={"SAQSHY_MAP_POINTS_LIMIT": "10"}
+        tmp_path_factory.mktemp("national"),
+        SEED,
+        settings={"SAQSHY_MAP_POINTS_LIMIT": "10", "SAQSHY_MAP_COUNTS_REFRESH_SECONDS": "1"},
     ) as url:
         yield url
 
@@ -126,4 +134,58 @@ def test_a_reconnect_loads_the_view_again_without_counting_the_scope_again(serve
         assert clusters() > before
         assert scope_counts() == 1
         _mode(page, "counts")
+        assert page.errors == [], page.errors
+
+
+def _post(url: str, token: str, body: dict[str, Any]) -> dict[str, Any]:
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Token {token}"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        answer: dict[str, Any] = json.load(response)
+    return answer
+
+
+def test_counts_follow_the_units_as_they_come_and_move(server: str) -> None:
+    """While the units show as counts per cell, a new unit's first fix in view and a move out
+    of view change the numbers (within SAQSHY_MAP_COUNTS_REFRESH_SECONDS, 1 s here) without
+    a reload. Runs last in this module: it adds a unit."""
+    units_in_view = (
+        "() => [...document.querySelectorAll('.leaflet-saqshy-units-pane .place-count "
+        "[data-count]')].reduce((sum, n) => sum + Number(n.dataset.count), 0)"
+    )
+    with browser_page(locale="en-GB") as page:
+        sign_in(page, server, "analyst_national", "pw-analyst_national")
+        page.goto(f"{server}/")
+        page.evaluate("() => window.saqshyMap.map.setView([51.12, 71.42], 10)")
+        _mode(page, "counts", "units")
+        page.wait_for_function("() => document.body.dataset.live === '1'")
+        page.wait_for_function(f"() => ({units_in_view})() === 20")
+
+        token = api_token(server, "dispatcher_astana")
+        unit = _post(
+            f"{server}/api/units/",
+            token,
+            {
+                "call_sign": "P-NEW",
+                "kind": "patrol_car",
+                "agency": "police-astana",
+                "region": "astana",
+            },
+        )
+        _post(f"{server}/api/units/{unit['id']}/position/", token, {"lat": 51.125, "lon": 71.43})
+        page.wait_for_function(f"() => ({units_in_view})() === 21", timeout=15000)
+        page.wait_for_function(
+            "() => document.getElementById('unit-summary').innerText.startsWith('21')"
+        )
+
+        # Driven to Almaty, out of this view: the numbers here drop back.
+        _post(f"{server}/api/units/{unit['id']}/position/", token, {"lat": 43.24, "lon": 76.95})
+        page.wait_for_function(f"() => ({units_in_view})() === 20", timeout=15000)
+        _mode(page, "counts", "units")
         assert page.errors == [], page.errors

@@ -175,6 +175,18 @@
       clearTimeout(timer);
       timer = setTimeout(() => refresh().catch(() => null), 300);
     }
+
+    /* At most once in config.countsRefreshMs, however many changes arrive meanwhile: for
+       changes that rarely change a cell's number (a unit's fix every few seconds), which
+       would keep a refreshSoon() waiting for ever and ask the server too often. */
+    let later = null;
+    function refreshWithin() {
+      if (later !== null) return;
+      later = setTimeout(() => {
+        later = null;
+        if (mode === "counts") refresh().catch(() => null);
+      }, config.countsRefreshMs);
+    }
     map.on("moveend", () => { if (wide) refreshSoon(); });
     return {
       /* A (re)connect's load. The scope may have grown or shrunk since the last, so its size
@@ -186,6 +198,7 @@
         return refresh();
       },
       refreshSoon,
+      refreshWithin,
       showCounts,
       counting() { return mode === "counts"; },
       total() { return total; },

@@ -107,7 +107,14 @@
   };
 
   base.onChange("unit", (message) => {
-    if (places.counting()) return; // counts per cell: nothing drawn one by one to change
+    if (places.counting()) {
+      /* Counts per cell: a unit added or removed changes them, so they are asked again at
+         once; a move or a new status seldom changes a cell's number, so those ask at most
+         once in a while (map.js, refreshWithin). */
+      if (message.op === "created" || message.op === "deleted") places.refreshSoon();
+      else places.refreshWithin();
+      return;
+    }
     if (message.op === "moved") {
       /* A coalesced position fix: only a newer one moves a unit this map already shows. */
       const known = units.get(message.id);
