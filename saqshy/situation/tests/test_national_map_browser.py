@@ -188,4 +188,15 @@ def test_counts_follow_the_units_as_they_come_and_move(server: str) -> None:
         _post(f"{server}/api/units/{unit['id']}/position/", token, {"lat": 43.24, "lon": 76.95})
         page.wait_for_function(f"() => ({units_in_view})() === 20", timeout=15000)
         _mode(page, "counts", "units")
+
+        # With the units layer switched off, its moves ask nothing; switched on again, the
+        # numbers are asked once and show the unit back in view.
+        asked: list[str] = []
+        page.on("request", lambda request: asked.append(request.url))
+        page.uncheck("#layer-units")
+        _post(f"{server}/api/units/{unit['id']}/position/", token, {"lat": 51.125, "lon": 71.43})
+        page.wait_for_timeout(2500)  # past the 1 s of SAQSHY_MAP_COUNTS_REFRESH_SECONDS
+        assert not [url for url in asked if "/api/units/clusters/" in url], asked
+        page.check("#layer-units")
+        page.wait_for_function(f"() => ({units_in_view})() === 21", timeout=15000)
         assert page.errors == [], page.errors

@@ -128,12 +128,19 @@
       return marker;
     }
 
+    let later = null; // refreshWithin's timer
+    let stale = false; // a change was left unasked while the layer was off
     function showCounts() {
       if (mode === "counts" && spec.shown()) map.addLayer(counts); else map.removeLayer(counts);
+      if (stale && spec.shown()) refreshSoon();
     }
 
     async function refresh() {
       const mine = ++current;
+      /* This asks the numbers now: a change waiting in refreshWithin is answered by it. */
+      clearTimeout(later);
+      later = null;
+      stale = false;
       const isCurrent = () => mine === current;
       if (wide === null) {
         const head = await getJson(withParams(spec.url, { format: "json", page_size: 1, fields: "id" }));
@@ -178,13 +185,14 @@
 
     /* At most once in config.countsRefreshMs, however many changes arrive meanwhile: for
        changes that rarely change a cell's number (a unit's fix every few seconds), which
-       would keep a refreshSoon() waiting for ever and ask the server too often. */
-    let later = null;
+       would keep a refreshSoon() waiting for ever and ask the server too often. A layer
+       switched off asks nothing until it is switched on again (showCounts). */
     function refreshWithin() {
       if (later !== null) return;
       later = setTimeout(() => {
         later = null;
-        if (mode === "counts") refresh().catch(() => null);
+        if (mode !== "counts") return;
+        if (spec.shown()) refresh().catch(() => null); else stale = true;
       }, config.countsRefreshMs);
     }
     map.on("moveend", () => { if (wide) refreshSoon(); });
