@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from saqshy.alarms.choices import AlarmEventKind
 from saqshy.alarms.models import AlarmEvent, Installation
 from saqshy.core.indicators import (
+    Days,
     Figure,
     by_day,
     counted_by_day,
@@ -20,8 +21,6 @@ from saqshy.core.indicators import (
     standing_in,
 )
 from saqshy.ingest.choices import DeviceStatus
-
-Days = dict[dt.date, dict[int, Figure]]
 
 
 def _installations(ids: Sequence[int]) -> QuerySet[Installation]:
@@ -70,9 +69,7 @@ def _alarmed(ids: Sequence[int]) -> QuerySet[AlarmEvent]:
     )
 
 
-def home_alarms_days(
-    ids: Sequence[int], days: Sequence[dt.date]
-) -> dict[dt.date, dict[int, Figure]]:
+def home_alarms_days(ids: Sequence[int], days: Sequence[dt.date]) -> Days:
     return counted_by_day(
         _alarmed(ids), "incident__reported_at", days, Count("incident_id", distinct=True)
     )

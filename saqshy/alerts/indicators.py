@@ -10,7 +10,7 @@ from django.db.models import Count, QuerySet
 
 from saqshy.alerts.choices import Source, State
 from saqshy.alerts.models import Alert
-from saqshy.core.indicators import Figure, by_day, counted_by_day, counted_in
+from saqshy.core.indicators import Days, Figure, by_day, counted_by_day, counted_in
 
 
 def _published(ids: Sequence[int]) -> QuerySet[Alert]:
@@ -19,9 +19,7 @@ def _published(ids: Sequence[int]) -> QuerySet[Alert]:
     )
 
 
-def alerts_published_days(
-    ids: Sequence[int], days: Sequence[dt.date]
-) -> dict[dt.date, dict[int, Figure]]:
+def alerts_published_days(ids: Sequence[int], days: Sequence[dt.date]) -> Days:
     return counted_by_day(_published(ids), "sent", days, Count("id"))
 
 

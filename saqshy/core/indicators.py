@@ -43,7 +43,9 @@ from saqshy.core.scoping import user_scope
 
 Unit = Literal["count", "share"]
 Compute = Callable[[Sequence[int], dt.datetime, dt.datetime], dict[int, "Figure"]]
-ComputeDays = Callable[[Sequence[int], Sequence[dt.date]], dict[dt.date, dict[int, "Figure"]]]
+# Each day's figure of each region (what ``by_day`` functions answer).
+Days = dict[dt.date, dict[int, "Figure"]]
+ComputeDays = Callable[[Sequence[int], Sequence[dt.date]], Days]
 
 
 @dataclass(frozen=True)
@@ -106,9 +108,7 @@ class Indicator:
         """Whether its compute function counts every day at once (``by_day``)."""
         return getattr(import_string(self.compute), "per_day", None) is not None
 
-    def evaluate_days(
-        self, region_ids: Sequence[int], days: Sequence[dt.date]
-    ) -> dict[dt.date, dict[int, Figure]]:
+    def evaluate_days(self, region_ids: Sequence[int], days: Sequence[dt.date]) -> Days:
         """Each local day's figure of every given region: what ``evaluate`` gives for the
         window of that day, in one evaluation where the compute function counts by day
         (``by_day``), else one per day."""
@@ -149,7 +149,7 @@ def counted_in(
     """Per region (``region``: a lookup to its id), ``value`` (and ``base`` for a share) of
     ``rows`` whose ``field`` lies in ``[start, end)``."""
     found = rows.filter(**{f"{field}__gte": start, f"{field}__lt": end})
-    return _per_region(found, region, value, base)
+    return per_region(found, value, base, region)
 
 
 def counted_by_day(
@@ -159,7 +159,7 @@ def counted_by_day(
     value: Aggregate,
     base: Aggregate | None = None,
     region: str = "region_id",
-) -> dict[dt.date, dict[int, Figure]]:
+) -> Days:
     """``counted_in`` for each local day of ``days``, in one query grouped by the local date
     of ``field``."""
     start, end = local_day(min(days))[0], local_day(max(days))[1]
@@ -182,7 +182,7 @@ def dated_in(
     whose noon lies in the window (``dates_in``)."""
     first, last = dates_in(start, end)
     found = rows.filter(**{f"{field}__gte": first, f"{field}__lte": last})
-    return _per_region(found, region, value, base)
+    return per_region(found, value, base, region)
 
 
 def dated_by_day(
@@ -192,7 +192,7 @@ def dated_by_day(
     value: Aggregate,
     base: Aggregate | None = None,
     region: str = "region_id",
-) -> dict[dt.date, dict[int, Figure]]:
+) -> Days:
     """``dated_in`` for each local day of ``days`` (a day's window holds that date's noon),
     in one query grouped by the date."""
     found = rows.filter(**{f"{field}__gte": min(days), f"{field}__lte": max(days)})
@@ -257,7 +257,7 @@ def standing_by_day(
     value: Callable[[Q], Aggregate],
     base: Callable[[Q], Aggregate] | None = None,
     region: str = "region_id",
-) -> dict[dt.date, dict[int, Figure]]:
+) -> Days:
     """``standing_in`` for each local day of ``days``, in one query."""
     moments = [(day, local_day(day)[1]) for day in days]
     return dict(zip(days, standing_at(rows, moments, standing, value, base, region), strict=True))
@@ -267,7 +267,7 @@ def in_windows_by_day(
     days: Sequence[dt.date],
     load: Callable[[dt.datetime, dt.datetime], Loaded],
     compute: Callable[[Loaded, dt.datetime, dt.datetime], dict[int, Figure]],
-) -> dict[dt.date, dict[int, Figure]]:
+) -> Days:
     """For figures computed in Python from records: ``load`` the records of every day's
     window at once (the window from the first day's start to the last day's end), then
     ``compute`` each day's figures from them as its own window would."""
@@ -297,12 +297,6 @@ def per_region(
 ) -> dict[int, Figure]:
     """``value`` (and ``base``) of ``rows`` per region (``region``: a lookup to its id), in
     one grouped query."""
-    return _per_region(rows, region, value, base)
-
-
-def _per_region(
-    rows: QuerySet[Any], region: str, value: Aggregate, base: Aggregate | None
-) -> dict[int, Figure]:
     return {row[region]: _figure(row, base) for row in _grouped(rows, [region], value, base)}
 
 
@@ -313,9 +307,9 @@ def _per_day(
     days: Sequence[dt.date],
     value: Aggregate,
     base: Aggregate | None,
-) -> dict[dt.date, dict[int, Figure]]:
-    """``_per_region`` for each of ``days``, the rows grouped by ``day`` too."""
-    answer: dict[dt.date, dict[int, Figure]] = {each: {} for each in days}
+) -> Days:
+    """``per_region`` for each of ``days``, the rows grouped by ``day`` too."""
+    answer: Days = {each: {} for each in days}
     for row in _grouped(rows, [day, region], value, base):
         if row[day] in answer:
             answer[row[day]][row[region]] = _figure(row, base)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from saqshy.core.indicators import Figure, by_day, in_windows_by_day
+from saqshy.core.indicators import Days, Figure, by_day, in_windows_by_day
 from saqshy.duty.models import Post, Shift
 from saqshy.duty.needs import with_readiness
 from saqshy.duty.readiness.queries import HOUR, _hour_floor, _Levels, _levels_between
@@ -109,9 +109,7 @@ def _coverage(duty: _Duty | None, start: dt.datetime, end: dt.datetime) -> dict[
     return {region_id: Figure(value, base) for region_id, (value, base) in totals.items()}
 
 
-def duty_coverage_days(
-    ids: Sequence[int], days: Sequence[dt.date]
-) -> dict[dt.date, dict[int, Figure]]:
+def duty_coverage_days(ids: Sequence[int], days: Sequence[dt.date]) -> Days:
     return in_windows_by_day(days, lambda start, end: _duty(ids, start, end), _coverage)
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from saqshy.core.indicators import Figure, by_day, dated_by_day, dated_in
+from saqshy.core.indicators import Days, Figure, by_day, dated_by_day, dated_in
 from saqshy.equipment.models import EquipmentCheck, HydrantCheck
 
 
@@ -34,9 +34,7 @@ def _added(parts: list[dict[int, Figure]]) -> dict[int, Figure]:
     return {region_id: Figure(n) for region_id, n in total.items()}
 
 
-def equipment_checks_days(
-    ids: Sequence[int], days: Sequence[dt.date]
-) -> dict[dt.date, dict[int, Figure]]:
+def equipment_checks_days(ids: Sequence[int], days: Sequence[dt.date]) -> Days:
     parts = [
         dated_by_day(rows, "checked_on", days, Count("id"), region=region)
         for rows, region in _checks(ids)

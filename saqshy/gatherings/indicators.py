@@ -12,16 +12,20 @@ from collections.abc import Sequence
 
 from django.db.models import Count, Q, QuerySet
 
-from saqshy.core.indicators import Figure, by_day, counted_by_day, counted_in, in_windows_by_day
+from saqshy.core.indicators import (
+    Days,
+    Figure,
+    by_day,
+    counted_by_day,
+    counted_in,
+    in_windows_by_day,
+)
 from saqshy.gatherings import gates
 from saqshy.gatherings.choices import GatheringStatus
 from saqshy.gatherings.models import Gathering
 
 SECURED = (GatheringStatus.APPROVED, GatheringStatus.HELD)
 PENDING = (GatheringStatus.DRAFT, GatheringStatus.SUBMITTED)
-
-
-Days = dict[dt.date, dict[int, Figure]]
 
 
 def _starting(
@@ -36,9 +40,7 @@ def _held(region_ids: Sequence[int]) -> QuerySet[Gathering]:
     return Gathering.objects.filter(region_id__in=region_ids, status=GatheringStatus.HELD)
 
 
-def events_held_days(
-    region_ids: Sequence[int], days: Sequence[dt.date]
-) -> dict[dt.date, dict[int, Figure]]:
+def events_held_days(region_ids: Sequence[int], days: Sequence[dt.date]) -> Days:
     return counted_by_day(_held(region_ids), "starts_at", days, Count("id"))
 
 
@@ -57,9 +59,7 @@ def _secured() -> tuple[Count, Count]:
     )
 
 
-def events_secured_days(
-    region_ids: Sequence[int], days: Sequence[dt.date]
-) -> dict[dt.date, dict[int, Figure]]:
+def events_secured_days(region_ids: Sequence[int], days: Sequence[dt.date]) -> Days:
     rows = Gathering.objects.filter(region_id__in=region_ids)
     return counted_by_day(rows, "starts_at", days, *_secured())
 

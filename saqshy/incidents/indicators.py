@@ -28,7 +28,14 @@ from django.utils.translation import gettext_lazy as _
 from saqshy.accounts.models import Agency, Norm, Region
 from saqshy.accounts.norms import DEFAULT_NORMS, in_reader_language
 from saqshy.algorithms.response import Summary, summarise
-from saqshy.core.indicators import Figure, by_day, counted_by_day, in_windows_by_day
+from saqshy.core.indicators import (
+    Days,
+    Figure,
+    by_day,
+    counted_by_day,
+    counted_in,
+    in_windows_by_day,
+)
 from saqshy.incidents.models import Incident, IncidentType, IncidentUnit
 
 DISPATCH_NORM = "response_dispatch_seconds"
@@ -262,29 +269,23 @@ def response_indicators(
 
 
 def _reported(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> QuerySet[Incident]:
-    """The real incidents reported in the window (never an exercise's), merged ones left out."""
-    return (
-        Incident.objects.real()
-        .filter(
-            region_id__in=ids, reported_at__gte=start, reported_at__lt=end, merged_at__isnull=True
-        )
-        .order_by()
-    )
+    """Those of ``_counted`` reported in the window."""
+    return _counted(ids).filter(reported_at__gte=start, reported_at__lt=end).order_by()
 
 
-Days = dict[dt.date, dict[int, Figure]]
+def _counted(ids: Sequence[int]) -> QuerySet[Incident]:
+    """The real incidents of the regions (never an exercise's), merged ones left out."""
+    return Incident.objects.real().filter(region_id__in=ids, merged_at__isnull=True)
 
 
-def incidents_days(ids: Sequence[int], days: Sequence[dt.date]) -> dict[dt.date, dict[int, Figure]]:
-    rows = Incident.objects.real().filter(region_id__in=ids, merged_at__isnull=True)
-    return counted_by_day(rows, "reported_at", days, Count("id"))
+def incidents_days(ids: Sequence[int], days: Sequence[dt.date]) -> Days:
+    return counted_by_day(_counted(ids), "reported_at", days, Count("id"))
 
 
 @by_day(incidents_days)
 def incidents(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> dict[int, Figure]:
     """Incidents reported in the window, merged duplicates left out."""
-    rows = _reported(ids, start, end).values("region_id").annotate(n=Count("id"))
-    return {row["region_id"]: Figure(row["n"]) for row in rows}
+    return counted_in(_counted(ids), "reported_at", start, end, Count("id"))
 
 
 @dataclass(frozen=True)

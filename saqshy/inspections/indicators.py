@@ -16,6 +16,7 @@ from django.db.models import Count, Q, QuerySet
 from saqshy.accounts.models import Norm
 from saqshy.accounts.norms import DEFAULT_NORMS
 from saqshy.core.indicators import (
+    Days,
     Figure,
     by_day,
     dated_by_day,
@@ -49,9 +50,6 @@ def _found(ids: Sequence[int]) -> QuerySet[Violation]:
 
 def _eliminated() -> tuple[Count, Count]:
     return Count("id", filter=Q(status__in=CLOSED)), Count("id")
-
-
-Days = dict[dt.date, dict[int, Figure]]
 
 
 def inspections_days(ids: Sequence[int], days: Sequence[dt.date]) -> Days:

@@ -8,11 +8,11 @@ from collections.abc import Sequence
 
 from django.db.models import Count
 
-from saqshy.core.indicators import Figure, by_day, counted_by_day, counted_in
+from saqshy.core.indicators import Days, Figure, by_day, counted_by_day, counted_in
 from saqshy.lifelines.models import Outage
 
 
-def outages_days(ids: Sequence[int], days: Sequence[dt.date]) -> dict[dt.date, dict[int, Figure]]:
+def outages_days(ids: Sequence[int], days: Sequence[dt.date]) -> Days:
     return counted_by_day(Outage.objects.filter(region_id__in=ids), "started", days, Count("id"))
 
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from django.db.models import Count, Q, QuerySet, Sum
 
 from saqshy.core.indicators import (
+    Days,
     Figure,
     by_day,
     dated_by_day,
@@ -24,8 +25,6 @@ from saqshy.facilities.choices import FacilityKind
 from saqshy.facilities.models import Facility
 from saqshy.outreach.choices import CampaignStatus
 from saqshy.outreach.models import Campaign, ParentMeeting
-
-Days = dict[dt.date, dict[int, Figure]]
 
 
 def _meetings(ids: Sequence[int]) -> QuerySet[ParentMeeting]:

@@ -13,14 +13,11 @@ from collections.abc import Sequence
 
 from django.db.models import Count, Q, QuerySet
 
-from saqshy.core.indicators import Figure, by_day, rows_counted, standing_by_day, standing_in
+from saqshy.core.indicators import Days, Figure, by_day, rows_counted, standing_by_day, standing_in
 from saqshy.protection.choices import AssessmentStatus, FindingStatus, Severity
 from saqshy.protection.models import Assessment, Finding
 
 REGION = "facility__region_id"
-
-
-Days = dict[dt.date, dict[int, Figure]]
 
 
 def _assessments(ids: Sequence[int]) -> QuerySet[Assessment]:

@@ -11,11 +11,10 @@ from collections.abc import Sequence
 
 from django.db.models import Count, QuerySet, Sum
 
-from saqshy.core.indicators import Figure, by_day, dated_by_day, dated_in
+from saqshy.core.indicators import Days, Figure, by_day, dated_by_day, dated_in
 from saqshy.pyrotechnics.choices import RaidStatus
 from saqshy.pyrotechnics.models import Raid, SeizureLine
 
-Days = dict[dt.date, dict[int, Figure]]
 SEIZED_ON = "seizure__seized_on"
 SEIZED_IN = "seizure__region_id"
 

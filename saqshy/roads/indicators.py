@@ -9,13 +9,18 @@ from collections.abc import Sequence
 
 from django.db.models import Count, Q
 
-from saqshy.core.indicators import Figure, by_day, counted_by_day, counted_in, in_windows_by_day
+from saqshy.core.indicators import (
+    Days,
+    Figure,
+    by_day,
+    counted_by_day,
+    counted_in,
+    in_windows_by_day,
+)
 from saqshy.roads.models import Closure
 
 
-def road_closures_days(
-    ids: Sequence[int], days: Sequence[dt.date]
-) -> dict[dt.date, dict[int, Figure]]:
+def road_closures_days(ids: Sequence[int], days: Sequence[dt.date]) -> Days:
     rows = Closure.objects.filter(segment__region_id__in=ids)
     return counted_by_day(rows, "starts_at", days, Count("id"), region="segment__region_id")
 
@@ -50,9 +55,7 @@ def _km_hours(closed: _Closed, start: dt.datetime, end: dt.datetime) -> dict[int
     return {region_id: Figure(round(value, 1)) for region_id, value in totals.items()}
 
 
-def road_closure_km_hours_days(
-    ids: Sequence[int], days: Sequence[dt.date]
-) -> dict[dt.date, dict[int, Figure]]:
+def road_closure_km_hours_days(ids: Sequence[int], days: Sequence[dt.date]) -> Days:
     return in_windows_by_day(days, lambda start, end: _closed(ids, start, end), _km_hours)
 
 

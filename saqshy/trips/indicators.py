@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from django.db.models import Count, Q, QuerySet
 
-from saqshy.core.indicators import Figure, by_day, counted_by_day, counted_in
+from saqshy.core.indicators import Days, Figure, by_day, counted_by_day, counted_in
 from saqshy.trips.choices import TripStatus
 from saqshy.trips.models import Trip
 
@@ -23,9 +23,7 @@ def _escorted() -> Count:
     return Count("id", filter=Q(escort__isnull=False))
 
 
-def trips_escorted_days(
-    ids: Sequence[int], days: Sequence[dt.date]
-) -> dict[dt.date, dict[int, Figure]]:
+def trips_escorted_days(ids: Sequence[int], days: Sequence[dt.date]) -> Days:
     return counted_by_day(_going(ids), "departs_at", days, _escorted(), Count("id"))
 
 

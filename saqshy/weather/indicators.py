@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from django.db.models import Count, QuerySet
 
-from saqshy.core.indicators import Figure, by_day, counted_by_day, counted_in
+from saqshy.core.indicators import Days, Figure, by_day, counted_by_day, counted_in
 from saqshy.weather.choices import WarningStatus
 from saqshy.weather.models import WeatherWarning
 
@@ -17,9 +17,7 @@ def _kept(ids: Sequence[int]) -> QuerySet[WeatherWarning]:
     return WeatherWarning.objects.filter(region_id__in=ids).exclude(status=WarningStatus.DISMISSED)
 
 
-def weather_warnings_days(
-    ids: Sequence[int], days: Sequence[dt.date]
-) -> dict[dt.date, dict[int, Figure]]:
+def weather_warnings_days(ids: Sequence[int], days: Sequence[dt.date]) -> Days:
     return counted_by_day(_kept(ids), "starts_at", days, Count("id"))
 
 

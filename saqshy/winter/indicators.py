@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from django.db.models import Q, QuerySet, Sum
 
 from saqshy.core.indicators import (
+    Days,
     Figure,
     by_day,
     counted_by_day,
@@ -17,8 +18,6 @@ from saqshy.core.indicators import (
     standing_in,
 )
 from saqshy.winter.models import StrandedReport, WarmingPoint
-
-Days = dict[dt.date, dict[int, Figure]]
 
 
 def _reports(ids: Sequence[int]) -> QuerySet[StrandedReport]:
